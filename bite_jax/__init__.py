@@ -1,0 +1,1 @@
+"""bite-jax: BITE (bidirectional tree editing + PKAC) in JAX/Flax NNX."""
