@@ -1,0 +1,21 @@
+"""CPU demo: a small model trained from scratch on the bundled mini benchmark."""
+
+from bite_jax import defaults
+
+
+def get_config():
+  c = defaults.base_config()
+  c.model.preset = 'tiny'
+  for ift in (c.ift, c.editors.optimizer, c.editors.degrader, c.pkac):
+    ift.lr = 3e-3
+    ift.warmup_steps = 5
+    ift.epochs = 0
+    ift.steps = 60
+    ift.batch_size = 8
+    ift.max_len = 512
+    ift.checkpoint_every = 20
+  c.sample.max_new_tokens = 384
+  c.tree.height = 2
+  c.tree.width = 2
+  c.evaluate.methods = 'direct'
+  return c
