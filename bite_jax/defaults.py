@@ -84,6 +84,8 @@ def base_config() -> ml_collections.ConfigDict:
 
   c.curriculum = ml_collections.ConfigDict()
   c.curriculum.top_fraction = 0.5
+  c.curriculum.stages = '1,2,3'   # PKAC stages to run, in order (ablations: '3', '2,3', ...)
+  c.curriculum.mixing = 'progressive'  # progressive (PKAC) or union (all levels in one stage)
 
   c.pkac = ift_defaults()
 
