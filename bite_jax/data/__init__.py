@@ -1,0 +1,1 @@
+"""Data: records, pair loaders, the editors' prompts and the grain input pipeline."""

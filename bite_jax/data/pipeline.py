@@ -1,0 +1,148 @@
+"""The IFT input pipeline: tokenise pairs once, then a grain dataset of padded batches.
+
+Each row holds one example, right-padded to `max_len` (packing would let
+attention cross example boundaries; the decoder's mask only knows padding).
+With right padding and causal attention a real token never attends to a pad,
+so no attention mask is needed; the loss mask is 0 on the prompt and on pads.
+
+Row layout for an example of n <= max_len tokens t[0..n-1] (prompt_len p):
+  inputs[i]  = t[i]      for i < n, pad after
+  targets[i] = t[i + 1]  for i < n - 1, pad after
+  mask[i]    = 1 where targets[i] is a response token (i + 1 >= p), else 0
+
+The dataset is an infinite, seeded, per-epoch reshuffled stream; process k of
+P reads elements k, k + P, ... so the P local batches of step s together hold
+exactly global elements [s * B, (s + 1) * B) whatever P is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Sequence
+
+import grain
+import numpy as np
+
+from bite_jax.data.pairs import source_and_target
+from bite_jax.data.prompts import (
+    Example, build_prompt, check_direction, eos_token_id, make_example)
+from bite_jax.data.records import Pair
+
+_TOKENIZE_CHUNK = 512
+
+
+@dataclasses.dataclass(frozen=True)
+class TokenizeStats:
+  """What tokenisation kept: counts of pairs and response (target) tokens."""
+  total: int
+  kept: int
+  dropped: int            # longer than max_len tokens (prompt + response + EOS)
+  max_len: int
+  longest: int            # tokens of the longest example seen, kept or not
+  target_tokens: int      # response tokens (incl. EOS) over the kept examples
+
+  def summary(self) -> str:
+    return (f'{self.kept}/{self.total} pairs kept, {self.dropped} dropped as longer than '
+            f'max_len={self.max_len} tokens (longest {self.longest}); '
+            f'{self.target_tokens} target tokens')
+
+
+def tokenize_pairs(pairs: Sequence[Pair], tokenizer, *, direction: str, max_len: int,
+                   log=print) -> tuple[list[Example], TokenizeStats]:
+  """Tokenises every pair into an Example and drops those longer than `max_len`.
+
+  Args:
+    pairs: the (slow, fast) pairs.
+    tokenizer: a Hugging Face tokenizer.
+    direction: 'optimize' (prompt slow, respond fast) or 'degrade' (the reverse).
+    max_len: the row length in tokens; an example fits when prompt + response + EOS <= max_len.
+    log: where progress and the drop count go (None: silent).
+
+  Returns:
+    (kept examples in input order, counts).
+  """
+  check_direction(direction)
+  if max_len < 2:
+    raise ValueError(f'max_len: must be >= 2 tokens, got {max_len}')
+  eos = eos_token_id(tokenizer)
+  kept, dropped, longest, target_tokens = [], 0, 0, 0
+  start = last_log = time.time()
+  for lo in range(0, len(pairs), _TOKENIZE_CHUNK):
+    chunk = pairs[lo:lo + _TOKENIZE_CHUNK]
+    sources, targets = zip(*(source_and_target(p, direction) for p in chunk))
+    prompts = [build_prompt(p.language, s, direction) for p, s in zip(chunk, sources)]
+    prompt_ids = tokenizer(prompts, add_special_tokens=False)['input_ids']
+    response_ids = tokenizer(list(targets), add_special_tokens=False)['input_ids']
+    for p_ids, r_ids in zip(prompt_ids, response_ids):
+      example = make_example(p_ids, r_ids, eos)
+      longest = max(longest, len(example))
+      if len(example) > max_len:
+        dropped += 1
+        continue
+      kept.append(example)
+      target_tokens += len(example) - example.prompt_len
+    if log and time.time() - last_log > 10:
+      done = lo + len(chunk)
+      log(f'[data] tokenised {done}/{len(pairs)} pairs ({done / (time.time() - start):.0f} pairs/s)')
+      last_log = time.time()
+  stats = TokenizeStats(total=len(pairs), kept=len(kept), dropped=dropped, max_len=max_len,
+                        longest=longest, target_tokens=target_tokens)
+  if log:
+    log(f'[data] {stats.summary()}')
+  return kept, stats
+
+
+def pad_example(example: Example, max_len: int, pad_id: int = 0) -> dict[str, np.ndarray]:
+  """One training row: 'inputs', 'targets' (int32 [max_len]) and 'mask' (int32 [max_len])."""
+  n = len(example)
+  if n > max_len:
+    raise ValueError(f'example of {n} tokens does not fit max_len={max_len}')
+  inputs = np.full(max_len, pad_id, np.int32)
+  targets = np.full(max_len, pad_id, np.int32)
+  mask = np.zeros(max_len, np.int32)
+  inputs[:n] = example.tokens
+  targets[:n - 1] = example.tokens[1:]
+  mask[max(example.prompt_len - 1, 0):n - 1] = 1
+  return {'inputs': inputs, 'targets': targets, 'mask': mask}
+
+
+def steps_per_epoch(num_examples: int, batch_size: int) -> float:
+  """Optimizer steps of `batch_size` global rows that make one pass over the data."""
+  return num_examples / batch_size
+
+
+def make_dataset(examples: Sequence[Example], *, batch_size: int, max_len: int, seed: int,
+                 shard_index: int = 0, shard_count: int = 1, pad_id: int = 0) -> grain.MapDataset:
+  """An endless dataset of this process's local batches (dicts of int32 [batch_size / shard_count, max_len]).
+
+  Args:
+    examples: the kept examples.
+    batch_size: the global batch (rows per optimizer step over all processes).
+    max_len: row length in tokens.
+    seed: the shuffle seed; every epoch is reshuffled from it deterministically.
+    shard_index, shard_count: this process and the process count (jax.process_index/count).
+    pad_id: the id written into padded positions (never attended to, never in the loss).
+  """
+  if not examples:
+    raise ValueError('no training examples: every pair was dropped or the data is empty')
+  if batch_size <= 0 or batch_size % shard_count:
+    raise ValueError(f'batch_size: {batch_size} must be a positive multiple of the process count {shard_count}')
+  if not 0 <= shard_index < shard_count:
+    raise ValueError(f'shard_index {shard_index} is not in [0, {shard_count})')
+  ds = grain.MapDataset.source(list(examples)).shuffle(seed).repeat(None)
+  ds = ds.slice(slice(shard_index, None, shard_count))
+  ds = ds.map(lambda ex: pad_example(ex, max_len, pad_id))
+  return ds.batch(batch_size // shard_count, drop_remainder=True)
+
+
+def make_iterator(dataset: grain.MapDataset, *, prefetch: int = 4):
+  """A checkpointable iterator (get_state/set_state) over `dataset`."""
+  options = grain.ReadOptions(num_threads=1, prefetch_buffer_size=prefetch)
+  return iter(dataset.to_iter_dataset(options))
+
+
+def epochs_to_steps(epochs: float, num_examples: int, batch_size: int) -> int:
+  """The number of whole optimizer steps that `epochs` passes over the data take (at least 1)."""
+  return max(1, math.floor(epochs * steps_per_epoch(num_examples, batch_size)))

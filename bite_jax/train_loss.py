@@ -1,0 +1,74 @@
+"""Masked next-token cross-entropy from integer labels, chunked over positions.
+
+The LM head is applied to `chunk` positions at a time inside a `lax.scan`
+whose body is rematerialised (`jax.checkpoint`): the backward pass recomputes
+each chunk's logits, so at most one chunk of float32 [batch, chunk, vocab]
+logits (and its gradient) is alive at once instead of [batch, len, vocab].
+Labels stay integers (`take_along_axis`, never one-hot); logsumexp is float32.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import jax
+import jax.numpy as jnp
+
+# Per-device bytes of float32 logits one chunk may hold when the chunk is chosen automatically.
+AUTO_CHUNK_BYTES = 128 * 2**20
+
+
+def token_nll(logits: jax.Array, targets: jax.Array) -> jax.Array:
+  """Negative log-likelihood (float32, [...]) of integer `targets` [...] under `logits` [..., V]."""
+  logits = logits.astype(jnp.float32)
+  lse = jax.nn.logsumexp(logits, axis=-1)
+  picked = jnp.take_along_axis(logits, targets[..., None].astype(jnp.int32), axis=-1)[..., 0]
+  return lse - picked
+
+
+def cross_entropy_sum(logits: jax.Array, targets: jax.Array, mask: jax.Array) -> jax.Array:
+  """Sum over positions with mask 1 of the NLL, from full logits [B, T, V] (reference for small vocabularies)."""
+  return jnp.sum(token_nll(logits, targets) * mask.astype(jnp.float32))
+
+
+def auto_chunk(seq_len: int, rows_per_device: int, vocab_per_device: int,
+               budget_bytes: int = AUTO_CHUNK_BYTES) -> int:
+  """The largest divisor of `seq_len` whose float32 logits chunk fits `budget_bytes` per device (>= 1)."""
+  per_position = max(1, rows_per_device) * max(1, vocab_per_device) * 4
+  limit = max(1, budget_bytes // per_position)
+  return max(c for c in range(1, seq_len + 1) if seq_len % c == 0 and (c <= limit or c == 1))
+
+
+def chunked_cross_entropy_sum(hidden: jax.Array, targets: jax.Array, mask: jax.Array,
+                              head: Callable[[jax.Array], jax.Array], *, chunk: int) -> jax.Array:
+  """Sum of masked NLL computed `chunk` positions at a time.
+
+  Args:
+    hidden: final hidden states [B, T, D] (any float dtype).
+    targets: int32 [B, T] next-token ids.
+    mask: [B, T], 1 where the position counts (response tokens), 0 elsewhere.
+    head: maps hidden [B, C, D] to logits [B, C, V] (the model's LM head).
+    chunk: positions per chunk; must divide T.
+
+  Returns:
+    float32 scalar: the summed NLL over masked positions (nats).
+  """
+  batch, seq_len = targets.shape
+  if hidden.shape[:2] != (batch, seq_len):
+    raise ValueError(f'hidden {hidden.shape} and targets {targets.shape} disagree on [batch, length]')
+  if chunk <= 0 or seq_len % chunk:
+    raise ValueError(f'loss chunk {chunk} must be a positive divisor of the sequence length {seq_len}')
+  n = seq_len // chunk
+
+  def split(x):  # [B, T, ...] -> [n, B, chunk, ...]
+    return jnp.swapaxes(x.reshape(batch, n, chunk, *x.shape[2:]), 0, 1)
+
+  @jax.checkpoint
+  def chunk_loss(h, t, m):
+    return jnp.sum(token_nll(head(h), t) * m.astype(jnp.float32))
+
+  def body(total, xs):
+    return total + chunk_loss(*xs), None
+
+  total, _ = jax.lax.scan(body, jnp.zeros((), jnp.float32), (split(hidden), split(targets), split(mask)))
+  return total
