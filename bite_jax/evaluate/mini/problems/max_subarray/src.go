@@ -1,0 +1,28 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+)
+
+func main() {
+	in := bufio.NewReader(os.Stdin)
+	var n int
+	fmt.Fscan(in, &n)
+	a := make([]int64, n)
+	for i := range a {
+		fmt.Fscan(in, &a[i])
+	}
+	best := a[0]
+	for i := 0; i < n; i++ {
+		var s int64
+		for j := i; j < n; j++ {
+			s += a[j]
+			if s > best {
+				best = s
+			}
+		}
+	}
+	fmt.Println(best)
+}

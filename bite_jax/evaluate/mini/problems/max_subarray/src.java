@@ -1,0 +1,23 @@
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.util.StringTokenizer;
+
+public class Main {
+    public static void main(String[] args) throws IOException {
+        BufferedReader br = new BufferedReader(new InputStreamReader(System.in));
+        int n = Integer.parseInt(br.readLine().trim());
+        StringTokenizer st = new StringTokenizer(br.readLine());
+        long[] a = new long[n];
+        for (int i = 0; i < n; i++) a[i] = Long.parseLong(st.nextToken());
+        long best = a[0];
+        for (int i = 0; i < n; i++) {
+            long s = 0;
+            for (int j = i; j < n; j++) {
+                s += a[j];
+                best = Math.max(best, s);
+            }
+        }
+        System.out.println(best);
+    }
+}

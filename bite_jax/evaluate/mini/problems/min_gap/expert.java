@@ -1,0 +1,20 @@
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.util.Arrays;
+import java.util.StringTokenizer;
+
+public class Main {
+    public static void main(String[] args) throws IOException {
+        BufferedReader br = new BufferedReader(new InputStreamReader(System.in));
+        int n = Integer.parseInt(br.readLine().trim());
+        StringTokenizer st = new StringTokenizer(br.readLine());
+        long[] a = new long[n];
+        for (int i = 0; i < n; i++) a[i] = Long.parseLong(st.nextToken());
+        // after sorting, the closest pair is adjacent
+        Arrays.sort(a);
+        long best = Long.MAX_VALUE;
+        for (int i = 1; i < n; i++) best = Math.min(best, a[i] - a[i - 1]);
+        System.out.println(best);
+    }
+}

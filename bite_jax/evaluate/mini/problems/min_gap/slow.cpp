@@ -1,0 +1,20 @@
+#include <climits>
+#include <cstdlib>
+#include <iostream>
+#include <vector>
+using namespace std;
+
+int main() {
+    ios::sync_with_stdio(false);
+    cin.tie(nullptr);
+    int n;
+    cin >> n;
+    vector<long long> a(n);
+    for (auto &x : a) cin >> x;
+    long long best = LLONG_MAX;
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j)
+            if (i != j && llabs(a[i] - a[j]) < best) best = llabs(a[i] - a[j]);
+    cout << best << '\n';
+    return 0;
+}

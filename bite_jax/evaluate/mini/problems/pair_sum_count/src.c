@@ -1,0 +1,17 @@
+#include <stdio.h>
+#include <stdlib.h>
+
+int main(void) {
+    int n;
+    long long k;
+    if (scanf("%d %lld", &n, &k) != 2) return 0;
+    long long *a = malloc(sizeof(long long) * n);
+    for (int i = 0; i < n; i++) scanf("%lld", &a[i]);
+    long long cnt = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            if (a[i] + a[j] == k) cnt++;
+    printf("%lld\n", cnt);
+    free(a);
+    return 0;
+}
