@@ -23,12 +23,13 @@ def ift_defaults() -> ml_collections.ConfigDict:
   c.lr = 1e-5
   c.warmup_steps = 0
   c.warmup_ratio = 0.03
+  c.decay_steps = 0           # cosine horizon in steps; 0 = epochs x steps/epoch (constant after warmup if epochs = 0)
   c.min_lr_ratio = 0.0
   c.weight_decay = 0.0
   c.clip_norm = 1.0
   c.b1 = 0.9
   c.b2 = 0.95
-  c.loss_chunk = 512          # positions per cross-entropy chunk (never full [B, T, V] logits)
+  c.loss_chunk = 0            # positions per cross-entropy chunk; 0 = auto (<= 128 MiB of logits per device)
   c.checkpoint_every = 200
   c.keep_checkpoints = 3
   c.export_hf = False

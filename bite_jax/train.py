@@ -1,0 +1,235 @@
+"""Instruction fine-tuning (IFT): the editors and every PKAC stage train through `train_ift`.
+
+  python -m bite_jax.main --config=configs/tiny.py --workdir=W --config.stage=ift \
+      --config.model.hf_path=DIR --config.ift.data=PAIRS.jsonl --config.ift.steps=6
+
+What a run writes under its output directory OUT (WORKDIR/ift for the `ift` stage):
+  OUT/metrics.jsonl    one line per optimizer step (bite_jax.train_metrics)
+  OUT/checkpoints/     Orbax steps: params, optimizer state, grain iterator state
+  OUT/final/           config.json + tokenizer + params (+ hf/ on request); `load_trained(OUT/final)`
+
+Rerunning the same command resumes from the newest checkpoint and gives the
+same losses as an uninterrupted run; a larger `steps` continues training (the
+learning-rate schedule never depends on `steps`, see bite_jax.train_optim).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import jax
+import numpy as np
+from flax import nnx
+
+from bite_jax import parallel
+from bite_jax.data import pipeline
+from bite_jax.data.pairs import read_pairs
+from bite_jax.data.prompts import check_direction
+from bite_jax.data.records import Pair
+from bite_jax.models import hf
+from bite_jax.train_checkpoint import (CheckpointStore, is_trained_dir, load_trained, load_trained_model,
+                                       save_final)
+from bite_jax.train_metrics import MetricsLog, mfu, progress_line, total_peak_flops
+from bite_jax.train_optim import make_optimizer, make_schedule
+from bite_jax.train_step import (choose_loss_chunk, global_batch, init_opt_state, make_train_step,
+                                 param_shardings)
+
+__all__ = ['run_stage', 'train_ift', 'load_trained']
+
+_TOKENIZER_FILES = ('tokenizer.json', 'tokenizer_config.json', 'vocab.json', 'tokenizer.model')
+
+
+def run_stage(config, workdir: Path) -> Path:
+  """The `ift` stage of bite_jax.main: one IFT run from `config.ift` into WORKDIR/ift; returns the final dir."""
+  if not config.ift.data:
+    raise ValueError('config.ift.data: empty; pass --config.ift.data=PAIRS.jsonl')
+  return train_ift(config.ift, config.model, config.mesh, Path(workdir) / 'ift',
+                   base_dir=config.model.hf_path, pairs=config.ift.data)
+
+
+def _check_ift(ift) -> None:
+  check_direction(ift.direction)
+  for name in ('batch_size', 'max_len', 'grad_accum', 'checkpoint_every'):
+    if int(ift[name]) <= 0:
+      raise ValueError(f'config.ift.{name}: must be positive, got {ift[name]}')
+  if ift.batch_size % ift.grad_accum:
+    raise ValueError(f'config.ift.batch_size={ift.batch_size} is not a multiple of grad_accum={ift.grad_accum}')
+  if ift.steps <= 0 and ift.epochs <= 0:
+    raise ValueError('config.ift: set steps > 0 or epochs > 0')
+
+
+def _model_source(ift, base_dir: str | None) -> Path:
+  source = ift.init or base_dir
+  if not source:
+    raise ValueError('config.model.hf_path (or config.ift.init): empty; IFT starts from a Hugging Face '
+                     'checkpoint directory (config.json, safetensors, tokenizer) or a trained OUT/final dir')
+  source = Path(source)
+  if not (source / 'config.json').is_file():
+    raise FileNotFoundError(f'{source}: no config.json; expected a Hugging Face checkpoint directory '
+                            'or a trained OUT/final directory')
+  return source
+
+
+def _load_tokenizer(source: Path):
+  if not any((source / name).is_file() for name in _TOKENIZER_FILES):
+    raise FileNotFoundError(f'{source}: no tokenizer files ({", ".join(_TOKENIZER_FILES)}); the IFT '
+                            'trainer loads the tokenizer from the model directory')
+  return hf.load_tokenizer(source)
+
+
+def _load_model(source: Path, model_cfg, mesh):
+  overrides = dict(dtype=model_cfg.dtype, param_dtype=model_cfg.param_dtype, remat=bool(model_cfg.remat))
+  if is_trained_dir(source):
+    return load_trained_model(source, mesh=mesh, **overrides)
+  return hf.from_pretrained(source, dtype=overrides['dtype'], param_dtype=overrides['param_dtype'], mesh=mesh,
+                            config_overrides={'remat': overrides['remat']})
+
+
+def _data_hash(examples) -> str:
+  digest = hashlib.sha256()
+  for ex in examples:
+    digest.update(np.int64(ex.prompt_len).tobytes())
+    digest.update(ex.tokens.tobytes())
+  return digest.hexdigest()[:16]
+
+
+def _check_resume(meta: dict, fingerprint: dict, ckpt_dir: Path) -> None:
+  for key, value in fingerprint.items():
+    if key in meta and meta[key] != value:
+      raise ValueError(f'{ckpt_dir}: the checkpoint was written with {key}={meta[key]!r} but this run has '
+                       f'{key}={value!r}; rerun with the same settings or use a fresh output directory')
+
+
+def _to_float(x) -> float:
+  return float(np.asarray(jax.device_get(x.addressable_data(0))))
+
+
+def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None = None,
+              pairs: Sequence[Pair] | str | Path | None = None, log=print) -> Path:
+  """One resumable IFT run; returns OUT/final.
+
+  Args:
+    ift: a `config.ift`-style section (defaults.ift_defaults(): steps/epochs, batch_size (global rows per
+      optimizer step), max_len (tokens per row), grad_accum, lr and schedule, checkpoint_every, ...).
+    model_cfg: `config.model` (dtype, param_dtype, remat; hf_path is passed as `base_dir`).
+    mesh_cfg: `config.mesh` (data, fsdp, tensor; -1 fills the devices left).
+    out_dir: where metrics.jsonl, checkpoints/ and final/ go.
+    base_dir: the base Hugging Face checkpoint (used when `ift.init` is empty).
+    pairs: the training pairs, or a JSONL path (ours or PIE); None = `ift.data`.
+    log: progress sink (only process 0 logs).
+  """
+  _check_ift(ift)
+  out_dir = Path(out_dir)
+  lead = jax.process_index() == 0
+  say = log if (log and lead) else (lambda *_: None)
+  mesh = parallel.make_mesh(mesh_cfg.data, mesh_cfg.fsdp, mesh_cfg.tensor)
+  data_ways = mesh.shape['data'] * mesh.shape['fsdp']
+  micro = ift.batch_size // ift.grad_accum
+  if micro % data_ways:
+    raise ValueError(f'config.ift.batch_size / grad_accum = {micro} rows must be a multiple of '
+                     f'mesh data x fsdp = {data_ways}')
+
+  source = _model_source(ift, base_dir)
+  tokenizer = _load_tokenizer(source)
+  pairs = ift.data if pairs is None else pairs
+  data_desc = str(pairs) if isinstance(pairs, (str, Path)) else f'{len(pairs)} in-memory pairs'
+  if isinstance(pairs, (str, Path)):
+    if not str(pairs):
+      raise ValueError('config.ift.data: empty; pass a JSONL pairs file')
+    pairs = read_pairs(pairs)
+  examples, stats = pipeline.tokenize_pairs(list(pairs), tokenizer, direction=ift.direction,
+                                            max_len=ift.max_len, log=say)
+  model = _load_model(source, model_cfg, mesh)
+  config = model.config
+  if len(tokenizer) > config.vocab_size:
+    raise ValueError(f'{source}: tokenizer has {len(tokenizer)} tokens but the model vocab_size is '
+                     f'{config.vocab_size}')
+
+  spe = pipeline.steps_per_epoch(len(examples), ift.batch_size)
+  total_steps = int(ift.steps) if ift.steps > 0 else pipeline.epochs_to_steps(ift.epochs, len(examples),
+                                                                               ift.batch_size)
+  schedule = make_schedule(ift, steps_per_epoch=spe)
+  tx = make_optimizer(ift, schedule)
+  chunk = choose_loss_chunk(int(ift.loss_chunk), seq_len=ift.max_len, micro_batch=micro,
+                            vocab_size=config.vocab_size, mesh=mesh)
+  graphdef, params, rest = nnx.split(model, nnx.Param, ...)
+  del model
+  opt_state, opt_sh = init_opt_state(tx, params, mesh)
+  params_sh = param_shardings(params)
+  step_fn = make_train_step(graphdef, rest, tx, mesh=mesh, params_sh=params_sh, opt_sh=opt_sh,
+                            grad_accum=int(ift.grad_accum), loss_chunk=chunk)
+
+  pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+  dataset = pipeline.make_dataset(examples, batch_size=ift.batch_size, max_len=ift.max_len, seed=ift.seed,
+                                  shard_index=jax.process_index(), shard_count=jax.process_count(),
+                                  pad_id=pad_id)
+  iterator = pipeline.make_iterator(dataset)
+  fingerprint = dict(batch_size=int(ift.batch_size), max_len=int(ift.max_len), grad_accum=int(ift.grad_accum),
+                     seed=int(ift.seed), direction=ift.direction, lr=float(ift.lr),
+                     warmup_steps=schedule.warmup_steps, decay_steps=schedule.decay_steps,
+                     num_examples=len(examples), data_hash=_data_hash(examples))
+  store = CheckpointStore(out_dir / 'checkpoints', keep=int(ift.keep_checkpoints))
+  metrics = MetricsLog(out_dir / 'metrics.jsonl', writer=lead)
+  start = store.latest_step()
+  if start:
+    _check_resume(store.read_meta(start), fingerprint, store.directory)
+    params, opt_state, _ = store.restore(start, params, opt_state, iterator)
+    say(f'[ift] resumed from {store.directory}/{start}')
+  metrics.truncate_after(start)
+  say(f'[ift] {total_steps} steps of {ift.batch_size} x {ift.max_len} tokens ({spe:.1f} steps/epoch), '
+      f'mesh {dict(mesh.shape)}, loss chunk {chunk}, lr {schedule.peak_lr:g} warmup {schedule.warmup_steps} '
+      f'decay {schedule.decay_steps or "none"}, out {out_dir}')
+
+  tokens_per_step = ift.batch_size * ift.max_len
+  flops_per_token = config.flops_per_token(ift.max_len)
+  peak = total_peak_flops(mesh.devices.flat)
+  data_sh = parallel.batch_sharding(mesh)
+  pending: list[tuple[int, dict]] = []
+  # tokens/s is averaged from the end of the first step of this invocation (which includes compilation).
+  window = {'time': time.time(), 'steps': 0, 'first': True}
+  last = {}
+
+  def flush(keep_last: bool) -> None:
+    while len(pending) > (1 if keep_last else 0):
+      step, m = pending.pop(0)
+      loss, target_tokens = _to_float(m['loss']), int(round(_to_float(m['target_tokens'])))
+      record = dict(step=step, loss=loss, tokens=tokens_per_step, target_tokens=target_tokens,
+                    lr=schedule.at_step(step), time=time.time())
+      metrics.append(record)
+      last.update(record)
+      window['steps'] += 1
+      if step % max(1, ift.log_every) == 0 or step == total_steps or window['first']:
+        elapsed = max(time.time() - window['time'], 1e-9)
+        rate = window['steps'] * tokens_per_step / elapsed
+        line = progress_line(step, total_steps, loss, record['lr'], rate, mfu(rate, flops_per_token, peak),
+                             (total_steps - step) * elapsed / window['steps'])
+        say(line + (' (incl. compilation)' if window['first'] else ''))
+      if window['first']:
+        window.update(time=time.time(), steps=0, first=False)
+
+  for step in range(start + 1, total_steps + 1):
+    batch = global_batch(next(iterator), data_sh, ift.batch_size)
+    params, opt_state, step_metrics = step_fn(params, opt_state, batch)
+    pending.append((step, step_metrics))
+    flush(keep_last=True)  # reads the previous step's result while this one runs
+    if step % ift.checkpoint_every == 0 or step == total_steps:
+      flush(keep_last=False)
+      store.save(step, params, opt_state, iterator, dict(fingerprint, step=step))
+  flush(keep_last=False)
+  store.close()
+  if start >= total_steps:
+    say(f'[ift] already trained to step {start} (steps={total_steps}); writing the final directory')
+
+  info = dict(steps=max(start, total_steps), direction=ift.direction, source=str(source),
+              data=data_desc,
+              pairs_total=stats.total, pairs_kept=stats.kept, pairs_dropped=stats.dropped,
+              final_loss=last.get('loss'))
+  final = save_final(out_dir / 'final', params, model_config=config, tokenizer=tokenizer,
+                     base_config_json=source / 'config.json', info=info)
+  if ift.export_hf:
+    hf.save_pretrained(nnx.merge(graphdef, params, rest), final / 'hf', tokenizer=tokenizer)
+  say(f'[ift] final parameters in {final}')
+  return final

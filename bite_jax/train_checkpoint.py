@@ -1,0 +1,155 @@
+"""IFT checkpoints (Orbax) and the self-contained final directory the next stage loads.
+
+OUT/checkpoints/<step>/ holds `params`, `opt_state`, `data` (the grain
+iterator state, one JSON per process) and `meta` (JSON: the run's fingerprint).
+
+OUT/final/ holds everything a later stage needs, nothing else:
+  config.json            the base model's Hugging Face config
+  tokenizer files        from the base model's tokenizer (save_pretrained)
+  params/                the trained parameters (Orbax)
+  train_info.json        steps, direction, data, dtypes
+  hf/                    optional: a Hugging Face export (config.json + safetensors)
+`load_trained(OUT/final)` returns (model, tokenizer).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import grain
+import jax
+import orbax.checkpoint as ocp
+from flax import nnx
+from jax.sharding import Mesh
+
+from bite_jax import parallel
+from bite_jax.models import Decoder, ModelConfig
+
+ITEMS = ('params', 'opt_state', 'data', 'meta')
+TRAIN_INFO = 'train_info.json'
+
+
+def abstract_like(tree):
+  """ShapeDtypeStructs (with shardings) of a placed pytree, the target of a sharded restore."""
+  return jax.tree.map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=x.sharding), tree)
+
+
+class CheckpointStore:
+  """An Orbax CheckpointManager over OUT/checkpoints keeping the last `keep` steps."""
+
+  def __init__(self, directory: Path, *, keep: int):
+    self.directory = Path(directory)
+    options = ocp.CheckpointManagerOptions(max_to_keep=max(1, keep), enable_async_checkpointing=False,
+                                           create=True)
+    self.manager = ocp.CheckpointManager(self.directory.absolute(), options=options, item_names=ITEMS)
+
+  def latest_step(self) -> int:
+    """The newest complete checkpoint's step, 0 when there is none."""
+    return self.manager.latest_step() or 0
+
+  def save(self, step: int, params, opt_state, iterator, meta: dict) -> None:
+    """Writes step `step` (blocking) and prunes old steps."""
+    self.manager.save(step, args=ocp.args.Composite(
+        params=ocp.args.StandardSave(params), opt_state=ocp.args.StandardSave(opt_state),
+        data=grain.checkpoint.CheckpointSave(iterator), meta=ocp.args.JsonSave(meta)), force=True)
+    self.manager.wait_until_finished()
+
+  def restore(self, step: int, params, opt_state, iterator):
+    """Restores step `step` onto the shardings of `params`/`opt_state` and into `iterator`.
+
+    Returns (params, opt_state, meta dict); the iterator is advanced in place.
+    """
+    restored = self.manager.restore(step, args=ocp.args.Composite(
+        params=ocp.args.StandardRestore(abstract_like(params)),
+        opt_state=ocp.args.StandardRestore(abstract_like(opt_state)),
+        data=grain.checkpoint.CheckpointRestore(iterator), meta=ocp.args.JsonRestore()))
+    return restored.params, restored.opt_state, restored.meta
+
+  def read_meta(self, step: int) -> dict:
+    """The `meta` item of step `step` alone."""
+    return self.manager.restore(step, args=ocp.args.Composite(meta=ocp.args.JsonRestore())).meta
+
+  def close(self) -> None:
+    self.manager.close()
+
+
+def is_trained_dir(path) -> bool:
+  """Whether `path` is a final directory written by `save_final`."""
+  path = Path(path)
+  return (path / 'params').is_dir() and (path / 'config.json').is_file()
+
+
+def save_final(final_dir: Path, params, *, model_config: ModelConfig, tokenizer, base_config_json: Path | None,
+               info: dict) -> Path:
+  """Writes the final directory (see the module docstring); every process must call it."""
+  final_dir = Path(final_dir).absolute()
+  if jax.process_index() == 0:
+    final_dir.mkdir(parents=True, exist_ok=True)
+    if base_config_json is not None and Path(base_config_json).is_file():
+      config_text = Path(base_config_json).read_text(encoding='utf-8')
+    else:
+      config_text = json.dumps(model_config.to_hf_dict(), indent=2)
+    (final_dir / 'config.json').write_text(config_text, encoding='utf-8')
+    tokenizer.save_pretrained(str(final_dir))
+    info = dict(info, dtype=model_config.dtype, param_dtype=model_config.param_dtype)
+    (final_dir / TRAIN_INFO).write_text(json.dumps(info, indent=2), encoding='utf-8')
+  checkpointer = ocp.StandardCheckpointer()
+  checkpointer.save(final_dir / 'params', params, force=True)
+  checkpointer.wait_until_finished()
+  return final_dir
+
+
+def _abstract_model(config: ModelConfig, mesh: Mesh, rules) -> Decoder:
+  model = nnx.eval_shape(lambda: Decoder(config, rngs=nnx.Rngs(0)))
+  for _, variable in nnx.iter_graph(model):
+    if isinstance(variable, nnx.Variable) and hasattr(variable.get_value(), 'shape'):
+      value = variable.get_value()
+      sharding = parallel.logical_to_sharding(mesh, parallel.param_logical_axes(variable), rules, value.shape)
+      variable.set_value(jax.ShapeDtypeStruct(value.shape, value.dtype, sharding=sharding))
+  return model
+
+
+def read_model_config(path, **overrides) -> ModelConfig:
+  """The ModelConfig of a final (or Hugging Face) directory's config.json, with `overrides` applied."""
+  path = Path(path)
+  config_file = path / 'config.json'
+  if not config_file.is_file():
+    raise FileNotFoundError(f'{config_file}: missing (not a trained model directory)')
+  config = ModelConfig.from_hf_dict(json.loads(config_file.read_text(encoding='utf-8')))
+  info_file = path / TRAIN_INFO
+  if info_file.is_file():
+    info = json.loads(info_file.read_text(encoding='utf-8'))
+    config = config.replace(dtype=info.get('dtype', config.dtype),
+                            param_dtype=info.get('param_dtype', config.param_dtype))
+  return config.replace(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def load_trained_model(path, *, mesh: Mesh | None = None, rules=parallel.LOGICAL_AXIS_RULES, dtype=None,
+                       param_dtype=None, remat=None) -> Decoder:
+  """The Decoder of a final directory, its parameters restored straight onto `mesh` (default: all devices)."""
+  path = Path(path).absolute()
+  if not is_trained_dir(path):
+    raise FileNotFoundError(f'{path}: not a trained model directory (needs config.json and params/)')
+  config = read_model_config(path, dtype=dtype, param_dtype=param_dtype, remat=remat)
+  mesh = mesh if mesh is not None else parallel.make_mesh()
+  model = _abstract_model(config, mesh, rules)
+  graphdef, abstract_params, rest = nnx.split(model, nnx.Param, ...)
+  params = ocp.StandardCheckpointer().restore(path / 'params', abstract_params)
+  model = nnx.merge(graphdef, params, rest)
+  if hasattr(model, 'activation_sharding'):
+    model.activation_sharding = parallel.logical_to_sharding(mesh, ('batch', 'length', None), rules)
+  return model
+
+
+def load_trained(path, *, mesh: Mesh | None = None, dtype=None, param_dtype=None):
+  """(model, tokenizer) of a directory written by `train_ift` (OUT/final).
+
+  Args:
+    path: the final directory.
+    mesh: where to place the parameters (default: a data-parallel mesh over all devices).
+    dtype, param_dtype: override the compute / parameter dtype names ('float32', 'bfloat16').
+  """
+  from bite_jax.models import hf
+  model = load_trained_model(path, mesh=mesh, dtype=dtype, param_dtype=param_dtype)
+  return model, hf.load_tokenizer(str(path))

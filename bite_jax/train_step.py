@@ -1,0 +1,131 @@
+"""The sharded, jitted IFT step: forward, chunked loss, gradient accumulation, AdamW update.
+
+Parameters and optimizer state live on the shardings their logical axes ask
+for (bite_jax.parallel); the batch is split over data x fsdp. The whole step,
+optimizer update included, is one jitted function that donates its
+parameter and optimizer-state buffers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+from flax import nnx
+from jax.sharding import Mesh, NamedSharding, PartitionSpec
+
+from bite_jax import parallel
+from bite_jax.train_loss import auto_chunk, chunked_cross_entropy_sum
+
+BATCH_KEYS = ('inputs', 'targets', 'mask')
+
+
+def param_shardings(params) -> object:
+  """The sharding of every leaf of a placed parameter tree."""
+  return jax.tree.map(lambda x: x.sharding, params)
+
+
+def _path_key(path) -> tuple:
+  return tuple(str(p) for p in path)
+
+
+def opt_state_shardings(opt_state_shape, params, mesh: Mesh):
+  """Shardings for an optimizer state: a leaf whose path ends with a parameter's path (Adam's mu, nu)
+  takes that parameter's sharding; everything else (step counts) is replicated."""
+  by_path = {_path_key(p): (x.shape, x.sharding) for p, x in jax.tree_util.tree_flatten_with_path(params)[0]}
+  replicated = NamedSharding(mesh, PartitionSpec())
+
+  def one(path, leaf):
+    key = _path_key(path)
+    for start in range(len(key)):
+      match = by_path.get(key[start:])
+      if match is not None and match[0] == leaf.shape:
+        return match[1]
+    return replicated
+
+  return jax.tree_util.tree_map_with_path(one, opt_state_shape)
+
+
+def init_opt_state(tx: optax.GradientTransformation, params, mesh: Mesh):
+  """tx.init(params) computed straight onto the optimizer-state shardings."""
+  shardings = opt_state_shardings(jax.eval_shape(tx.init, params), params, mesh)
+  return jax.jit(tx.init, out_shardings=shardings)(params), shardings
+
+
+def choose_loss_chunk(requested: int, *, seq_len: int, micro_batch: int, vocab_size: int, mesh: Mesh) -> int:
+  """Positions per loss chunk: the largest divisor of seq_len <= `requested` when > 0, else auto_chunk's."""
+  if requested > 0:
+    return max(c for c in range(1, min(requested, seq_len) + 1) if seq_len % c == 0)
+  rows = max(1, micro_batch // (mesh.shape['data'] * mesh.shape['fsdp']))
+  vocab = -(-vocab_size // mesh.shape['tensor'])
+  return auto_chunk(seq_len, rows, vocab)
+
+
+def global_batch(local: dict[str, np.ndarray], sharding: NamedSharding, global_rows: int) -> dict[str, jax.Array]:
+  """Assembles every process's local rows into global [global_rows, len] arrays on `sharding`."""
+  out = {}
+  for key in BATCH_KEYS:
+    x = np.asarray(local[key])
+    out[key] = jax.make_array_from_process_local_data(sharding, x, (global_rows, *x.shape[1:]))
+  return out
+
+
+def make_train_step(graphdef, rest, tx: optax.GradientTransformation, *, mesh: Mesh, params_sh, opt_sh,
+                    grad_accum: int, loss_chunk: int) -> Callable:
+  """The jitted step (params, opt_state, batch) -> (params, opt_state, metrics).
+
+  Args:
+    graphdef, rest: from `nnx.split(model, nnx.Param, ...)` (rest = non-trainable state).
+    tx: the optimizer.
+    mesh: the device mesh; params_sh / opt_sh: shardings of params and optimizer state.
+    grad_accum: micro-batches per step; the batch's rows must be a multiple of it.
+    loss_chunk: positions per cross-entropy chunk (must divide the row length).
+
+  The loss is the summed NLL over the step's target tokens divided by their count, so
+  accumulating k micro-batches gives the gradient of the whole batch. metrics: `loss`
+  (nats per target token), `target_tokens`, `grad_norm` (before clipping), float32 scalars.
+  """
+  data_sh = parallel.batch_sharding(mesh)
+  replicated = NamedSharding(mesh, PartitionSpec())
+
+  def micro_loss(params, micro, denom):
+    model = nnx.merge(graphdef, params, rest)
+    hidden = model.hidden_states(micro['inputs'])
+    nll = chunked_cross_entropy_sum(hidden, micro['targets'], micro['mask'], model.logits_from_hidden,
+                                    chunk=loss_chunk)
+    return nll / denom
+
+  grad_fn = jax.value_and_grad(micro_loss)
+
+  def step(params, opt_state, batch):
+    rows = batch['inputs'].shape[0]
+    denom = jnp.maximum(jnp.sum(batch['mask'].astype(jnp.float32)), 1.0)
+    if grad_accum == 1:
+      loss, grads = grad_fn(params, batch, denom)
+    else:
+      # Micro-batch j takes rows j, j + k, ... so every micro-batch stays spread over all devices.
+      def split(x):
+        x = jnp.swapaxes(x.reshape(rows // grad_accum, grad_accum, *x.shape[1:]), 0, 1)
+        return jax.lax.with_sharding_constraint(x, NamedSharding(mesh, PartitionSpec(None, ('data', 'fsdp'))))
+
+      def body(carry, micro):
+        loss_acc, grad_acc = carry
+        loss, grads = grad_fn(params, micro, denom)
+        return (loss_acc + loss, jax.tree.map(jnp.add, grad_acc, grads)), None
+
+      zeros = jax.tree.map(lambda p: jnp.zeros(p.shape, jnp.float32), params)
+      (loss, grads), _ = jax.lax.scan(body, (jnp.zeros((), jnp.float32), zeros),
+                                      {k: split(v) for k, v in batch.items()})
+      grads = jax.tree.map(lambda g, p: g.astype(p.dtype), grads, params)
+    grad_norm = optax.global_norm(grads)
+    updates, opt_state = tx.update(grads, opt_state, params)
+    params = optax.apply_updates(params, updates)
+    metrics = {'loss': loss, 'target_tokens': denom, 'grad_norm': grad_norm}
+    return params, opt_state, metrics
+
+  batch_sh = {k: data_sh for k in BATCH_KEYS}
+  return jax.jit(step, in_shardings=(params_sh, opt_sh, batch_sh),
+                 out_shardings=(params_sh, opt_sh, replicated), donate_argnums=(0, 1))
