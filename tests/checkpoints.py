@@ -127,3 +127,19 @@ def save_tiny_tokenizer(directory, *, vocab_size: int = 300):
                                               bos_token='<s>', eos_token='</s>')
   fast.save_pretrained(str(directory))
   return fast
+
+
+def hf_logits(directory, input_ids, *, attention_mask=None, attn_implementation: str = 'eager',
+              dtype: str = 'float32'):
+  """Reference logits (numpy float32 [B, T, V]) from transformers for a checkpoint directory."""
+  import numpy as np
+  import transformers
+  torch = _torch()
+  model = transformers.AutoModelForCausalLM.from_pretrained(
+      str(directory), dtype=getattr(torch, dtype), attn_implementation=attn_implementation).eval()
+  kwargs = {}
+  if attention_mask is not None:
+    kwargs['attention_mask'] = torch.tensor(np.asarray(attention_mask), dtype=torch.long)
+  with torch.no_grad():
+    out = model(torch.tensor(np.asarray(input_ids), dtype=torch.long), **kwargs)
+  return out.logits.float().numpy()
