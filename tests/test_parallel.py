@@ -1,0 +1,238 @@
+"""Mesh, logical-axis rules and sharded execution.
+
+Multi-device checks run this file as a script in a subprocess with 8 simulated CPU devices
+(XLA_FLAGS must be set before jax is imported, so they cannot share the pytest process).
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _run_worker(*args: str, devices: int = 8) -> dict:
+  env = dict(os.environ, XLA_FLAGS=f'--xla_force_host_platform_device_count={devices}',
+             JAX_PLATFORMS='cpu')
+  proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args], env=env, cwd=REPO,
+                        capture_output=True, text=True, timeout=600)
+  if proc.returncode != 0:
+    pytest.fail(f'worker {args[0]} failed (rc={proc.returncode}):\n{proc.stderr[-4000:]}')
+  return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ------------------------------------------------------------------ in-process (one device)
+
+
+def test_rules_map_logical_names_to_mesh_axes():
+  from jax.sharding import PartitionSpec as P
+
+  from bite_jax.parallel import logical_to_sharding, make_mesh
+  mesh = make_mesh()
+  assert logical_to_sharding(mesh, ('vocab', 'embed')).spec == P('tensor', 'fsdp')
+  assert logical_to_sharding(mesh, ('embed', 'heads', 'head_dim')).spec == P('fsdp', 'tensor', None)
+  assert logical_to_sharding(mesh, ('batch', 'length')).spec == P(('data', 'fsdp'), None)
+
+
+def test_a_mesh_axis_is_used_once_per_array():
+  from jax.sharding import PartitionSpec as P
+
+  from bite_jax.parallel import logical_to_sharding, make_mesh
+  # batch already takes fsdp, so embed stays replicated.
+  assert logical_to_sharding(make_mesh(), ('batch', 'length', 'embed')).spec == P(('data', 'fsdp'), None, None)
+
+
+def test_unknown_logical_axis_is_an_error():
+  from bite_jax.parallel import logical_to_sharding, make_mesh
+  with pytest.raises(ValueError, match="'experts'"):
+    logical_to_sharding(make_mesh(), ('experts',))
+
+
+def test_make_mesh_rejects_a_size_product_that_does_not_match_the_devices():
+  import jax
+
+  from bite_jax.parallel import make_mesh
+  n = jax.device_count()
+  with pytest.raises(ValueError, match=f'{n} devices'):
+    make_mesh(data=n + 1)
+  with pytest.raises(ValueError, match='only one axis may be -1'):
+    make_mesh(data=-1, fsdp=-1)
+
+
+def test_make_mesh_fills_the_free_axis():
+  import jax
+
+  from bite_jax.parallel import make_mesh
+  mesh = make_mesh(data=1, fsdp=-1)
+  assert dict(mesh.shape) == {'data': 1, 'fsdp': jax.device_count(), 'tensor': 1}
+
+
+# ------------------------------------------------------------------ 8 simulated devices
+
+
+@pytest.fixture(scope='module')
+def sharded_results(tmp_path_factory):
+  pytest.importorskip('torch')
+  from tests.checkpoints import make_qwen2_checkpoint, make_starcoder2_checkpoint
+  qwen = make_qwen2_checkpoint(tmp_path_factory.mktemp('qwen'), tie=False, vocab=128, hidden=32,
+                               heads=4, kv_heads=2, seed=11)
+  sc2 = make_starcoder2_checkpoint(tmp_path_factory.mktemp('sc2'), sliding_window=8, vocab=128,
+                                   seed=12)
+  return _run_worker('sharded', str(qwen), str(sc2), str(tmp_path_factory.mktemp('export')))
+
+
+def test_worker_sees_eight_devices(sharded_results):
+  assert sharded_results['device_count'] == 8
+  assert sharded_results['mesh'] == {'data': 1, 'fsdp': 4, 'tensor': 2}
+
+
+@pytest.mark.parametrize('name', ['qwen', 'sc2'])
+def test_fsdp4_tensor2_forward_equals_single_device(sharded_results, name):
+  assert sharded_results[name]['from_pretrained_mesh_diff'] < 1e-5
+  assert sharded_results[name]['shard_model_diff'] < 1e-5
+
+
+@pytest.mark.parametrize('name', ['qwen', 'sc2'])
+def test_sharded_kv_cache_decode_equals_full_forward(sharded_results, name):
+  assert sharded_results[name]['cached_decode_diff'] < 2e-5
+
+
+def test_from_pretrained_places_params_on_their_logical_shardings(sharded_results):
+  specs = sharded_results['qwen']['specs']
+  assert specs['embed_tokens.embedding'] == ['tensor', 'fsdp']
+  assert specs['layers.0.self_attn.q_proj.kernel'] == ['fsdp', 'tensor', None]
+  assert specs['layers.0.self_attn.k_proj.kernel'] == ['fsdp', 'tensor', None]
+  assert specs['layers.0.self_attn.o_proj.kernel'] == ['tensor', None, 'fsdp']
+  assert specs['layers.0.mlp.gate_proj.kernel'] == ['fsdp', 'tensor']
+  assert specs['layers.0.mlp.down_proj.kernel'] == ['tensor', 'fsdp']
+  assert specs['lm_head.kernel'] == ['fsdp', 'tensor']
+  assert specs['norm.scale'] == [None]
+
+
+def test_each_sharded_param_holds_the_expected_fraction_per_device(sharded_results):
+  shards = sharded_results['qwen']['shard_shapes']
+  assert shards['layers.0.mlp.gate_proj.kernel'] == [[32, 64], [8, 32]]  # 4-way x 2-way
+  assert shards['norm.scale'] == [[32], [32]]
+
+
+def test_indivisible_dims_fall_back_to_replication(sharded_results):
+  # 2 kv heads on tensor=2 shard, 1 kv head cannot; 6 on fsdp=4 cannot.
+  assert sharded_results['fallback'] == {'kv2': [None, 'tensor', None], 'kv1': [None, None, None],
+                                         'embed6': [None, 'tensor']}
+
+
+def test_sharded_model_exports_the_same_weights(sharded_results):
+  assert sharded_results['qwen']['export_reload_diff'] == 0.0
+
+
+def test_batch_sharding_splits_batch_over_data_and_fsdp(sharded_results):
+  assert sharded_results['batch_spec'] == [['data', 'fsdp']]
+
+
+def test_initialize_distributed_without_a_cluster_stays_single_process():
+  assert _run_worker('distributed_auto', devices=1) == {'initialized': False, 'process_count': 1}
+
+
+def test_initialize_distributed_with_explicit_single_process_coordinator():
+  with socket.socket() as s:
+    s.bind(('localhost', 0))
+    port = s.getsockname()[1]
+  result = _run_worker('distributed_explicit', f'localhost:{port}', devices=1)
+  assert result == {'initialized': True, 'process_count': 1, 'process_index': 0}
+
+
+# ------------------------------------------------------------------ worker (subprocess side)
+
+
+def _worker_sharded(qwen_dir: str, sc2_dir: str, export_dir: str) -> dict:
+  import jax
+  import jax.numpy as jnp
+  import numpy as np
+  from flax import nnx
+
+  from bite_jax import parallel
+  from bite_jax.models import from_pretrained, save_pretrained
+
+  mesh = parallel.make_mesh(data=1, fsdp=4, tensor=2)
+  rng = np.random.RandomState(0)
+  ids = jnp.asarray(rng.randint(0, 128, (4, 12)), jnp.int32)
+  forward = jax.jit(lambda m, x: m(x))
+  out = {'device_count': jax.device_count(), 'mesh': dict(mesh.shape)}
+
+  def max_diff(a, b):
+    return float(np.abs(np.asarray(a) - np.asarray(b)).max())
+
+  for name, directory in (('qwen', qwen_dir), ('sc2', sc2_dir)):
+    single = from_pretrained(directory)
+    ref = forward(single, ids)
+    sharded_ids = jax.device_put(ids, parallel.batch_sharding(mesh))
+    on_mesh = from_pretrained(directory, mesh=mesh)
+    res = {'from_pretrained_mesh_diff': max_diff(forward(on_mesh, sharded_ids), ref)}
+    moved = from_pretrained(directory)
+    parallel.shard_model(moved, mesh)
+    res['shard_model_diff'] = max_diff(forward(moved, sharded_ids), ref)
+
+    @jax.jit
+    def prefill_decode(model, x):
+      cache = model.init_cache(x.shape[0], x.shape[1])
+      cache = jax.lax.with_sharding_constraint(cache, parallel.cache_sharding(mesh, cache))
+      first, cache = model(x[:, :8], cache=cache)
+      steps = [first]
+      for t in range(8, x.shape[1]):
+        logits, cache = model(x[:, t:t + 1], cache=cache)
+        steps.append(logits)
+      return jnp.concatenate(steps, axis=1)
+
+    res['cached_decode_diff'] = max_diff(prefill_decode(on_mesh, sharded_ids), ref)
+    specs, shard_shapes = {}, {}
+    for path, var in nnx.iter_graph(on_mesh):
+      if isinstance(var, nnx.Param):
+        key = '.'.join(map(str, path))
+        value = var.get_value()
+        spec = list(value.sharding.spec) + [None] * (value.ndim - len(value.sharding.spec))
+        specs[key] = [list(a) if isinstance(a, tuple) else a for a in spec]
+        shard_shapes[key] = [list(value.shape), list(value.addressable_shards[0].data.shape)]
+    res['specs'], res['shard_shapes'] = specs, shard_shapes
+    if name == 'qwen':
+      save_pretrained(on_mesh, export_dir)
+      res['export_reload_diff'] = max_diff(forward(from_pretrained(export_dir), ids), ref)
+    out[name] = res
+
+  def spec(axes, shape):
+    s = parallel.logical_to_sharding(mesh, axes, shape=shape).spec
+    return list(s) + [None] * (len(shape) - len(s))
+
+  out['fallback'] = {'kv2': spec(('embed', 'kv_heads', 'head_dim'), (6, 2, 8)),
+                     'kv1': spec(('embed', 'kv_heads', 'head_dim'), (6, 1, 8)),
+                     'embed6': spec(('embed', 'vocab'), (6, 10))}
+  out['batch_spec'] = [list(a) if isinstance(a, tuple) else a
+                       for a in parallel.batch_sharding(mesh).spec]
+  return out
+
+
+def _worker_distributed_auto() -> dict:
+  from bite_jax.parallel import initialize_distributed
+  initialize_distributed()
+  import jax
+  return {'initialized': jax.distributed.is_initialized(), 'process_count': jax.process_count()}
+
+
+def _worker_distributed_explicit(coordinator: str) -> dict:
+  from bite_jax.parallel import initialize_distributed
+  initialize_distributed(coordinator, num_processes=1, process_id=0)
+  import jax
+  result = {'initialized': jax.distributed.is_initialized(), 'process_count': jax.process_count(),
+            'process_index': jax.process_index()}
+  jax.distributed.shutdown()
+  return result
+
+
+if __name__ == '__main__':
+  workers = {'sharded': _worker_sharded, 'distributed_auto': _worker_distributed_auto,
+             'distributed_explicit': _worker_distributed_explicit}
+  print(json.dumps(workers[sys.argv[1]](*sys.argv[2:])))
