@@ -1,0 +1,329 @@
+"""Run one command in the sandbox with limits and report what it did.
+
+Per run:  launcher enter (join cgroups, drop to the executor's uid)
+          -> bwrap (new user/pid/net/ipc/uts/mount namespaces, read-only system dirs,
+             tmpfs /tmp and /box, the program read-only at /prog)
+          -> launcher ns (PID 1: rlimits, CPU/wall limits, kill + reap all, rusage report)
+          -> the program.
+Without a working bubblewrap (sandbox="none" or "auto" fallback) the launcher runs
+the program directly in "host" mode, with rlimits, a separate uid and session,
+and a loud warning; results then say isolation.sandbox == "none".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import select
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from executor.cgroups import CgroupManager
+from executor.config import ExecutorConfig, Limits
+from executor.isolation import UidSlot, build_launcher, bwrap_path, warn_once
+from executor.results import ProcessResult, classify, parse_report
+
+# copied into the sandbox's own /etc (one bind instead of one per file)
+_ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "host.conf", "os-release")
+_TOP_LINKS = ("bin", "lib", "lib32", "lib64", "libx32", "sbin")
+
+
+class SandboxError(RuntimeError):
+    """The sandbox itself failed (not the program): bad setup, missing launcher report."""
+
+
+class Sandbox:
+    """Owns the uid slot, the cgroup parents, the launcher and a private state dir."""
+
+    def __init__(self, config: ExecutorConfig, toolchain_dirs=()):
+        self.config = config
+        config.cache_dir.mkdir(parents=True, exist_ok=True)
+        self.launcher = build_launcher(config.cache_dir)
+        self.uid = UidSlot(config.cache_dir / "uids", config.uid_base, config.uid_count)
+        self.state = Path(tempfile.mkdtemp(prefix="bite-exec-"))
+        os.chmod(self.state, 0o711)  # the sandbox uid may open passwd/group by name, list nothing
+        self._ro_dirs: list[str] = []
+        (self.state / "stage").mkdir(mode=0o755)
+        self.cgroups = CgroupManager.create() if config.cgroups else None
+        if config.cgroups and self.cgroups is None:
+            warn_once("cgroups are not writable here: memory is limited by rlimits only, peak memory is "
+                      "the largest process's RSS, and process count by RLIMIT_NPROC")
+        self._write_etc()
+        for d in (*toolchain_dirs, *config.extra_ro_binds):
+            self.add_ro_dir(d)
+        self.mode = self._choose_mode()
+
+    # ----- setup -----
+    def _write_etc(self) -> None:
+        """A minimal /etc: loader config, time zone, and a passwd/group naming only the sandbox user."""
+        etc = self.state / "etc"
+        etc.mkdir(mode=0o755)
+        for name in _ETC_FILES:
+            src = Path("/etc") / name
+            if src.is_dir():
+                shutil.copytree(src, etc / name, symlinks=True)
+            elif src.exists():
+                shutil.copy(src, etc / name)
+        uid = self.uid.uid
+        (etc / "passwd").write_text(f"root:x:0:0:root:/root:/bin/sh\nrunner:x:{uid}:{uid}:runner:/box:/bin/sh\n"
+                                    "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")
+        (etc / "group").write_text(f"root:x:0:\nrunner:x:{uid}:\nnogroup:x:65534:\n")
+        for dirpath, dirnames, filenames in os.walk(etc):
+            for name in dirnames:
+                os.chmod(os.path.join(dirpath, name), 0o755)
+            for name in filenames:
+                if not os.path.islink(os.path.join(dirpath, name)):
+                    os.chmod(os.path.join(dirpath, name), 0o644)
+
+    def add_ro_dir(self, path: str) -> None:
+        """Make a host directory visible read-only at the same path in every sandbox."""
+        path = os.path.realpath(path)
+        if path not in self._ro_dirs and os.path.exists(path):
+            if path.startswith("/etc/"):  # the sandbox's /etc is read-only: make the mount point now
+                mount_point = self.state / path.lstrip("/")
+                mount_point.mkdir(parents=True, exist_ok=True) if os.path.isdir(path) else mount_point.touch()
+            self._ro_dirs.append(path)
+
+    def _choose_mode(self) -> str:
+        if self.config.sandbox == "none":
+            warn_once("sandbox='none' was requested: programs run with rlimits, a separate uid and session "
+                      "only; no namespaces (network and files of the host are reachable)")
+            return "host"
+        reason = None
+        if bwrap_path() is None:
+            reason = "bubblewrap (bwrap) is not installed"
+        else:
+            try:
+                probe = self.execute(["/bin/true"], limits=Limits(timeout=5.0), env={}, mode="ns")
+                if probe.status != "ok":
+                    reason = f"bubblewrap does not work here: {probe.stderr_tail.strip()[-300:]}"
+            except SandboxError as exc:
+                reason = f"bubblewrap does not work here: {exc}"
+        if reason is None:
+            return "ns"
+        if self.config.sandbox == "bwrap":
+            raise SandboxError(f"executor: sandbox='bwrap' requested but {reason}")
+        warn_once(f"{reason}; falling back to rlimits, a separate uid and session only (no namespaces)")
+        return "host"
+
+    def isolation(self) -> dict:
+        """What was in force for runs of this sandbox (copied into every result)."""
+        ns = self.mode == "ns"
+        cg = self.cgroups
+        return {
+            "sandbox": "bwrap" if ns else "none",
+            "namespaces": ["user", "pid", "net", "ipc", "uts", "mount"] if ns else [],
+            "uid": self.uid.uid,
+            "cgroup": f"v{cg.version}" if cg else None,
+            "memory_limit": "cgroup" if cg and "memory" in cg.controllers else "rlimit",
+            "process_limit": "cgroup" if cg and "pids" in cg.controllers else "rlimit",
+            "network": "isolated" if ns else "host",
+        }
+
+    # ----- one run -----
+    def _bwrap_args(self, prog_dir: Path | None, rw_dir: Path | None, limits: Limits, env: dict,
+                    staged: list[str]) -> list[str]:
+        """bwrap argv; host sources that the sandbox uid cannot reach are appended to staged
+        and named by their staging path (the launcher binds them there as root)."""
+        stage = self.state / "stage"
+
+        def source(path) -> str:
+            staged.append(str(path))
+            return str(stage / str(len(staged) - 1))
+
+        args = [bwrap_path(), "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-net",
+                "--unshare-uts", "--unshare-cgroup-try", "--disable-userns", "--die-with-parent",
+                "--new-session", "--as-pid-1", "--hostname", "sandbox", "--ro-bind", "/usr", "/usr"]
+        for name in _TOP_LINKS:
+            host = Path("/") / name
+            if host.is_symlink():
+                args += ["--symlink", os.readlink(host), str(host)]
+            elif host.is_dir():
+                args += ["--ro-bind", str(host), str(host)]
+        args += ["--ro-bind", str(self.state / "etc"), "/etc", "--proc", "/proc", "--dev", "/dev",
+                 "--size", str(limits.tmpfs_mb << 20), "--tmpfs", "/tmp"]
+        for path in self._ro_dirs:
+            args += ["--ro-bind", source(path), path]
+        if rw_dir is not None:
+            args += ["--bind", source(rw_dir), "/box"]
+        else:
+            args += ["--size", str(limits.tmpfs_mb << 20), "--tmpfs", "/box"]
+        if prog_dir is not None:
+            args += ["--ro-bind", source(prog_dir), "/prog"]
+        args += ["--ro-bind", source(self.launcher.parent), "/.launcher"]
+        args += ["--chdir", "/box", "--clearenv"]
+        for key, value in env.items():
+            args += ["--setenv", key, value]
+        return args
+
+    def execute(self, argv: list[str], *, limits: Limits, env: dict, prog_dir: Path | None = None,
+                rw_dir: Path | None = None, stdin: bytes | None = None, rlimit_as: bool = True,
+                mode: str | None = None) -> ProcessResult:
+        """Run argv (paths as seen inside the sandbox: /prog, /box) under limits.
+
+        stdin: bytes fed as standard input (None: empty).  rlimit_as: also cap the
+        address space when no memory cgroup exists (off for the JVM, Go, valgrind).
+        """
+        mode = mode or self.mode
+        memory = limits.memory_mb << 20
+        group = self.cgroups.run_group(memory, limits.processes + 4) if self.cgroups else None
+        has_mem_cg = group is not None and "memory" in self.cgroups.controllers
+        base_env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/box", "LANG": "C.UTF-8", "TMPDIR": "/tmp"}
+        base_env.update(env)
+        stdin_path = self.state / "stdin"
+        if stdin:
+            stdin_path.write_bytes(stdin)
+        out_path, err_path = self.state / "stdout", self.state / "stderr"
+        report_r, report_w = os.pipe()
+        opened = []
+        try:
+            fin = os.open(stdin_path if stdin else os.devnull, os.O_RDONLY | os.O_CLOEXEC)
+            fout = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+            ferr = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+            opened += [fin, fout, ferr]
+            staged: list[str] = []
+            as_limit = 0 if (has_mem_cg or not rlimit_as) else memory
+            data_limit = 0 if (has_mem_cg or rlimit_as) else memory
+            cap = min(limits.output_bytes, limits.file_bytes)
+            init = [str(report_w), str(int(limits.timeout * 1000)), str(int(limits.wall * 1000)), str(cap),
+                    str(limits.processes + 2), str(limits.open_files), str(as_limit), str(data_limit),
+                    str(limits.stack_mb << 20), "--"]
+            if mode == "ns":
+                inner = self._bwrap_args(prog_dir, rw_dir, limits, base_env, staged)
+                cmd = inner + ["/.launcher/launcher", "ns", *init, *argv]
+                cwd = None
+                popen_env = {}
+            else:
+                box = self._host_box(rw_dir)
+                cmd = [str(self.launcher), "host", *init, *_host_paths(argv, prog_dir, box)]
+                cwd = str(box)
+                popen_env = {k: _host_paths([v], prog_dir, box)[0] for k, v in base_env.items()}
+                popen_env["HOME"] = str(box)
+            procs = list(group.procs_files) if group else []
+            stage = [str(self.state / "stage"), *staged] if staged else []
+            full = [str(self.launcher), "enter", str(self.uid.uid), str(self.uid.gid), str(len(procs)), *procs,
+                    str(len(staged)), *stage, "--", *cmd]
+            started = time.monotonic()
+            proc = subprocess.Popen(full, stdin=fin, stdout=fout, stderr=ferr, pass_fds=(report_w,),
+                                    cwd=cwd, env=popen_env, close_fds=True)
+            os.close(report_w)
+            report_w = -1
+            backstop = not _wait_exit(proc, limits.wall + 5.0)
+            if backstop:  # the launcher enforces the wall limit; this only catches a stuck sandbox
+                proc.kill()
+                proc.wait()
+            wall = time.monotonic() - started
+            report = _read_all(report_r)
+            cg = group.stats() if group else {}
+            if group is not None:
+                group.kill_all()
+        finally:
+            for fd in opened:
+                os.close(fd)
+            os.close(report_r)
+            if report_w >= 0:
+                os.close(report_w)
+            if mode != "ns" and rw_dir is None:
+                self._clean_host_box()
+            if group is not None:
+                group.remove()
+        parsed = parse_report(report)
+        if parsed is None and not backstop:
+            detail = _tail(err_path, 2000).decode("utf-8", "replace")
+            raise SandboxError(f"sandbox produced no report (exit {proc.returncode}): {detail.strip()}")
+        return classify(parsed, backstop=backstop, host_wall=wall, limits=limits, cgroup=cg,
+                        stdout_path=out_path, stderr_path=err_path)
+
+    # ----- host mode helpers -----
+    def _host_box(self, rw_dir: Path | None) -> Path:
+        box = rw_dir or self.state / "box"
+        for d in (box, box / ".tmp"):
+            d.mkdir(exist_ok=True)
+            if os.geteuid() == 0:
+                os.chown(d, self.uid.uid, self.uid.gid)
+        return box
+
+    def _clean_host_box(self) -> None:
+        box = self.state / "box"
+        if box.exists():
+            subprocess.run(["rm", "-rf", "--one-file-system", str(box)], check=False)
+
+    def close(self) -> None:
+        """Release the uid, cgroups, fds and the state dir."""
+        if self.cgroups is not None:
+            self.cgroups.close()
+            self.cgroups = None
+        self.uid.release()
+        subprocess.run(["rm", "-rf", "--one-file-system", str(self.state)], check=False)
+
+
+def _host_paths(argv: list[str], prog_dir: Path | None, box: Path) -> list[str]:
+    """Rewrite sandbox paths (/prog, /box) to host paths for host mode."""
+    out = []
+    for arg in argv:
+        if prog_dir is not None and (arg == "/prog" or arg.startswith("/prog/")):
+            arg = str(prog_dir) + arg[len("/prog"):]
+        elif arg == "/box" or arg.startswith("/box/"):
+            arg = str(box) + arg[len("/box"):]
+        elif arg == "/tmp" or arg.startswith("/tmp/"):
+            arg = str(box / ".tmp") + arg[len("/tmp"):]
+        out.append(arg)
+    return out
+
+
+def _wait_exit(proc: subprocess.Popen, timeout: float) -> bool:
+    """Wait for proc to exit without polling; False if it is still running after timeout seconds."""
+    try:
+        pidfd = os.pidfd_open(proc.pid)
+    except (AttributeError, OSError):
+        try:
+            proc.wait(timeout=timeout)
+            return True
+        except subprocess.TimeoutExpired:
+            return False
+    try:
+        ready, _, _ = select.select([pidfd], [], [], timeout)
+    finally:
+        os.close(pidfd)
+    if ready:
+        proc.wait()
+    return bool(ready)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while True:
+        ready, _, _ = select.select([fd], [], [], 0)
+        if not ready:
+            break
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _tail(path: Path, n: int) -> bytes:
+    with open(path, "rb") as f:
+        size = f.seek(0, os.SEEK_END)
+        f.seek(max(0, size - n))
+        return f.read()
+
+
+def sha256_file(path: Path, limit: int) -> tuple[str, int]:
+    """sha256 hex digest and byte count of the first `limit` bytes of a file."""
+    h = hashlib.sha256()
+    total = 0
+    with open(path, "rb") as f:
+        while total < limit:
+            chunk = f.read(min(1 << 20, limit - total))
+            if not chunk:
+                break
+            h.update(chunk)
+            total += len(chunk)
+    return h.hexdigest(), total
+
