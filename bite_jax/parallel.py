@@ -114,6 +114,24 @@ def shard_model(model: nnx.Module, mesh: Mesh, rules=LOGICAL_AXIS_RULES) -> None
     model.activation_sharding = logical_to_sharding(mesh, ('batch', 'length', None), rules)
 
 
+def init_sharded(factory, mesh: Mesh, rules=LOGICAL_AXIS_RULES):
+  """Builds `factory()` (e.g. lambda: Decoder(config, rngs=nnx.Rngs(0))) with every parameter
+  created directly on its sharding, so no device ever holds the whole model. Returns the module."""
+  abstract = nnx.eval_shape(factory)
+  graphdef, abstract_state = nnx.split(abstract)
+
+  def sharding_of(variable):
+    shape = variable.get_value().shape
+    return variable.replace(logical_to_sharding(mesh, param_logical_axes(variable), rules, shape))
+
+  shardings = jax.tree.map(sharding_of, abstract_state, is_leaf=lambda x: isinstance(x, nnx.Variable))
+  state = jax.jit(lambda: nnx.state(factory()), out_shardings=shardings)()
+  model = nnx.merge(graphdef, state)
+  if hasattr(model, 'activation_sharding'):
+    model.activation_sharding = logical_to_sharding(mesh, ('batch', 'length', None), rules)
+  return model
+
+
 def batch_sharding(mesh: Mesh) -> NamedSharding:
   """Sharding of [batch, ...] inputs: the batch dim over data x fsdp, the rest replicated."""
   return NamedSharding(mesh, PartitionSpec(('data', 'fsdp')))

@@ -38,6 +38,9 @@ CASES = {
     'starcoder2_window64_t150': (make_starcoder2_checkpoint, dict(sliding_window=64, seed=1), 150),
     'qwen2_sliding_upper_layers': (make_qwen2_checkpoint,
                                    dict(sliding_window=8, max_window_layers=1, layers=3, seed=2), 40),
+    'starcoder2_no_bias_untied_mha_no_window': (make_starcoder2_checkpoint,
+                                                dict(sliding_window=None, use_bias=False, tie=False,
+                                                     kv_heads=4, rope_theta=2e5, seed=6), 40),
 }
 
 

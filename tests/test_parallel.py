@@ -130,6 +130,13 @@ def test_sharded_model_exports_the_same_weights(sharded_results):
   assert sharded_results['qwen']['export_reload_diff'] == 0.0
 
 
+def test_init_sharded_creates_the_same_params_on_their_shardings(sharded_results):
+  result = sharded_results['init_sharded']
+  assert result['max_param_diff'] < 1e-6  # jit may fuse the init scaling differently from eager
+  assert result['q_proj_spec'] == ['fsdp', 'tensor', None]
+  assert result['forward_diff'] < 1e-5
+
+
 def test_batch_sharding_splits_batch_over_data_and_fsdp(sharded_results):
   assert sharded_results['batch_spec'] == [['data', 'fsdp']]
 
@@ -156,7 +163,7 @@ def _worker_sharded(qwen_dir: str, sc2_dir: str, export_dir: str) -> dict:
   from flax import nnx
 
   from bite_jax import parallel
-  from bite_jax.models import from_pretrained, save_pretrained
+  from bite_jax.models import Decoder, from_pretrained, save_pretrained
 
   mesh = parallel.make_mesh(data=1, fsdp=4, tensor=2)
   rng = np.random.RandomState(0)
@@ -202,6 +209,19 @@ def _worker_sharded(qwen_dir: str, sc2_dir: str, export_dir: str) -> dict:
       save_pretrained(on_mesh, export_dir)
       res['export_reload_diff'] = max_diff(forward(from_pretrained(export_dir), ids), ref)
     out[name] = res
+
+  config = from_pretrained(qwen_dir).config
+
+  def factory():
+    return Decoder(config, rngs=nnx.Rngs(3))
+
+  eager, on_mesh = factory(), parallel.init_sharded(factory, mesh)
+  pairs = zip(jax.tree.leaves(nnx.state(eager, nnx.Param)), jax.tree.leaves(nnx.state(on_mesh, nnx.Param)))
+  q_spec = on_mesh.layers[0].self_attn.q_proj.kernel.get_value().sharding.spec
+  out['init_sharded'] = {
+      'max_param_diff': max(max_diff(a, b) for a, b in pairs),
+      'q_proj_spec': list(q_spec) + [None] * (3 - len(q_spec)),
+      'forward_diff': max_diff(forward(on_mesh, sharded_ids), forward(eager, ids))}
 
   def spec(axes, shape):
     s = parallel.logical_to_sharding(mesh, axes, shape=shape).spec
