@@ -200,6 +200,20 @@ def test_directory_without_weights_is_an_error(tmp_path):
     from_pretrained(directory)
 
 
+def test_loaded_model_does_not_alias_the_checkpoint_file(tmp_path):
+  directory = make_qwen2_checkpoint(tmp_path)
+  model = from_pretrained(directory)
+  before = np.array(model.embed_tokens.embedding.get_value())
+  path = directory / 'model.safetensors'
+  size = path.stat().st_size
+  with open(path, 'r+b') as f:  # overwrite the tensor bytes in place
+    f.seek(size // 2)
+    f.write(bytes(size - size // 2))
+  np.testing.assert_array_equal(np.array(model.embed_tokens.embedding.get_value()), before)
+  save_pretrained(model, directory)  # re-exporting into the source directory is safe
+  np.testing.assert_array_equal(np.array(from_pretrained(directory).embed_tokens.embedding.get_value()), before)
+
+
 def test_config_overrides_apply(checkpoints):
   directory, _ = checkpoints['qwen2_tied']
   model = from_pretrained(directory, config_overrides={'remat': True})

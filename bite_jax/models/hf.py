@@ -182,7 +182,9 @@ def from_pretrained(path, *, dtype=jnp.float32, param_dtype=None, mesh=None,
   used, start, total_bytes = set(), time.monotonic(), 0
   for count, (_, variable, leaf, name) in enumerate(leaves, 1):
     raw, _ = files.read(name, leaf.hf_shape())
-    host = np.asarray(leaf.to_ours(raw), dtype=target)
+    # One contiguous copy per tensor, detached from the mapped file (which may be overwritten later).
+    host = np.empty(leaf.shape, target)
+    np.copyto(host, leaf.to_ours(raw), casting='unsafe')
     if mesh is not None:
       sharding = parallel.logical_to_sharding(mesh, parallel.param_logical_axes(variable), rules,
                                               host.shape)
