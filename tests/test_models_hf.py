@@ -218,6 +218,7 @@ def test_config_overrides_apply(checkpoints):
   directory, _ = checkpoints['qwen2_tied']
   model = from_pretrained(directory, config_overrides={'remat': True})
   assert model.config.remat and model.config.dtype == 'float32'
+  assert from_pretrained(directory, config_overrides={'dtype': 'bfloat16'}).config.dtype == 'bfloat16'
 
 
 def test_tokenizer_loads_from_the_checkpoint_directory_and_round_trips(tmp_path):

@@ -171,9 +171,9 @@ def from_pretrained(path, *, dtype=jnp.float32, param_dtype=None, mesh=None,
   config_overrides: dict of ModelConfig fields to change (e.g. remat=True).
   """
   directory = Path(path)
-  config = read_config(directory).replace(
-      dtype=_dtype_name(dtype), param_dtype=_dtype_name(param_dtype if param_dtype is not None else dtype),
-      **dict(config_overrides or {}))
+  fields = {'dtype': _dtype_name(dtype),
+            'param_dtype': _dtype_name(param_dtype if param_dtype is not None else dtype)}
+  config = read_config(directory).replace(**{**fields, **dict(config_overrides or {})})
   files = _CheckpointFiles(directory)
   rules = parallel.LOGICAL_AXIS_RULES if rules is None else rules
   model = nnx.eval_shape(lambda: Decoder(config, rngs=nnx.Rngs(0)))
