@@ -1,0 +1,4 @@
+import sys
+
+lines = sys.stdin.read().split('\n')
+print(' '.join(reversed(lines[1].split())))

@@ -1,0 +1,25 @@
+#include <stdio.h>
+#include <stdlib.h>
+
+int main(void) {
+    int r, c;
+    if (scanf("%d %d", &r, &c) != 2) return 0;
+    int *a = malloc(sizeof(int) * r * c);
+    for (int i = 0; i < r * c; i++) scanf("%d", &a[i]);
+    long long best = 0;
+    int first = 1;
+    for (int i = 0; i < r; i++)
+        for (int j = 0; j < c; j++) {
+            long long s = 0;
+            for (int k = 0; k < c; k++) s += a[i * c + k];
+            for (int k = 0; k < r; k++) s += a[k * c + j];
+            s -= a[i * c + j];
+            if (first || s > best) {
+                best = s;
+                first = 0;
+            }
+        }
+    printf("%lld\n", best);
+    free(a);
+    return 0;
+}

@@ -1,0 +1,20 @@
+#include <iostream>
+#include <string>
+using namespace std;
+
+int main() {
+    ios::sync_with_stdio(false);
+    cin.tie(nullptr);
+    string s;
+    cin >> s;
+    string out;
+    size_t n = s.size();
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && s[j] == s[i]) ++j;
+        out = out + s[i] + to_string(j - i);
+        i = j;
+    }
+    cout << out << '\n';
+    return 0;
+}
