@@ -92,6 +92,7 @@ class ExecutorConfig:
     rel_tol, abs_tol: default float tolerance of output comparison.
     language_overrides: {lang: {"compile": [...], "run": [...], "env": {...}}} replacing table entries.
     extra_ro_binds: host paths made visible read-only at the same path in every sandbox.
+    compile_limits: limits of a compiler run (a compile that hits them is a compile_error).
     """
 
     cache_dir: Path = dataclasses.field(default_factory=default_cache_dir)
@@ -106,8 +107,31 @@ class ExecutorConfig:
     abs_tol: float = 1e-6
     language_overrides: dict = dataclasses.field(default_factory=dict)
     extra_ro_binds: tuple = ()
+    compile_limits: Limits = COMPILE_LIMITS
 
     def __post_init__(self):
+        if isinstance(self.compile_limits, dict):
+            object.__setattr__(self, "compile_limits", Limits(**self.compile_limits))
         if self.sandbox not in ("auto", "bwrap", "none"):
             raise ValueError(f"ExecutorConfig.sandbox must be auto, bwrap or none, got {self.sandbox!r}")
         object.__setattr__(self, "cache_dir", Path(self.cache_dir))
+
+
+def config_to_dict(config: ExecutorConfig) -> dict:
+    """JSON-ready form of a config (for worker processes)."""
+    out = dataclasses.asdict(config)
+    out["cache_dir"] = str(config.cache_dir)
+    out["extra_ro_binds"] = list(config.extra_ro_binds)
+    return out
+
+
+def config_from_dict(data: dict) -> ExecutorConfig:
+    """Inverse of config_to_dict; unknown keys are an error naming the key."""
+    names = {f.name for f in dataclasses.fields(ExecutorConfig)}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise ValueError(f"ExecutorConfig: unknown field(s) {unknown}")
+    data = dict(data)
+    if "extra_ro_binds" in data:
+        data["extra_ro_binds"] = tuple(data["extra_ro_binds"])
+    return ExecutorConfig(**data)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from executor import stats
 from executor.cache import CompileCache, cache_key
-from executor.config import COMPILE_LIMITS, ExecutorConfig, Limits
+from executor.config import ExecutorConfig, Limits
 from executor.languages import Language, Toolchain, canonical_language, discover_toolchain, java_main_class, \
     resolve_languages
 from executor.meters import Meter, MeterSupport, resolve_meter
@@ -90,7 +90,7 @@ class Executor:
     def toolchain(self, lang: str) -> Toolchain:
         """Tools of a language on this host (found once); their dirs become visible in the sandbox."""
         if lang not in self._toolchains:
-            tc = discover_toolchain(self.languages[lang])
+            tc = discover_toolchain(self.languages[lang], self.config.cache_dir / "toolchains.json")
             for d in tc.ro_dirs:
                 self.sandbox.add_ro_dir(d)
             self._toolchains[lang] = tc
@@ -139,7 +139,7 @@ class Executor:
                 os.chown(tmp, self.sandbox.uid.uid, self.sandbox.uid.gid)
             argv = self._argv(spec.compile, lang, main_class, source_name, 0)
             with self._run_lock:
-                res = self.sandbox.execute(argv, limits=COMPILE_LIMITS, env=spec.compile_env, rw_dir=tmp,
+                res = self.sandbox.execute(argv, limits=self.config.compile_limits, env=spec.compile_env, rw_dir=tmp,
                                            rlimit_as=False)
             for entry in os.listdir(tmp):
                 if not any(fnmatch.fnmatch(entry, pat) for pat in spec.keep) or res.status != "ok":

@@ -9,6 +9,7 @@ A compiled program is visible read-only at /prog when it runs.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import shutil
@@ -76,8 +77,10 @@ def default_languages() -> dict[str, Language]:
             name="java", source_name="{cls}.java",
             compile=("javac", "-J-XX:+UseSerialGC", "-J-XX:TieredStopAtLevel=1", "-J-Xshare:auto",
                      "-J-XX:-UsePerfData", "-J-Xmx1g", "-encoding", "UTF-8", "{src}"),
+            # JVM log lines go to stderr so stdout is the program's alone
             run=("java", "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1", "-Xshare:auto",
-                 "-XX:-UsePerfData", "-Xss64m", "-Xmx{heap_mb}m", "-cp", "/prog", "{cls}"),
+                 "-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=warning:stderr", "-Xss64m", "-Xmx{heap_mb}m",
+                 "-cp", "/prog", "{cls}"),
             keep=("*.class",),
             version_cmds=(("javac", "-version"), ("java", "-version")),
             exact_instructions=False,
@@ -174,8 +177,32 @@ def _java_extra_dirs(java: str) -> list[str]:
     return sorted(p for p in extra if _outside_usr(p))
 
 
-def discover_toolchain(lang: Language) -> Toolchain:
-    """Find the tools a language needs on this host; raise with the missing tool named."""
+def _version_of(cmd: tuple[str, ...], exe: str, memo_path: Path | None) -> str:
+    """First line of `cmd --version`-style output, memoised on disk by the tool's path, size and mtime."""
+    st = os.stat(exe)
+    memo_key = f"{' '.join(cmd)}|{exe}|{st.st_size}|{st.st_mtime_ns}"
+    memo = {}
+    if memo_path is not None:
+        try:
+            memo = json.loads(memo_path.read_text())
+        except (OSError, ValueError):
+            memo = {}
+        if memo_key in memo:
+            return memo[memo_key]
+    proc = subprocess.run([exe, *cmd[1:]], capture_output=True, text=True, timeout=60)
+    text = (proc.stdout + proc.stderr).strip()
+    version = text.splitlines()[0] if text else cmd[0]
+    if memo_path is not None:
+        memo[memo_key] = version
+        tmp = memo_path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(memo, sort_keys=True))
+        os.replace(tmp, memo_path)
+    return version
+
+
+def discover_toolchain(lang: Language, memo_path: Path | None = None) -> Toolchain:
+    """Find the tools a language needs on this host; raise with the missing tool named.
+    memo_path: JSON file remembering tool versions between processes."""
     tools, ro_dirs, versions = {}, set(), []
     names = {a for a in lang.compile[:1] + lang.run[:1] if not a.startswith("/") and a != "{python}"}
     for name in sorted(names):
@@ -194,8 +221,8 @@ def discover_toolchain(lang: Language) -> Toolchain:
                 ro_dirs.add(prefix)
         versions.append(f"python {sys.version} {sys.executable}")
     for cmd in lang.version_cmds:
-        exe = tools.get(cmd[0]) or _which(cmd[0]) or cmd[0]
-        proc = subprocess.run([exe, *cmd[1:]], capture_output=True, text=True, timeout=60)
-        versions.append((proc.stdout + proc.stderr).strip().splitlines()[0] if (proc.stdout + proc.stderr).strip()
-                        else cmd[0])
+        exe = tools.get(cmd[0]) or _which(cmd[0])
+        if exe is None:
+            raise FileNotFoundError(f"{lang.name}: tool {cmd[0]!r} not found on PATH")
+        versions.append(_version_of(cmd, exe, memo_path))
     return Toolchain(tools=tools, ro_dirs=tuple(sorted(ro_dirs)), version=" | ".join(versions))

@@ -125,7 +125,7 @@ def classify(report: dict | None, *, backstop: bool, host_wall: float, limits: L
         status, detail = "timeout", f"cpu time limit ({limits.timeout:g} s)"
     elif cgroup.get("oom_kills", 0) > 0:
         status, detail = "memory_limit", f"killed by the memory limit ({limits.memory_mb} MiB)"
-    elif failed and any(m in stderr_tail for m in _MEMORY_MARKERS):
+    elif failed and cgroup.get("pids_refused", 0) == 0 and any(m in stderr_tail for m in _MEMORY_MARKERS):
         status, detail = "memory_limit", f"out of memory ({limits.memory_mb} MiB limit)"
     elif sig == _signal.SIGXFSZ or stdout_bytes >= limits.output_bytes or stderr_bytes >= limits.output_bytes \
             or (failed and "File too large" in stderr_tail):

@@ -170,8 +170,11 @@ class Sandbox:
         """
         mode = mode or self.mode
         memory = limits.memory_mb << 20
-        group = self.cgroups.run_group(memory, limits.processes + 4) if self.cgroups else None
+        # the pids cgroup also holds bwrap and the launcher; RLIMIT_NPROC (per uid) is the fallback
+        group = self.cgroups.run_group(memory, limits.processes + 2) if self.cgroups else None
         has_mem_cg = group is not None and "memory" in self.cgroups.controllers
+        has_pids_cg = group is not None and "pids" in self.cgroups.controllers
+        nproc = limits.processes + (64 if has_pids_cg else 2)
         base_env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/box", "LANG": "C.UTF-8", "TMPDIR": "/tmp"}
         base_env.update(env)
         stdin_path = self.state / "stdin"
@@ -190,7 +193,7 @@ class Sandbox:
             data_limit = 0 if (has_mem_cg or rlimit_as) else memory
             cap = min(limits.output_bytes, limits.file_bytes)
             init = [str(report_w), str(int(limits.timeout * 1000)), str(int(limits.wall * 1000)), str(cap),
-                    str(limits.processes + 2), str(limits.open_files), str(as_limit), str(data_limit),
+                    str(nproc), str(limits.open_files), str(as_limit), str(data_limit),
                     str(limits.stack_mb << 20), "--"]
             if mode == "ns":
                 inner = self._bwrap_args(prog_dir, rw_dir, limits, base_env, staged)
