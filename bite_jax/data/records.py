@@ -148,6 +148,8 @@ class Pair:
         raise ValueError(f'field {key!r} must be a string, got {type(getattr(self, key)).__name__}')
     if self.speedup is not None and (isinstance(self.speedup, bool) or not isinstance(self.speedup, (int, float))):
       raise ValueError(f'field \'speedup\' must be a number or null, got {type(self.speedup).__name__}')
+    if self.speedup is not None:
+      object.__setattr__(self, 'speedup', float(self.speedup))
 
   def to_dict(self) -> dict:
     """A JSON-serialisable dict."""

@@ -1,0 +1,1 @@
+"""Evaluation: the paper's metrics, benchmarks (the bundled `mini` one among them) and reports."""
