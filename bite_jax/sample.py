@@ -1,0 +1,326 @@
+r"""Batched sampling with a KV cache: many prompts in, m samples each out, streamed batch by batch.
+
+  sampler = Sampler(model, tokenizer, max_batch=64)
+  for samples in sampler.stream(prompts, num_samples=10, max_new_tokens=512, seed=0):
+    ...  # each completed batch, while the next one decodes
+
+  python -m bite_jax.sample --hf_dir=DIR --prompts=P.jsonl --out=OUT.jsonl --num_samples=10 \
+      --max_new_tokens=512 [--temperature=1.0] [--top_p=P] [--top_k=K] [--greedy] [--seed=S]
+
+Prompts of one batch are left-padded to a length bucket and the batch to a row bucket, so a stream
+of differently sized requests reuses a few compiled programs (`compile_count`). Sample j of prompt
+i draws from fold_in(fold_in(key(seed), i), j) folded with the step: its tokens do not depend on
+which other prompts share its batch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+import time
+from collections.abc import Iterator, Sequence
+
+import jax
+import numpy as np
+from flax import nnx
+from jax.sharding import NamedSharding, PartitionSpec
+
+from bite_jax import parallel
+from bite_jax.sample_batches import (DEFAULT_BATCH_BUCKETS, DEFAULT_LENGTH_BUCKETS, Batch, batch_sizes,
+                                     check_buckets, find_stop, left_pad, plan_batches, round_up,
+                                     truncate_at_stop)
+from bite_jax.sample_decode import SamplingValues, decode, prefill
+from bite_jax.sample_logits import SamplingMode
+
+log = logging.getLogger(__name__)
+
+FINISH_REASONS = ('eos', 'stop', 'length')
+
+
+@dataclasses.dataclass(frozen=True)
+class Sample:
+  """One generated continuation.
+
+  token_ids: generated tokens only (EOS included when produced; for 'stop', up to the token that
+  completed the stop string). text: their decoding without the EOS and without the stop string and
+  what follows it (None without a tokenizer). finish_reason: 'eos', 'stop' or 'length'.
+  """
+
+  prompt_index: int
+  sample_index: int
+  token_ids: list[int]
+  text: str | None
+  finish_reason: str
+
+
+@dataclasses.dataclass
+class SampleStats:
+  """Totals of the latest generate/stream call: tokens, and seconds split into compile and decode.
+
+  decode_seconds is the time spent inside the call minus compilation (prefill, decode loop and host
+  detokenisation); time the caller spends between streamed batches is not counted.
+  """
+
+  generated_tokens: int = 0
+  compile_seconds: float = 0.0
+  decode_seconds: float = 0.0
+  total_seconds: float = 0.0
+
+
+class Sampler:
+  """Samples continuations of token or text prompts from a Decoder (see the module docstring).
+
+  Args:
+    model: a bite_jax.models.Decoder (float32 or bfloat16). With `mesh`, its parameters are placed
+      on the mesh (in place) and batch rows are spread over the data x fsdp axes.
+    tokenizer: a Hugging Face tokenizer; needed for text prompts, text outputs and stop strings.
+    max_batch: most sample rows decoded together (a multiple of the data-parallel size).
+    length_buckets: prompt lengths and max_new_tokens are rounded up to these sizes.
+    batch_buckets: row and prompt counts are rounded up to these sizes (<= max_batch).
+    eos_token_ids: tokens that end a sample; default: the model config's and the tokenizer's EOS.
+    stop_check_interval: with stop strings, decoded text is checked every this many tokens.
+  """
+
+  def __init__(self, model, tokenizer=None, *, mesh=None, max_batch: int = 64,
+               length_buckets: Sequence[int] = DEFAULT_LENGTH_BUCKETS,
+               batch_buckets: Sequence[int] = DEFAULT_BATCH_BUCKETS,
+               eos_token_ids: Sequence[int] | None = None, stop_check_interval: int = 32):
+    self.model = model
+    self.tokenizer = tokenizer
+    self.mesh = mesh
+    self.config = model.config
+    self._dp = 1 if mesh is None else mesh.shape['data'] * mesh.shape['fsdp']
+    self.max_batch = int(max_batch)
+    self.length_buckets = check_buckets('length_buckets', length_buckets)
+    self.batch_buckets = batch_sizes(check_buckets('batch_buckets', batch_buckets), self.max_batch,
+                                     self._dp)
+    if stop_check_interval <= 0:
+      raise ValueError(f'stop_check_interval={stop_check_interval} must be positive')
+    self.stop_check_interval = int(stop_check_interval)
+    self.eos_token_ids = self._eos_ids(eos_token_ids)
+    pad = getattr(tokenizer, 'pad_token_id', None) if tokenizer is not None else None
+    self.pad_id = int(pad if pad is not None else self.config.pad_token_id or 0)
+    if mesh is not None:
+      parallel.shard_model(model, mesh)
+    self._compiled: dict[tuple, object] = {}
+    self.stats = SampleStats()
+
+  @property
+  def compile_count(self) -> int:
+    """Number of distinct compiled programs (prefill and decode shapes) so far."""
+    return len(self._compiled)
+
+  def _eos_ids(self, given) -> tuple[int, ...]:
+    if given is not None:
+      return tuple(sorted({int(t) for t in given}))
+    ids = set(self.config.eos_token_ids)
+    if self.config.eos_token_id is not None:
+      ids.add(self.config.eos_token_id)
+    tokenizer_eos = getattr(self.tokenizer, 'eos_token_id', None) if self.tokenizer is not None else None
+    if tokenizer_eos is not None:
+      ids.add(int(tokenizer_eos))
+    return tuple(sorted(ids))
+
+  # ------------------------------------------------------------------------------------ public API
+
+  def generate(self, prompts, *, num_samples: int, max_new_tokens: int, temperature: float = 1.0,
+               top_p: float = 1.0, top_k: int = 0, greedy: bool = False, seed: int = 0,
+               stop_strings: Sequence[str] = ()) -> list[list[Sample]]:
+    """All samples: result[i][j] is sample j of prompt i. Arguments as `stream`."""
+    out: list[list[Sample]] = [[] for _ in prompts]
+    for batch in self.stream(prompts, num_samples=num_samples, max_new_tokens=max_new_tokens,
+                             temperature=temperature, top_p=top_p, top_k=top_k, greedy=greedy, seed=seed,
+                             stop_strings=stop_strings):
+      for sample in batch:
+        out[sample.prompt_index].append(sample)
+    for samples in out:
+      samples.sort(key=lambda s: s.sample_index)
+    return out
+
+  def stream(self, prompts, *, num_samples: int, max_new_tokens: int, temperature: float = 1.0,
+             top_p: float = 1.0, top_k: int = 0, greedy: bool = False, seed: int = 0,
+             stop_strings: Sequence[str] = ()) -> Iterator[list[Sample]]:
+    """Yields the samples of each batch as soon as it completes (the next batch is already running).
+
+    Args:
+      prompts: texts (tokenised without special tokens) or lists of token ids.
+      num_samples: samples per prompt (m).
+      max_new_tokens: most generated tokens per sample (EOS included).
+      temperature: softmax temperature (> 0; 0 means greedy).
+      top_p: nucleus threshold in (0, 1]; top_k: keep the k most likely tokens (0 = all).
+      greedy: argmax decoding (temperature, top_p, top_k and seed are then ignored).
+      seed: 0 <= seed < 2**32; fixes every sample.
+      stop_strings: a sample stops once its text contains one of them (needs a tokenizer).
+    """
+    greedy = greedy or temperature == 0
+    self._check_args(num_samples, max_new_tokens, temperature, top_p, top_k, seed, stop_strings)
+    token_prompts = self._tokenize(prompts)
+    mode = SamplingMode(greedy=greedy, top_k=int(top_k), use_top_p=not greedy and top_p < 1.0)
+    values = SamplingValues(temperature=np.float32(1.0 if greedy else temperature),
+                            top_p=np.float32(top_p), max_new_tokens=np.int32(max_new_tokens))
+    batches = plan_batches([len(p) for p in token_prompts], num_samples, self.max_batch)
+    self.stats = stats = SampleStats()
+    run = functools.partial(self._launch, token_prompts, mode=mode, values=values, seed=seed,
+                            stop_strings=tuple(stop_strings))
+    active = time.perf_counter()
+    started, rows_done = active, 0
+    pending = run(batches[0]) if batches else None
+    for i, batch in enumerate(batches):
+      fetched = self._fetch(pending)
+      pending = run(batches[i + 1]) if i + 1 < len(batches) else None
+      samples = self._finish(batch, *fetched, stop_strings=tuple(stop_strings))
+      rows_done += len(batch.rows)
+      stats.generated_tokens += sum(len(s.token_ids) for s in samples)
+      now = time.perf_counter()
+      stats.total_seconds += now - active
+      stats.decode_seconds = stats.total_seconds - stats.compile_seconds
+      log.info('sample: batch %d/%d, %d/%d samples, %d tokens, %.1f tokens/s after compile',
+               i + 1, len(batches), rows_done, len(token_prompts) * num_samples, stats.generated_tokens,
+               stats.generated_tokens / max(stats.decode_seconds, 1e-9))
+      yield samples
+      active = time.perf_counter()
+    log.debug('sample: stream done in %.1f s wall', time.perf_counter() - started)
+
+  # ------------------------------------------------------------------------------------ inputs
+
+  def _check_args(self, num_samples, max_new_tokens, temperature, top_p, top_k, seed, stop_strings):
+    if int(num_samples) != num_samples or num_samples <= 0:
+      raise ValueError(f'num_samples={num_samples!r} must be a positive integer')
+    if int(max_new_tokens) != max_new_tokens or max_new_tokens <= 0:
+      raise ValueError(f'max_new_tokens={max_new_tokens!r} must be a positive integer')
+    if temperature < 0:
+      raise ValueError(f'temperature={temperature} must be >= 0')
+    if not 0.0 < top_p <= 1.0:
+      raise ValueError(f'top_p={top_p} must be in (0, 1]')
+    if int(top_k) != top_k or top_k < 0:
+      raise ValueError(f'top_k={top_k!r} must be an integer >= 0')
+    if int(seed) != seed or not 0 <= seed < 2 ** 32:
+      raise ValueError(f'seed={seed!r} must be an integer in [0, 2**32)')
+    if isinstance(stop_strings, str):
+      raise ValueError(f'stop_strings={stop_strings!r}: expected a list of strings, not one string')
+    if any(not isinstance(s, str) or not s for s in stop_strings):
+      raise ValueError(f'stop_strings={list(stop_strings)!r}: every stop string must be a non-empty str')
+    if stop_strings and self.tokenizer is None:
+      raise ValueError('stop_strings need a tokenizer (Sampler(model, tokenizer))')
+
+  def _tokenize(self, prompts) -> list[list[int]]:
+    if isinstance(prompts, str):
+      raise ValueError('prompts: expected a list of prompts, got one string')
+    vocab = self.config.vocab_size
+    out = []
+    for i, prompt in enumerate(prompts):
+      if isinstance(prompt, str):
+        if self.tokenizer is None:
+          raise ValueError(f'prompts[{i}]: a text prompt needs a tokenizer (Sampler(model, tokenizer))')
+        ids = list(self.tokenizer(prompt, add_special_tokens=False)['input_ids'])
+      else:
+        ids = [int(t) for t in prompt]
+        bad = [t for t in ids if not 0 <= t < vocab]
+        if bad:
+          raise ValueError(f'prompts[{i}]: token id {bad[0]} is outside the vocabulary [0, {vocab})')
+      if not ids:
+        raise ValueError(f'prompts[{i}]: empty prompt (at least one token is needed)')
+      out.append(ids)
+    return out
+
+  # ------------------------------------------------------------------------------------ compiled calls
+
+  def _place(self, x, batched: bool):
+    if self.mesh is None:
+      return x
+    spec = PartitionSpec(('data', 'fsdp')) if batched else PartitionSpec()
+    return jax.device_put(x, NamedSharding(self.mesh, spec))
+
+  def _executable(self, key: tuple, fn, donate: tuple[int, ...], *args):
+    """The compiled program for `key`, compiling (and timing) it on first use."""
+    exe = self._compiled.get(key)
+    if exe is None:
+      start = time.perf_counter()
+      exe = jax.jit(fn, donate_argnums=donate).lower(*args).compile()
+      seconds = time.perf_counter() - start
+      self.stats.compile_seconds += seconds
+      self._compiled[key] = exe
+      log.info('sample: compiled %s in %.1f s (%d programs)', key[:5], seconds, len(self._compiled))
+    return exe
+
+  def _launch(self, token_prompts, batch: Batch, *, mode, values, seed, stop_strings):
+    """Dispatches prefill + decode of one batch; returns the (device) final DecodeState."""
+    graphdef, params = nnx.split(self.model)
+    prompts = [token_prompts[p] for p in batch.prompts]
+    num_prompts = round_up(len(prompts), self.batch_buckets)
+    num_rows = round_up(len(batch.rows), self.batch_buckets)
+    length = round_up(max(len(p) for p in prompts), self.length_buckets)
+    max_new_cap = round_up(int(values.max_new_tokens), self.length_buckets)
+    ids, mask = left_pad(prompts, num_prompts, length, self.pad_id)
+    local = {p: i for i, p in enumerate(batch.prompts)}
+    row_prompt = np.zeros(num_rows, np.int32)
+    row_prompt_index = np.zeros(num_rows, np.int32)
+    row_sample_index = np.zeros(num_rows, np.int32)
+    row_active = np.zeros(num_rows, bool)
+    for r, (p, s) in enumerate(batch.rows):
+      row_prompt[r], row_prompt_index[r], row_sample_index[r], row_active[r] = local[p], p, s, True
+    statics = dict(mode=mode, eos_ids=self.eos_token_ids, pad_id=self.pad_id, mesh=self.mesh)
+    values = jax.tree.map(lambda v: self._place(v, False), values)
+    args = (params, *(self._place(a, True) for a in (ids, mask, row_prompt, row_prompt_index,
+                                                       row_sample_index, row_active)),
+            self._place(np.uint32(seed), False), values)
+    key = ('prefill', num_prompts, length, num_rows, max_new_cap, mode)
+    fn = functools.partial(prefill, graphdef, max_new_cap=max_new_cap, **statics)
+    state = self._executable(key, fn, (), *args)(*args)
+    decode_fn = functools.partial(decode, graphdef, **statics)
+    decode_key = ('decode', num_rows, length + max_new_cap, max_new_cap, mode)
+    exe = self._executable(decode_key, decode_fn, (1,), params, state, self._place(np.int32(0), False),
+                           values)
+    if not stop_strings:
+      return exe(params, state, self._place(values.max_new_tokens, False), values)
+    return self._decode_with_stops(exe, params, state, values, batch, stop_strings)
+
+  def _decode_with_stops(self, exe, params, state, values, batch: Batch, stop_strings):
+    """Decodes in chunks of stop_check_interval tokens, ending rows whose text hit a stop string."""
+    limit = int(values.max_new_tokens)
+    while True:
+      step = int(state.step)
+      done = np.asarray(jax.device_get(state.done))
+      if done.all() or step >= limit:
+        return state
+      tokens, lengths = jax.device_get((state.tokens, state.lengths))
+      stopped = done.copy()
+      for r in range(len(batch.rows)):
+        if not done[r]:
+          text = self._decode_text(tokens[r, :lengths[r]].tolist())
+          stopped[r] = find_stop(text, stop_strings) >= 0
+      if (stopped != done).any():
+        state = state.replace(done=jax.device_put(stopped, state.done.sharding))
+      until = np.int32(min(step + self.stop_check_interval, limit))
+      state = exe(params, state, self._place(until, False), values)
+
+  @staticmethod
+  def _fetch(state):
+    return jax.device_get((state.tokens, state.lengths))
+
+  # ------------------------------------------------------------------------------------ outputs
+
+  def _decode_text(self, token_ids: list[int]) -> str:
+    return self.tokenizer.decode(token_ids, skip_special_tokens=False)
+
+  def _finish(self, batch: Batch, tokens: np.ndarray, lengths: np.ndarray, *, stop_strings) -> list[Sample]:
+    samples = []
+    for r, (p, s) in enumerate(batch.rows):
+      ids = tokens[r, :lengths[r]].tolist()
+      reason = 'eos' if ids and ids[-1] in self.eos_token_ids else 'length'
+      text = None
+      if self.tokenizer is not None:
+        body = ids[:-1] if reason == 'eos' else ids
+        text = self._decode_text(body)
+        cut = truncate_at_stop(body, self._decode_text, stop_strings) if stop_strings else None
+        if cut is not None:
+          ids, text, reason = cut[0], cut[1], 'stop'
+      samples.append(Sample(prompt_index=p, sample_index=s, token_ids=ids, text=text,
+                            finish_reason=reason))
+    return samples
+
+
+if __name__ == '__main__':
+  from bite_jax import sample_cli
+  sample_cli.run()

@@ -1,0 +1,125 @@
+"""Token choice from logits: greedy, temperature, top-k, top-p, with one uniform number per row.
+
+Sampling uses the inverse CDF of the filtered softmax (one uniform draw per row and step) rather
+than Gumbel-max, which would need a random number per vocabulary entry (151,936 for Qwen) per step.
+Each row's draws come from its own key, fold_in(fold_in(key(seed), prompt_index), sample_index),
+folded with the step, so a sample never depends on the other rows of its batch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import jax
+import jax.numpy as jnp
+
+
+@dataclasses.dataclass(frozen=True)
+class SamplingMode:
+  """The static (compile-time) part of a sampling configuration.
+
+  greedy: argmax, no randomness. top_k: keep the k largest logits (0 = all). use_top_p: apply
+  nucleus filtering (its threshold is a runtime value), which needs a sort of the vocabulary
+  unless top_k already limits the candidates.
+  """
+
+  greedy: bool = False
+  top_k: int = 0
+  use_top_p: bool = False
+
+  def __post_init__(self):
+    if self.top_k < 0:
+      raise ValueError(f'top_k={self.top_k} must be >= 0 (0 = no top-k filtering)')
+
+
+def row_keys(seed: jax.Array, prompt_index: jax.Array, sample_index: jax.Array) -> jax.Array:
+  """Typed PRNG keys [B]: key(seed) folded with each row's prompt index, then its sample index."""
+  base = jax.random.key(seed)
+  return jax.vmap(lambda p, s: jax.random.fold_in(jax.random.fold_in(base, p), s))(
+      prompt_index, sample_index)
+
+
+def step_uniforms(keys: jax.Array, step: jax.Array) -> jax.Array:
+  """float32 [B] in [0, 1): each row's draw for decoding step `step` (0 = the first new token)."""
+  return jax.vmap(lambda k: jax.random.uniform(jax.random.fold_in(k, step), (), jnp.float32))(keys)
+
+
+def _block_size(n: int) -> int:
+  """Columns per block of the two-level inverse CDF: a divisor of n when one is handy, else 256."""
+  for size in (512, 256, 128):
+    if n % size == 0:
+      return size
+  return 256
+
+
+def _last_positive(probs: jax.Array) -> jax.Array:
+  """Index [B] of the last entry > 0 along the last axis (0 when none)."""
+  n = probs.shape[-1]
+  return n - 1 - jnp.argmax(probs[:, ::-1] > 0, axis=-1).astype(jnp.int32)
+
+
+def _first_exceeding(masses: jax.Array, target: jax.Array) -> jax.Array:
+  """Index [B] of the first entry whose running sum exceeds target [B], never a trailing zero."""
+  cdf = jnp.cumsum(masses, axis=-1)
+  choice = jnp.sum(cdf <= target[:, None], axis=-1, dtype=jnp.int32)
+  # target can round up to the total; never fall onto a trailing zero-mass entry.
+  return jnp.minimum(choice, _last_positive(masses))
+
+
+def inverse_cdf(scores: jax.Array, u: jax.Array) -> jax.Array:
+  """Index [B] drawn with probability softmax(scores) [B, N] (-inf = excluded), u [B] in [0, 1).
+
+  Two levels (block masses, then one block) because a cumulative sum over a 152k vocabulary is an
+  O(N log N) associative scan on CPU/GPU; here only N/C block masses and C entries are scanned,
+  and exp(scores - max) is never written out at full size.
+  """
+  batch, n = scores.shape
+  top = jnp.max(scores, axis=-1)
+  size = _block_size(n)
+  if n % size:
+    scores = jnp.pad(scores, ((0, 0), (0, size - n % size)), constant_values=-jnp.inf)
+  blocks = scores.reshape(batch, -1, size)
+  block_mass = jnp.sum(jnp.exp(blocks - top[:, None, None]), axis=-1)
+  target = u * jnp.sum(block_mass, axis=-1)
+  block = _first_exceeding(block_mass, target)
+  before = jnp.take_along_axis(jnp.cumsum(block_mass, axis=-1) - block_mass, block[:, None], axis=-1)[:, 0]
+  inside = jnp.exp(jnp.take_along_axis(blocks, block[:, None, None], axis=1)[:, 0] - top[:, None])
+  column = _first_exceeding(inside, target - before)
+  return jnp.minimum(block * size + column, n - 1)
+
+
+def filtered_scores(logits: jax.Array, temperature: jax.Array, top_p: jax.Array, mode: SamplingMode,
+                    ) -> tuple[jax.Array, jax.Array | None]:
+  """(scores [B, C], vocab ids [B, C] or None): sampling distribution = softmax(scores).
+
+  Applies temperature, then top-k, then top-p, in transformers' warper order; excluded tokens get
+  -inf. C is the vocabulary (ids None: column = token id) or the top_k / sorted candidates. Top-p
+  keeps a token when the mass of strictly more likely tokens is below top_p (so always the first).
+  """
+  vocab = logits.shape[-1]
+  ids = None
+  if 0 < mode.top_k < vocab:
+    # Temperature > 0 keeps the order, so the k largest logits are the k largest scores.
+    logits, ids = jax.lax.top_k(logits, mode.top_k)
+  elif mode.use_top_p:
+    iota = jnp.broadcast_to(jnp.arange(vocab, dtype=jnp.int32), logits.shape)
+    neg, ids = jax.lax.sort_key_val(-logits, iota, dimension=-1)
+    logits = -neg
+  scores = logits.astype(jnp.float32) / temperature
+  if mode.use_top_p:
+    probs = jax.nn.softmax(scores, axis=-1)
+    before = jnp.cumsum(probs, axis=-1) - probs
+    scores = jnp.where(before < top_p, scores, -jnp.inf)
+  return scores, ids
+
+
+def choose_tokens(logits: jax.Array, u: jax.Array, temperature: jax.Array, top_p: jax.Array,
+                  mode: SamplingMode) -> jax.Array:
+  """int32 [B] next tokens from float logits [B, V] and uniforms u [B] in [0, 1)."""
+  if mode.greedy:
+    return jnp.argmax(logits, axis=-1).astype(jnp.int32)
+  scores, ids = filtered_scores(logits, temperature, top_p, mode)
+  choice = inverse_cdf(scores, u)
+  if ids is None:
+    return choice
+  return jnp.take_along_axis(ids, choice[:, None], axis=-1)[:, 0].astype(jnp.int32)
