@@ -49,6 +49,7 @@ def base_config() -> ml_collections.ConfigDict:
   c.model.dtype = 'float32'   # compute dtype
   c.model.param_dtype = 'float32'
   c.model.remat = False
+  c.model.tokenizer_vocab = 2048  # demo only: BPE size when the base is trained from scratch
 
   c.mesh = ml_collections.ConfigDict()
   c.mesh.data = -1            # -1 fills the devices left over by the other axes
