@@ -127,6 +127,9 @@ def classify(report: dict | None, *, backstop: bool, host_wall: float, limits: L
         status, detail = "memory_limit", f"killed by the memory limit ({limits.memory_mb} MiB)"
     elif failed and cgroup.get("pids_refused", 0) == 0 and any(m in stderr_tail for m in _MEMORY_MARKERS):
         status, detail = "memory_limit", f"out of memory ({limits.memory_mb} MiB limit)"
+    elif failed and "memory_peak_kb" not in cgroup and (rss or 0) >= 0.75 * (limits.memory_mb << 10):
+        # rlimit-only isolation: a failure at the address-space limit is taken as running out of memory
+        status, detail = "memory_limit", f"failed at the memory limit ({limits.memory_mb} MiB, rlimit)"
     elif sig == _signal.SIGXFSZ or stdout_bytes >= limits.output_bytes or stderr_bytes >= limits.output_bytes \
             or (failed and "File too large" in stderr_tail):
         status, detail = "output_limit", f"output reached {limits.output_bytes} bytes"
