@@ -1,4 +1,3 @@
-#include <algorithm>
 #include <iostream>
 #include <vector>
 using namespace std;
@@ -8,13 +7,19 @@ int main() {
     cin.tie(nullptr);
     int n;
     cin >> n;
-    vector<int> sorted;
+    vector<int> a(n);
     long long total = 0;
     for (int k = 0; k < n; ++k) {
         int x;
         cin >> x;
-        sorted.insert(upper_bound(sorted.begin(), sorted.end(), x), x);
-        total += sorted[k / 2];
+        // insert x into the sorted prefix a[0..k)
+        int j = k;
+        while (j > 0 && a[j - 1] > x) {
+            a[j] = a[j - 1];
+            --j;
+        }
+        a[j] = x;
+        total += a[k / 2];
     }
     cout << total << '\n';
     return 0;

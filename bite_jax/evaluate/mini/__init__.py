@@ -1,0 +1,64 @@
+"""The bundled `mini` benchmark: 24 problems x 5 languages of (slow) source, expert and
+optional even-slower programs with seeded input generators. Layout: README.md here.
+
+  load_mini(split=None, languages=None, problems=None) -> list[Task]
+  train_pairs(split='train', languages=None) -> list[Pair]
+  load_problems(split=None, problems=None) -> list[Problem]
+  problems_dir() -> Path
+
+Validation against the executor: python -m bite_jax.evaluate.mini.validate
+"""
+
+from __future__ import annotations
+
+from bite_jax.data.records import LANGUAGES, Pair, Task, normalize_language
+from bite_jax.evaluate.mini.catalog import PATTERNS, SPLITS, MiniFormatError, Problem, load_problems, \
+    problems_dir, read_problem
+
+__all__ = ['load_mini', 'train_pairs', 'load_problems', 'read_problem', 'problems_dir', 'task_id', 'Problem',
+           'MiniFormatError', 'PATTERNS', 'SPLITS']
+
+
+def task_id(problem_id: str, language: str) -> str:
+  """The id of a mini task: 'mini/<problem_id>/<language key>'."""
+  return f'mini/{problem_id}/{normalize_language(language)}'
+
+
+def _languages(languages) -> list[str]:
+  if languages is None:
+    return list(LANGUAGES)
+  names = [languages] if isinstance(languages, str) else list(languages)
+  keys = [normalize_language(name) for name in names]
+  return [lang for lang in LANGUAGES if lang in keys]  # canonical order, no duplicates
+
+
+def load_mini(split: str | None = None, languages=None, problems=None) -> list[Task]:
+  """The benchmark's tasks, one per (problem, language), sorted by problem id then language.
+
+  split: 'train', 'test' or None for both. languages: language names (any spelling) or None
+  for all five. problems: problem ids or None for all. Inputs are generated deterministically
+  from each problem's seeds and per-language scale; outputs are None (src is the reference).
+  """
+  tasks = []
+  langs = _languages(languages)
+  for problem in load_problems(split, problems):
+    for lang in langs:
+      tasks.append(Task(task_id=task_id(problem.problem_id, lang), problem_id=problem.problem_id, language=lang,
+                        src=problem.source('src', lang), expert=problem.source('expert', lang),
+                        inputs=problem.inputs(lang), outputs=None, slow=problem.source('slow', lang),
+                        split=problem.split, statement=problem.statement, source='mini'))
+  return tasks
+
+
+def train_pairs(split: str = 'train', languages=None) -> list[Pair]:
+  """Editor training pairs from one split: (src -> expert) per task and, where a slow variant
+  exists, (slow -> src). speedup is left None (it depends on the machine that measures it)."""
+  pairs = []
+  langs = _languages(languages)
+  for problem in load_problems(split):
+    for lang in langs:
+      src, expert, slow = (problem.source(v, lang) for v in ('src', 'expert', 'slow'))
+      pairs.append(Pair(language=lang, slow=src, fast=expert, problem_id=problem.problem_id, source='mini'))
+      if slow is not None:
+        pairs.append(Pair(language=lang, slow=slow, fast=src, problem_id=problem.problem_id, source='mini'))
+  return pairs
