@@ -34,7 +34,7 @@ from bite_jax.train_checkpoint import (CheckpointStore, is_trained_dir, load_tra
                                        save_final)
 from bite_jax.train_metrics import MetricsLog, mfu, progress_line, total_peak_flops
 from bite_jax.train_optim import make_optimizer, make_schedule
-from bite_jax.train_step import (choose_loss_chunk, global_batch, init_opt_state, make_train_step,
+from bite_jax.train_step import (choose_loss_chunk, compile_step, global_batch, init_opt_state, make_train_step,
                                  param_shardings)
 
 __all__ = ['run_stage', 'train_ift', 'load_trained']
@@ -43,11 +43,16 @@ _TOKENIZER_FILES = ('tokenizer.json', 'tokenizer_config.json', 'vocab.json', 'to
 
 
 def run_stage(config, workdir: Path) -> Path:
-  """The `ift` stage of bite_jax.main: one IFT run from `config.ift` into WORKDIR/ift; returns the final dir."""
+  """The `ift` stage of bite_jax.main: one IFT run from `config.ift` into WORKDIR/ift; returns the final dir.
+
+  The base model is `config.model.hf_path`, or (empty) the demo base built by bite_jax.base_model.
+  """
+  from bite_jax.base_model import prepare_base
   if not config.ift.data:
     raise ValueError('config.ift.data: empty; pass --config.ift.data=PAIRS.jsonl')
-  return train_ift(config.ift, config.model, config.mesh, Path(workdir) / 'ift',
-                   base_dir=config.model.hf_path, pairs=config.ift.data)
+  base = prepare_base(config, Path(workdir))
+  return train_ift(config.ift, config.model, config.mesh, Path(workdir) / 'ift', base_dir=str(base),
+                   pairs=config.ift.data)
 
 
 def _check_ift(ift) -> None:
@@ -210,9 +215,12 @@ def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None =
       if window['first']:
         window.update(time=time.time(), steps=0, first=False)
 
+  compiled = None
   for step in range(start + 1, total_steps + 1):
     batch = global_batch(next(iterator), data_sh, ift.batch_size)
-    params, opt_state, step_metrics = step_fn(params, opt_state, batch)
+    if compiled is None:
+      compiled = compile_step(step_fn, params, opt_state, batch)
+    params, opt_state, step_metrics = compiled(params, opt_state, batch)
     pending.append((step, step_metrics))
     flush(keep_last=True)  # reads the previous step's result while this one runs
     if step % ift.checkpoint_every == 0 or step == total_steps:

@@ -14,8 +14,15 @@ from collections.abc import Callable
 import jax
 import jax.numpy as jnp
 
-# Per-device bytes of float32 logits one chunk may hold when the chunk is chosen automatically.
-AUTO_CHUNK_BYTES = 128 * 2**20
+# Per-device bytes of float32 logits one chunk may hold when the chunk is chosen automatically:
+# CPU hosts are short of memory and gain nothing from big matmuls; accelerators need ~1k+ tokens
+# per chunk to keep the LM-head matmul compute-bound.
+AUTO_CHUNK_BYTES = {'cpu': 64 * 2**20, 'default': 1024 * 2**20}
+
+
+def chunk_budget(platform: str) -> int:
+  """AUTO_CHUNK_BYTES for a jax platform name ('cpu', 'gpu', 'tpu', ...)."""
+  return AUTO_CHUNK_BYTES.get(platform, AUTO_CHUNK_BYTES['default'])
 
 
 def token_nll(logits: jax.Array, targets: jax.Array) -> jax.Array:
@@ -31,8 +38,7 @@ def cross_entropy_sum(logits: jax.Array, targets: jax.Array, mask: jax.Array) ->
   return jnp.sum(token_nll(logits, targets) * mask.astype(jnp.float32))
 
 
-def auto_chunk(seq_len: int, rows_per_device: int, vocab_per_device: int,
-               budget_bytes: int = AUTO_CHUNK_BYTES) -> int:
+def auto_chunk(seq_len: int, rows_per_device: int, vocab_per_device: int, budget_bytes: int) -> int:
   """The largest divisor of `seq_len` whose float32 logits chunk fits `budget_bytes` per device (>= 1)."""
   per_position = max(1, rows_per_device) * max(1, vocab_per_device) * 4
   limit = max(1, budget_bytes // per_position)

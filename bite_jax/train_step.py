@@ -8,6 +8,8 @@ parameter and optimizer-state buffers.
 
 from __future__ import annotations
 
+import ctypes
+import sys
 from collections.abc import Callable
 
 import jax
@@ -18,7 +20,7 @@ from flax import nnx
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from bite_jax import parallel
-from bite_jax.train_loss import auto_chunk, chunked_cross_entropy_sum
+from bite_jax.train_loss import auto_chunk, chunk_budget, chunked_cross_entropy_sum
 
 BATCH_KEYS = ('inputs', 'targets', 'mask')
 
@@ -61,7 +63,23 @@ def choose_loss_chunk(requested: int, *, seq_len: int, micro_batch: int, vocab_s
     return max(c for c in range(1, min(requested, seq_len) + 1) if seq_len % c == 0)
   rows = max(1, micro_batch // (mesh.shape['data'] * mesh.shape['fsdp']))
   vocab = -(-vocab_size // mesh.shape['tensor'])
-  return auto_chunk(seq_len, rows, vocab)
+  return auto_chunk(seq_len, rows, vocab, chunk_budget(mesh.devices.flat[0].platform))
+
+
+def release_host_memory() -> None:
+  """Returns freed heap pages to the OS (glibc malloc_trim); compilation leaves ~100s of MB behind."""
+  if sys.platform.startswith('linux'):
+    try:
+      ctypes.CDLL('libc.so.6').malloc_trim(0)
+    except (OSError, AttributeError):
+      pass  # not glibc: nothing to trim
+
+
+def compile_step(step_fn, *args):
+  """Ahead-of-time compiles the jitted step for these argument shapes/shardings; returns the executable."""
+  compiled = step_fn.lower(*args).compile()
+  release_host_memory()
+  return compiled
 
 
 def global_batch(local: dict[str, np.ndarray], sharding: NamedSharding, global_rows: int) -> dict[str, jax.Array]:

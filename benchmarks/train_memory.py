@@ -1,0 +1,100 @@
+r"""Peak memory of IFT with a large vocabulary: a subprocess trains a few steps, we read its peak RSS.
+
+  python benchmarks/train_memory.py --vocab 151936 --batch 4 --len 1024 --steps 3
+
+The parent builds a tiny random Qwen2 checkpoint (hidden --hidden, --layers layers, --vocab rows)
+with a small tokenizer, then runs `train_ift` in a child process (JAX only: no torch there) on
+synthetic pairs padded to [batch, len], and reports the child's peak resident set size from
+resource.getrusage(RUSAGE_CHILDREN).ru_maxrss. Full float32 logits of one batch would take
+batch x len x vocab x 4 bytes (2.5 GB for 4 x 1024 x 151,936); the chunked loss never builds them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_base(directory: Path, args) -> Path:
+  import torch
+  import transformers
+  sys.path.insert(0, str(ROOT))
+  from tests.checkpoints import save_tiny_tokenizer
+  torch.manual_seed(0)
+  config = transformers.Qwen2Config(
+      vocab_size=args.vocab, hidden_size=args.hidden, intermediate_size=4 * args.hidden,
+      num_hidden_layers=args.layers, num_attention_heads=4, num_key_value_heads=2, tie_word_embeddings=True,
+      max_position_embeddings=max(2048, args.len), bos_token_id=1, eos_token_id=2)
+  transformers.Qwen2ForCausalLM(config).save_pretrained(str(directory))
+  save_tiny_tokenizer(directory)
+  return directory
+
+
+def child(base: Path, out: Path, args) -> None:
+  """Runs in the subprocess: a short IFT run; prints the losses as JSON."""
+  sys.path.insert(0, str(ROOT))
+  from bite_jax import defaults
+  from bite_jax.data.records import Pair
+  from bite_jax.train import train_ift
+  from bite_jax.train_metrics import read_metrics
+  config = defaults.base_config()
+  ift = config.ift
+  ift.steps, ift.batch_size, ift.max_len = args.steps, args.batch, args.len
+  ift.checkpoint_every, ift.lr, ift.warmup_steps = args.steps, 1e-3, 1
+  body = '\n'.join(f'x{i} = {i} * {i}' for i in range(40))
+  pairs = [Pair(language='python', slow=f'{body}\nprint(sum(range({k})))\n', fast=f'print({k * (k - 1) // 2})\n')
+           for k in range(64)]
+  train_ift(ift, config.model, config.mesh, out, base_dir=str(base), pairs=pairs, log=None)
+  print(json.dumps({'losses': [r['loss'] for r in read_metrics(out / 'metrics.jsonl')]}), flush=True)
+
+
+def measure(args) -> dict:
+  """Builds the checkpoint, runs the child, returns {'peak_rss_mb', 'losses', ...}."""
+  with tempfile.TemporaryDirectory() as tmp:
+    base = make_base(Path(tmp) / 'base', args)
+    cmd = [sys.executable, str(Path(__file__).resolve()), '--child', str(base), '--out', str(Path(tmp) / 'out'),
+           '--vocab', str(args.vocab), '--batch', str(args.batch), '--len', str(args.len),
+           '--steps', str(args.steps)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode:
+      raise RuntimeError(f'train_memory child failed ({proc.returncode}):\n{proc.stderr[-4000:]}')
+  peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+  losses = json.loads(proc.stdout.strip().splitlines()[-1])['losses']
+  full_logits_mb = args.batch * args.len * args.vocab * 4 / 2**20
+  return {'peak_rss_mb': peak_kb / 1024, 'losses': losses, 'full_logits_mb': full_logits_mb,
+          'vocab': args.vocab, 'batch': args.batch, 'len': args.len, 'hidden': args.hidden}
+
+
+def parse(argv=None):
+  parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+  parser.add_argument('--vocab', type=int, default=151936)
+  parser.add_argument('--hidden', type=int, default=64)
+  parser.add_argument('--layers', type=int, default=2)
+  parser.add_argument('--batch', type=int, default=4)
+  parser.add_argument('--len', type=int, default=1024)
+  parser.add_argument('--steps', type=int, default=3)
+  parser.add_argument('--child', type=Path, default=None, help=argparse.SUPPRESS)
+  parser.add_argument('--out', type=Path, default=None, help=argparse.SUPPRESS)
+  return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+  args = parse(argv)
+  if args.child is not None:
+    child(args.child, args.out, args)
+    return 0
+  result = measure(args)
+  print(f'peak RSS {result["peak_rss_mb"]:.0f} MB for batch {args.batch} x {args.len} with vocab {args.vocab} '
+        f'(full float32 logits would be {result["full_logits_mb"]:.0f} MB); losses {result["losses"]}')
+  return 0
+
+
+if __name__ == '__main__':
+  sys.exit(main())
