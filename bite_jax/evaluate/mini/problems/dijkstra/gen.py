@@ -3,7 +3,7 @@ import random
 
 
 def generate(seed: int, scale: float) -> str:
-    """Return stdin text: a random graph on n ~ scale junctions with ~4n roads (array-scan src does ~n^2 steps)."""
+    """Return stdin text: a random graph on n ~ scale junctions with ~2n roads (array-scan src does ~n^2 steps)."""
     rng = random.Random(seed)
     top = max(10, int(scale))
     n = rng.randint(top * 9 // 10, top)
@@ -15,7 +15,7 @@ def generate(seed: int, scale: float) -> str:
             while u in unreachable:
                 u = rng.randint(1, v - 1)
             edges.append((u, v, rng.randint(1, 1000)))
-    for _ in range(3 * n):
+    for _ in range(n):
         u, v = rng.randint(1, n), rng.randint(1, n)
         if v not in unreachable or u in unreachable:
             edges.append((u, v, rng.randint(1, 1000)))

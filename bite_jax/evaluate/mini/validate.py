@@ -1,0 +1,163 @@
+"""Checks the mini benchmark with the executor: every variant agrees with src on every input,
+src costs at least the floor, expert is clearly faster than src, and slow is slower.
+
+  python -m bite_jax.evaluate.mini.validate [--problems p1,p2] [--languages c,cpp] [--split test]
+      [--repeats 3] [--meter cpu] [--min-speedup 1.5] [--json report.json]
+
+Costs are the executor's (executor.measure): the median over interleaved rounds of the summed
+per-input cost with the language's empty-program startup subtracted, in CPU seconds (or
+instructions with --meter instructions). Prints one row per task as it finishes and exits 1
+listing every failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from bite_jax.data.records import Task
+from bite_jax.evaluate.mini import load_mini
+
+MIN_SRC_SECONDS = 0.005  # the paper's floor on the source program's run time, per input
+MIN_SPEEDUP = 1.5  # expert over src
+MIN_SLOW_RATIO = 1.1  # slow over src
+
+
+def _failure_detail(entry: dict) -> str:
+  """The first useful line of why a program failed (compile message or the failing run)."""
+  if entry.get('compile', {}).get('status') not in (None, 'ok'):
+    message = entry['compile'].get('message', '').strip().splitlines()
+    return f'compile_error: {message[0] if message else ""}'
+  for i, run in enumerate(entry.get('runs', [])):
+    if run.get('status') != 'ok':
+      return f'input {i}: {run.get("status")} {run.get("detail", "")}'.strip()
+  return entry.get('status', 'unknown')
+
+
+def check_task(ex, task: Task, *, repeats: int = 3, meter: str | None = None, min_speedup: float = MIN_SPEEDUP,
+               min_src_seconds: float = MIN_SRC_SECONDS, min_slow_ratio: float = MIN_SLOW_RATIO) -> dict:
+  """Measures src, expert (and slow) of one task interleaved on its inputs with executor `ex`.
+
+  Returns {'task_id', 'language', 'meter', 'costs': {variant: cost}, 'src_net_cpu': [seconds per input],
+  'speedup', 'slow_ratio', 'failures': [str]}; costs are in the meter's unit (CPU seconds or
+  instructions), startup subtracted.
+  """
+  from executor.measure import measure as measure_costs
+
+  if task.expert is None:
+    raise ValueError(f'{task.task_id}: has no expert program to validate against')
+  names = ['src', 'expert'] + (['slow'] if task.slow is not None else [])
+  sources = [task.src, task.expert] + ([task.slow] if task.slow is not None else [])
+  result = measure_costs(ex, task.language, sources, task.inputs, meter=meter, repeats=repeats)
+  entries = dict(zip(names, result['programs']))
+  report = {'task_id': task.task_id, 'language': task.language, 'meter': result['meter'],
+            'meter_backend': result['meter_backend'], 'startup_cost': result['startup_cost'], 'costs': {},
+            'src_net_cpu': None, 'speedup': None, 'slow_ratio': None, 'failures': []}
+  failures = report['failures']
+  for name, entry in entries.items():
+    if entry.get('status') != 'ok':
+      failures.append(f'{name}: {_failure_detail(entry)}')
+    elif entry.get('outputs_match_first') is False:
+      failures.append(f'{name}: output differs from src')
+    elif 'cost' in entry:
+      report['costs'][name] = entry['cost']
+  src_runs = entries['src'].get('runs', [])
+  if entries['src'].get('status') == 'ok':
+    empty = [i for i, run in enumerate(src_runs) if not run.get('stdout_bytes')]
+    if empty:
+      failures.append(f'src: prints nothing on input(s) {empty}')
+    # the floor is on CPU time; startup is subtracted only when the meter itself is CPU time
+    startup = result['startup_cost'] if result['meter'] == 'cpu' else 0.0
+    report['src_net_cpu'] = [run['cpu_time'] - startup for run in src_runs]
+    short = [i for i, t in enumerate(report['src_net_cpu']) if t < min_src_seconds]
+    if short:
+      failures.append(f'src: runs under {min_src_seconds * 1000:g} ms on input(s) {short}')
+  costs = report['costs']
+  if 'src' in costs and 'expert' in costs:
+    report['speedup'] = costs['src'] / costs['expert']
+    if report['speedup'] < min_speedup:
+      failures.append(f'expert: only {report["speedup"]:.2f}x faster than src (need {min_speedup:g}x)')
+  if 'src' in costs and 'slow' in costs:
+    report['slow_ratio'] = costs['slow'] / costs['src']
+    if report['slow_ratio'] < min_slow_ratio:
+      failures.append(f'slow: only {report["slow_ratio"]:.2f}x the cost of src (need {min_slow_ratio:g}x)')
+  return report
+
+
+def _fmt_cost(value, meter: str) -> str:
+  if value is None:
+    return '-'
+  return f'{value * 1000:.1f}' if meter == 'cpu' else f'{value / 1e6:.1f}M'
+
+
+def format_row(report: dict) -> str:
+  """One table row: task, costs (ms, or millions of instructions), speedup, slow ratio, verdict."""
+  meter, costs = report['meter'], report['costs']
+  speedup = f'{report["speedup"]:.1f}x' if report['speedup'] else '-'
+  slow_ratio = f'{report["slow_ratio"]:.2f}x' if report['slow_ratio'] else '-'
+  verdict = 'ok' if not report['failures'] else 'FAIL'
+  return (f'{report["task_id"]:<36} {_fmt_cost(costs.get("src"), meter):>9} {_fmt_cost(costs.get("expert"), meter):>9} '
+          f'{speedup:>8} {_fmt_cost(costs.get("slow"), meter):>9} {slow_ratio:>7}  {verdict}')
+
+
+def validate(tasks: list[Task], *, repeats: int = 3, meter: str | None = None, min_speedup: float = MIN_SPEEDUP,
+             out=sys.stdout, executor_config=None) -> list[dict]:
+  """check_task on every task with one long-lived executor, printing a row per task as it ends."""
+  from executor import Executor
+
+  header = f'{"task":<36} {"src":>9} {"expert":>9} {"speedup":>8} {"slow":>9} {"slow/src":>7}  verdict'
+  print(header + '\n' + '-' * len(header), file=out, flush=True)
+  reports = []
+  started = time.monotonic()
+  with Executor(executor_config) as ex:
+    for i, task in enumerate(tasks, start=1):
+      report = check_task(ex, task, repeats=repeats, meter=meter, min_speedup=min_speedup)
+      reports.append(report)
+      print(f'{format_row(report)}   [{i}/{len(tasks)}, {time.monotonic() - started:.0f}s]', file=out,
+            flush=True)
+  if reports:
+    unit = 'ms net CPU' if reports[0]['meter'] == 'cpu' else 'instructions net'
+    print(f'costs: {unit} per round (all inputs), startup subtracted; meter {reports[0]["meter"]} '
+          f'({reports[0]["meter_backend"]})', file=out)
+  return reports
+
+
+def main(argv=None) -> int:
+  parser = argparse.ArgumentParser(prog='python -m bite_jax.evaluate.mini.validate', description=__doc__,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+  parser.add_argument('--problems', help='comma-separated problem ids (default: all)')
+  parser.add_argument('--languages', help='comma-separated languages (default: c,cpp,go,java,python)')
+  parser.add_argument('--split', choices=('train', 'test'), help='only this split')
+  parser.add_argument('--repeats', type=int, default=3, help='measured rounds per task (default 3)')
+  parser.add_argument('--meter', choices=('auto', 'cpu', 'instructions'), default=None,
+                      help='executor meter (default: auto)')
+  parser.add_argument('--min-speedup', type=float, default=MIN_SPEEDUP,
+                      help=f'required expert speedup over src (default {MIN_SPEEDUP})')
+  parser.add_argument('--json', type=Path, help='write the per-task reports to this JSON file')
+  args = parser.parse_args(argv)
+  if args.repeats < 1:
+    parser.error(f'--repeats must be >= 1, got {args.repeats}')
+  split_list = lambda text: [s.strip() for s in text.split(',') if s.strip()] if text else None
+  try:
+    tasks = load_mini(split=args.split, languages=split_list(args.languages), problems=split_list(args.problems))
+  except ValueError as e:
+    parser.error(str(e))
+  reports = validate(tasks, repeats=args.repeats, meter=args.meter, min_speedup=args.min_speedup)
+  if args.json:
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(reports, indent=1) + '\n', encoding='utf-8')
+  failures = [(r['task_id'], f) for r in reports for f in r['failures']]
+  if failures:
+    print(f'\n{len(failures)} failure(s) in {len({t for t, _ in failures})} of {len(reports)} task(s):')
+    for task, why in failures:
+      print(f'  {task}: {why}')
+    return 1
+  print(f'\nall {len(reports)} task(s) pass')
+  return 0
+
+
+if __name__ == '__main__':
+  sys.exit(main())
