@@ -161,8 +161,8 @@ class Sampler:
                             top_p=np.float32(top_p), max_new_tokens=np.int32(max_new_tokens))
     batches = plan_batches([len(p) for p in token_prompts], num_samples, self.max_batch)
     self.stats = stats = SampleStats()
-    run = functools.partial(self._launch, token_prompts, mode=mode, values=values, seed=seed,
-                            stop_strings=tuple(stop_strings))
+    run = functools.partial(self._launch, token_prompts, num_samples=num_samples, mode=mode,
+                            values=values, seed=seed, stop_strings=tuple(stop_strings))
     active = time.perf_counter()
     started, rows_done = active, 0
     pending = run(batches[0]) if batches else None
@@ -244,12 +244,14 @@ class Sampler:
       log.info('sample: compiled %s in %.1f s (%d programs)', key[:5], seconds, len(self._compiled))
     return exe
 
-  def _launch(self, token_prompts, batch: Batch, *, mode, values, seed, stop_strings):
+  def _launch(self, token_prompts, batch: Batch, *, num_samples, mode, values, seed, stop_strings):
     """Dispatches prefill + decode of one batch; returns the (device) final DecodeState."""
     graphdef, params = nnx.split(self.model)
     prompts = [token_prompts[p] for p in batch.prompts]
-    num_prompts = round_up(len(prompts), self.batch_buckets)
     num_rows = round_up(len(batch.rows), self.batch_buckets)
+    # A batch holds whole prompts (or one prompt's share of samples), so at most rows / m prompts:
+    # sizing the prefill by the row bucket keeps one prefill program per row bucket.
+    num_prompts = round_up(-(-num_rows // min(num_samples, self.max_batch)), self.batch_buckets)
     length = round_up(max(len(p) for p in prompts), self.length_buckets)
     max_new_cap = round_up(int(values.max_new_tokens), self.length_buckets)
     ids, mask = left_pad(prompts, num_prompts, length, self.pad_id)
