@@ -154,7 +154,7 @@ class Executor:
             if res.status != "runtime_error":
                 message = f"compiler {res.status}: {res.detail}\n{message}"
             return {"status": "compile_error", "message": message.strip(), "main_class": main_class,
-                    "cacheable": res.status != "timeout"}
+                    "cacheable": res.status == "runtime_error"}  # limit hits depend on limits and load
 
         entry, meta, cached = self.cache.get_or_build(key, build)
         return Program(lang=lang, status=meta["status"], message=meta.get("message", ""), dir=entry, key=key,

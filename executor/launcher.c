@@ -1,13 +1,14 @@
 /* Launcher of the executor's sandbox: two small roles in one static binary.
  *
- * launcher enter UID GID N PROCS_FILE_1 .. PROCS_FILE_N M STAGE SRC_1 .. SRC_M -- CMD ARGS...
+ * launcher enter UID GID N PROCS_FILE_1 .. PROCS_FILE_N M OP_1 .. OP_M -- CMD ARGS...
  *   Host side: join the run's cgroups (write own pid to each cgroup.procs);
- *   when M > 0, enter a private mount namespace, mount a tmpfs on STAGE and
- *   bind SRC_i on STAGE/i (so an unprivileged bubblewrap can reach sources
- *   under root-only directories such as /root); drop to UID/GID with no
- *   supplementary groups (when UID differs); exec CMD.
+ *   when M > 0, enter a private mount namespace and apply M mount operations,
+ *   each three arguments: "tmpfs - DST" (a small tmpfs on DST),
+ *   "bind SRC DST" (bind SRC on DST, creating DST) or "chdir - DIR".  They let an unprivileged
+ *   bubblewrap (or the program, in host mode) reach sources under root-only
+ *   directories such as /root, without changing anything on the host.  Then
+ *   drop to UID/GID with no supplementary groups (when UID differs); exec CMD.
  *   Doing this here keeps Python's subprocess on its fast spawn path.
- *
  * launcher ns|host REPORT_FD CPU_MS WALL_MS FSIZE NPROC NOFILE AS DATA STACK -- PROG ARGS...
  *   Init of one run.  In "ns" mode it is PID 1 of the sandbox's PID namespace
  *   (bwrap --as-pid-1) and kill(-1) reaches exactly the program's processes.
@@ -52,17 +53,35 @@ static long long now_us(void) {
   return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
+/* mkdir -p for a directory, or create an empty file, as a mount point */
+static int make_mount_point(const char *path, int is_dir) {
+  char buf[4096];
+  snprintf(buf, sizeof buf, "%s", path);
+  for (char *p = buf + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = 0;
+    if (mkdir(buf, 0755) != 0 && errno != EEXIST) return -1;
+    *p = '/';
+  }
+  if (is_dir) return (mkdir(buf, 0755) == 0 || errno == EEXIST) ? 0 : -1;
+  int fd = open(buf, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return errno == EISDIR ? 0 : -1;
+  close(fd);
+  return 0;
+}
+
 static int enter(int argc, char **argv) {
   if (argc < 6) return 125;
   uid_t uid = (uid_t)atol(argv[2]);
   gid_t gid = (gid_t)atol(argv[3]);
   int n = atoi(argv[4]);
-  if (argc < 7 + n) {
+  if (n < 0 || argc < 7 + n) {
     fprintf(stderr, "launcher enter: bad arguments\n");
     return 125;
   }
   int m = atoi(argv[5 + n]);
-  int dash = 5 + n + 1 + (m > 0 ? 1 + m : 0);
+  char **ops = argv + 6 + n;
+  int dash = 6 + n + 3 * m;
   if (m < 0 || argc < dash + 2 || strcmp(argv[dash], "--") != 0) {
     fprintf(stderr, "launcher enter: bad arguments\n");
     return 125;
@@ -77,24 +96,26 @@ static int enter(int argc, char **argv) {
     }
     close(fd);
   }
-  if (m > 0) {
-    const char *stage = argv[5 + n + 1];
-    if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-        mount("tmpfs", stage, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=65536") != 0) {
-      fprintf(stderr, "launcher enter: cannot stage mounts on %s: %s\n", stage, strerror(errno));
-      return 125;
-    }
-    for (int i = 0; i < m; i++) {
-      char dst[4096];
-      snprintf(dst, sizeof dst, "%s/%d", stage, i);
-      const char *src = argv[5 + n + 2 + i];
+  if (m > 0 && (unshare(CLONE_NEWNS) != 0 || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)) {
+    fprintf(stderr, "launcher enter: cannot make a private mount namespace: %s\n", strerror(errno));
+    return 125;
+  }
+  for (int i = 0; i < m; i++) {
+    const char *kind = ops[3 * i], *src = ops[3 * i + 1], *dst = ops[3 * i + 2];
+    int rc;
+    if (strcmp(kind, "tmpfs") == 0) {
+      rc = mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1048576");
+    } else if (strcmp(kind, "chdir") == 0) {
+      rc = chdir(dst);
+    } else {
       struct stat st;
       int is_dir = stat(src, &st) == 0 && S_ISDIR(st.st_mode);
-      int ok = is_dir ? mkdir(dst, 0755) == 0 : close(open(dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) == 0;
-      if (!ok || mount(src, dst, NULL, MS_BIND | MS_REC, NULL) != 0) {
-        fprintf(stderr, "launcher enter: cannot stage %s: %s\n", src, strerror(errno));
-        return 125;
-      }
+      rc = make_mount_point(dst, is_dir);
+      if (rc == 0) rc = mount(src, dst, NULL, MS_BIND | MS_REC, NULL);
+    }
+    if (rc != 0) {
+      fprintf(stderr, "launcher enter: cannot mount %s %s on %s: %s\n", kind, src, dst, strerror(errno));
+      return 125;
     }
   }
   if (getuid() != uid || geteuid() != uid) {

@@ -126,15 +126,8 @@ class Sandbox:
 
     # ----- one run -----
     def _bwrap_args(self, prog_dir: Path | None, rw_dir: Path | None, limits: Limits, env: dict,
-                    staged: list[str]) -> list[str]:
-        """bwrap argv; host sources that the sandbox uid cannot reach are appended to staged
-        and named by their staging path (the launcher binds them there as root)."""
-        stage = self.state / "stage"
-
-        def source(path) -> str:
-            staged.append(str(path))
-            return str(stage / str(len(staged) - 1))
-
+                    mounts: "_Mounts") -> list[str]:
+        """bwrap argv; host sources are staged first (see _Mounts) so the sandbox uid can reach them."""
         args = [bwrap_path(), "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-net",
                 "--unshare-uts", "--unshare-cgroup-try", "--disable-userns", "--die-with-parent",
                 "--new-session", "--as-pid-1", "--hostname", "sandbox", "--ro-bind", "/usr", "/usr"]
@@ -147,18 +140,36 @@ class Sandbox:
         args += ["--ro-bind", str(self.state / "etc"), "/etc", "--proc", "/proc", "--dev", "/dev",
                  "--size", str(limits.tmpfs_mb << 20), "--tmpfs", "/tmp"]
         for path in self._ro_dirs:
-            args += ["--ro-bind", source(path), path]
+            args += ["--ro-bind", mounts.stage(path), path]
         if rw_dir is not None:
-            args += ["--bind", source(rw_dir), "/box"]
+            args += ["--bind", mounts.stage(rw_dir), "/box"]
         else:
             args += ["--size", str(limits.tmpfs_mb << 20), "--tmpfs", "/box"]
         if prog_dir is not None:
-            args += ["--ro-bind", source(prog_dir), "/prog"]
-        args += ["--ro-bind", source(self.launcher.parent), "/.launcher"]
+            args += ["--ro-bind", mounts.stage(prog_dir), "/prog"]
+        args += ["--ro-bind", mounts.stage(self.launcher.parent), "/.launcher"]
         args += ["--chdir", "/box", "--clearenv"]
         for key, value in env.items():
             args += ["--setenv", key, value]
-        return args
+        return args + ["/.launcher/launcher", "ns"]
+
+    def _host_args(self, prog_dir: Path | None, rw_dir: Path | None, mounts: "_Mounts") -> tuple[list, dict]:
+        """Launcher argv prefix and path rewrites for host mode (no namespaces besides mount)."""
+        launcher = mounts.stage(self.launcher.parent) + "/launcher"
+        if rw_dir is not None:
+            (rw_dir / ".tmp").mkdir(exist_ok=True)
+            if os.geteuid() == 0:
+                os.chown(rw_dir / ".tmp", self.uid.uid, self.uid.gid)
+        box = mounts.stage(rw_dir) if rw_dir is not None else str(self._host_box())
+        mounts.chdir(box)
+        rewrites = {"/box": box, "/tmp": box + "/.tmp"}
+        if prog_dir is not None:
+            rewrites["/prog"] = mounts.stage(prog_dir)
+        for path in self._ro_dirs:  # toolchains under root-only dirs (e.g. /root/.pyenv) made reachable
+            blocked = _blocked_ancestor(path)
+            if blocked is not None:
+                mounts.cover(blocked, path)
+        return [launcher, "host"], rewrites
 
     def execute(self, argv: list[str], *, limits: Limits, env: dict, prog_dir: Path | None = None,
                 rw_dir: Path | None = None, stdin: bytes | None = None, rlimit_as: bool = True,
@@ -188,7 +199,7 @@ class Sandbox:
             fout = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
             ferr = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
             opened += [fin, fout, ferr]
-            staged: list[str] = []
+            mounts = _Mounts(self.state / "stage")
             as_limit = 0 if (has_mem_cg or not rlimit_as) else memory
             data_limit = 0 if (has_mem_cg or rlimit_as) else memory
             cap = min(limits.output_bytes, limits.file_bytes)
@@ -196,23 +207,18 @@ class Sandbox:
                     str(nproc), str(limits.open_files), str(as_limit), str(data_limit),
                     str(limits.stack_mb << 20), "--"]
             if mode == "ns":
-                inner = self._bwrap_args(prog_dir, rw_dir, limits, base_env, staged)
-                cmd = inner + ["/.launcher/launcher", "ns", *init, *argv]
-                cwd = None
+                cmd = self._bwrap_args(prog_dir, rw_dir, limits, base_env, mounts) + init + argv
                 popen_env = {}
             else:
-                box = self._host_box(rw_dir)
-                cmd = [str(self.launcher), "host", *init, *_host_paths(argv, prog_dir, box)]
-                cwd = str(box)
-                popen_env = {k: _host_paths([v], prog_dir, box)[0] for k, v in base_env.items()}
-                popen_env["HOME"] = str(box)
+                prefix, rewrites = self._host_args(prog_dir, rw_dir, mounts)
+                cmd = prefix + init + [_rewrite(a, rewrites) for a in argv]
+                popen_env = {k: _rewrite(v, rewrites) for k, v in base_env.items()}
             procs = list(group.procs_files) if group else []
-            stage = [str(self.state / "stage"), *staged] if staged else []
             full = [str(self.launcher), "enter", str(self.uid.uid), str(self.uid.gid), str(len(procs)), *procs,
-                    str(len(staged)), *stage, "--", *cmd]
+                    *mounts.argv(), "--", *cmd]
             started = time.monotonic()
             proc = subprocess.Popen(full, stdin=fin, stdout=fout, stderr=ferr, pass_fds=(report_w,),
-                                    cwd=cwd, env=popen_env, close_fds=True)
+                                    env=popen_env, close_fds=True)
             os.close(report_w)
             report_w = -1
             backstop = not _wait_exit(proc, limits.wall + 5.0)
@@ -242,8 +248,8 @@ class Sandbox:
                         stdout_path=out_path, stderr_path=err_path)
 
     # ----- host mode helpers -----
-    def _host_box(self, rw_dir: Path | None) -> Path:
-        box = rw_dir or self.state / "box"
+    def _host_box(self) -> Path:
+        box = self.state / "box"
         for d in (box, box / ".tmp"):
             d.mkdir(exist_ok=True)
             if os.geteuid() == 0:
@@ -264,18 +270,63 @@ class Sandbox:
         subprocess.run(["rm", "-rf", "--one-file-system", str(self.state)], check=False)
 
 
-def _host_paths(argv: list[str], prog_dir: Path | None, box: Path) -> list[str]:
-    """Rewrite sandbox paths (/prog, /box) to host paths for host mode."""
-    out = []
-    for arg in argv:
-        if prog_dir is not None and (arg == "/prog" or arg.startswith("/prog/")):
-            arg = str(prog_dir) + arg[len("/prog"):]
-        elif arg == "/box" or arg.startswith("/box/"):
-            arg = str(box) + arg[len("/box"):]
-        elif arg == "/tmp" or arg.startswith("/tmp/"):
-            arg = str(box / ".tmp") + arg[len("/tmp"):]
-        out.append(arg)
-    return out
+class _Mounts:
+    """Mount operations the launcher performs as root in a private mount namespace before
+    dropping privileges: host sources are bound under a tmpfs stage inside the state dir
+    (reachable by the sandbox uid); blocked directories can be covered by a tmpfs."""
+
+    def __init__(self, stage: Path):
+        self.root = stage
+        self.ops: list[tuple[str, str, str]] = []
+        self._late: list[tuple[str, str, str]] = []
+        self._covered: set[str] = set()
+        self._count = 0
+        self._cwd: str | None = None
+
+    def stage(self, path) -> str:
+        """Bind a host path into the stage; returns the staged path."""
+        if not self.ops:
+            self.ops.append(("tmpfs", "-", str(self.root)))
+        dst = str(self.root / str(self._count))
+        self._count += 1
+        self.ops.append(("bind", str(path), dst))
+        return dst
+
+    def cover(self, blocked: str, path: str) -> None:
+        """Hide `blocked` (a directory the uid cannot traverse) under a tmpfs and re-expose `path` inside it."""
+        staged = self.stage(path)
+        if blocked not in self._covered:
+            self._covered.add(blocked)
+            self._late.append(("tmpfs", "-", blocked))
+        self._late.append(("bind", staged, path))
+
+    def chdir(self, path: str) -> None:
+        self._cwd = path
+
+    def argv(self) -> list[str]:
+        ops = self.ops + self._late + ([("chdir", "-", self._cwd)] if self._cwd else [])
+        return [str(len(ops))] + [part for op in ops for part in op]
+
+
+def _blocked_ancestor(path: str) -> str | None:
+    """The outermost ancestor of path that others may not traverse (mode lacks o+x), if any."""
+    parts = Path(path).parts
+    for i in range(2, len(parts) + 1):
+        ancestor = str(Path(*parts[:i]))
+        try:
+            if not os.stat(ancestor).st_mode & 0o001:
+                return ancestor
+        except OSError:
+            return None
+    return None
+
+
+def _rewrite(arg: str, rewrites: dict) -> str:
+    """Map a sandbox path (/prog/..., /box/..., /tmp/...) to its host-mode location."""
+    for prefix, target in rewrites.items():
+        if arg == prefix or arg.startswith(prefix + "/"):
+            return target + arg[len(prefix):]
+    return arg
 
 
 def _wait_exit(proc: subprocess.Popen, timeout: float) -> bool:
