@@ -138,7 +138,7 @@ def make_train_step(graphdef, rest, tx: optax.GradientTransformation, *, mesh: M
       (loss, grads), _ = jax.lax.scan(body, (jnp.zeros((), jnp.float32), zeros),
                                       {k: split(v) for k, v in batch.items()})
       grads = jax.tree.map(lambda g, p: g.astype(p.dtype), grads, params)
-    grad_norm = optax.global_norm(grads)
+    grad_norm = optax.tree.norm(grads)
     updates, opt_state = tx.update(grads, opt_state, params)
     params = optax.apply_updates(params, updates)
     metrics = {'loss': loss, 'target_tokens': denom, 'grad_norm': grad_norm}

@@ -1,0 +1,71 @@
+"""The chunked masked cross-entropy equals the full-logits one, in value and gradient."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from bite_jax.train_loss import auto_chunk, chunked_cross_entropy_sum, cross_entropy_sum, token_nll
+
+
+def _problem(batch=2, length=16, dim=8, vocab=37, seed=0):
+  keys = jax.random.split(jax.random.PRNGKey(seed), 4)
+  hidden = jax.random.normal(keys[0], (batch, length, dim))
+  head = jax.random.normal(keys[1], (dim, vocab))
+  targets = jax.random.randint(keys[2], (batch, length), 0, vocab)
+  mask = (jax.random.uniform(keys[3], (batch, length)) > 0.4).astype(jnp.int32)
+  return hidden, head, targets, mask
+
+
+def test_token_nll_is_minus_log_softmax_at_the_target():
+  logits = jnp.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])
+  targets = jnp.array([2, 1])
+  expected = -np.log(np.exp([3.0, 0.0]) / np.exp(np.array([[1.0, 2.0, 3.0], [0, 0, 0]])).sum(-1))
+  np.testing.assert_allclose(token_nll(logits, targets), expected, rtol=1e-6)
+
+
+def test_masked_positions_do_not_count():
+  logits = jnp.zeros((1, 3, 4)).at[0, 1].set(jnp.array([9.0, -9.0, 0.0, 0.0]))
+  targets = jnp.array([[0, 1, 0]])
+  mask = jnp.array([[1, 0, 1]])
+  assert float(cross_entropy_sum(logits, targets, mask)) == pytest.approx(2 * np.log(4.0), rel=1e-6)
+
+
+@pytest.mark.parametrize('chunk', [1, 4, 16])
+def test_chunked_loss_equals_full_loss(chunk):
+  hidden, head, targets, mask = _problem()
+  full = cross_entropy_sum(hidden @ head, targets, mask)
+  chunked = chunked_cross_entropy_sum(hidden, targets, mask, lambda h: h @ head, chunk=chunk)
+  np.testing.assert_allclose(chunked, full, rtol=1e-6)
+
+
+def test_chunked_loss_gradients_equal_full_loss_gradients():
+  hidden, head, targets, mask = _problem(seed=1)
+  full = jax.grad(lambda w, h: cross_entropy_sum(h @ w, targets, mask), argnums=(0, 1))(head, hidden)
+  chunked = jax.grad(lambda w, h: chunked_cross_entropy_sum(h, targets, mask, lambda x: x @ w, chunk=4),
+                     argnums=(0, 1))(head, hidden)
+  for a, b in zip(full, chunked):
+    np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
+
+
+def test_chunk_must_divide_the_length():
+  hidden, head, targets, mask = _problem(length=10)
+  with pytest.raises(ValueError, match='divisor'):
+    chunked_cross_entropy_sum(hidden, targets, mask, lambda h: h @ head, chunk=4)
+
+
+def test_chunked_loss_never_holds_full_logits():
+  # The scan body sees [batch, chunk, vocab] logits; no [batch, length, vocab] array appears in the program.
+  batch, length, vocab = 2, 64, 1000
+  hidden, head, targets, mask = _problem(batch=batch, length=length, vocab=vocab)
+  grad_fn = jax.grad(lambda w: chunked_cross_entropy_sum(hidden, targets, mask, lambda x: x @ w, chunk=8))
+  text = jax.jit(grad_fn).lower(head).as_text()
+  assert f'{batch}x{length}x{vocab}xf32' not in text
+  assert f'{batch}x8x{vocab}xf32' in text
+
+
+def test_auto_chunk_is_the_largest_divisor_within_budget():
+  # 4 rows x 151,936 vocab x 4 bytes = 2.4 MB per position; 64 MiB allows 27 -> largest divisor of 1024 is 16.
+  assert auto_chunk(1024, 4, 151_936, 64 * 2**20) == 16
+  assert auto_chunk(256, 8, 1024, 64 * 2**20) == 256
+  assert auto_chunk(7, 1, 10**9, 1) == 1

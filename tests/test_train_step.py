@@ -1,0 +1,102 @@
+"""The jitted IFT step: gradient accumulation equals the big batch, only response targets count,
+bfloat16 compute keeps float32 master weights."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+from flax import nnx
+
+from bite_jax import parallel
+from bite_jax.models import Decoder, get_preset
+from bite_jax.train_step import (choose_loss_chunk, global_batch, init_opt_state, make_train_step,
+                                 opt_state_shardings, param_shardings)
+
+VOCAB, ROWS, LENGTH = 64, 4, 16
+
+
+def _setup(grad_accum=1, loss_chunk=4, dtype='float32', tx=None):
+  mesh = parallel.make_mesh()
+  config = get_preset('tiny').replace(vocab_size=VOCAB, dtype=dtype, param_dtype='float32')
+  model = Decoder(config, rngs=nnx.Rngs(0))
+  parallel.shard_model(model, mesh)
+  graphdef, params, rest = nnx.split(model, nnx.Param, ...)
+  tx = tx or optax.adamw(1e-2)
+  opt_state, opt_sh = init_opt_state(tx, params, mesh)
+  step = make_train_step(graphdef, rest, tx, mesh=mesh, params_sh=param_shardings(params), opt_sh=opt_sh,
+                         grad_accum=grad_accum, loss_chunk=loss_chunk)
+  return mesh, step, params, opt_state
+
+
+def _batch(seed=0):
+  rng = np.random.default_rng(seed)
+  mask = np.zeros((ROWS, LENGTH), np.int32)
+  for row, start in enumerate([3, 5, 8, 2]):
+    mask[row, start:start + 6] = 1
+  return {'inputs': rng.integers(0, VOCAB, (ROWS, LENGTH)).astype(np.int32),
+          'targets': rng.integers(0, VOCAB, (ROWS, LENGTH)).astype(np.int32), 'mask': mask}
+
+
+def _run(grad_accum, batches, **kw):
+  mesh, step, params, opt_state = _setup(grad_accum=grad_accum, **kw)
+  losses = []
+  for batch in batches:
+    params, opt_state, metrics = step(params, opt_state, global_batch(batch, parallel.batch_sharding(mesh), ROWS))
+    losses.append(float(metrics['loss']))
+  return losses, params, metrics
+
+
+def test_gradient_accumulation_equals_the_big_batch():
+  # Plain SGD, so parameters differ exactly as much as the gradients do (Adam would amplify rounding).
+  batches = [_batch(0), _batch(1)]
+  big_losses, big_params, _ = _run(1, batches, tx=optax.sgd(1.0))
+  acc_losses, acc_params, _ = _run(4, batches, tx=optax.sgd(1.0))
+  np.testing.assert_allclose(acc_losses, big_losses, rtol=1e-5)
+  for a, b in zip(jax.tree.leaves(acc_params), jax.tree.leaves(big_params)):
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_loss_is_per_target_token_and_counts_them():
+  _, _, metrics = _run(1, [_batch(0)])
+  assert float(metrics['target_tokens']) == 24.0
+  assert np.log(VOCAB) * 0.9 < float(metrics['loss']) < np.log(VOCAB) * 1.1  # a fresh model is near uniform
+
+
+def test_targets_outside_the_mask_do_not_matter():
+  batch = _batch(0)
+  changed = dict(batch, targets=np.where(batch['mask'] == 1, batch['targets'], (batch['targets'] + 7) % VOCAB))
+  changed['targets'] = changed['targets'].astype(np.int32)
+  losses_a, params_a, _ = _run(1, [batch, batch])
+  losses_b, params_b, _ = _run(1, [changed, changed])
+  assert losses_a == losses_b
+  for a, b in zip(jax.tree.leaves(params_a), jax.tree.leaves(params_b)):
+    np.testing.assert_array_equal(a, b)
+
+
+def test_loss_chunk_does_not_change_the_step():
+  losses_1, _, _ = _run(1, [_batch(0), _batch(1)], loss_chunk=16)
+  losses_2, _, _ = _run(1, [_batch(0), _batch(1)], loss_chunk=2)
+  np.testing.assert_allclose(losses_1, losses_2, rtol=1e-5)
+
+
+def test_bfloat16_compute_keeps_float32_master_weights():
+  losses_32, _, _ = _run(1, [_batch(0)])
+  losses_16, params_16, _ = _run(1, [_batch(0)], dtype='bfloat16')
+  assert all(x.dtype == jnp.float32 for x in jax.tree.leaves(params_16))
+  assert losses_16[0] == pytest.approx(losses_32[0], rel=2e-2)
+
+
+def test_optimizer_state_follows_parameter_shardings():
+  mesh, _, params, opt_state = _setup()
+  shardings = opt_state_shardings(opt_state, params, mesh)
+  by_shape = {x.shape: x.sharding for x in jax.tree.leaves(params)}
+  for leaf, sharding in zip(jax.tree.leaves(opt_state), jax.tree.leaves(shardings)):
+    if leaf.ndim:
+      assert sharding == by_shape[leaf.shape]
+
+
+def test_explicit_loss_chunk_rounds_down_to_a_divisor():
+  mesh = parallel.make_mesh()
+  assert choose_loss_chunk(512, seq_len=256, micro_batch=4, vocab_size=100, mesh=mesh) == 256
+  assert choose_loss_chunk(100, seq_len=256, micro_batch=4, vocab_size=100, mesh=mesh) == 64
