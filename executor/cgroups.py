@@ -153,6 +153,25 @@ class CgroupManager:
     def controllers(self) -> tuple[str, ...]:
         return ("memory", "pids") if self.version == 2 else tuple(sorted(self.parents))
 
+    @staticmethod
+    def sweep(where: Path) -> None:
+        """Remove empty groups left in `where` by executors whose process is gone."""
+        try:
+            entries = list(where.glob("bite-exec-*"))
+        except OSError:
+            return
+        for parent in entries:
+            pid = parent.name.split("-")[2] if parent.name.count("-") >= 3 else ""
+            if not pid.isdigit() or os.path.exists(f"/proc/{pid}"):
+                continue
+            for child in parent.glob("r*"):
+                if child.is_dir():
+                    RunCgroup(1, {"x": child}, ()).remove()
+            try:
+                parent.rmdir()
+            except OSError:
+                pass
+
     @classmethod
     def create(cls) -> "CgroupManager | None":
         """Set up parent groups if cgroups are writable here; None (and a log line) if not."""
@@ -176,6 +195,7 @@ class CgroupManager:
             available = set((here / "cgroup.controllers").read_text().split())
         if not {"memory", "pids"} <= available:
             return None
+        cls.sweep(base)
         parent = base / f"bite-exec-{os.getpid()}-{next(_counter)}"
         try:
             if base == here:
@@ -198,7 +218,9 @@ class CgroupManager:
                 continue
             for controller in ("memory", "pids"):
                 if controller in opts and controller in own and controller not in parents:
-                    parent = _under(root, point, own[controller]) / f"bite-exec-{os.getpid()}-{next(_counter)}"
+                    where = _under(root, point, own[controller])
+                    cls.sweep(where)
+                    parent = where / f"bite-exec-{os.getpid()}-{next(_counter)}"
                     try:
                         parent.mkdir()
                     except OSError as exc:

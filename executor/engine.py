@@ -9,6 +9,7 @@ import os
 import shutil
 import threading
 import time
+import uuid
 from pathlib import Path
 
 from executor import stats
@@ -244,7 +245,7 @@ class Executor:
             except (OSError, ValueError):
                 known = {}
             known[key] = value
-            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            tmp = path.with_suffix(f".tmp{os.getpid()}-{uuid.uuid4().hex[:8]}")
             tmp.write_text(json.dumps(known))
             os.replace(tmp, path)
         return value

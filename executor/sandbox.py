@@ -44,7 +44,8 @@ class Sandbox:
         config.cache_dir.mkdir(parents=True, exist_ok=True)
         self.launcher = build_launcher(config.cache_dir)
         self.uid = UidSlot(config.cache_dir / "uids", config.uid_base, config.uid_count)
-        self.state = Path(tempfile.mkdtemp(prefix="bite-exec-"))
+        _sweep_state_dirs()
+        self.state = Path(tempfile.mkdtemp(prefix=f"bite-exec-{os.getpid()}-"))
         os.chmod(self.state, 0o711)  # the sandbox uid may open passwd/group by name, list nothing
         self._ro_dirs: list[str] = []
         (self.state / "stage").mkdir(mode=0o755)
@@ -268,6 +269,14 @@ class Sandbox:
             self.cgroups = None
         self.uid.release()
         subprocess.run(["rm", "-rf", "--one-file-system", str(self.state)], check=False)
+
+
+def _sweep_state_dirs() -> None:
+    """Delete state dirs of executors whose process is gone (killed before close())."""
+    for path in Path(tempfile.gettempdir()).glob("bite-exec-*-*"):
+        pid = path.name.split("-")[2]
+        if pid.isdigit() and not os.path.exists(f"/proc/{pid}") and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 class _Mounts:
