@@ -12,7 +12,9 @@ the estimate is their 20 % trimmed mean, the interval Yuen's t interval at
 `confidence`.  faster: lower bound > log(threshold); slower: upper bound <
 -log(threshold).  Rounds are added until the interval settles the question
 (above, below, or inside (-log t, log t)), max_rounds, or budget_s.  With an
-exact meter (valgrind instructions) one round decides.
+exact meter (valgrind instructions) one round decides.  The first round always
+runs natively (cpu meter): it checks correctness and warms caches, and a program
+that fails or times out never reaches the 20-60x slower valgrind.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import time
 from executor import stats
 from executor.config import Limits
 from executor.engine import Executor, Program, Run, overall_status
+from executor.meters import CPU
 from executor.languages import canonical_language
 from executor.outputs import first_difference, outputs_equal
 
@@ -97,7 +100,8 @@ def compare(ex: Executor, lang: str, baseline: str, candidate: str, inputs, *, t
             out["reason"] = f"{side} does not compile"
             out["elapsed_s"] = round(time.monotonic() - started, 3)
             return out
-    first = _round(programs, inputs, ex, limits, m, 0)
+    # round 0 runs natively: correctness, warm-up, and a quick end to hopeless cases before any valgrind run
+    first = _round(programs, inputs, ex, limits, CPU, 0)
     for side, runs in zip(("baseline", "candidate"), first):
         out[side]["status"] = overall_status(r.status for r in runs)
         out[side]["runs"] = [r.as_dict(limits, i) for i, r in enumerate(runs)]
@@ -117,7 +121,7 @@ def compare(ex: Executor, lang: str, baseline: str, candidate: str, inputs, *, t
     floor = _FLOOR[m.name]
     costs = {"baseline": [], "candidate": []}
     logs: list[float] = []
-    rounds = [first] if m.exact else []
+    rounds = []
     index = 1
     est = lo = hi = 0.0
     while True:
@@ -161,8 +165,8 @@ def measure(ex: Executor, lang: str, sources, inputs, *, meter: str | None = Non
             abs_tol: float | None = None, exact: bool = False, net: bool = True) -> dict:
     """Cost of each of N programs on the same inputs, measured interleaved.
 
-    repeats: measured rounds (default 1 for exact meters, else 5; a warm-up round
-    that also checks outputs comes first for inexact meters).  Per program: status,
+    repeats: measured rounds (default 1 for exact meters, else 5); a native round that
+    checks outputs and warms up comes first.  Per program: status,
     cost (median net round cost), raw_cost, cost_interval (order-statistic interval of
     the median), outputs_match_first, and speedup_vs_first with a Yuen interval.
     """
@@ -177,7 +181,7 @@ def measure(ex: Executor, lang: str, sources, inputs, *, meter: str | None = Non
     programs = [ex.compile(lang, s) for s in sources]
     entries = [{"compile": p.compile_dict(), "status": p.status} for p in programs]
     live = [i for i, p in enumerate(programs) if p.status == "ok"]
-    first = _round([programs[i] for i in live], inputs, ex, limits, m, 0) if live else []
+    first = _round([programs[i] for i in live], inputs, ex, limits, CPU, 0) if live else []
     reference = None
     for i, runs in zip(live, first):
         entries[i]["status"] = overall_status(r.status for r in runs)
@@ -192,10 +196,7 @@ def measure(ex: Executor, lang: str, sources, inputs, *, meter: str | None = Non
     floor = _FLOOR[m.name]
     per_round: dict[int, list[tuple[float, float]]] = {i: [] for i in timed}
     for r in range(repeats):
-        if m.exact and r == 0:
-            runs_by = dict(zip(live, first))
-        else:
-            runs_by = dict(zip(timed, _round([programs[i] for i in timed], inputs, ex, limits, m, r + 1)))
+        runs_by = dict(zip(timed, _round([programs[i] for i in timed], inputs, ex, limits, m, r + 1)))
         for i in timed:
             if any(run.status != "ok" for run in runs_by[i]):
                 entries[i]["status"] = overall_status(run.status for run in runs_by[i])
