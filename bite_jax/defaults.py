@@ -29,7 +29,7 @@ def ift_defaults() -> ml_collections.ConfigDict:
   c.clip_norm = 1.0
   c.b1 = 0.9
   c.b2 = 0.95
-  c.loss_chunk = 0            # positions per cross-entropy chunk; 0 = auto (<= 128 MiB of logits per device)
+  c.loss_chunk = 0            # positions per cross-entropy chunk; 0 = auto (32 MiB of logits per CPU device, 1 GiB on accelerators)
   c.checkpoint_every = 200
   c.keep_checkpoints = 3
   c.export_hf = False

@@ -235,8 +235,7 @@ def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None =
               data=data_desc,
               pairs_total=stats.total, pairs_kept=stats.kept, pairs_dropped=stats.dropped,
               final_loss=last.get('loss'))
-  final = save_final(out_dir / 'final', params, model_config=config, tokenizer=tokenizer,
-                     base_config_json=source / 'config.json', info=info)
+  final = save_final(out_dir / 'final', params, model_config=config, source=source, info=info)
   if ift.export_hf:
     hf.save_pretrained(nnx.merge(graphdef, params, rest), final / 'hf', tokenizer=tokenizer)
   say(f'[ift] final parameters in {final}')

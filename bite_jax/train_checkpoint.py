@@ -4,8 +4,8 @@ OUT/checkpoints/<step>/ holds `params`, `opt_state`, `data` (the grain
 iterator state, one JSON per process) and `meta` (JSON: the run's fingerprint).
 
 OUT/final/ holds everything a later stage needs, nothing else:
-  config.json            the base model's Hugging Face config
-  tokenizer files        from the base model's tokenizer (save_pretrained)
+  config.json            the base model's Hugging Face config (copied)
+  tokenizer files        the base model's, copied verbatim
   params/                the trained parameters (Orbax)
   train_info.json        steps, direction, data, dtypes
   hf/                    optional: a Hugging Face export (config.json + safetensors)
@@ -15,6 +15,7 @@ OUT/final/ holds everything a later stage needs, nothing else:
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import grain
@@ -80,18 +81,44 @@ def is_trained_dir(path) -> bool:
   return (path / 'params').is_dir() and (path / 'config.json').is_file()
 
 
-def save_final(final_dir: Path, params, *, model_config: ModelConfig, tokenizer, base_config_json: Path | None,
-               info: dict) -> Path:
-  """Writes the final directory (see the module docstring); every process must call it."""
+# Files of a base checkpoint directory that are weights (or their index), never copied into final/.
+_WEIGHT_SUFFIXES = ('.safetensors', '.bin', '.pt', '.pth', '.h5', '.msgpack', '.ckpt', '.index.json')
+
+
+def copy_tokenizer_files(source: Path, dest: Path) -> list[str]:
+  """Copies the tokenizer (and generation) files of a model directory verbatim; returns their names.
+
+  Everything at the top level of `source` except weights, config.json and train_info.json is copied,
+  so AutoTokenizer on `dest` builds exactly the tokenizer it builds on `source`.
+  """
+  copied = []
+  if Path(source).resolve() == Path(dest).resolve():
+    return copied
+  for path in sorted(Path(source).iterdir()):
+    if (not path.is_file() or path.name in ('config.json', TRAIN_INFO)
+        or path.name.endswith(_WEIGHT_SUFFIXES) or path.name.startswith('.')):
+      continue
+    shutil.copyfile(path, Path(dest) / path.name)
+    copied.append(path.name)
+  return copied
+
+
+def save_final(final_dir: Path, params, *, model_config: ModelConfig, source: Path, info: dict) -> Path:
+  """Writes the final directory (see the module docstring); every process must call it.
+
+  `source` is the model directory training started from: its config.json and tokenizer files are
+  copied next to the parameters.
+  """
   final_dir = Path(final_dir).absolute()
+  source = Path(source)
   if jax.process_index() == 0:
     final_dir.mkdir(parents=True, exist_ok=True)
-    if base_config_json is not None and Path(base_config_json).is_file():
-      config_text = Path(base_config_json).read_text(encoding='utf-8')
+    if (source / 'config.json').is_file():
+      config_text = (source / 'config.json').read_text(encoding='utf-8')
     else:
       config_text = json.dumps(model_config.to_hf_dict(), indent=2)
     (final_dir / 'config.json').write_text(config_text, encoding='utf-8')
-    tokenizer.save_pretrained(str(final_dir))
+    copy_tokenizer_files(source, final_dir)
     info = dict(info, dtype=model_config.dtype, param_dtype=model_config.param_dtype)
     (final_dir / TRAIN_INFO).write_text(json.dumps(info, indent=2), encoding='utf-8')
   checkpointer = ocp.StandardCheckpointer()

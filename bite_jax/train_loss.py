@@ -17,7 +17,7 @@ import jax.numpy as jnp
 # Per-device bytes of float32 logits one chunk may hold when the chunk is chosen automatically:
 # CPU hosts are short of memory and gain nothing from big matmuls; accelerators need ~1k+ tokens
 # per chunk to keep the LM-head matmul compute-bound.
-AUTO_CHUNK_BYTES = {'cpu': 64 * 2**20, 'default': 1024 * 2**20}
+AUTO_CHUNK_BYTES = {'cpu': 32 * 2**20, 'default': 1024 * 2**20}
 
 
 def chunk_budget(platform: str) -> int:

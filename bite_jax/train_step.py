@@ -9,6 +9,7 @@ parameter and optimizer-state buffers.
 from __future__ import annotations
 
 import ctypes
+import gc
 import sys
 from collections.abc import Callable
 
@@ -78,6 +79,9 @@ def release_host_memory() -> None:
 def compile_step(step_fn, *args):
   """Ahead-of-time compiles the jitted step for these argument shapes/shardings; returns the executable."""
   compiled = step_fn.lower(*args).compile()
+  # The executable is all the loop needs; tracing caches of this and earlier jits are dead weight now.
+  jax.clear_caches()
+  gc.collect()
   release_host_memory()
   return compiled
 

@@ -101,10 +101,12 @@ def test_steps_logged_but_not_checkpointed_are_logged_again_once(base, six_steps
   np.testing.assert_allclose([r['loss'] for r in records], losses(six_steps), rtol=1e-5)
 
 
-def test_final_dir_is_self_contained(six_steps):
+def test_final_dir_is_self_contained(base, six_steps):
   final = six_steps / 'final'
-  assert (final / 'config.json').is_file() and (final / 'params').is_dir()
-  assert (final / 'tokenizer.json').is_file() or (final / 'tokenizer_config.json').is_file()
+  assert (final / 'config.json').read_text() == (base / 'config.json').read_text()
+  assert (final / 'params').is_dir() and not list(final.glob('*.safetensors'))
+  for name in ('tokenizer.json', 'tokenizer_config.json'):
+    assert (final / name).read_bytes() == (base / name).read_bytes()
   info = json.loads((final / 'train_info.json').read_text())
   assert info['steps'] == 6 and info['pairs_kept'] == 24 and info['direction'] == 'optimize'
 
