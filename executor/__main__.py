@@ -176,16 +176,20 @@ def _batch(args) -> int:
     from executor.pool import Pool
 
     jobs = _load_jobs(args.jobs, args)
-    started, done = time.monotonic(), 0
+    started = last = time.monotonic()
+    done = 0
     with Pool(args.workers, config=_config(args)) as pool:
         for result in pool.map_unordered(jobs):
             done += 1
             if result.get("kind") == "run":
                 result = {k: result[k] for k in ("id", "status", "compile", "runs", "meter", "error") if k in result}
             _emit(result)
-            if sys.stderr.isatty():
-                rate = done / max(time.monotonic() - started, 1e-9)
-                sys.stderr.write(f"\r{done}/{len(jobs)} jobs, {rate:.1f} jobs/s")
+            now = time.monotonic()
+            if sys.stderr.isatty() or now - last > 30 or done == len(jobs) and now - started > 30:
+                last = now
+                end = "\r" if sys.stderr.isatty() and done < len(jobs) else "\n"
+                sys.stderr.write(f"executor batch: {done}/{len(jobs)} jobs, {done / max(now - started, 1e-9):.1f} "
+                                 f"jobs/s{end}")
     return 0
 
 

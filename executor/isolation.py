@@ -65,7 +65,7 @@ class UidSlot:
         self._lock = None
         if os.geteuid() != 0:
             return
-        lock_dir.mkdir(parents=True, exist_ok=True)
+        lock_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         start = os.getpid() % count  # spread concurrent executors over the range
         for i in range(count):
             uid = base + (start + i) % count

@@ -132,7 +132,11 @@ def classify(report: dict | None, *, backstop: bool, host_wall: float, limits: L
         status, detail = "memory_limit", f"failed at the memory limit ({limits.memory_mb} MiB, rlimit)"
     elif sig == _signal.SIGXFSZ or stdout_bytes >= limits.output_bytes or stderr_bytes >= limits.output_bytes \
             or (failed and "File too large" in stderr_tail):
-        status, detail = "output_limit", f"output reached {limits.output_bytes} bytes"
+        status = "output_limit"
+        if max(stdout_bytes, stderr_bytes) >= limits.output_bytes:
+            detail = f"output reached {limits.output_bytes} bytes"
+        else:
+            detail = f"file size limit ({min(limits.output_bytes, limits.file_bytes)} bytes) reached"
     elif exec_errno:
         status, detail = "runtime_error", f"cannot execute: {os.strerror(exec_errno)}"
     elif sig is not None:

@@ -43,7 +43,8 @@ class Sandbox:
         self.config = config
         config.cache_dir.mkdir(parents=True, exist_ok=True)
         self.launcher = build_launcher(config.cache_dir)
-        self.uid = UidSlot(config.cache_dir / "uids", config.uid_base, config.uid_count)
+        # one lock dir per machine (not per cache) so executors with different caches never share a uid
+        self.uid = UidSlot(Path(tempfile.gettempdir()) / "bite-exec-uids", config.uid_base, config.uid_count)
         _sweep_state_dirs()
         self.state = Path(tempfile.mkdtemp(prefix=f"bite-exec-{os.getpid()}-"))
         os.chmod(self.state, 0o711)  # the sandbox uid may open passwd/group by name, list nothing
