@@ -158,6 +158,8 @@ class Executor:
                     "cacheable": res.status == "runtime_error"}  # limit hits depend on limits and load
 
         entry, meta, cached = self.cache.get_or_build(key, build)
+        if meta["status"] != "ok":
+            self.cache.discard(entry)  # an uncached failure has nothing left to run
         return Program(lang=lang, status=meta["status"], message=meta.get("message", ""), dir=entry, key=key,
                        cached=cached, seconds=time.monotonic() - started, main_class=meta.get("main_class"))
 

@@ -13,7 +13,6 @@ and a loud warning; results then say isolation.sandbox == "none".
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import select
 import shutil
@@ -25,6 +24,7 @@ from pathlib import Path
 from executor.cgroups import CgroupManager
 from executor.config import ExecutorConfig, Limits
 from executor.isolation import UidSlot, build_launcher, bwrap_path, warn_once
+from executor.mounts import Mounts, blocked_ancestor, rewrite
 from executor.results import ProcessResult, classify, parse_report
 
 # copied into the sandbox's own /etc (one bind instead of one per file)
@@ -128,8 +128,8 @@ class Sandbox:
 
     # ----- one run -----
     def _bwrap_args(self, prog_dir: Path | None, rw_dir: Path | None, limits: Limits, env: dict,
-                    mounts: "_Mounts") -> list[str]:
-        """bwrap argv; host sources are staged first (see _Mounts) so the sandbox uid can reach them."""
+                    mounts: Mounts) -> list[str]:
+        """bwrap argv; host sources are staged first (see Mounts) so the sandbox uid can reach them."""
         args = [bwrap_path(), "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-net",
                 "--unshare-uts", "--unshare-cgroup-try", "--disable-userns", "--die-with-parent",
                 "--new-session", "--as-pid-1", "--hostname", "sandbox", "--ro-bind", "/usr", "/usr"]
@@ -155,7 +155,7 @@ class Sandbox:
             args += ["--setenv", key, value]
         return args + ["/.launcher/launcher", "ns"]
 
-    def _host_args(self, prog_dir: Path | None, rw_dir: Path | None, mounts: "_Mounts") -> tuple[list, dict]:
+    def _host_args(self, prog_dir: Path | None, rw_dir: Path | None, mounts: Mounts) -> tuple[list, dict]:
         """Launcher argv prefix and path rewrites for host mode (no namespaces besides mount)."""
         launcher = mounts.stage(self.launcher.parent) + "/launcher"
         if rw_dir is not None:
@@ -168,7 +168,7 @@ class Sandbox:
         if prog_dir is not None:
             rewrites["/prog"] = mounts.stage(prog_dir)
         for path in self._ro_dirs:  # toolchains under root-only dirs (e.g. /root/.pyenv) made reachable
-            blocked = _blocked_ancestor(path)
+            blocked = blocked_ancestor(path)
             if blocked is not None:
                 mounts.cover(blocked, path)
         return [launcher, "host"], rewrites
@@ -201,7 +201,7 @@ class Sandbox:
             fout = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
             ferr = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
             opened += [fin, fout, ferr]
-            mounts = _Mounts(self.state / "stage")
+            mounts = Mounts(self.state / "stage")
             as_limit = 0 if (has_mem_cg or not rlimit_as) else memory
             data_limit = 0 if (has_mem_cg or rlimit_as) else memory
             cap = min(limits.output_bytes, limits.file_bytes)
@@ -213,8 +213,8 @@ class Sandbox:
                 popen_env = {}
             else:
                 prefix, rewrites = self._host_args(prog_dir, rw_dir, mounts)
-                cmd = prefix + init + [_rewrite(a, rewrites) for a in argv]
-                popen_env = {k: _rewrite(v, rewrites) for k, v in base_env.items()}
+                cmd = prefix + init + [rewrite(a, rewrites) for a in argv]
+                popen_env = {k: rewrite(v, rewrites) for k, v in base_env.items()}
             procs = list(group.procs_files) if group else []
             full = [str(self.launcher), "enter", str(self.uid.uid), str(self.uid.gid), str(len(procs)), *procs,
                     *mounts.argv(), "--", *cmd]
@@ -280,65 +280,6 @@ def _sweep_state_dirs() -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-class _Mounts:
-    """Mount operations the launcher performs as root in a private mount namespace before
-    dropping privileges: host sources are bound under a tmpfs stage inside the state dir
-    (reachable by the sandbox uid); blocked directories can be covered by a tmpfs."""
-
-    def __init__(self, stage: Path):
-        self.root = stage
-        self.ops: list[tuple[str, str, str]] = []
-        self._late: list[tuple[str, str, str]] = []
-        self._covered: set[str] = set()
-        self._count = 0
-        self._cwd: str | None = None
-
-    def stage(self, path) -> str:
-        """Bind a host path into the stage; returns the staged path."""
-        if not self.ops:
-            self.ops.append(("tmpfs", "-", str(self.root)))
-        dst = str(self.root / str(self._count))
-        self._count += 1
-        self.ops.append(("bind", str(path), dst))
-        return dst
-
-    def cover(self, blocked: str, path: str) -> None:
-        """Hide `blocked` (a directory the uid cannot traverse) under a tmpfs and re-expose `path` inside it."""
-        staged = self.stage(path)
-        if blocked not in self._covered:
-            self._covered.add(blocked)
-            self._late.append(("tmpfs", "-", blocked))
-        self._late.append(("bind", staged, path))
-
-    def chdir(self, path: str) -> None:
-        self._cwd = path
-
-    def argv(self) -> list[str]:
-        ops = self.ops + self._late + ([("chdir", "-", self._cwd)] if self._cwd else [])
-        return [str(len(ops))] + [part for op in ops for part in op]
-
-
-def _blocked_ancestor(path: str) -> str | None:
-    """The outermost ancestor of path that others may not traverse (mode lacks o+x), if any."""
-    parts = Path(path).parts
-    for i in range(2, len(parts) + 1):
-        ancestor = str(Path(*parts[:i]))
-        try:
-            if not os.stat(ancestor).st_mode & 0o001:
-                return ancestor
-        except OSError:
-            return None
-    return None
-
-
-def _rewrite(arg: str, rewrites: dict) -> str:
-    """Map a sandbox path (/prog/..., /box/..., /tmp/...) to its host-mode location."""
-    for prefix, target in rewrites.items():
-        if arg == prefix or arg.startswith(prefix + "/"):
-            return target + arg[len(prefix):]
-    return arg
-
-
 def _wait_exit(proc: subprocess.Popen, timeout: float) -> bool:
     """Wait for proc to exit without polling; False if it is still running after timeout seconds."""
     try:
@@ -376,18 +317,3 @@ def _tail(path: Path, n: int) -> bytes:
         size = f.seek(0, os.SEEK_END)
         f.seek(max(0, size - n))
         return f.read()
-
-
-def sha256_file(path: Path, limit: int) -> tuple[str, int]:
-    """sha256 hex digest and byte count of the first `limit` bytes of a file."""
-    h = hashlib.sha256()
-    total = 0
-    with open(path, "rb") as f:
-        while total < limit:
-            chunk = f.read(min(1 << 20, limit - total))
-            if not chunk:
-                break
-            h.update(chunk)
-            total += len(chunk)
-    return h.hexdigest(), total
-
