@@ -12,7 +12,6 @@ and a loud warning; results then say isolation.sandbox == "none".
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import select
 import shutil
