@@ -1,0 +1,394 @@
+"""Bidirectional tree editing (BITE, Algorithms 1 and 2): grow an optimization or degradation tree.
+
+    stats = grow_tree(roots, editor, 'optimize', workdir / 'trees/opt.jsonl', height=h, width=m,
+                      threshold=1.1, pool=pool, meter='cpu')
+
+Breadth first, level by level across all roots: the whole frontier of a level goes to the editor
+in one `stream` call (m samples per node), and every child is sent to the executor pool as soon as
+its sampler batch completes, while the editor keeps decoding the next batch in another thread.
+A child is kept when it is correct and faster (slower) than its parent beyond `threshold` by the
+executor's compare verdict; kept children form the next frontier. Every node, kept or pruned, is
+appended to the tree file (bite_jax.tree_store); a rerun after a kill reads it, skips every
+(parent, sample index) already recorded and generates only what is missing. Identical siblings
+are executed once, and a (parent, child, inputs) comparison seen before reuses its verdict.
+Pruning reasons: bite_jax.tree_verdict. Statistics: bite_jax.tree_stats.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import queue
+import sys
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from bite_jax.data.prompts import OPTIMIZE, build_prompt
+from bite_jax.data.records import Task
+from bite_jax.data.responses import extract_program
+from bite_jax.tree_editor import DEFAULT_STOP_STRINGS, Editor, EditorSample, SamplerEditor, load_editor
+from bite_jax.tree_stats import format_statistics, tree_statistics
+from bite_jax.tree_store import (TreeFormatError, TreeWriter, child_id, clear_done, node_path, read_tree,
+                                 tree_complete, tree_signature, write_done)
+from bite_jax.tree_verdict import (REASONS, VERDICT_FIELDS, check_compare_options, check_direction, compare_job,
+                                   compare_verdict, limit_fields, measure_job, normalize_code, root_verdict,
+                                   verdict_key)
+
+__all__ = ['grow_tree', 'TreeStats', 'read_tree', 'tree_statistics', 'format_statistics', 'tree_complete',
+           'Editor', 'EditorSample', 'SamplerEditor', 'load_editor', 'DEFAULT_STOP_STRINGS', 'REASONS',
+           'TreeFormatError', 'tree_name']
+
+# Reasons whose verdict came from a comparison that can be reused for the same (parent, child, inputs).
+_REUSABLE = frozenset(REASONS) - {'empty', 'truncated', 'unchanged', 'duplicate', 'executor_error'}
+
+
+def tree_name(direction: str) -> str:
+  """'opt' for the optimization tree, 'degr' for the degradation tree (the file stem)."""
+  return 'opt' if check_direction(direction) == OPTIMIZE else 'degr'
+
+
+@dataclasses.dataclass
+class TreeStats:
+  """What one `grow_tree` call did (this call) and what the file now holds (for these roots)."""
+
+  direction: str
+  path: str
+  roots: int
+  nodes_written: int = 0   # lines appended by this call
+  jobs: int = 0            # executor jobs submitted by this call (root measures + compares)
+  reused: int = 0          # children judged by an earlier identical comparison (no job)
+  duplicates: int = 0      # children identical to an earlier sibling (no job)
+  editor_calls: int = 0    # editor.stream calls (one per level with missing children)
+  seconds: float = 0.0
+  nodes_total: int = 0     # nodes of these roots in the file, roots included
+  kept: int = 0            # kept children (depth >= 1) of these roots in the file
+  complete: bool = False
+  skipped: bool = False    # the .done marker matched: nothing was grown
+
+  @property
+  def nodes_per_s(self) -> float:
+    return self.nodes_written / self.seconds if self.seconds > 0 else 0.0
+
+
+def grow_tree(roots: Sequence[Task], editor: Editor, direction: str, out_path: str | Path, *, height: int,
+              width: int, threshold: float = 1.1, pool, meter: str | None = None, timeout: float | None = None,
+              memory_mb: int | None = None, compare_options: Mapping | None = None, seed: int = 0,
+              progress: bool = True, progress_every_s: float = 10.0) -> TreeStats:
+  """Grows (or finishes) one tree per root, breadth first, into the JSONL file `out_path`.
+
+  Args:
+    roots: the tasks whose `src` programs are the roots (task ids must be unique); their
+      `inputs` are the inputs every comparison runs on.
+    editor: streams children (see bite_jax.tree_editor.Editor); only asked for missing children.
+    direction: 'optimize' (optimization tree) or 'degrade' (degradation tree).
+    out_path: the tree file (e.g. WORKDIR/trees/opt.jsonl); appended to, never rewritten.
+    height: h, the deepest level grown (0 = roots only). width: m, children sampled per node.
+    threshold: a child is kept when faster (slower) than its parent by more than this factor.
+    pool: an executor.Pool (anything with `submit(job) -> Future`).
+    meter: 'cpu', 'instructions' or None/'auto' (the executor's default for the machine).
+    timeout: CPU seconds per run; memory_mb: MiB per run (None = the executor's defaults).
+    compare_options: extra compare job fields (max_rounds, budget_s, confidence, min_rounds, ...).
+    seed: the sampling seed (each level samples with its own seed derived from it).
+    progress: print progress lines (nodes/s, share kept) to stderr every `progress_every_s` seconds.
+
+  Returns:
+    TreeStats. On completion `<out_path stem>.done` is written; a call whose marker matches the
+    roots, height, width and threshold returns at once (skipped=True) without using the editor.
+  """
+  direction = check_direction(direction)
+  _check_shape(height, width, threshold)
+  tasks = {}
+  for i, task in enumerate(roots):
+    if task.task_id in tasks:
+      raise ValueError(f'roots[{i}]: duplicate task_id {task.task_id!r}')
+    tasks[task.task_id] = task
+  out_path = Path(out_path)
+  stats = TreeStats(direction=direction, path=str(out_path), roots=len(tasks))
+  signature = tree_signature(direction, list(tasks), height=height, width=width, threshold=threshold)
+  if tree_complete(out_path, list(tasks), direction=direction, height=height, width=width, threshold=threshold):
+    _totals(read_tree(out_path), tasks, stats)
+    stats.complete = stats.skipped = True
+    return stats
+  clear_done(out_path)
+  grower = _Grower(tasks, editor, direction, out_path, height=height, width=width, threshold=threshold, pool=pool,
+                   limits=limit_fields(meter, timeout, memory_mb), options=check_compare_options(compare_options),
+                   seed=seed, stats=stats, progress=progress, progress_every_s=progress_every_s)
+  grower.run()
+  stats.complete = True
+  summary = {k: v for k, v in tree_statistics(grower.own_nodes()).items() if k in ('nodes', 'kept', 'reasons')}
+  write_done(out_path, signature, summary)
+  return stats
+
+
+def _check_shape(height, width, threshold) -> None:
+  if isinstance(height, bool) or int(height) != height or height < 0:
+    raise ValueError(f'tree.height: {height!r} must be an integer >= 0')
+  if isinstance(width, bool) or int(width) != width or width < 1:
+    raise ValueError(f'tree.width: {width!r} must be an integer >= 1')
+  if not threshold > 1.0:
+    raise ValueError(f'tree.threshold: {threshold!r} must be > 1 (e.g. 1.1 = 10% faster/slower)')
+
+
+def _totals(nodes, tasks, stats: TreeStats) -> None:
+  own = [n for n in nodes if n['root_id'] in tasks]
+  stats.nodes_total = len({n['node_id'] for n in own})
+  stats.kept = sum(1 for n in own if n['depth'] > 0 and n['kept'])
+
+
+class _Grower:
+  """The state of one growth: the nodes on disk, pending comparisons, duplicates waiting on them."""
+
+  def __init__(self, tasks: dict[str, Task], editor, direction, path: Path, *, height, width, threshold, pool,
+               limits, options, seed, stats: TreeStats, progress: bool, progress_every_s: float):
+    self.tasks, self.editor, self.direction, self.path = tasks, editor, direction, path
+    self.height, self.width, self.threshold = int(height), int(width), float(threshold)
+    self.pool, self.limits, self.options, self.seed = pool, limits, options, int(seed)
+    self.stats = stats
+    self.name = tree_name(direction)
+    self.nodes: dict[str, dict] = {}
+    self.seen: dict[str, dict[str, str]] = {}            # parent id -> normalised child code -> first node id
+    self.verdicts: dict[str, dict] = {}                  # verdict key -> verdict fields
+    self.waiting: dict[str, list[dict]] = {}             # verdict key -> nodes waiting on its job
+    self.duplicates: dict[str, list[dict]] = {}          # node id -> later identical siblings waiting on it
+    self.progress = progress
+    self.progress_every_s = progress_every_s
+    self._started = time.monotonic()
+    self._last_print = self._started
+    self._level = (0, 0, 0)                              # depth, children expected, children recorded
+    self._in_flight = 0
+    self._job_seq = 0
+
+  # ---------------------------------------------------------------------------------------- state
+
+  def own_nodes(self) -> list[dict]:
+    return list(self.nodes.values())
+
+  def _load(self) -> None:
+    for i, node in enumerate(read_tree(self.path, repair=True)):
+      if node.get('direction', self.direction) != self.direction:
+        raise TreeFormatError(f'{self.path}: node {i + 1} belongs to a {node["direction"]} tree, '
+                              f'not {self.direction}; use another file for each direction')
+      if node['root_id'] in self.tasks and node['node_id'] not in self.nodes:
+        self._register(node)
+
+  def _register(self, node: dict) -> None:
+    self.nodes[node['node_id']] = node
+    if node['depth'] == 0 or node['reason'] in ('empty', 'truncated', 'unchanged', 'duplicate'):
+      return
+    parent = self.nodes.get(node['parent_id'])
+    if parent is None:
+      return
+    self.seen.setdefault(parent['node_id'], {}).setdefault(normalize_code(node['code']), node['node_id'])
+    if node['reason'] in _REUSABLE:
+      key = verdict_key(node['language'], parent['code'], node['code'], self.tasks[node['root_id']].inputs)
+      self.verdicts.setdefault(key, {f: node.get(f) for f in VERDICT_FIELDS})
+
+  def _record(self, node: dict) -> None:
+    """Appends a node to the file, then releases the identical siblings that waited on it."""
+    self.writer.write(node)
+    self._register(node)
+    self.stats.nodes_written += 1
+    depth, expected, done = self._level
+    if node['depth'] == depth:
+      self._level = (depth, expected, done + 1)
+    for dup in self.duplicates.pop(node['node_id'], []):
+      copied = {f: node.get(f) for f in VERDICT_FIELDS}
+      self._record(self._finish(dup, {**copied, 'kept': False, 'reason': 'duplicate'}))
+    self._maybe_print()
+
+  # ---------------------------------------------------------------------------------------- run
+
+  def run(self) -> None:
+    self._load()
+    with TreeWriter(self.path) as self.writer:
+      self._grow_roots()
+      for depth in range(self.height):
+        frontier = sorted((n for n in self.nodes.values() if n['depth'] == depth and n['kept']),
+                          key=self._order)
+        if not frontier:
+          break
+        requests = []
+        for parent in frontier:
+          missing = {j for j in range(self.width)
+                     if child_id(parent['root_id'], parent['node_id'], j) not in self.nodes}
+          if missing:
+            requests.append((parent, missing))
+        if requests:
+          self._grow_level(depth, requests)
+    self.stats.seconds = time.monotonic() - self._started
+    _totals(self.nodes.values(), self.tasks, self.stats)
+    self._print(final=True)
+
+  def _order(self, node: dict):
+    return list(self.tasks).index(node['root_id']), node_path(node)
+
+  def _grow_roots(self) -> None:
+    missing = [t for t in self.tasks.values() if t.task_id not in self.nodes]
+    if not missing:
+      return
+    self._level = (0, len(missing), 0)
+    futures = {}
+    for task in missing:
+      job = measure_job(self._next_id(), task.language, [task.src], task.inputs, limits=self.limits)
+      futures[self._submit(job)] = task
+    for future in concurrent.futures.as_completed(futures):
+      self._in_flight -= 1
+      task = futures[future]
+      verdict = root_verdict(future.result(), task.outputs)
+      node = {'node_id': task.task_id, 'root_id': task.task_id, 'parent_id': None, 'depth': 0,
+              'sample_index': None, 'direction': self.direction, 'language': task.language,
+              **dict.fromkeys(VERDICT_FIELDS)}
+      node.update({k: v for k, v in verdict.items() if k in VERDICT_FIELDS})
+      node.update(path_speedup=1.0 if verdict['kept'] else None, duplicate_of=None, reused=False, code=task.src)
+      self._record(node)
+
+  def _grow_level(self, depth: int, requests: list[tuple[dict, set[int]]]) -> None:
+    prompts = [build_prompt(p['language'], p['code'], self.direction) for p, _ in requests]
+    self._level = (depth + 1, sum(len(m) for _, m in requests), 0)
+    self.stats.editor_calls += 1
+    events: queue.SimpleQueue = queue.SimpleQueue()
+    stop = threading.Event()
+    level_seed = (self.seed + 1_000_003 * (depth + 1)) % 2 ** 32
+    producer = threading.Thread(target=self._produce, args=(prompts, level_seed, events, stop), daemon=True,
+                                name=f'tree-{self.name}-editor')
+    producer.start()
+    streaming = True
+    try:
+      while streaming or self._in_flight:
+        kind, *payload = events.get()
+        if kind == 'batch':
+          for sample in payload[0]:
+            self._on_sample(sample, requests, events)
+        elif kind == 'result':
+          self._in_flight -= 1
+          key, future = payload
+          self._on_verdict(key, compare_verdict(future.result(), self.direction))
+        else:  # 'end': the stream is exhausted, or raised
+          if payload[0] is not None:
+            raise payload[0]
+          streaming = False
+    finally:
+      stop.set()
+    producer.join()
+    self._print()
+
+  def _produce(self, prompts, seed, events, stop) -> None:
+    """Runs the editor's stream in this thread, handing each batch over as soon as it completes."""
+    try:
+      stream = self.editor.stream(prompts, num_samples=self.width, seed=seed)
+      for batch in stream:
+        events.put(('batch', list(batch)))
+        if stop.is_set():
+          getattr(stream, 'close', lambda: None)()
+          break
+      events.put(('end', None))
+    except BaseException as e:  # handed to the main thread, which raises it
+      events.put(('end', e))
+
+  # ---------------------------------------------------------------------------------------- children
+
+  def _on_sample(self, sample, requests, events) -> None:
+    p, j = sample.prompt_index, sample.sample_index
+    if not 0 <= p < len(requests) or not 0 <= j < self.width:
+      raise ValueError(f'editor returned sample (prompt {p}, sample {j}) outside {len(requests)} prompts x '
+                       f'{self.width} samples')
+    parent, missing = requests[p]
+    if j not in missing:
+      return  # recorded by an earlier run (or already handled)
+    missing.discard(j)
+    code, status = extract_program(sample.text or '', sample.finish_reason)
+    node = {'node_id': child_id(parent['root_id'], parent['node_id'], j), 'root_id': parent['root_id'],
+            'parent_id': parent['node_id'], 'depth': parent['depth'] + 1, 'sample_index': j,
+            'direction': self.direction, 'language': parent['language'], 'code': code}
+    if status != 'ok':
+      self._record(self._finish(node, {'reason': status}))
+      return
+    norm = normalize_code(code)
+    if norm == normalize_code(parent['code']):
+      self._record(self._finish(node, {'reason': 'unchanged'}))
+      return
+    siblings = self.seen.setdefault(parent['node_id'], {})
+    if norm in siblings:
+      first = siblings[norm]
+      node['duplicate_of'] = first
+      self.stats.duplicates += 1
+      if first in self.nodes:
+        copied = {f: self.nodes[first].get(f) for f in VERDICT_FIELDS}
+        self._record(self._finish(node, {**copied, 'kept': False, 'reason': 'duplicate'}))
+      else:
+        self.duplicates.setdefault(first, []).append(node)
+      return
+    siblings[norm] = node['node_id']
+    key = verdict_key(parent['language'], parent['code'], code, self.tasks[parent['root_id']].inputs)
+    if key in self.verdicts:
+      node['reused'] = True
+      self.stats.reused += 1
+      self._record(self._finish(node, self.verdicts[key]))
+    elif key in self.waiting:
+      node['reused'] = True
+      self.stats.reused += 1
+      self.waiting[key].append(node)
+    else:
+      self.waiting[key] = [node]
+      task = self.tasks[parent['root_id']]
+      job = compare_job(self._next_id(), parent['language'], parent['code'], code, task.inputs,
+                        threshold=self.threshold, limits=self.limits, options=self.options)
+      self._submit(job).add_done_callback(lambda f, key=key: events.put(('result', key, f)))
+
+  def _on_verdict(self, key: str, verdict: dict) -> None:
+    if verdict['reason'] != 'executor_error':
+      self.verdicts[key] = verdict
+    for node in self.waiting.pop(key):
+      self._record(self._finish(node, verdict))
+
+  def _finish(self, node: dict, verdict: Mapping) -> dict:
+    """The complete node record: identity, then verdict fields (None where not judged), then code."""
+    out = {k: node[k] for k in ('node_id', 'root_id', 'parent_id', 'depth', 'sample_index', 'direction',
+                                'language')}
+    out.update(dict.fromkeys(VERDICT_FIELDS), correct=None, kept=False)
+    out.update({k: verdict.get(k) for k in VERDICT_FIELDS if k in verdict})
+    out['kept'] = bool(out['kept'])
+    parent_path = self.nodes[node['parent_id']].get('path_speedup')
+    out['path_speedup'] = parent_path * out['speedup'] if parent_path and out['speedup'] else None
+    out['duplicate_of'] = node.get('duplicate_of')
+    out['reused'] = bool(node.get('reused'))
+    out['code'] = node['code']
+    return out
+
+  def _next_id(self) -> str:
+    self._job_seq += 1
+    return f'{self.name}-{self._job_seq}'
+
+  def _submit(self, job: dict) -> concurrent.futures.Future:
+    future = self.pool.submit(job)
+    self._in_flight += 1
+    self.stats.jobs += 1
+    return future
+
+  # ---------------------------------------------------------------------------------------- progress
+
+  def _maybe_print(self) -> None:
+    if self.progress and time.monotonic() - self._last_print >= self.progress_every_s:
+      self._print()
+
+  def _print(self, final: bool = False) -> None:
+    if not self.progress:
+      return
+    self._last_print = now = time.monotonic()
+    elapsed = max(now - self._started, 1e-9)
+    children = [n for n in self.nodes.values() if n['depth'] > 0]
+    kept = sum(1 for n in children if n['kept'])
+    depth, expected, done = self._level
+    if final:
+      where = 'done'
+    elif depth == 0:
+      where = f'roots: {done}/{expected} measured'
+    else:
+      where = f'depth {depth}/{self.height}: {done}/{expected} children'
+    share = f'{kept / len(children):.0%}' if children else '-'
+    print(f'[tree {self.name}] {where}, {self.stats.nodes_written / elapsed:.2f} nodes/s, '
+          f'kept {share} ({kept}/{len(children)}), jobs {self.stats.jobs} ({self._in_flight} in flight), '
+          f'reused {self.stats.reused}, duplicates {self.stats.duplicates}, {elapsed:.0f} s',
+          file=sys.stderr, flush=True)

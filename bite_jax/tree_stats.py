@@ -1,0 +1,93 @@
+"""Summary of a grown tree for the report: nodes per depth, share kept, pruning reasons, factors.
+
+A factor is measured in the tree's own direction: speedup over the parent (cost parent / cost
+child) in an optimization tree, slowdown (cost child / cost parent) in a degradation tree, so a
+kept edge always has a factor above the threshold. `best_path_factor` is, per root, the largest
+product of factors from the root down to one kept node.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+from collections.abc import Iterable
+
+
+def _quantiles(values: list[float]) -> dict | None:
+  if not values:
+    return None
+  values = sorted(values)
+
+  def q(p: float) -> float:
+    pos = p * (len(values) - 1)
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return values[lo] + (values[hi] - values[lo]) * (pos - lo)
+
+  geo = math.exp(sum(math.log(v) for v in values) / len(values))
+  return {'count': len(values), 'min': values[0], 'p25': q(0.25), 'median': q(0.5), 'p75': q(0.75),
+          'max': values[-1], 'geomean': geo}
+
+
+def _factor(node: dict, key: str) -> float | None:
+  value = node.get(key)
+  if not value or value <= 0:
+    return None
+  return value if node.get('direction', 'optimize') == 'optimize' else 1.0 / value
+
+
+def tree_statistics(nodes: Iterable[dict]) -> dict:
+  """Counts and distributions of a tree's nodes (as read by `read_tree`; several roots allowed).
+
+  Returns a JSON-ready dict: roots, roots_ok (measured and correct), roots_with_kept (at least one
+  kept child), nodes, children, kept, kept_share, reasons (children per pruning reason), depths
+  (per depth: nodes, kept, kept_share), edge_factor and best_path_factor (count, min, p25, median,
+  p75, max, geomean; None when there is nothing kept), meters (nodes per meter).
+  """
+  unique = {}
+  for node in nodes:
+    unique.setdefault(node['node_id'], node)
+  roots = [n for n in unique.values() if n['depth'] == 0]
+  children = [n for n in unique.values() if n['depth'] > 0]
+  kept = [n for n in children if n['kept']]
+  per_depth = collections.defaultdict(lambda: [0, 0])
+  for n in unique.values():
+    per_depth[n['depth']][0] += 1
+    per_depth[n['depth']][1] += bool(n['kept'])
+  best: dict[str, float] = {}
+  for n in kept:
+    factor = _factor(n, 'path_speedup')
+    if factor is not None:
+      best[n['root_id']] = max(best.get(n['root_id'], 0.0), factor)
+  return {
+      'roots': len(roots),
+      'roots_ok': sum(1 for n in roots if n['kept']),
+      'roots_with_kept': len({n['root_id'] for n in kept}),
+      'nodes': len(unique),
+      'children': len(children),
+      'kept': len(kept),
+      'kept_share': len(kept) / len(children) if children else None,
+      'reasons': dict(collections.Counter(n['reason'] for n in children).most_common()),
+      'depths': [{'depth': d, 'nodes': c, 'kept': k, 'kept_share': k / c}
+                 for d, (c, k) in sorted(per_depth.items())],
+      'edge_factor': _quantiles([f for f in (_factor(n, 'speedup') for n in kept) if f is not None]),
+      'best_path_factor': _quantiles(list(best.values())),
+      'meters': dict(collections.Counter(n.get('meter') or 'unknown' for n in unique.values())),
+  }
+
+
+def format_statistics(stats: dict, title: str = 'tree') -> str:
+  """A short Markdown section of `tree_statistics` output, for the run report."""
+  share = '-' if stats['kept_share'] is None else f'{stats["kept_share"]:.1%}'
+  lines = [f'### {title}', '',
+           f'{stats["roots"]} roots ({stats["roots_ok"]} correct, {stats["roots_with_kept"]} with a kept child), '
+           f'{stats["children"]} children, {stats["kept"]} kept ({share}); meters: '
+           + ', '.join(f'{k} {v}' for k, v in stats['meters'].items()), '',
+           '| depth | nodes | kept | kept share |', '| --- | --- | --- | --- |']
+  lines += [f'| {d["depth"]} | {d["nodes"]} | {d["kept"]} | {d["kept_share"]:.1%} |' for d in stats['depths']]
+  lines += ['', 'pruning reasons: ' + (', '.join(f'{k} {v}' for k, v in stats['reasons'].items()) or 'none')]
+  for key, label in (('edge_factor', 'factor per kept edge'), ('best_path_factor', 'best path factor per root')):
+    q = stats[key]
+    if q:
+      lines.append(f'{label}: median {q["median"]:.2f}x (min {q["min"]:.2f}, max {q["max"]:.2f}, '
+                   f'geomean {q["geomean"]:.2f}, n={q["count"]})')
+  return '\n'.join(lines) + '\n'
