@@ -83,11 +83,15 @@ def base_config() -> ml_collections.ConfigDict:
   c.tree.width = 10           # m children per node
   c.tree.threshold = 1.1      # keep a child only if > 10% faster (slower)
   c.tree.max_roots = 0        # 0 = all
+  c.tree.max_rounds = 40      # most interleaved rounds per parent/child comparison (inexact meters)
+  c.tree.budget_s = 300.0     # most seconds per comparison
 
   c.curriculum = ml_collections.ConfigDict()
   c.curriculum.top_fraction = 0.5
   c.curriculum.stages = '1,2,3'   # PKAC stages to run, in order (ablations: '3', '2,3', ...)
   c.curriculum.mixing = 'progressive'  # progressive (PKAC) or union (all levels in one stage)
+  c.curriculum.min_speedup = 1.0   # drop a pair whose re-measured speedup is not above this
+  c.curriculum.repeats = 0         # measured rounds per root when re-measuring slow/src/fast; 0 = executor default
 
   c.pkac = ift_defaults()
 
