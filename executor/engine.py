@@ -94,6 +94,8 @@ class Executor:
             tc = discover_toolchain(self.languages[lang], self.config.cache_dir / "toolchains.json")
             for d in tc.ro_dirs:
                 self.sandbox.add_ro_dir(d)
+            for f in tc.masked:
+                self.sandbox.add_mask(f)
             self._toolchains[lang] = tc
         return self._toolchains[lang]
 

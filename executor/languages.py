@@ -40,9 +40,23 @@ class Language:
     empty_program: str = ""
 
 
-def _python_paths() -> str:
-    paths = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
-    return ":".join(sorted(p for p in paths if p))
+def python_code_hooks() -> list[str]:
+    """`.pth` files in the interpreter's site dirs that run code at every start (lines
+    starting with "import": editable-install finders, certificate or setuptools hooks)."""
+    dirs = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    hooks = []
+    for d in sorted(p for p in dirs if p and os.path.isdir(p)):
+        for name in sorted(os.listdir(d)):
+            if not name.endswith(".pth"):
+                continue
+            path = os.path.join(d, name)
+            try:
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    if any(line.startswith(("import ", "import\t")) for line in f):
+                        hooks.append(path)
+            except OSError:
+                pass
+    return hooks
 
 
 def default_languages() -> dict[str, Language]:
@@ -90,11 +104,9 @@ def default_languages() -> dict[str, Language]:
         "python": Language(
             name="python", source_name="main.py",
             compile=(),
-            # -S skips site .pth hooks; PYTHONPATH still exposes installed packages (numpy ...)
-            run=("{python}", "-S", "/prog/main.py"),
+            run=("{python}", "/prog/main.py"),
             keep=("main.py",),
-            env={"PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": _python_paths(),
-                 "PYTHONIOENCODING": "utf-8"},
+            env={"PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"},
             version_cmds=(),
             empty_program="",
         ),
@@ -153,6 +165,7 @@ class Toolchain:
     tools: dict
     ro_dirs: tuple[str, ...]
     version: str
+    masked: tuple[str, ...] = ()  # host files shown empty in the sandbox
 
 
 def _which(tool: str) -> str | None:
@@ -204,7 +217,7 @@ def _version_of(cmd: tuple[str, ...], exe: str, memo_path: Path | None) -> str:
 def discover_toolchain(lang: Language, memo_path: Path | None = None) -> Toolchain:
     """Find the tools a language needs on this host; raise with the missing tool named.
     memo_path: JSON file remembering tool versions between processes."""
-    tools, ro_dirs, versions = {}, set(), []
+    tools, ro_dirs, versions, masked = {}, set(), [], []
     names = {a for a in lang.compile[:1] + lang.run[:1] if not a.startswith("/") and a != "{python}"}
     for name in sorted(names):
         path = _which(name)
@@ -221,9 +234,11 @@ def discover_toolchain(lang: Language, memo_path: Path | None = None) -> Toolcha
             if _outside_usr(prefix):
                 ro_dirs.add(prefix)
         versions.append(f"python {sys.version} {sys.executable}")
+        masked = python_code_hooks()
     for cmd in lang.version_cmds:
         exe = tools.get(cmd[0]) or _which(cmd[0])
         if exe is None:
             raise FileNotFoundError(f"{lang.name}: tool {cmd[0]!r} not found on PATH")
         versions.append(_version_of(cmd, exe, memo_path))
-    return Toolchain(tools=tools, ro_dirs=tuple(sorted(ro_dirs)), version=" | ".join(versions))
+    return Toolchain(tools=tools, ro_dirs=tuple(sorted(ro_dirs)), version=" | ".join(versions),
+                     masked=tuple(masked))

@@ -21,6 +21,7 @@ class Mounts:
         self.root = stage
         self.ops: list[tuple[str, str, str]] = []
         self._late: list[tuple[str, str, str]] = []
+        self._masks: list[tuple[str, str, str]] = []
         self._covered: set[str] = set()
         self._count = 0
         self._cwd: str | None = None
@@ -42,11 +43,15 @@ class Mounts:
             self._late.append(("tmpfs", "-", blocked))
         self._late.append(("bind", staged, path))
 
+    def mask(self, empty_file: str, path: str) -> None:
+        """Show `path` as `empty_file` (applied after every other mount)."""
+        self._masks.append(("bind", empty_file, path))
+
     def chdir(self, path: str) -> None:
         self._cwd = path
 
     def argv(self) -> list[str]:
-        ops = self.ops + self._late + ([("chdir", "-", self._cwd)] if self._cwd else [])
+        ops = self.ops + self._late + self._masks + ([("chdir", "-", self._cwd)] if self._cwd else [])
         return [str(len(ops))] + [part for op in ops for part in op]
 
 

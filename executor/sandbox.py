@@ -48,6 +48,7 @@ class Sandbox:
         self.state = Path(tempfile.mkdtemp(prefix=f"bite-exec-{os.getpid()}-"))
         os.chmod(self.state, 0o711)  # the sandbox uid may open passwd/group by name, list nothing
         self._ro_dirs: list[str] = []
+        self._masked: list[str] = []
         (self.state / "stage").mkdir(mode=0o755)
         self.cgroups = CgroupManager.create() if config.cgroups else None
         if config.cgroups and self.cgroups is None:
@@ -69,6 +70,7 @@ class Sandbox:
                 shutil.copytree(src, etc / name, symlinks=True)
             elif src.exists():
                 shutil.copy(src, etc / name)
+        (self.state / "empty").touch(mode=0o644)
         uid = self.uid.uid
         (etc / "passwd").write_text(f"root:x:0:0:root:/root:/bin/sh\nrunner:x:{uid}:{uid}:runner:/box:/bin/sh\n"
                                     "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")
@@ -88,6 +90,11 @@ class Sandbox:
                 mount_point = self.state / path.lstrip("/")
                 mount_point.mkdir(parents=True, exist_ok=True) if os.path.isdir(path) else mount_point.touch()
             self._ro_dirs.append(path)
+
+    def add_mask(self, path: str) -> None:
+        """Show a host file as empty in every sandbox (e.g. a site .pth hook of the host's tools)."""
+        if path not in self._masked and os.path.isfile(path):
+            self._masked.append(path)
 
     def _choose_mode(self) -> str:
         if self.config.sandbox == "none":
@@ -142,6 +149,8 @@ class Sandbox:
                  "--size", str(limits.tmpfs_mb << 20), "--tmpfs", "/tmp"]
         for path in self._ro_dirs:
             args += ["--ro-bind", mounts.stage(path), path]
+        for path in self._masked:
+            args += ["--ro-bind", str(self.state / "empty"), path]
         if rw_dir is not None:
             args += ["--bind", mounts.stage(rw_dir), "/box"]
         else:
@@ -170,6 +179,8 @@ class Sandbox:
             blocked = blocked_ancestor(path)
             if blocked is not None:
                 mounts.cover(blocked, path)
+        for path in self._masked:
+            mounts.mask(str(self.state / "empty"), path)
         return [launcher, "host"], rewrites
 
     def execute(self, argv: list[str], *, limits: Limits, env: dict, prog_dir: Path | None = None,
