@@ -77,7 +77,7 @@ class JaxRunner:
     from bite_jax import parallel
     from bite_jax.models import hf
     from bite_jax.train_step import (choose_loss_chunk, global_batch, init_opt_state, make_train_step,
-                                     param_shardings)
+                                     param_shardings, rows_sharding)
     mesh = parallel.make_mesh()
     model = hf.from_pretrained(directory, mesh=mesh)
     graphdef, self.params, rest = nnx.split(model, nnx.Param, ...)
@@ -87,8 +87,8 @@ class JaxRunner:
                               vocab_size=model.config.vocab_size, mesh=mesh)
     self.chunk = chunk
     self.fn = make_train_step(graphdef, rest, tx, mesh=mesh, params_sh=param_shardings(self.params),
-                              opt_sh=opt_sh, grad_accum=1, loss_chunk=chunk)
-    self.batch = global_batch(batch, parallel.batch_sharding(mesh), args.batch)
+                              opt_sh=opt_sh, grad_accum=1, loss_chunk=chunk, batch_rows=args.batch)
+    self.batch = global_batch(batch, rows_sharding(mesh, args.batch), args.batch)
     self.jax = jax
 
   def step(self) -> float:

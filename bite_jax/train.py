@@ -35,7 +35,7 @@ from bite_jax.train_checkpoint import (CheckpointStore, is_trained_dir, load_tra
 from bite_jax.train_metrics import MetricsLog, mfu, progress_line, total_peak_flops
 from bite_jax.train_optim import make_optimizer, make_schedule
 from bite_jax.train_step import (choose_loss_chunk, compile_step, global_batch, init_opt_state, make_train_step,
-                                 param_shardings)
+                                 param_shardings, rows_sharding)
 
 __all__ = ['run_stage', 'train_ift', 'load_trained']
 
@@ -133,9 +133,10 @@ def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None =
   mesh = parallel.make_mesh(mesh_cfg.data, mesh_cfg.fsdp, mesh_cfg.tensor)
   data_ways = mesh.shape['data'] * mesh.shape['fsdp']
   micro = ift.batch_size // ift.grad_accum
-  if micro % data_ways:
+  if micro % data_ways and jax.process_count() > 1:
+    # One process holds only its own rows, so rows cannot fall back to being replicated.
     raise ValueError(f'config.ift.batch_size / grad_accum = {micro} rows must be a multiple of '
-                     f'mesh data x fsdp = {data_ways}')
+                     f'mesh data x fsdp = {data_ways} when training on several hosts')
 
   source = _model_source(ift, base_dir)
   tokenizer = _load_tokenizer(source)
@@ -165,7 +166,7 @@ def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None =
   opt_state, opt_sh = init_opt_state(tx, params, mesh)
   params_sh = param_shardings(params)
   step_fn = make_train_step(graphdef, rest, tx, mesh=mesh, params_sh=params_sh, opt_sh=opt_sh,
-                            grad_accum=int(ift.grad_accum), loss_chunk=chunk)
+                            grad_accum=int(ift.grad_accum), loss_chunk=chunk, batch_rows=int(ift.batch_size))
 
   pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
   dataset = pipeline.make_dataset(examples, batch_size=ift.batch_size, max_len=ift.max_len, seed=ift.seed,
@@ -191,29 +192,30 @@ def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None =
   tokens_per_step = ift.batch_size * ift.max_len
   flops_per_token = config.flops_per_token(ift.max_len)
   peak = total_peak_flops(mesh.devices.flat)
-  data_sh = parallel.batch_sharding(mesh)
+  data_sh = rows_sharding(mesh, ift.batch_size)
   pending: list[tuple[int, dict]] = []
-  # tokens/s is averaged from the end of the first step of this invocation (which includes compilation).
-  window = {'time': time.time(), 'steps': 0, 'first': True}
+  # tokens/s is the running average since the first step of this invocation (which includes compilation).
+  window = {'time': time.time(), 'step': start, 'first': True}
   last = {}
 
   def flush(keep_last: bool) -> None:
     while len(pending) > (1 if keep_last else 0):
       step, m = pending.pop(0)
       loss, target_tokens = _to_float(m['loss']), int(round(_to_float(m['target_tokens'])))
+      now = time.time()
       record = dict(step=step, loss=loss, tokens=tokens_per_step, target_tokens=target_tokens,
-                    lr=schedule.at_step(step), time=time.time())
+                    lr=schedule.at_step(step), time=now)
       metrics.append(record)
       last.update(record)
-      window['steps'] += 1
       if step % max(1, ift.log_every) == 0 or step == total_steps or window['first']:
-        elapsed = max(time.time() - window['time'], 1e-9)
-        rate = window['steps'] * tokens_per_step / elapsed
+        steps = max(1, step - window['step'])
+        elapsed = max(now - window['time'], 1e-9)
+        rate = steps * tokens_per_step / elapsed
         line = progress_line(step, total_steps, loss, record['lr'], rate, mfu(rate, flops_per_token, peak),
-                             (total_steps - step) * elapsed / window['steps'])
-        say(line + (' (incl. compilation)' if window['first'] else ''))
+                             (total_steps - step) * elapsed / steps)
+        say(line + (' (first step, incl. compilation)' if window['first'] else ''))
       if window['first']:
-        window.update(time=time.time(), steps=0, first=False)
+        window.update(time=now, step=step, first=False)
 
   compiled = None
   for step in range(start + 1, total_steps + 1):

@@ -20,7 +20,6 @@ import optax
 from flax import nnx
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-from bite_jax import parallel
 from bite_jax.train_loss import auto_chunk, chunk_budget, chunked_cross_entropy_sum
 
 BATCH_KEYS = ('inputs', 'targets', 'mask')
@@ -67,6 +66,16 @@ def choose_loss_chunk(requested: int, *, seq_len: int, micro_batch: int, vocab_s
   return auto_chunk(seq_len, rows, vocab, chunk_budget(mesh.devices.flat[0].platform))
 
 
+def rows_sharding(mesh: Mesh, rows: int, extra_leading: int = 0) -> NamedSharding:
+  """Sharding of [rows, ...] batch arrays: rows over data x fsdp, or replicated when rows do not divide.
+
+  `extra_leading` unsharded dims may come first (the micro-batch axis of gradient accumulation).
+  """
+  ways = mesh.shape['data'] * mesh.shape['fsdp']
+  rows_axes = ('data', 'fsdp') if rows % ways == 0 else None
+  return NamedSharding(mesh, PartitionSpec(*([None] * extra_leading), rows_axes))
+
+
 def release_host_memory() -> None:
   """Returns freed heap pages to the OS (glibc malloc_trim); compilation leaves ~100s of MB behind."""
   if sys.platform.startswith('linux'):
@@ -96,7 +105,7 @@ def global_batch(local: dict[str, np.ndarray], sharding: NamedSharding, global_r
 
 
 def make_train_step(graphdef, rest, tx: optax.GradientTransformation, *, mesh: Mesh, params_sh, opt_sh,
-                    grad_accum: int, loss_chunk: int) -> Callable:
+                    grad_accum: int, loss_chunk: int, batch_rows: int) -> Callable:
   """The jitted step (params, opt_state, batch) -> (params, opt_state, metrics).
 
   Args:
@@ -105,12 +114,16 @@ def make_train_step(graphdef, rest, tx: optax.GradientTransformation, *, mesh: M
     mesh: the device mesh; params_sh / opt_sh: shardings of params and optimizer state.
     grad_accum: micro-batches per step; the batch's rows must be a multiple of it.
     loss_chunk: positions per cross-entropy chunk (must divide the row length).
+    batch_rows: global rows per step; the batch is split over data x fsdp (see rows_sharding).
 
   The loss is the summed NLL over the step's target tokens divided by their count, so
   accumulating k micro-batches gives the gradient of the whole batch. metrics: `loss`
   (nats per target token), `target_tokens`, `grad_norm` (before clipping), float32 scalars.
   """
-  data_sh = parallel.batch_sharding(mesh)
+  if batch_rows % grad_accum:
+    raise ValueError(f'batch of {batch_rows} rows is not a multiple of grad_accum={grad_accum}')
+  data_sh = rows_sharding(mesh, batch_rows)
+  micro_sh = rows_sharding(mesh, batch_rows // grad_accum, extra_leading=1)
   replicated = NamedSharding(mesh, PartitionSpec())
 
   def micro_loss(params, micro, denom):
@@ -131,7 +144,7 @@ def make_train_step(graphdef, rest, tx: optax.GradientTransformation, *, mesh: M
       # Micro-batch j takes rows j, j + k, ... so every micro-batch stays spread over all devices.
       def split(x):
         x = jnp.swapaxes(x.reshape(rows // grad_accum, grad_accum, *x.shape[1:]), 0, 1)
-        return jax.lax.with_sharding_constraint(x, NamedSharding(mesh, PartitionSpec(None, ('data', 'fsdp'))))
+        return jax.lax.with_sharding_constraint(x, micro_sh)
 
       def body(carry, micro):
         loss_acc, grad_acc = carry

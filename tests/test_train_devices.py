@@ -25,8 +25,9 @@ _RUN = textwrap.dedent('''
     from bite_jax.train_checkpoint import load_trained_model
     from bite_jax import parallel
     from bite_jax.train_metrics import read_metrics
+    from bite_jax.train_step import rows_sharding
     from tests.test_train import ift_config, synthetic_pairs
-    config = ift_config(steps=4)
+    config = ift_config(steps=3)
     config.mesh.fsdp, config.mesh.tensor = int(sys.argv[2]), int(sys.argv[3])
     out = Path(sys.argv[5])
     final = train_ift(config.ift, config.model, config.mesh, out, base_dir=sys.argv[4], pairs=synthetic_pairs(),
@@ -35,6 +36,7 @@ _RUN = textwrap.dedent('''
     model = load_trained_model(final, mesh=mesh)
     spec = model.layers[0].mlp.gate_proj.kernel[...].sharding.spec
     print(json.dumps({'devices': jax.device_count(), 'gate_proj_spec': [str(s) for s in spec],
+                      'rows_spec_4': list(rows_sharding(mesh, 4).spec), 'rows_spec_2': list(rows_sharding(mesh, 2).spec),
                       'losses': [r['loss'] for r in read_metrics(out / 'metrics.jsonl')]}))
 ''')
 
@@ -57,4 +59,7 @@ def test_eight_devices_fsdp4_tensor2_match_one_device(base, tmp_path):
   assert one['devices'] == 1 and eight['devices'] == 8
   assert eight['gate_proj_spec'] == ['fsdp', 'tensor']  # [embed, mlp] kernel sharded over both axes
   np.testing.assert_allclose(eight['losses'], one['losses'], rtol=1e-4)
-  assert len(one['losses']) == 4
+  # 4 rows split over data x fsdp = 4 devices; 2 rows cannot be, so they are replicated instead.
+  assert eight['rows_spec_4'] == [['data', 'fsdp']]
+  assert eight['rows_spec_2'] == [None]
+  assert len(one['losses']) == 3

@@ -1,6 +1,8 @@
 """The jitted IFT step: gradient accumulation equals the big batch, only response targets count,
 bfloat16 compute keeps float32 master weights."""
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -11,21 +13,24 @@ from flax import nnx
 from bite_jax import parallel
 from bite_jax.models import Decoder, get_preset
 from bite_jax.train_step import (choose_loss_chunk, global_batch, init_opt_state, make_train_step,
-                                 opt_state_shardings, param_shardings)
+                                 opt_state_shardings, param_shardings, rows_sharding)
 
 VOCAB, ROWS, LENGTH = 64, 4, 16
 
 
-def _setup(grad_accum=1, loss_chunk=4, dtype='float32', tx=None):
+@functools.lru_cache(maxsize=None)
+def _setup(grad_accum=1, loss_chunk=4, dtype='float32', optimizer='adamw'):
+  """(mesh, jitted step, initial params, initial optimizer state), compiled once per configuration."""
   mesh = parallel.make_mesh()
   config = get_preset('tiny').replace(vocab_size=VOCAB, dtype=dtype, param_dtype='float32')
   model = Decoder(config, rngs=nnx.Rngs(0))
   parallel.shard_model(model, mesh)
   graphdef, params, rest = nnx.split(model, nnx.Param, ...)
-  tx = tx or optax.adamw(1e-2)
+  # Plain SGD moves parameters exactly as much as the gradients differ (Adam would amplify rounding).
+  tx = optax.sgd(1.0) if optimizer == 'sgd' else optax.adamw(1e-2)
   opt_state, opt_sh = init_opt_state(tx, params, mesh)
   step = make_train_step(graphdef, rest, tx, mesh=mesh, params_sh=param_shardings(params), opt_sh=opt_sh,
-                         grad_accum=grad_accum, loss_chunk=loss_chunk)
+                         grad_accum=grad_accum, loss_chunk=loss_chunk, batch_rows=ROWS)
   return mesh, step, params, opt_state
 
 
@@ -40,18 +45,18 @@ def _batch(seed=0):
 
 def _run(grad_accum, batches, **kw):
   mesh, step, params, opt_state = _setup(grad_accum=grad_accum, **kw)
+  params, opt_state = jax.tree.map(jnp.copy, (params, opt_state))  # the step donates its inputs
   losses = []
   for batch in batches:
-    params, opt_state, metrics = step(params, opt_state, global_batch(batch, parallel.batch_sharding(mesh), ROWS))
+    params, opt_state, metrics = step(params, opt_state, global_batch(batch, rows_sharding(mesh, ROWS), ROWS))
     losses.append(float(metrics['loss']))
   return losses, params, metrics
 
 
 def test_gradient_accumulation_equals_the_big_batch():
-  # Plain SGD, so parameters differ exactly as much as the gradients do (Adam would amplify rounding).
   batches = [_batch(0), _batch(1)]
-  big_losses, big_params, _ = _run(1, batches, tx=optax.sgd(1.0))
-  acc_losses, acc_params, _ = _run(4, batches, tx=optax.sgd(1.0))
+  big_losses, big_params, _ = _run(1, batches, optimizer='sgd')
+  acc_losses, acc_params, _ = _run(4, batches, optimizer='sgd')
   np.testing.assert_allclose(acc_losses, big_losses, rtol=1e-5)
   for a, b in zip(jax.tree.leaves(acc_params), jax.tree.leaves(big_params)):
     np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
@@ -76,7 +81,7 @@ def test_targets_outside_the_mask_do_not_matter():
 
 def test_loss_chunk_does_not_change_the_step():
   losses_1, _, _ = _run(1, [_batch(0), _batch(1)], loss_chunk=16)
-  losses_2, _, _ = _run(1, [_batch(0), _batch(1)], loss_chunk=2)
+  losses_2, _, _ = _run(1, [_batch(0), _batch(1)])  # loss_chunk 4
   np.testing.assert_allclose(losses_1, losses_2, rtol=1e-5)
 
 
