@@ -35,6 +35,19 @@ LEVELS = ('easy', 'medium', 'hard')
 MIXINGS = ('progressive', 'union')
 
 
+def levels_kwargs(config) -> dict:
+  """build_levels' settings from a full config: `curriculum.*` and `executor.*` (meter, timeout, memory_mb)."""
+  return dict(meter=config.executor.meter or None, timeout=float(config.executor.timeout),
+              memory_mb=int(config.executor.memory_mb), repeats=int(config.curriculum.repeats) or None,
+              min_speedup=float(config.curriculum.min_speedup))
+
+
+def mixtures_kwargs(config) -> dict:
+  """pkac_mixtures' settings from a full config (`curriculum.top_fraction`, `stages`, `mixing`)."""
+  return dict(top_fraction=float(config.curriculum.top_fraction), stages=str(config.curriculum.stages),
+              mixing=str(config.curriculum.mixing))
+
+
 def path_factors(nodes: Iterable[dict]) -> dict[str, float]:
   """Cumulative ratio cost(root) / cost(node) of every kept node reachable through kept nodes."""
   by_id = {n['node_id']: n for n in nodes}

@@ -36,7 +36,7 @@ from bite_jax.tree_verdict import (REASONS, VERDICT_FIELDS, check_compare_option
                                    compare_verdict, limit_fields, measure_job, normalize_code, root_verdict,
                                    verdict_key)
 
-__all__ = ['grow_tree', 'TreeStats', 'read_tree', 'tree_statistics', 'format_statistics', 'tree_complete',
+__all__ = ['grow_tree', 'grow_tree_kwargs', 'TreeStats', 'read_tree', 'tree_statistics', 'format_statistics', 'tree_complete',
            'Editor', 'EditorSample', 'SamplerEditor', 'load_editor', 'DEFAULT_STOP_STRINGS', 'REASONS',
            'TreeFormatError', 'tree_name']
 
@@ -122,6 +122,15 @@ def grow_tree(roots: Sequence[Task], editor: Editor, direction: str, out_path: s
   return stats
 
 
+def grow_tree_kwargs(config) -> dict:
+  """grow_tree's settings from a full config: `tree.*`, `executor.*` (meter, timeout, memory_mb) and `seed`."""
+  return dict(height=int(config.tree.height), width=int(config.tree.width), threshold=float(config.tree.threshold),
+              meter=config.executor.meter or None, timeout=float(config.executor.timeout),
+              memory_mb=int(config.executor.memory_mb),
+              compare_options={'max_rounds': int(config.tree.max_rounds), 'budget_s': float(config.tree.budget_s)},
+              seed=int(config.seed))
+
+
 def _check_shape(height, width, threshold) -> None:
   if isinstance(height, bool) or int(height) != height or height < 0:
     raise ValueError(f'tree.height: {height!r} must be an integer >= 0')
@@ -147,6 +156,7 @@ class _Grower:
     self.pool, self.limits, self.options, self.seed = pool, limits, options, int(seed)
     self.stats = stats
     self.name = tree_name(direction)
+    self._root_index = {task_id: i for i, task_id in enumerate(tasks)}
     self.nodes: dict[str, dict] = {}
     self.seen: dict[str, dict[str, str]] = {}            # parent id -> normalised child code -> first node id
     self.verdicts: dict[str, dict] = {}                  # verdict key -> verdict fields
@@ -222,7 +232,7 @@ class _Grower:
     self._print(final=True)
 
   def _order(self, node: dict):
-    return list(self.tasks).index(node['root_id']), node_path(node)
+    return self._root_index[node['root_id']], node_path(node)
 
   def _grow_roots(self) -> None:
     missing = [t for t in self.tasks.values() if t.task_id not in self.nodes]

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from bite_jax.curriculum import (build_levels, extreme_nodes, parse_stages, path_factors, pkac_mixtures,
-                                 top_by_speedup, write_levels)
+from bite_jax.curriculum import (build_levels, extreme_nodes, levels_kwargs, mixtures_kwargs, parse_stages,
+                                 path_factors, pkac_mixtures, top_by_speedup, write_levels)
 from bite_jax.data.pairs import read_pairs
 from bite_jax.data.records import Pair
 from executor import ExecutorConfig, Pool
@@ -187,3 +187,12 @@ def test_bad_curriculum_settings_are_refused_by_name(kwargs, message):
 
 def test_stage_lists_parse_from_strings_and_sequences():
   assert parse_stages('1, 2,3') == (1, 2, 3) and parse_stages([2, 3]) == (2, 3)
+
+
+def test_settings_come_from_the_config_sections():
+  from bite_jax import defaults
+  config = defaults.base_config()
+  config.curriculum.stages, config.executor.meter = '2,3', 'cpu'
+  assert mixtures_kwargs(config) == {'top_fraction': 0.5, 'stages': '2,3', 'mixing': 'progressive'}
+  assert levels_kwargs(config) == {'meter': 'cpu', 'timeout': 10.0, 'memory_mb': 1024, 'repeats': None,
+                                   'min_speedup': 1.0}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bite_jax.tree import REASONS, grow_tree, read_tree
+from bite_jax.tree import REASONS, grow_tree, grow_tree_kwargs, read_tree
 from bite_jax.tree_store import TreeFormatError
 from executor import ExecutorConfig, Pool
 from tests.tree_fakes import C_ROOT, CountingPool, FakeEditor, make_task
@@ -97,6 +97,17 @@ def test_the_same_comparison_under_another_root_reuses_its_verdict(tmp_path, poo
   assert nodes['a:0']['speedup'] == nodes['b:0']['speedup']
 
 
+
+def test_a_verdict_recorded_by_an_earlier_run_is_reused(tmp_path, pool):
+  path = tmp_path / 'opt.jsonl'
+  grow_tree([make_task('a')], FakeEditor(('next',)), 'optimize', path, height=1, width=1, pool=pool, **SETTINGS)
+  pool.jobs.clear()
+  stats = grow_tree([make_task('a'), make_task('b')], FakeEditor(('next',)), 'optimize', path, height=1, width=1,
+                    pool=pool, **SETTINGS)
+  assert [j['kind'] for j in pool.jobs] == ['measure'] and stats.reused == 1
+  nodes = by_id(path)
+  assert nodes['b:0']['reused'] and nodes['b:0']['kept'] and nodes['b:0']['speedup'] == nodes['a:0']['speedup']
+
 def test_each_level_is_one_editor_call_over_the_whole_frontier(tmp_path, pool, capsys):
   path = tmp_path / 'opt.jsonl'
   editor = FakeEditor(('next', 'wrong'), batch_rows=3)
@@ -185,3 +196,12 @@ def test_bad_arguments_are_refused_by_name(tmp_path, change, message):
   with pytest.raises(ValueError, match=message):
     grow_tree(**{**args, **change})
   assert not (tmp_path / 'opt.jsonl').exists()
+
+
+def test_settings_come_from_the_config_sections():
+  from bite_jax import defaults
+  config = defaults.base_config()
+  config.tree.height, config.tree.max_rounds, config.seed = 2, 12, 7
+  kwargs = grow_tree_kwargs(config)
+  assert (kwargs['height'], kwargs['width'], kwargs['threshold'], kwargs['seed']) == (2, 10, 1.1, 7)
+  assert kwargs['meter'] is None and kwargs['compare_options'] == {'max_rounds': 12, 'budget_s': 300.0}
