@@ -85,3 +85,12 @@ def test_batch_job_with_a_bad_field_names_line_and_field(cli, files):
     jobs.write_text('{"id": 1, "lang": "rust", "source": "fn main(){}"}\n')
     rc, _, err = cli("batch", str(jobs))
     assert rc == 2 and "bad_field.jsonl:1: field 'lang'" in err
+
+
+def test_measure_prints_a_cost_per_program(cli, files):
+    rc, out, _ = cli("measure", "--lang", "python", str(files / "add.py"), str(files / "add_fast.py"),
+                     str(files / "crash.py"), "--input", str(files / "in1.txt"), "--repeats", "2", "--meter", "cpu")
+    result = json.loads(out)
+    statuses = [p["status"] for p in result["programs"]]
+    assert rc == 0 and statuses == ["ok", "ok", "runtime_error"] and result["meter"] == "cpu"
+    assert result["programs"][1]["outputs_match_first"] and result["programs"][0]["cost"] > 0
