@@ -1,0 +1,137 @@
+"""From executor results to scoring verdicts: is a program correct, and what did it cost?
+
+Correct = every run ends `ok` and prints the expected output when the task has one, else what src
+prints, on every input (whitespace-separated tokens, numbers within 1e-6: executor.outputs_equal).
+Costs come from one executor `measure` job that runs [src, expert, candidates...] interleaved:
+old = src's median net cost per round (the meter's unit: CPU seconds or instructions); opti and new
+are old divided by the expert's / candidate's paired speedup over src (exp of the trimmed mean of
+per-round log ratios), so noise common to a round cancels.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+from executor import outputs_equal
+from executor.outputs import first_difference
+
+# A run field that may hold one of these says the program failed (executor statuses).
+FAILURES = ('compile_error', 'runtime_error', 'timeout', 'memory_limit', 'output_limit', 'internal_error', 'error')
+
+
+@dataclasses.dataclass(frozen=True)
+class Reference:
+  """What one input must print: the text (possibly cut at the executor's stdout window), its sha256,
+  and whether the text is cut."""
+  text: str
+  sha256: str
+  truncated: bool = False
+
+
+def expected_references(outputs) -> list[Reference]:
+  """References from a task's expected outputs."""
+  return [Reference(o, hashlib.sha256(o.encode('utf-8', errors='surrogatepass')).hexdigest()) for o in outputs]
+
+
+def run_references(result: dict) -> list[Reference]:
+  """References from a successful run job result (src's own outputs)."""
+  return [Reference(r.get('stdout', ''), r.get('stdout_sha256', ''), bool(r.get('stdout_truncated')))
+          for r in result.get('runs', [])]
+
+
+@dataclasses.dataclass(frozen=True)
+class Check:
+  """Verdict of one program's runs. reason: 'ok', an executor failure status, 'wrong_output', or
+  'undecided' (outputs too long to compare here; the measure job's own comparison decides)."""
+  reason: str
+  detail: str = ''
+
+  @property
+  def ok(self) -> bool:
+    return self.reason == 'ok'
+
+
+def failure(result: dict) -> Check | None:
+  """The first failure of a run job result (compile error, broken job, failing run), or None."""
+  compile_info = result.get('compile') or {}
+  if compile_info.get('status') not in (None, 'ok'):
+    lines = (compile_info.get('message') or '').strip().splitlines()
+    return Check(compile_info.get('status', 'compile_error'), lines[0][:300] if lines else '')
+  if result.get('status') in ('internal_error', 'error'):
+    return Check(result['status'], str(result.get('error', ''))[:300])
+  for i, run in enumerate(result.get('runs', [])):
+    if run.get('status') != 'ok':
+      stderr = (run.get('stderr') or '').strip().splitlines()
+      tail = f'; {stderr[-1][:200]}' if stderr else ''
+      return Check(run.get('status', 'runtime_error'), f'input {i}: {run.get("detail", "")}{tail}'.strip())
+  return None
+
+
+def check_runs(result: dict, references: list[Reference], *, rel_tol: float = 1e-6, abs_tol: float = 1e-6) -> Check:
+  """Whether the runs of a run job (or one measure entry) succeed and print the references."""
+  failed = failure(result)
+  if failed is not None:
+    return failed
+  runs = result.get('runs', [])
+  if len(runs) != len(references):
+    return Check('runtime_error', f'{len(runs)} runs for {len(references)} inputs')
+  undecided = None
+  for i, (ref, run) in enumerate(zip(references, runs)):
+    if run.get('stdout_sha256') == ref.sha256:
+      continue
+    if run.get('stdout_truncated') or ref.truncated:
+      undecided = undecided or Check('undecided', f'input {i}: output over the compare window differs in bytes')
+      continue
+    if not outputs_equal(ref.text, run.get('stdout', ''), rel_tol=rel_tol, abs_tol=abs_tol):
+      diff = first_difference(ref.text, run.get('stdout', ''), rel_tol=rel_tol, abs_tol=abs_tol) or {}
+      return Check('wrong_output', f'input {i}: token {diff.get("token")}: expected {diff.get("expected")!r}, '
+                                   f'got {diff.get("got")!r}')
+  return undecided or Check('ok')
+
+
+@dataclasses.dataclass(frozen=True)
+class Costs:
+  """Measured costs of one task's programs (the meter's unit). speedups[j]: candidate j's paired
+  speedup over src, or None when it failed while measured (reasons[j] says why)."""
+  old: float
+  opti: float
+  speedups: list
+  reasons: list
+  meter: str
+  meter_backend: str
+
+
+def measured_costs(result: dict, n_candidates: int, expected: list[Reference] | None) -> tuple[Costs | None, str]:
+  """(Costs, '') from a measure job of [src, expert, candidates...], or (None, why) when src or the expert
+  failed while measured (the task cannot be scored)."""
+  programs = result.get('programs')
+  if result.get('status') in ('internal_error', 'error') or not isinstance(programs, list):
+    return None, f'measure job failed: {result.get("error", result.get("status"))}'
+  if len(programs) != n_candidates + 2:
+    return None, f'measure job returned {len(programs)} programs for {n_candidates + 2}'
+  src, expert = programs[0], programs[1]
+  if src.get('status') != 'ok' or 'cost' not in src:
+    return None, f'src failed while measured: {src.get("status")}'
+  expert_speedup = (expert.get('speedup_vs_first') or {}).get('speedup')
+  if expert.get('status') != 'ok' or expert_speedup is None or expert.get('outputs_match_first') is False:
+    return None, f'expert failed while measured: {expert.get("status")}'
+  speedups, reasons = [], []
+  for entry in programs[2:]:
+    s = (entry.get('speedup_vs_first') or {}).get('speedup')
+    check = check_runs(entry, expected) if expected is not None else None
+    if entry.get('status') != 'ok' or s is None:
+      speedups.append(None)
+      reasons.append(f'flaky: {entry.get("status")} while measured')
+    elif entry.get('outputs_match_first') is False and (check is None or not check.ok):
+      speedups.append(None)
+      reasons.append('flaky: output changed while measured')
+    elif check is not None and not check.ok and check.reason != 'undecided':
+      speedups.append(None)
+      reasons.append(f'flaky: {check.reason} while measured')
+    else:
+      speedups.append(float(s))
+      reasons.append('ok')
+  old = float(src['cost'])
+  return Costs(old=old, opti=old / float(expert_speedup), speedups=speedups, reasons=reasons,
+               meter=result.get('meter', ''), meter_backend=result.get('meter_backend', '')), ''
