@@ -66,7 +66,7 @@ class Limits:
 
 
 # Compilers get more room than programs: template-heavy C++ and javac need it.
-COMPILE_LIMITS = Limits(timeout=30.0, wall_timeout=60.0, memory_mb=2048, processes=128,
+COMPILE_LIMITS = Limits(timeout=20.0, wall_timeout=40.0, memory_mb=2048, processes=128,
                         output_bytes=16 << 20, file_bytes=256 << 20, tmpfs_mb=512, open_files=1024,
                         stack_mb=0)
 

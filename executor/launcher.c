@@ -96,13 +96,17 @@ static int enter(int argc, char **argv) {
     }
     close(fd);
   }
-  if (m > 0 && (unshare(CLONE_NEWNS) != 0 || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)) {
-    fprintf(stderr, "launcher enter: cannot make a private mount namespace: %s\n", strerror(errno));
-    return 125;
-  }
+  int private_ns = 0;
   for (int i = 0; i < m; i++) {
     const char *kind = ops[3 * i], *src = ops[3 * i + 1], *dst = ops[3 * i + 2];
     int rc;
+    if (!private_ns && strcmp(kind, "chdir") != 0) { /* mounts stay invisible to the host */
+      if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+        fprintf(stderr, "launcher enter: cannot make a private mount namespace: %s\n", strerror(errno));
+        return 125;
+      }
+      private_ns = 1;
+    }
     if (strcmp(kind, "tmpfs") == 0) {
       rc = mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1048576");
     } else if (strcmp(kind, "chdir") == 0) {

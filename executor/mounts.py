@@ -17,8 +17,10 @@ class Mounts:
     dropping privileges: host sources are bound under a tmpfs stage inside the state dir
     (reachable by the sandbox uid); blocked directories can be covered by a tmpfs."""
 
-    def __init__(self, stage: Path):
+    def __init__(self, stage: Path, privileged: bool | None = None):
         self.root = stage
+        # without root there is no private mount namespace to stage in; the caller's own paths are reachable
+        self.privileged = os.geteuid() == 0 if privileged is None else privileged
         self.ops: list[tuple[str, str, str]] = []
         self._late: list[tuple[str, str, str]] = []
         self._masks: list[tuple[str, str, str]] = []
@@ -27,7 +29,9 @@ class Mounts:
         self._cwd: str | None = None
 
     def stage(self, path) -> str:
-        """Bind a host path into the stage; returns the staged path."""
+        """Bind a host path into the stage; returns the staged path (the path itself when unprivileged)."""
+        if not self.privileged:
+            return str(path)
         if not self.ops:
             self.ops.append(("tmpfs", "-", str(self.root)))
         dst = str(self.root / str(self._count))
@@ -37,6 +41,8 @@ class Mounts:
 
     def cover(self, blocked: str, path: str) -> None:
         """Hide `blocked` (a directory the uid cannot traverse) under a tmpfs and re-expose `path` inside it."""
+        if not self.privileged:
+            return
         staged = self.stage(path)
         if blocked not in self._covered:
             self._covered.add(blocked)
@@ -45,12 +51,14 @@ class Mounts:
 
     def mask(self, empty_file: str, path: str) -> None:
         """Show `path` as `empty_file` (applied after every other mount)."""
-        self._masks.append(("bind", empty_file, path))
+        if self.privileged:
+            self._masks.append(("bind", empty_file, path))
 
     def chdir(self, path: str) -> None:
         self._cwd = path
 
     def argv(self) -> list[str]:
+        """Arguments for `launcher enter`: the count, then three words per operation."""
         ops = self.ops + self._late + self._masks + ([("chdir", "-", self._cwd)] if self._cwd else [])
         return [str(len(ops))] + [part for op in ops for part in op]
 

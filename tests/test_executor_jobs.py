@@ -41,7 +41,7 @@ def test_config_round_trips_through_json_form(tmp_path):
 
 
 def test_mounts_stage_sources_then_cover_blocked_dirs(tmp_path):
-    mounts = Mounts(tmp_path / "stage")
+    mounts = Mounts(tmp_path / "stage", privileged=True)
     prog = mounts.stage("/cache/prog")
     mounts.cover("/root", "/root/.pyenv/versions/3.11.7")
     mounts.chdir(prog)
@@ -69,3 +69,10 @@ def test_sandbox_paths_are_rewritten_for_host_mode():
     rewrites = {"/prog": "/s/1", "/box": "/s/box"}
     assert [rewrite(a, rewrites) for a in ("/prog/main", "/prog", "/box/x", "/programs", "-O2")] == \
         ["/s/1/main", "/s/1", "/s/box/x", "/programs", "-O2"]
+
+
+def test_unprivileged_mounts_use_paths_as_they_are(tmp_path):
+    mounts = Mounts(tmp_path / "stage", privileged=False)
+    assert mounts.stage("/home/me/cache/prog") == "/home/me/cache/prog"
+    mounts.cover("/root", "/root/x")
+    assert mounts.argv() == ["0"]
