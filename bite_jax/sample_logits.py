@@ -19,8 +19,7 @@ class SamplingMode:
   """The static (compile-time) part of a sampling configuration.
 
   greedy: argmax, no randomness. top_k: keep the k largest logits (0 = all). use_top_p: apply
-  nucleus filtering (its threshold is a runtime value), which needs a sort of the vocabulary
-  unless top_k already limits the candidates.
+  nucleus filtering (its threshold top_p is a runtime value).
   """
 
   greedy: bool = False
@@ -88,38 +87,82 @@ def inverse_cdf(scores: jax.Array, u: jax.Array) -> jax.Array:
   return jnp.minimum(block * size + column, n - 1)
 
 
-def filtered_scores(logits: jax.Array, temperature: jax.Array, top_p: jax.Array, mode: SamplingMode,
-                    ) -> tuple[jax.Array, jax.Array | None]:
-  """(scores [B, C], vocab ids [B, C] or None): sampling distribution = softmax(scores).
+def first_argmax(logits: jax.Array) -> jax.Array:
+  """int32 [B]: index of the first maximum of logits [B, V] (as jnp.argmax).
 
-  Applies temperature, then top-k, then top-p, in transformers' warper order; excluded tokens get
-  -inf. C is the vocabulary (ids None: column = token id) or the top_k / sorted candidates. Top-p
-  keeps a token when the mass of strictly more likely tokens is below top_p (so always the first).
+  Two plain reductions; XLA:CPU runs the (value, index) reduction of jnp.argmax far slower.
   """
-  vocab = logits.shape[-1]
-  ids = None
-  if 0 < mode.top_k < vocab:
-    # Temperature > 0 keeps the order, so the k largest logits are the k largest scores.
-    logits, ids = jax.lax.top_k(logits, mode.top_k)
-  elif mode.use_top_p:
-    iota = jnp.broadcast_to(jnp.arange(vocab, dtype=jnp.int32), logits.shape)
-    neg, ids = jax.lax.sort_key_val(-logits, iota, dimension=-1)
-    logits = -neg
-  scores = logits.astype(jnp.float32) / temperature
-  if mode.use_top_p:
-    probs = jax.nn.softmax(scores, axis=-1)
-    before = jnp.cumsum(probs, axis=-1) - probs
-    scores = jnp.where(before < top_p, scores, -jnp.inf)
-  return scores, ids
+  top = jnp.max(logits, axis=-1, keepdims=True)
+  iota = jnp.arange(logits.shape[-1], dtype=jnp.int32)
+  return jnp.min(jnp.where(logits == top, iota, logits.shape[-1]), axis=-1).astype(jnp.int32)
+
+
+def nucleus_threshold(probs: jax.Array, top_p: jax.Array) -> jax.Array:
+  """float32 [B]: the top-p cut, the smallest probability t with mass(p > t) < top_p.
+
+  Keeping tokens with p >= t keeps exactly those whose strictly more likely tokens hold less than
+  top_p (ties at t are all kept). Found by bisection on the bit patterns of non-negative float32,
+  which order like the floats: 32 masked sums instead of a sort of the vocabulary.
+  """
+  top = jnp.max(probs, axis=-1)
+  lo = jnp.zeros(top.shape, jnp.int32)
+  hi = jax.lax.bitcast_convert_type(top, jnp.int32)  # mass(p > max) = 0 < top_p
+
+  def halve(_, bounds):
+    lo, hi = bounds
+    mid = lo + (hi - lo) // 2
+    t = jax.lax.bitcast_convert_type(mid, jnp.float32)
+    mass = jnp.sum(jnp.where(probs > t[:, None], probs, 0.0), axis=-1)
+    below = mass < top_p
+    return jnp.where(below, lo, mid), jnp.where(below, mid, hi)
+
+  _, hi = jax.lax.fori_loop(0, 32, halve, (lo, hi))
+  return jax.lax.bitcast_convert_type(hi, jnp.float32)
+
+
+# Nucleus candidates taken with top_k first: a sort-free exact cut whenever they hold top_p.
+NUCLEUS_CANDIDATES = 256
+
+
+def _top_p_choice(scores: jax.Array, u: jax.Array, top_p: jax.Array) -> jax.Array:
+  """Top-p sampling over the whole vocabulary from scores [B, V] (temperature applied)."""
+  vocab = scores.shape[-1]
+  log_total = jax.nn.logsumexp(scores, axis=-1, keepdims=True)
+  values, ids = jax.lax.top_k(scores, min(NUCLEUS_CANDIDATES, vocab))
+  probs = jnp.exp(values - log_total)
+
+  def from_candidates():
+    kept = jnp.where(jnp.cumsum(probs, axis=-1) - probs < top_p, values, -jnp.inf)
+    return jnp.take_along_axis(ids, inverse_cdf(kept, u)[:, None], axis=-1)[:, 0]
+
+  def from_threshold():
+    full = jnp.exp(scores - log_total)
+    cut = nucleus_threshold(full, top_p)
+    return inverse_cdf(jnp.where(full >= cut[:, None], scores, -jnp.inf), u)
+
+  covered = jnp.all(jnp.sum(probs, axis=-1) >= top_p) | (vocab <= NUCLEUS_CANDIDATES)
+  return jax.lax.cond(covered, from_candidates, from_threshold).astype(jnp.int32)
 
 
 def choose_tokens(logits: jax.Array, u: jax.Array, temperature: jax.Array, top_p: jax.Array,
                   mode: SamplingMode) -> jax.Array:
-  """int32 [B] next tokens from float logits [B, V] and uniforms u [B] in [0, 1)."""
+  """int32 [B] next tokens from float logits [B, V] and uniforms u [B] in [0, 1).
+
+  Applies temperature, then top-k, then top-p, in transformers' warper order. Top-p keeps a token
+  when the mass of strictly more likely tokens is below top_p (so always the most likely one).
+  """
   if mode.greedy:
-    return jnp.argmax(logits, axis=-1).astype(jnp.int32)
-  scores, ids = filtered_scores(logits, temperature, top_p, mode)
-  choice = inverse_cdf(scores, u)
-  if ids is None:
-    return choice
-  return jnp.take_along_axis(ids, choice[:, None], axis=-1)[:, 0].astype(jnp.int32)
+    return first_argmax(logits)
+  vocab = logits.shape[-1]
+  if 0 < mode.top_k < vocab:
+    # Temperature > 0 keeps the order, so the k largest logits are the k largest scores.
+    values, ids = jax.lax.top_k(logits, mode.top_k)
+    scores = values.astype(jnp.float32) / temperature
+    if mode.use_top_p:
+      probs = jax.nn.softmax(scores, axis=-1)
+      scores = jnp.where(jnp.cumsum(probs, axis=-1) - probs < top_p, scores, -jnp.inf)
+    return jnp.take_along_axis(ids, inverse_cdf(scores, u)[:, None], axis=-1)[:, 0].astype(jnp.int32)
+  scores = logits.astype(jnp.float32) / temperature
+  if mode.use_top_p:
+    return _top_p_choice(scores, u, top_p)
+  return inverse_cdf(scores, u)

@@ -5,7 +5,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from bite_jax.sample_logits import SamplingMode, choose_tokens, filtered_scores, inverse_cdf, row_keys, step_uniforms
+from bite_jax.sample_logits import (NUCLEUS_CANDIDATES, SamplingMode, choose_tokens, first_argmax, inverse_cdf,
+                                   nucleus_threshold, row_keys, step_uniforms)
 
 
 def _choose(logits, u, temperature=1.0, top_p=1.0, **mode):
@@ -40,10 +41,23 @@ def test_greedy_is_argmax_whatever_u():
 
 
 def test_temperature_sharpens_the_distribution():
-  logits = np.log(np.array([[0.5, 0.25, 0.25]]))
-  # At temperature 0.5 the probabilities become 4:1:1 -> 2/3, 1/6, 1/6.
-  scores, _ = filtered_scores(jnp.asarray(logits, jnp.float32), jnp.float32(0.5), jnp.float32(1.0), SamplingMode())
-  np.testing.assert_allclose(jax.nn.softmax(scores), [[2 / 3, 1 / 6, 1 / 6]], atol=1e-6)
+  logits = np.log(np.array([[0.5, 0.25, 0.25]] * 600))
+  u = (np.arange(600) + 0.5) / 600
+  # At temperature 0.5 the probabilities become 4:1:1 -> 2/3, 1/6, 1/6 of an even grid of u.
+  counts = np.bincount(_choose(logits, u, temperature=0.5), minlength=3)
+  assert counts.tolist() == [400, 100, 100]
+
+
+def test_first_argmax_takes_the_first_of_tied_maxima():
+  logits = jnp.array([[1.0, 3.0, 3.0, 0.0], [-2.0, -5.0, -2.0, -3.0], [0.0, 0.0, 0.0, 7.0]])
+  assert first_argmax(logits).tolist() == [1, 0, 3] == jnp.argmax(logits, axis=-1).tolist()
+
+
+def test_nucleus_threshold_is_the_probability_of_the_last_kept_token():
+  probs = jnp.array([[0.05, 0.5, 0.3, 0.15], [0.05, 0.5, 0.3, 0.15], [0.25] * 4])
+  cut = nucleus_threshold(probs, jnp.float32(0.75))
+  assert cut.tolist() == pytest.approx([0.3, 0.3, 0.25])
+  assert nucleus_threshold(probs[:1], jnp.float32(0.96)).tolist() == pytest.approx([0.05])
 
 
 def test_top_k_only_returns_the_k_largest():
@@ -60,6 +74,21 @@ def test_top_p_keeps_the_smallest_prefix_reaching_p():
   assert set(_choose(np.log(probs), u, top_p=0.75, use_top_p=True).tolist()) == {1, 2}
   # A tiny top_p still keeps the most likely token.
   assert set(_choose(np.log(probs), u, top_p=1e-6, use_top_p=True).tolist()) == {1}
+
+
+def test_top_p_over_a_flat_vocabulary_uses_the_exact_threshold():
+  # The candidates hold too little mass (256 of 2000 near-equal tokens), so the bisection path runs.
+  vocab = 2000
+  logits = np.zeros((300, vocab), np.float32)
+  logits[:, :10] = 0.01
+  probs = np.exp(logits[0]) / np.exp(logits[0]).sum()
+  order = np.argsort(-probs, kind='stable')
+  kept = order[(np.cumsum(probs[order]) - probs[order]) < 0.5]
+  assert NUCLEUS_CANDIDATES < len(kept) < vocab
+  picks = _choose(logits, (np.arange(300) + 0.5) / 300, top_p=0.5, use_top_p=True)
+  # Tokens 10.. tie, so the cut keeps every token of probability >= the last kept one.
+  assert set(picks.tolist()) <= set(np.flatnonzero(probs >= probs[kept[-1]]).tolist())
+  assert len(set(picks.tolist())) > 100
 
 
 def test_top_k_then_top_p_combine():
