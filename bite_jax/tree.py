@@ -178,9 +178,13 @@ class _Grower:
   def _load(self) -> None:
     for i, node in enumerate(read_tree(self.path, repair=True)):
       if node.get('direction', self.direction) != self.direction:
-        raise TreeFormatError(f'{self.path}: node {i + 1} belongs to a {node["direction"]} tree, '
+        raise TreeFormatError(f'{self.path}: line {i + 1} belongs to a {node["direction"]} tree, '
                               f'not {self.direction}; use another file for each direction')
-      if node['root_id'] in self.tasks and node['node_id'] not in self.nodes:
+      task = self.tasks.get(node['root_id'])
+      if node['depth'] == 0 and task is not None and node.get('code') != task.src:
+        raise TreeFormatError(f'{self.path}: line {i + 1}: root {task.task_id!r} was grown from another src '
+                              'program; grow the changed roots into a new file')
+      if task is not None and node['node_id'] not in self.nodes:
         self._register(node)
 
   def _register(self, node: dict) -> None:

@@ -41,7 +41,7 @@ def tree_statistics(nodes: Iterable[dict]) -> dict:
   Returns a JSON-ready dict: roots, roots_ok (measured and correct), roots_with_kept (at least one
   kept child), nodes, children, kept, kept_share, reasons (children per pruning reason), depths
   (per depth: nodes, kept, kept_share), edge_factor and best_path_factor (count, min, p25, median,
-  p75, max, geomean; None when there is nothing kept), meters (nodes per meter).
+  p75, max, geomean; None when there is nothing kept), meters (executed nodes per meter).
   """
   unique = {}
   for node in nodes:
@@ -71,7 +71,7 @@ def tree_statistics(nodes: Iterable[dict]) -> dict:
                  for d, (c, k) in sorted(per_depth.items())],
       'edge_factor': _quantiles([f for f in (_factor(n, 'speedup') for n in kept) if f is not None]),
       'best_path_factor': _quantiles(list(best.values())),
-      'meters': dict(collections.Counter(n.get('meter') or 'unknown' for n in unique.values())),
+      'meters': dict(collections.Counter(n['meter'] for n in unique.values() if n.get('meter'))),
   }
 
 

@@ -181,6 +181,14 @@ def test_a_tree_file_of_the_other_direction_is_refused(tmp_path, pool):
               **SETTINGS)
 
 
+
+def test_a_root_whose_program_changed_is_refused(tmp_path, pool):
+  path = tmp_path / 'opt.jsonl'
+  grow_tree([make_task('t')], FakeEditor(('empty',)), 'optimize', path, height=1, width=1, pool=pool, **SETTINGS)
+  with pytest.raises(TreeFormatError, match="line 1: root 't' was grown from another src"):
+    grow_tree([make_task('t', level=1)], FakeEditor(('empty',)), 'optimize', path, height=1, width=2, pool=pool,
+              **SETTINGS)
+
 @pytest.mark.parametrize('change, message', [
     (dict(direction='sideways'), "direction: 'sideways'"),
     (dict(width=0), 'tree.width: 0'),
