@@ -1,0 +1,209 @@
+"""The BITE stages run by bite_jax.main, linked only by files in the workdir (see WORKSPACE.md).
+
+  editors     base model + pairs      -> editors/{optimizer,degrader}/final
+  trees       editors + roots         -> trees/{opt,degr}.jsonl (+ .done markers, stats.json)
+  curriculum  trees + roots           -> curriculum/{easy,medium,hard}.jsonl, levels.json
+  pkac        base model + curriculum -> pkac/stage{1,2,3}/final (stage k starts from stage k-1)
+  evaluate    final model + benchmark -> evaluate/<system>/{results.jsonl,metrics.json}, metrics.json, report.md
+
+Each stage returns at once when its outputs are complete, and resumes when they are partial.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from pathlib import Path
+
+from bite_jax.base_model import prepare_base
+
+EDITORS = {'optimizer': 'optimize', 'degrader': 'degrade'}
+
+
+def _languages(config) -> list[str] | None:
+  return [s.strip() for s in config.data.languages.split(',') if s.strip()] or None
+
+
+def _say(message: str) -> None:
+  print(f'[bite] {message}', flush=True)
+
+
+def editor_pairs(config):
+  """The editors' training pairs: `data.pairs` (ours or PIE JSONL), else the mini train split."""
+  from bite_jax.data.pairs import read_pairs
+  from bite_jax.evaluate.mini import train_pairs
+  if config.data.pairs:
+    return read_pairs(config.data.pairs)
+  return train_pairs('train', languages=_languages(config))
+
+
+def tree_roots(config):
+  """The tree roots: `data.roots` (Task JSONL), else the mini train split; at most `tree.max_roots`."""
+  from bite_jax.data.tasks_io import read_tasks
+  from bite_jax.evaluate.mini import load_mini
+  roots = read_tasks(config.data.roots) if config.data.roots else load_mini(split='train',
+                                                                            languages=_languages(config))
+  if config.data.roots and _languages(config):
+    wanted = set(_languages(config))
+    roots = [t for t in roots if t.language in wanted]
+  if config.tree.max_roots > 0:
+    roots = roots[:config.tree.max_roots]
+  if not roots:
+    raise ValueError('no tree roots: data.roots / data.languages select nothing')
+  return roots
+
+
+def _trained(final: Path) -> bool:
+  from bite_jax.train_checkpoint import is_trained_dir
+  return is_trained_dir(final)
+
+
+def editor_dir(workdir: Path, name: str) -> Path:
+  return workdir / 'editors' / name / 'final'
+
+
+def run_editors(config, workdir: Path) -> dict[str, Path]:
+  """IFT of the optimizer (slow -> fast) and the degrader (fast -> slow), both from the base model."""
+  finals = {name: editor_dir(workdir, name) for name in EDITORS}
+  if all(_trained(f) for f in finals.values()):
+    _say('editors: complete, skipped')
+    return finals
+  from bite_jax.train import train_ift
+  base = prepare_base(config, workdir)
+  pairs = editor_pairs(config)
+  for name, direction in EDITORS.items():
+    if _trained(finals[name]):
+      continue
+    ift = copy.deepcopy(config.editors[name])
+    ift.direction = direction
+    _say(f'editors: training the {name} ({direction}) on {len(pairs)} pairs')
+    train_ift(ift, config.model, config.mesh, workdir / 'editors' / name, base_dir=str(base), pairs=pairs)
+  return finals
+
+
+def _executor_pool(config):
+  import executor
+  workers = int(config.executor.workers) or None
+  return executor.Pool(workers)
+
+
+def run_trees(config, workdir: Path) -> dict:
+  """Grows the optimization and the degradation tree of every root (bite_jax.tree)."""
+  from bite_jax import tree
+  roots = tree_roots(config)
+  kwargs = tree.grow_tree_kwargs(config)
+  shape = dict(height=kwargs['height'], width=kwargs['width'], threshold=kwargs['threshold'])
+  root_ids = [t.task_id for t in roots]
+  summary = {}
+  pool = None
+  try:
+    for name, direction in EDITORS.items():
+      path = workdir / 'trees' / f'{tree.tree_name(direction)}.jsonl'
+      if tree.tree_complete(path, root_ids, direction=direction, **shape):
+        _say(f'trees: {path.name} complete, skipped')
+      else:
+        final = editor_dir(workdir, name)
+        if not _trained(final):
+          raise FileNotFoundError(f'{final}: the {name} editor is not trained; run --config.stage=editors first')
+        pool = pool or _executor_pool(config)
+        editor = tree.load_editor(final, config.sample)
+        _say(f'trees: growing {path.name} from {len(roots)} roots (h={shape["height"]}, m={shape["width"]})')
+        tree.grow_tree(roots, editor, direction, path, pool=pool, **kwargs)
+      summary[tree.tree_name(direction)] = tree.tree_statistics(tree.read_tree(path))
+  finally:
+    if pool is not None:
+      pool.close()
+  (workdir / 'trees' / 'stats.json').write_text(json.dumps(summary, indent=1) + '\n', encoding='utf-8')
+  return summary
+
+
+def run_curriculum(config, workdir: Path) -> dict:
+  """Easy/medium/hard pairs from the trees (bite_jax.curriculum), written to WORKDIR/curriculum."""
+  from bite_jax import curriculum, tree, tree_store
+  out = workdir / 'curriculum'
+  summary_path = out / 'levels.json'
+  if summary_path.is_file():
+    _say('curriculum: complete, skipped')
+    return json.loads(summary_path.read_text(encoding='utf-8'))
+  roots = tree_roots(config)
+  nodes = {}
+  for direction in EDITORS.values():
+    path = workdir / 'trees' / f'{tree.tree_name(direction)}.jsonl'
+    if not tree_store.done_path(path).is_file():
+      raise FileNotFoundError(f'{path}: the tree is not complete; run --config.stage=trees first')
+    nodes[direction] = tree.read_tree(path)
+  with _executor_pool(config) as pool:
+    levels = curriculum.build_levels(roots, nodes['optimize'], nodes['degrade'], pool=pool,
+                                     **curriculum.levels_kwargs(config))
+  out.mkdir(parents=True, exist_ok=True)
+  curriculum.write_levels(levels, out)  # levels.json is written last: its presence marks completion
+  _say('curriculum: ' + ', '.join(f'{lvl} {len(levels[lvl])} pairs' for lvl in curriculum.LEVELS)
+       + f'; roots lacking a level: {levels["missing"]}')
+  return json.loads(summary_path.read_text(encoding='utf-8'))
+
+
+def stage_dir(workdir: Path, k: int) -> Path:
+  return workdir / 'pkac' / f'stage{k}'
+
+
+def pkac_plan(config, workdir: Path) -> list[tuple[int, list]]:
+  """[(stage number, training pairs)] in order, from the curriculum files."""
+  from bite_jax import curriculum
+  from bite_jax.data.pairs import read_pairs
+  levels = {}
+  for level in curriculum.LEVELS:
+    path = workdir / 'curriculum' / f'{level}.jsonl'
+    if not path.is_file():
+      raise FileNotFoundError(f'{path}: missing; run --config.stage=curriculum first')
+    levels[level] = read_pairs(path)
+  mixtures = curriculum.pkac_mixtures(levels['easy'], levels['medium'], levels['hard'],
+                                      **curriculum.mixtures_kwargs(config))
+  numbers = curriculum.parse_stages(config.curriculum.stages)
+  if config.curriculum.mixing == 'union':
+    numbers = numbers[-1:]
+  return list(zip(numbers, mixtures))
+
+
+def final_model_dir(config, workdir: Path) -> Path:
+  """The model the pipeline ends with: the last PKAC stage's final directory."""
+  k, _ = pkac_plan(config, workdir)[-1]
+  return stage_dir(workdir, k) / 'final'
+
+
+def _carry_forward(config, source: Path, final: Path, stage: int, reason: str) -> None:
+  """A stage with no pairs keeps its starting parameters, saved as that stage's checkpoint and marked untrained."""
+  from flax import nnx
+  from bite_jax.models import from_pretrained
+  from bite_jax.train_checkpoint import load_trained_model, save_final
+  kw = dict(dtype=config.model.dtype, param_dtype=config.model.param_dtype)
+  model = load_trained_model(source, **kw) if _trained(source) else from_pretrained(source, **kw)
+  params = nnx.state(model, nnx.Param)
+  save_final(final, params, model_config=model.config, source=source,
+             info={'pkac_stage': stage, 'trained': False, 'reason': reason, 'started_from': str(source), 'steps': 0})
+
+
+def run_pkac(config, workdir: Path) -> list[Path]:
+  """PKAC: each stage trains on its mixture, starting from the previous stage (stage 1: the base model)."""
+  plan = pkac_plan(config, workdir)
+  finals = [stage_dir(workdir, k) / 'final' for k, _ in plan]
+  if all(_trained(f) for f in finals):
+    _say('pkac: complete, skipped')
+    return finals
+  from bite_jax.train import train_ift
+  base = prepare_base(config, workdir)
+  start = base
+  for (k, pairs), final in zip(plan, finals):
+    if not _trained(final):
+      ift = copy.deepcopy(config.pkac)
+      ift.direction = 'optimize'
+      if not pairs:
+        _say(f'pkac: stage {k} has no pairs (the trees kept no node for its levels); its checkpoint is '
+             f'{start} unchanged')
+        _carry_forward(config, start, final, k, 'no pairs from the trees')
+      else:
+        ift.init = str(start)
+        _say(f'pkac: stage {k} on {len(pairs)} pairs from {start}')
+        train_ift(ift, config.model, config.mesh, stage_dir(workdir, k), base_dir=str(base), pairs=pairs)
+    start = final
+  return finals
