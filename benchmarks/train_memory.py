@@ -59,7 +59,7 @@ def child(base: Path, out: Path, args) -> None:
 
 
 def measure(args) -> dict:
-  """Builds the checkpoint, runs the child, returns {'peak_rss_mb', 'losses', ...}."""
+  """Builds the checkpoint, runs the child, returns {'peak_rss_mb' (MiB), 'losses', ...}."""
   with tempfile.TemporaryDirectory() as tmp:
     base = make_base(Path(tmp) / 'base', args)
     cmd = [sys.executable, str(Path(__file__).resolve()), '--child', str(base), '--out', str(Path(tmp) / 'out'),
@@ -96,8 +96,9 @@ def main(argv=None) -> int:
     child(args.child, args.out, args)
     return 0
   result = measure(args)
-  print(f'peak RSS {result["peak_rss_mb"]:.0f} MB for batch {args.batch} x {args.len} with vocab {args.vocab} '
-        f'(full float32 logits would be {result["full_logits_mb"]:.0f} MB); losses {result["losses"]}')
+  print(f'peak RSS {result["peak_rss_mb"]:.0f} MiB (RUSAGE_CHILDREN {result["children_peak_rss_mb"]:.0f} MiB) '
+        f'for batch {args.batch} x {args.len} with vocab {args.vocab} (full float32 logits would be '
+        f'{result["full_logits_mb"]:.0f} MiB); losses {result["losses"]}')
   return 0
 
 

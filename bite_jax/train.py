@@ -173,8 +173,9 @@ def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None =
                                   shard_index=jax.process_index(), shard_count=jax.process_count(),
                                   pad_id=pad_id)
   iterator = pipeline.make_iterator(dataset)
-  fingerprint = dict(batch_size=int(ift.batch_size), max_len=int(ift.max_len), grad_accum=int(ift.grad_accum),
-                     seed=int(ift.seed), direction=ift.direction, lr=float(ift.lr),
+  # What a resume must not change; the mesh and grad_accum may change (memory, not the maths).
+  fingerprint = dict(batch_size=int(ift.batch_size), max_len=int(ift.max_len), seed=int(ift.seed),
+                     direction=ift.direction, lr=float(ift.lr),
                      warmup_steps=schedule.warmup_steps, decay_steps=schedule.decay_steps,
                      num_examples=len(examples), data_hash=_data_hash(examples))
   store = CheckpointStore(out_dir / 'checkpoints', keep=int(ift.keep_checkpoints))
@@ -225,9 +226,14 @@ def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None =
     params, opt_state, step_metrics = compiled(params, opt_state, batch)
     pending.append((step, step_metrics))
     flush(keep_last=True)  # reads the previous step's result while this one runs
-    if step % ift.checkpoint_every == 0 or step == total_steps:
+    preempted = step < total_steps and store.reached_preemption(step)
+    if step % ift.checkpoint_every == 0 or step == total_steps or preempted:
       flush(keep_last=False)
       store.save(step, params, opt_state, iterator, dict(fingerprint, step=step))
+    if preempted:
+      store.close()
+      raise SystemExit(f'[ift] preempted: checkpoint at step {step} in {store.directory}; '
+                       'rerun the same command to resume')
   flush(keep_last=False)
   store.close()
   if start >= total_steps:

@@ -67,6 +67,10 @@ class CheckpointStore:
         data=grain.checkpoint.CheckpointRestore(iterator), meta=ocp.args.JsonRestore()))
     return restored.params, restored.opt_state, restored.meta
 
+  def reached_preemption(self, step: int) -> bool:
+    """Whether the cluster announced a preemption that every host sees at `step` (False off clusters)."""
+    return bool(self.manager.reached_preemption(step))
+
   def read_meta(self, step: int) -> dict:
     """The `meta` item of step `step` alone."""
     return self.manager.restore(step, args=ocp.args.Composite(meta=ocp.args.JsonRestore())).meta

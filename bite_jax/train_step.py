@@ -88,9 +88,7 @@ def release_host_memory() -> None:
 def compile_step(step_fn, *args):
   """Ahead-of-time compiles the jitted step for these argument shapes/shardings; returns the executable."""
   compiled = step_fn.lower(*args).compile()
-  # The executable is all the loop needs; tracing caches of this and earlier jits are dead weight now.
-  jax.clear_caches()
-  gc.collect()
+  gc.collect()  # the lowered module and tracing temporaries
   release_host_memory()
   return compiled
 
