@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from bite_jax.data.records import Task
+from bite_jax.data.records import Task, normalize_language
 
 
 class CandidateError(ValueError):
@@ -109,14 +109,31 @@ def group_by_task(candidates: Iterable[Candidate], tasks: Iterable[Task]) -> dic
   return {task_id: [by_index[i] for i in sorted(by_index)] for task_id, by_index in grouped.items()}
 
 
+_CONSTANT = {
+    'c': '#include <stdio.h>\nint main(void) {{ puts("{0}"); return 0; }}\n',
+    'cpp': '#include <iostream>\nint main() {{ std::cout << "{0}" << std::endl; return 0; }}\n',
+    'go': 'package main\n\nimport "fmt"\n\nfunc main() {{ fmt.Println("{0}") }}\n',
+    'java': 'public class Main {{\n  public static void main(String[] args) {{ System.out.println("{0}"); }}\n}}\n',
+    'python': 'print("{0}")\n',
+}
+
+
+def constant_program(language: str, text: str = '-1') -> str:
+  """A program in `language` that compiles, ignores its input and prints `text` (no quotes or backslashes)."""
+  if any(ch in text for ch in '"\\\n'):
+    raise ValueError(f'constant_program: text must not hold quotes, backslashes or newlines: {text!r}')
+  return _CONSTANT[normalize_language(language)].format(text)
+
+
 def reference_candidates(tasks: Iterable[Task], variant: str) -> list[Candidate]:
-  """One candidate per task made of the task's own `variant` program ('expert' or 'src'), e.g. to check
-  that a benchmark scores its experts near AP 100 and its sources near 0."""
-  if variant not in ('expert', 'src'):
-    raise ValueError(f"variant must be 'expert' or 'src', got {variant!r}")
+  """One candidate per task: the task's own 'expert' or 'src' program, or 'wrong' (a program that
+  compiles and prints -1), e.g. to check that a benchmark scores experts near AP 100, sources near 0
+  and wrong answers at 0."""
+  if variant not in ('expert', 'src', 'wrong'):
+    raise ValueError(f"variant must be 'expert', 'src' or 'wrong', got {variant!r}")
   out = []
   for t in tasks:
-    code = getattr(t, variant)
+    code = constant_program(t.language) if variant == 'wrong' else getattr(t, variant)
     if code is None:
       raise ValueError(f'task {t.task_id} has no {variant} program')
     out.append(Candidate(task_id=t.task_id, code=code, sample_index=0, where=f'{t.task_id} ({variant})'))

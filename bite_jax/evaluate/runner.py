@@ -299,7 +299,8 @@ def _score(states: list[_TaskState], pool, config: ScoringConfig):
     s = by_id[task_id]
     if role == 'measure':
       expected = expected_references(s.task.outputs) if s.task.outputs is not None else None
-      costs, why = measured_costs(result, len(s.measured), expected)
+      undecided = [s.checks[j].reason == 'undecided' for j in s.measured]
+      costs, why = measured_costs(result, len(s.measured), expected, undecided)
       yield _row(s, invalid=why) if costs is None else _row(s, costs=costs)
       continue
     s.results[(role, j)] = result

@@ -14,7 +14,7 @@ import dataclasses
 import hashlib
 
 from executor import outputs_equal
-from executor.outputs import first_difference
+from executor.outputs import first_difference, tokens
 
 # A run field that may hold one of these says the program failed (executor statuses).
 FAILURES = ('compile_error', 'runtime_error', 'timeout', 'memory_limit', 'output_limit', 'internal_error', 'error')
@@ -68,6 +68,23 @@ def failure(result: dict) -> Check | None:
   return None
 
 
+def _prefix_difference(ref: str, ref_cut: bool, out: str, out_cut: bool, rel_tol: float, abs_tol: float):
+  """A certain difference between two outputs of which one or both are cut: tokens before the cut disagree,
+  or the uncut one ends before the other's known tokens. None when the known parts agree."""
+  a, b = tokens(ref), tokens(out)
+  if ref_cut:
+    a = a[:-1]  # the last token may be cut mid-way
+  if out_cut:
+    b = b[:-1]
+  n = min(len(a), len(b))
+  for k in range(n):
+    if not outputs_equal(a[k], b[k], rel_tol=rel_tol, abs_tol=abs_tol):
+      return {'token': k, 'expected': a[k][:80], 'got': b[k][:80]}
+  if (not ref_cut and len(b) > len(a)) or (not out_cut and len(a) > len(b)):
+    return {'token': n, 'expected': a[n][:80] if n < len(a) else '<end>', 'got': b[n][:80] if n < len(b) else '<end>'}
+  return None
+
+
 def check_runs(result: dict, references: list[Reference], *, rel_tol: float = 1e-6, abs_tol: float = 1e-6) -> Check:
   """Whether the runs of a run job (or one measure entry) succeed and print the references."""
   failed = failure(result)
@@ -81,6 +98,11 @@ def check_runs(result: dict, references: list[Reference], *, rel_tol: float = 1e
     if run.get('stdout_sha256') == ref.sha256:
       continue
     if run.get('stdout_truncated') or ref.truncated:
+      diff = _prefix_difference(ref.text, ref.truncated, run.get('stdout', ''), bool(run.get('stdout_truncated')),
+                                rel_tol, abs_tol)
+      if diff is not None:
+        return Check('wrong_output', f'input {i}: token {diff["token"]}: expected {diff["expected"]!r}, '
+                                     f'got {diff["got"]!r}')
       undecided = undecided or Check('undecided', f'input {i}: output over the compare window differs in bytes')
       continue
     if not outputs_equal(ref.text, run.get('stdout', ''), rel_tol=rel_tol, abs_tol=abs_tol):
@@ -102,9 +124,11 @@ class Costs:
   meter_backend: str
 
 
-def measured_costs(result: dict, n_candidates: int, expected: list[Reference] | None) -> tuple[Costs | None, str]:
+def measured_costs(result: dict, n_candidates: int, expected: list[Reference] | None,
+                   undecided: list[bool] | None = None) -> tuple[Costs | None, str]:
   """(Costs, '') from a measure job of [src, expert, candidates...], or (None, why) when src or the expert
-  failed while measured (the task cannot be scored)."""
+  failed while measured (the task cannot be scored). undecided[j]: candidate j's output could not be
+  compared before (too long); the measure job's full comparison then decides it."""
   programs = result.get('programs')
   if result.get('status') in ('internal_error', 'error') or not isinstance(programs, list):
     return None, f'measure job failed: {result.get("error", result.get("status"))}'
@@ -117,7 +141,8 @@ def measured_costs(result: dict, n_candidates: int, expected: list[Reference] | 
   if expert.get('status') != 'ok' or expert_speedup is None or expert.get('outputs_match_first') is False:
     return None, f'expert failed while measured: {expert.get("status")}'
   speedups, reasons = [], []
-  for entry in programs[2:]:
+  undecided = undecided or [False] * n_candidates
+  for entry, unsure in zip(programs[2:], undecided):
     s = (entry.get('speedup_vs_first') or {}).get('speedup')
     check = check_runs(entry, expected) if expected is not None else None
     if entry.get('status') != 'ok' or s is None:
@@ -125,7 +150,7 @@ def measured_costs(result: dict, n_candidates: int, expected: list[Reference] | 
       reasons.append(f'flaky: {entry.get("status")} while measured')
     elif entry.get('outputs_match_first') is False and (check is None or not check.ok):
       speedups.append(None)
-      reasons.append('flaky: output changed while measured')
+      reasons.append('wrong_output' if unsure else 'flaky: output changed while measured')
     elif check is not None and not check.ok and check.reason != 'undecided':
       speedups.append(None)
       reasons.append(f'flaky: {check.reason} while measured')

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bite_jax.data.records import Task
 from bite_jax.evaluate.loaders.codenet import load_codenet
-from bite_jax.evaluate.loaders.common import BenchmarkFormatError, read_jsonl, select
+from bite_jax.evaluate.loaders.common import BenchmarkFormatError, language_filter, read_jsonl, select
 from bite_jax.evaluate.loaders.ecco import load_ecco
 from bite_jax.evaluate.loaders.mercury import load_mercury
 from bite_jax.evaluate.loaders.pie import load_pie
@@ -64,7 +64,9 @@ def load_benchmark(spec: str, *, split: str | None = None, languages=None, probl
   if kind == 'mini':
     from bite_jax.evaluate.mini import load_mini
     problem_list = problems.split(',') if isinstance(problems, str) else problems
-    return select(load_mini(split=split, languages=languages, problems=problem_list), limit=limit)
+    langs = language_filter(languages)
+    return select(load_mini(split=split, languages=None if langs is None else sorted(langs), problems=problem_list),
+                  limit=limit)
   if path is not None and not path.exists():
     raise FileNotFoundError(f'{kind}: {path} does not exist')
   if kind == 'pie':

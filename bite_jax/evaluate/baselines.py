@@ -1,0 +1,169 @@
+"""Candidate generation with an editor model: the direct, RAG and refine baselines.
+
+  direct  the optimizer prompt (bite_jax.data.prompts), m samples per task.
+  rag     the k training pairs whose slow program is most similar to the task's source (BM25 over
+          code tokens, same language, other problems only) as in-context examples, then the prompt.
+  refine  CodeRefine-style: a direct sample, then `refine_rounds` rounds that show the model its
+          previous attempt with the executor's feedback (compile error, wrong output, failure, or the
+          measured speedup) on the task's first `feedback_inputs` inputs. Each of the m chains returns
+          its best attempt by that feedback (correct and >= 1.10x faster, then correct, latest first).
+
+Returns candidate dicts {"task_id", "code", "sample_index", "status", "method"} for evaluate_candidates.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from bite_jax.data.records import Pair, Task
+from bite_jax.data.responses import extract_program
+from bite_jax.evaluate.baseline_prompts import direct_prompt, feedback_text, rag_prompt, refine_prompt
+from bite_jax.evaluate.bm25 import BM25, code_tokens
+from bite_jax.evaluate.progress import Progress
+
+log = logging.getLogger(__name__)
+
+METHODS = ('direct', 'rag', 'refine')
+
+
+def load_editor(model_dir, *, dtype: str | None = None, max_batch: int = 64):
+  """A Sampler over a model directory: a trained one (the trainer's OUT/final) or a Hugging Face one."""
+  from bite_jax.sample import Sampler
+  from bite_jax.train_checkpoint import is_trained_dir
+  path = Path(model_dir)
+  if not path.is_dir():
+    raise FileNotFoundError(f'{path}: model directory does not exist')
+  if is_trained_dir(path):
+    from bite_jax.train import load_trained
+    model, tokenizer = load_trained(path, dtype=dtype, param_dtype=dtype)
+  else:
+    import jax.numpy as jnp
+
+    from bite_jax.models import from_pretrained, load_tokenizer
+    model = from_pretrained(path, dtype=jnp.dtype(dtype or 'float32'))
+    tokenizer = load_tokenizer(path)
+  return Sampler(model, tokenizer, max_batch=max_batch)
+
+
+class PairRetriever:
+  """BM25 over the slow programs of training pairs, one index per language."""
+
+  def __init__(self, pairs: list[Pair]):
+    self.by_lang: dict[str, list[Pair]] = defaultdict(list)
+    for p in pairs:
+      self.by_lang[p.language].append(p)
+    self.index = {lang: BM25([code_tokens(p.slow) for p in items]) for lang, items in self.by_lang.items()}
+
+  def examples(self, task: Task, k: int) -> list[Pair]:
+    """The k pairs most similar to task.src in its language, excluding pairs of the task's problem."""
+    items = self.by_lang.get(task.language, [])
+    allowed = [i for i, p in enumerate(items) if p.problem_id != task.problem_id and p.slow != task.src]
+    if not allowed:
+      return []
+    return [items[i] for i in self.index[task.language].top_k(code_tokens(task.src), k, allowed=allowed)]
+
+
+def _sample_all(sampler, prompts: list[str], num_samples: int, options: dict, label: str, progress: bool):
+  """samples[i][j] for prompt i, with a progress line per finished batch."""
+  out = [[] for _ in prompts]
+  bar = Progress(len(prompts) * num_samples, label=label, unit='samples', enabled=progress, min_interval=5.0)
+  stream = getattr(sampler, 'stream', None)
+  batches = stream(prompts, num_samples=num_samples, **options) if stream else \
+      [[s for row in sampler.generate(prompts, num_samples=num_samples, **options) for s in row]]
+  for batch in batches:
+    for s in batch:
+      out[s.prompt_index].append(s)
+    bar.advance(len(batch))
+  for row in out:
+    row.sort(key=lambda s: s.sample_index)
+  return out
+
+
+def generate_candidates(tasks, model, method: str, *, num_samples: int = 1, max_new_tokens: int = 512,
+                        temperature: float = 0.7, top_p: float = 1.0, top_k: int = 0, seed: int = 0,
+                        train_pairs: list[Pair] | None = None, rag_k: int = 2, refine_rounds: int = 2,
+                        feedback_inputs: int = 1, pool=None, workers: int | None = None, executor_config=None,
+                        meter: str | None = None, max_batch: int = 64, progress: bool = True) -> list[dict]:
+  """Candidates for tasks from an editor: `model` is a model directory or a Sampler-like object.
+
+  method: 'direct', 'rag' (needs train_pairs) or 'refine' (runs the executor: `pool` or `workers`).
+  Sampling: temperature (0 = greedy), top_p, top_k, seed; num_samples chains/samples per task.
+  """
+  tasks = list(tasks)
+  if method not in METHODS:
+    raise ValueError(f'method must be one of {", ".join(METHODS)}, got {method!r}')
+  if method == 'rag' and not train_pairs:
+    raise ValueError('method rag needs train_pairs (the pairs to retrieve in-context examples from)')
+  if num_samples < 1 or refine_rounds < 0 or rag_k < 1 or feedback_inputs < 1:
+    raise ValueError('num_samples, rag_k and feedback_inputs must be >= 1 and refine_rounds >= 0')
+  sampler = load_editor(model, max_batch=max_batch) if isinstance(model, (str, Path)) else model
+  options = {'max_new_tokens': max_new_tokens, 'temperature': temperature, 'top_p': top_p, 'top_k': top_k,
+             'seed': seed}
+  if method == 'rag':
+    retriever = PairRetriever(train_pairs)
+    prompts = [rag_prompt(t.language, t.src, retriever.examples(t, rag_k)) for t in tasks]
+  else:
+    prompts = [direct_prompt(t.language, t.src) for t in tasks]
+  samples = _sample_all(sampler, prompts, num_samples, options, f'generate {method}', progress)
+  attempts = [[extract_program(s.text or '', s.finish_reason) for s in row] for row in samples]
+  if method == 'refine' and refine_rounds > 0:
+    attempts = _refine(tasks, sampler, attempts, options, refine_rounds=refine_rounds,
+                       feedback_inputs=feedback_inputs, pool=pool, workers=workers, executor_config=executor_config,
+                       meter=meter, progress=progress)
+  return [{'task_id': t.task_id, 'code': code, 'sample_index': j, 'status': status, 'method': method}
+          for t, row in zip(tasks, attempts) for j, (code, status) in enumerate(row)]
+
+
+def _feedback(tasks, chains, pool, feedback_inputs: int, meter: str | None) -> list[tuple[str, int, float]]:
+  """(feedback, rank, speedup) of each chain's latest attempt, from compare jobs on the pool."""
+  jobs, out = [], [None] * len(chains)
+  for k, (i, code, status) in enumerate(chains):
+    if status == 'empty':
+      out[k] = feedback_text(None, 'empty')
+      continue
+    job = {'kind': 'compare', 'id': k, 'lang': tasks[i].language, 'baseline': tasks[i].src, 'candidate': code,
+           'inputs': list(tasks[i].inputs[:feedback_inputs]), 'max_rounds': 6, 'budget_s': 60.0}
+    if meter is not None:
+      job['meter'] = meter
+    jobs.append(job)
+  statuses = {k: status for k, (_, _, status) in enumerate(chains)}
+  for result in pool.map_unordered(jobs):
+    out[result['id']] = feedback_text(result, statuses[result['id']])
+  return out
+
+
+def _refine(tasks, sampler, attempts, options, *, refine_rounds, feedback_inputs, pool, workers, executor_config,
+            meter, progress):
+  """Runs the refinement rounds; returns, per task and chain, the best (code, status) by feedback."""
+  own = pool is None
+  if own:
+    from executor import Pool
+    pool = Pool(workers, config=executor_config)
+  try:
+    chains = [(i, j) for i, row in enumerate(attempts) for j in range(len(row))]
+    latest = {c: attempts[c[0]][c[1]] for c in chains}
+    best = {}
+    for r in range(refine_rounds + 1):
+      notes = _feedback(tasks, [(i, *latest[(i, j)]) for i, j in chains], pool, feedback_inputs, meter)
+      for c, (text, rank, speedup) in zip(chains, notes):
+        if c not in best or (rank, speedup) >= best[c][0]:
+          best[c] = ((rank, speedup), latest[c])
+      if progress:
+        good = sum(1 for c in chains if best[c][0][0] == 2)
+        print(f'[refine] round {r}/{refine_rounds}: {good}/{len(chains)} chains correct and faster', flush=True,
+              file=sys.stderr)
+      if r == refine_rounds:
+        break
+      prompts = [refine_prompt(tasks[i].language, tasks[i].src, latest[(i, j)][0], text)
+                 for (i, j), (text, _, _) in zip(chains, notes)]
+      round_options = dict(options, seed=(options['seed'] + r + 1) % 2 ** 32)
+      samples = _sample_all(sampler, prompts, 1, round_options, f'refine round {r + 1}', progress)
+      for c, row in zip(chains, samples):
+        latest[c] = extract_program(row[0].text or '', row[0].finish_reason)
+  finally:
+    if own:
+      pool.close()
+  return [[best[(i, j)][1] for j in range(len(row))] for i, row in enumerate(attempts)]

@@ -1,0 +1,126 @@
+"""evaluate_candidates through the executor: reference candidates, best-of-k, invalid tasks, resume."""
+
+import json
+
+import pytest
+
+from bite_jax.data.records import Task
+from bite_jax.evaluate import CandidateError, evaluate_candidates, read_results, reference_candidates
+from bite_jax.evaluate.mini import load_mini
+from tests.fixtures.toy_tasks import SUM_CRASH, SUM_EXPERT, SUM_SLOWER, SUM_SRC, SUM_WRONG, sum_task
+
+
+@pytest.fixture(scope='module')
+def mini_tasks():
+  return load_mini(problems=['power_mod'], languages=['c', 'python'])
+
+
+@pytest.fixture(scope='module')
+def pool():
+  from executor import Pool
+  with Pool(2) as p:
+    yield p
+
+
+def _score(tasks, candidates, out, pool, **kw):
+  return evaluate_candidates(tasks, candidates, out, pool=pool, repeats=3, progress=False, **kw)
+
+
+def test_expert_candidates_reach_the_expert(tmp_path, mini_tasks, pool):
+  m = _score(mini_tasks, reference_candidates(mini_tasks, 'expert'), tmp_path, pool)
+  assert m['overall']['AP'] >= 90 and m['overall']['OPT'] == 100 and m['overall']['COR'] == 100
+  assert set(m['by_language']) == {'c', 'python'} and m['meter'] == {'c': 'cpu', 'python': 'cpu'}
+  rows = read_results(tmp_path / 'results.jsonl')
+  assert sorted(r['task_id'] for r in rows) == sorted(t.task_id for t in mini_tasks)
+  row = rows[0]
+  assert row['correct'] and row['opt'] and row['meter'] == 'cpu' and row['old'] > row['opti'] > 0
+  assert row['speedup'] == pytest.approx(row['old'] / row['new']) and 0.9 <= row['ap'] <= 1.0
+
+
+def test_source_candidates_make_no_progress(tmp_path, mini_tasks, pool):
+  m = _score(mini_tasks, reference_candidates(mini_tasks, 'src'), tmp_path, pool)
+  assert m['overall']['AP'] <= 10 and m['overall']['OPT'] == 0 and m['overall']['COR'] == 100
+
+
+def test_wrong_answers_score_zero_and_are_not_measured(tmp_path, mini_tasks, pool):
+  m = _score(mini_tasks, reference_candidates(mini_tasks, 'wrong'), tmp_path, pool)
+  assert (m['overall']['AP'], m['overall']['OPT'], m['overall']['COR']) == (0.0, 0.0, 0.0)
+  assert m['failure_reasons'] == {'wrong_output': 2}
+  assert all(r['old'] is None and r['meter'] is None for r in read_results(tmp_path / 'results.jsonl'))
+
+
+def test_best_of_k_takes_the_fastest_correct_sample(tmp_path, pool):
+  task = sum_task()
+  cands = [{'task_id': task.task_id, 'code': code} for code in (SUM_WRONG, SUM_SRC, SUM_EXPERT, SUM_CRASH)]
+  _score([task], cands, tmp_path, pool)
+  row = read_results(tmp_path / 'results.jsonl')[0]
+  assert row['best_sample'] == 2 and row['correct'] and row['opt']
+  assert [s['reason'] for s in row['samples']] == ['wrong_output', 'ok', 'ok', 'runtime_error']
+  assert row['samples'][3]['detail'].startswith('input 0:')
+
+
+def test_identical_samples_are_measured_once_and_share_their_verdict(tmp_path, pool):
+  task = sum_task()
+  _score([task], [{'task_id': task.task_id, 'code': SUM_SLOWER}] * 2, tmp_path, pool)
+  a, b = read_results(tmp_path / 'results.jsonl')[0]['samples']
+  assert a['correct'] and a['speedup'] == b['speedup'] and a['speedup'] < 1.0
+
+
+def test_expected_outputs_are_the_reference_when_given(tmp_path, pool):
+  task = sum_task(outputs=True)
+  wrong_src = Task(**{**task.__dict__, 'task_id': 'toy/bad', 'src': SUM_WRONG})
+  m = _score([task, wrong_src], [{'task_id': 'toy/sum/python', 'code': SUM_EXPERT},
+                                 {'task_id': 'toy/bad', 'code': SUM_EXPERT}], tmp_path, pool)
+  assert m['scored_tasks'] == 1 and m['invalid_tasks'] == 1
+  assert m['invalid'][0]['task_id'] == 'toy/bad'
+  assert m['invalid'][0]['reason'].startswith('src does not print the expected output: wrong_output')
+  assert m['overall']['COR'] == 100.0 and m['overall']['tasks'] == 1
+
+
+def test_a_task_without_candidates_counts_as_incorrect(tmp_path, pool):
+  m = _score([sum_task(), sum_task('toy/other')], [{'task_id': 'toy/other', 'code': SUM_EXPERT}], tmp_path, pool)
+  assert m['overall']['COR'] == 50.0 and m['failure_reasons'] == {'no candidate': 1}
+
+
+def test_a_candidate_for_an_unknown_task_is_an_error(tmp_path, pool):
+  with pytest.raises(CandidateError, match="candidates\\[0\\]: task_id 'nope' is not in the benchmark"):
+    _score([sum_task()], [{'task_id': 'nope', 'code': 'x'}], tmp_path, pool)
+
+
+class _NoJobs:
+  max_in_flight = 4
+
+  def submit(self, job):
+    raise AssertionError(f'no job expected, got {job["id"]}')
+
+
+def test_a_rerun_reuses_scored_rows_and_rescores_a_torn_one(tmp_path, pool):
+  tasks = [sum_task(), sum_task('toy/other')]
+  cands = [{'task_id': t.task_id, 'code': SUM_EXPERT} for t in tasks]
+  first = _score(tasks, cands, tmp_path, pool)
+  assert _score(tasks, cands, tmp_path, _NoJobs()) == first
+  path = tmp_path / 'results.jsonl'
+  lines = path.read_text().splitlines()
+  path.write_text(lines[0] + '\n' + lines[1][:40])  # a write cut by a kill
+  again = _score(tasks, cands, tmp_path, pool)
+  assert again['overall']['COR'] == 100.0 and len(read_results(path)) == 2
+
+
+def test_changed_candidates_are_rescored(tmp_path, pool):
+  task = sum_task()
+  _score([task], [{'task_id': task.task_id, 'code': SUM_EXPERT}], tmp_path, pool)
+  m = _score([task], [{'task_id': task.task_id, 'code': SUM_WRONG}], tmp_path, pool)
+  assert m['overall']['COR'] == 0.0
+
+
+def test_progress_lines_show_done_rate_and_eta(tmp_path, pool, capsys):
+  evaluate_candidates([sum_task()], [{'task_id': 'toy/sum/python', 'code': SUM_WRONG}], tmp_path, pool=pool)
+  err = capsys.readouterr().err
+  assert '[evaluate] 1/1 tasks (100%)' in err and 'tasks/s' in err and 'ETA' in err
+
+
+def test_output_files_are_written(tmp_path, pool):
+  _score([sum_task()], [{'task_id': 'toy/sum/python', 'code': SUM_EXPERT}], tmp_path, pool)
+  assert json.loads((tmp_path / 'metrics.json').read_text())['overall']['COR'] == 100.0
+  assert '| overall |' in (tmp_path / 'report.md').read_text()
+  assert (tmp_path / 'speedups.png').stat().st_size > 1000
