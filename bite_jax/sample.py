@@ -141,7 +141,8 @@ class Sampler:
   def stream(self, prompts, *, num_samples: int, max_new_tokens: int, temperature: float = 1.0,
              top_p: float = 1.0, top_k: int = 0, greedy: bool = False, seed: int = 0,
              stop_strings: Sequence[str] = ()) -> Iterator[list[Sample]]:
-    """Yields the samples of each batch as soon as it completes (the next batch is already running).
+    """An iterator over the samples of each batch, yielded as soon as it completes (the next batch
+    already runs on the device meanwhile). Arguments are checked here, before any work starts.
 
     Args:
       prompts: texts (tokenised without special tokens) or lists of token ids.
@@ -160,27 +161,32 @@ class Sampler:
     values = SamplingValues(temperature=np.float32(1.0 if greedy else temperature),
                             top_p=np.float32(top_p), max_new_tokens=np.int32(max_new_tokens))
     batches = plan_batches([len(p) for p in token_prompts], num_samples, self.max_batch)
-    self.stats = stats = SampleStats()
+    longest = max((len(p) for p in token_prompts), default=0) + max_new_tokens
+    if longest > self.config.max_position_embeddings:
+      log.warning('sample: prompt + max_new_tokens reaches %d tokens, past the model\'s '
+                  'max_position_embeddings=%d', longest, self.config.max_position_embeddings)
     run = functools.partial(self._launch, token_prompts, num_samples=num_samples, mode=mode,
                             values=values, seed=seed, stop_strings=tuple(stop_strings))
-    active = time.perf_counter()
-    started, rows_done = active, 0
+    return self._stream(batches, run, len(token_prompts) * num_samples, tuple(stop_strings))
+
+  def _stream(self, batches: list[Batch], run, total_rows: int, stop_strings) -> Iterator[list[Sample]]:
+    """Runs `batches`, dispatching batch i + 1 before finishing (detokenising) and yielding batch i."""
+    self.stats = stats = SampleStats()
+    active, rows_done = time.perf_counter(), 0
     pending = run(batches[0]) if batches else None
     for i, batch in enumerate(batches):
       fetched = self._fetch(pending)
       pending = run(batches[i + 1]) if i + 1 < len(batches) else None
-      samples = self._finish(batch, *fetched, stop_strings=tuple(stop_strings))
+      samples = self._finish(batch, *fetched, stop_strings=stop_strings)
       rows_done += len(batch.rows)
       stats.generated_tokens += sum(len(s.token_ids) for s in samples)
-      now = time.perf_counter()
-      stats.total_seconds += now - active
+      stats.total_seconds += time.perf_counter() - active
       stats.decode_seconds = stats.total_seconds - stats.compile_seconds
       log.info('sample: batch %d/%d, %d/%d samples, %d tokens, %.1f tokens/s after compile',
-               i + 1, len(batches), rows_done, len(token_prompts) * num_samples, stats.generated_tokens,
+               i + 1, len(batches), rows_done, total_rows, stats.generated_tokens,
                stats.generated_tokens / max(stats.decode_seconds, 1e-9))
       yield samples
       active = time.perf_counter()
-    log.debug('sample: stream done in %.1f s wall', time.perf_counter() - started)
 
   # ------------------------------------------------------------------------------------ inputs
 

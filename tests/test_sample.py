@@ -161,7 +161,7 @@ def test_bfloat16_greedy_tokens_are_the_models_own_argmax(checkpoint):
 def test_bad_arguments_are_rejected(sampler, kwargs, match):
   args = dict(num_samples=1, max_new_tokens=4) | kwargs
   with pytest.raises(ValueError, match=match):
-    list(sampler.stream(PROMPTS, **args))
+    sampler.stream(PROMPTS, **args)  # checked before the first batch is requested
 
 
 @pytest.mark.parametrize('prompts,match', [

@@ -95,8 +95,7 @@ def test_trained_checkpoint_directory_samples_like_its_hf_source(tmp_path, check
   from bite_jax.train_checkpoint import save_final
   model = from_pretrained(checkpoint)
   final = save_final(tmp_path / 'final', nnx.state(model, nnx.Param), model_config=model.config,
-                     tokenizer=load_tokenizer(checkpoint), base_config_json=checkpoint / 'config.json',
-                     info={})
+                     source=checkpoint, info={})
   prompts = _write_prompts(tmp_path / 'p.jsonl', ['{"prompt": "for i in"}', '{"input_ids": [9, 8]}'])
   outputs = {}
   for source in (f'--checkpoint={final}', f'--hf_dir={checkpoint}'):
