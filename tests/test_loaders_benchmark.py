@@ -80,3 +80,7 @@ def test_an_input_without_its_output_file_is_named(tmp_path):
 
 def test_repeated_ids_get_numbered_suffixes():
   assert unique_ids(['a', 'b', 'a', 'a']) == ['a', 'b', 'a#2', 'a#3']
+
+
+def test_limit_zero_selects_nothing():
+  assert load_benchmark('mini', problems='lis', limit=0) == []

@@ -104,13 +104,13 @@ def select(tasks: Iterable[Task], *, languages=None, problems=None, limit: int |
     raise ValueError(f'limit must be >= 0, got {limit}')
   out = []
   for task in tasks:
+    if limit is not None and len(out) >= limit:
+      break
     if keep_langs is not None and task.language not in keep_langs:
       continue
     if keep_problems is not None and task.problem_id not in keep_problems:
       continue
     out.append(task)
-    if limit is not None and len(out) >= limit:
-      break
   return out
 
 
