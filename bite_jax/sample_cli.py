@@ -20,9 +20,11 @@ from pathlib import Path
 
 from absl import app, flags, logging
 
-_HF_DIR = flags.DEFINE_string('hf_dir', None, 'Hugging Face checkpoint directory (config.json + safetensors).')
+_HF_DIR = flags.DEFINE_string('hf_dir', None,
+                              'Hugging Face checkpoint directory (config.json + safetensors).')
 _CHECKPOINT = flags.DEFINE_string('checkpoint', None, 'Trained model directory (the trainer\'s OUT/final).')
-_PROMPTS = flags.DEFINE_string('prompts', None, 'JSONL file: {"prompt": text} or {"input_ids": [...]} per line.')
+_PROMPTS = flags.DEFINE_string('prompts', None,
+                               'JSONL file: {"prompt": text} or {"input_ids": [...]} per line.')
 _OUT = flags.DEFINE_string('out', None, 'Output JSONL file, one line per sample.')
 _NUM_SAMPLES = flags.DEFINE_integer('num_samples', 1, 'Samples per prompt.')
 _MAX_NEW = flags.DEFINE_integer('max_new_tokens', None, 'Most generated tokens per sample (EOS included).')

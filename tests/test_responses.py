@@ -6,7 +6,8 @@ from bite_jax.data.responses import extract_program
 
 
 def test_response_ended_by_eos_is_ok_and_ends_with_one_newline():
-  assert extract_program('n = int(input())\nprint(n * 2)', 'eos') == ('n = int(input())\nprint(n * 2)\n', 'ok')
+  text = 'n = int(input())\nprint(n * 2)'
+  assert extract_program(text, 'eos') == (text + '\n', 'ok')
 
 
 def test_text_after_the_next_header_is_dropped():

@@ -46,7 +46,8 @@ def _read_jsonl(path):
 
 
 def test_cli_writes_one_line_per_sample_and_a_summary_last(tmp_path, checkpoint):
-  prompts = _write_prompts(tmp_path / 'p.jsonl', ['{"prompt": "def f(x):\\n"}', '', '{"input_ids": [5, 6, 7]}'])
+  lines = ['{"prompt": "def f(x):\\n"}', '', '{"input_ids": [5, 6, 7]}']
+  prompts = _write_prompts(tmp_path / 'p.jsonl', lines)
   out = tmp_path / 'out' / 's.jsonl'
   proc = subprocess.run(
       [sys.executable, '-m', 'bite_jax.sample', f'--hf_dir={checkpoint}', f'--prompts={prompts}',
@@ -84,8 +85,8 @@ def test_malformed_prompt_line_names_file_and_line(tmp_path):
 def test_token_prompts_run_without_a_tokenizer(tmp_path, capsys):
   directory = make_qwen2_checkpoint(tmp_path / 'ck', vocab=64)
   prompts = _write_prompts(tmp_path / 'p.jsonl', ['{"input_ids": [5, 6, 7]}'])
-  stdout, _ = _run_in_process([f'--hf_dir={directory}', f'--prompts={prompts}', f'--out={tmp_path / "o.jsonl"}',
-                               '--max_new_tokens=3', '--greedy'], capsys)
+  stdout, _ = _run_in_process([f'--hf_dir={directory}', f'--prompts={prompts}',
+                               f'--out={tmp_path / "o.jsonl"}', '--max_new_tokens=3', '--greedy'], capsys)
   (line,) = _read_jsonl(tmp_path / 'o.jsonl')
   assert line['text'] is None and len(line['token_ids']) == 3
   assert json.loads(stdout[-1])['generated_tokens'] == 3

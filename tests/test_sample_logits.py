@@ -1,12 +1,11 @@
 """Token choice from logits: inverse CDF, temperature, top-k, top-p, greedy, per-row keys."""
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from bite_jax.sample_logits import (NUCLEUS_CANDIDATES, SamplingMode, choose_tokens, first_argmax, inverse_cdf,
-                                   nucleus_threshold, row_keys, step_uniforms)
+from bite_jax.sample_logits import (NUCLEUS_CANDIDATES, SamplingMode, choose_tokens, first_argmax,
+                                   inverse_cdf, nucleus_threshold, row_keys, step_uniforms)
 
 
 def _choose(logits, u, temperature=1.0, top_p=1.0, **mode):
@@ -102,7 +101,8 @@ def test_row_keys_depend_on_prompt_and_sample_index_only():
   keys = row_keys(jnp.uint32(7), jnp.array([0, 0, 1, 0]), jnp.array([0, 1, 0, 0]))
   u = np.asarray(step_uniforms(keys, jnp.int32(3)))
   assert u[0] == u[3] and len({u[0], u[1], u[2]}) == 3
-  other_seed = np.asarray(step_uniforms(row_keys(jnp.uint32(8), jnp.array([0]), jnp.array([0])), jnp.int32(3)))
+  other_keys = row_keys(jnp.uint32(8), jnp.array([0]), jnp.array([0]))
+  other_seed = np.asarray(step_uniforms(other_keys, jnp.int32(3)))
   assert other_seed[0] != u[0]
 
 
