@@ -79,6 +79,9 @@ def run(config, workdir: Path) -> dict[str, str]:
     fn(config, workdir)
     print(f'[bite] stage {name}: done in {time.time() - start:.1f}s', flush=True)
     outcome[name] = 'done'
+  if any(v == 'done' for v in outcome.values()) and config.stage != 'ift':
+    from bite_jax import report
+    print(f'[bite] report: {report.write_report(workdir)}', flush=True)
   return outcome
 
 

@@ -207,3 +207,86 @@ def run_pkac(config, workdir: Path) -> list[Path]:
         train_ift(ift, config.model, config.mesh, stage_dir(workdir, k), base_dir=str(base), pairs=pairs)
     start = final
   return finals
+
+
+def evaluation_systems(config, workdir: Path) -> list[tuple[str, Path, str]]:
+  """[(system name, model dir, method)]: the final model with each configured method, then the baselines
+  (the optimizer editor after IFT alone, and the base model prompted directly) when `evaluate.baselines`."""
+  methods = [m.strip() for m in config.evaluate.methods.split(',') if m.strip()]
+  if not methods:
+    raise ValueError('config.evaluate.methods: empty; use e.g. direct,rag,refine')
+  final = final_model_dir(config, workdir)
+  systems = [(f'bite-{m}', final, m) for m in methods]
+  if config.evaluate.baselines:
+    systems.append(('ift-optimizer-direct', editor_dir(workdir, 'optimizer'), 'direct'))
+    systems.append(('base-direct', prepare_base(config, workdir), 'direct'))
+  return systems
+
+
+def evaluation_tasks(config):
+  """The benchmark's tasks: `evaluate.benchmark` ('mini' uses `evaluate.split`), restricted to data.languages."""
+  from bite_jax.evaluate.loaders import load_benchmark
+  split = config.evaluate.split or None
+  return load_benchmark(config.evaluate.benchmark, split=split if config.evaluate.benchmark == 'mini' else None,
+                        languages=_languages(config))
+
+
+def _candidates(path: Path) -> list[dict] | None:
+  if not path.is_file():
+    return None
+  return [json.loads(line) for line in path.read_text(encoding='utf-8').splitlines() if line.strip()]
+
+
+def run_evaluate(config, workdir: Path) -> dict:
+  """Scores the final model and the baselines on the benchmark; writes evaluate/, metrics.json and report.md."""
+  from bite_jax import report
+  out = workdir / 'evaluate'
+  metrics_path = workdir / 'metrics.json'
+  if metrics_path.is_file():
+    _say('evaluate: complete, skipped')
+    report.write_report(workdir)
+    return json.loads(metrics_path.read_text(encoding='utf-8'))
+  from bite_jax.evaluate.baselines import generate_candidates
+  from bite_jax.evaluate.runner import evaluate_candidates
+  tasks = evaluation_tasks(config)
+  pairs = editor_pairs(config)
+  summary = {}
+  with _executor_pool(config) as pool:
+    for name, model_dir, method in evaluation_systems(config, workdir):
+      sys_dir = out / name
+      cand_path = sys_dir / 'candidates.jsonl'
+      candidates = _candidates(cand_path)
+      if candidates is None:
+        started = time.time()
+        _say(f'evaluate: {name}: generating {config.evaluate.num_samples} candidate(s) for {len(tasks)} tasks '
+             f'with {model_dir}')
+        candidates = generate_candidates(
+            tasks, model_dir, method, num_samples=int(config.evaluate.num_samples),
+            max_new_tokens=int(config.sample.max_new_tokens), temperature=float(config.sample.temperature),
+            top_p=float(config.sample.top_p), top_k=int(config.sample.top_k), seed=int(config.seed),
+            train_pairs=pairs, pool=pool, meter=config.executor.meter or None,
+            max_batch=int(config.sample.batch_size))
+        sys_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cand_path.with_name(cand_path.name + '.tmp')
+        tmp.write_text(''.join(json.dumps(c) + '\n' for c in candidates), encoding='utf-8')
+        tmp.replace(cand_path)
+        _say(f'evaluate: {name}: candidates in {time.time() - started:.0f}s')
+      metrics = evaluate_candidates(
+          tasks, [{k: c[k] for k in ('task_id', 'code', 'sample_index')} for c in candidates], sys_dir, pool=pool,
+          meter=config.executor.meter or None, timeout=float(config.executor.timeout),
+          memory_mb=int(config.executor.memory_mb), title=f'Evaluation: {name}',
+          details={'benchmark': config.evaluate.benchmark, 'model': str(model_dir), 'method': method})
+      summary[name] = {'metrics': metrics, 'meter': metrics.get('meter'), 'model': str(model_dir),
+                       'method': method, 'benchmark': config.evaluate.benchmark}
+  out.mkdir(parents=True, exist_ok=True)
+  (out / 'summary.json').write_text(json.dumps(summary, indent=1) + '\n', encoding='utf-8')
+  first = next(iter(summary.values()))['metrics']
+  result = {'overall': first.get('overall'), 'by_language': first.get('by_language'),
+            'meter': first.get('meter'), 'system': next(iter(summary)),
+            'systems': {name: {'overall': s['metrics'].get('overall'), 'by_language': s['metrics'].get('by_language')}
+                        for name, s in summary.items()}}
+  tmp = metrics_path.with_name('metrics.json.tmp')
+  tmp.write_text(json.dumps(result, indent=1) + '\n', encoding='utf-8')
+  tmp.replace(metrics_path)  # written last: its presence marks the stage complete
+  report.write_report(workdir)
+  return result

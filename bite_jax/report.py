@@ -33,24 +33,34 @@ def read_metrics_jsonl(path: Path) -> list[dict]:
   return rows
 
 
+def _meter_names(meter) -> list[str]:
+  if isinstance(meter, dict):
+    return [str(m) for m in meter.values()]
+  return [str(meter or '?')]
+
+
 def evaluation_section(workdir: Path) -> list[str]:
   systems = _read_json(workdir / 'evaluate' / 'summary.json') or {}
   lines = ['## Evaluation', '']
   if not systems:
     return lines + ['No evaluation results yet (run `--config.stage=evaluate`).', '']
-  languages = sorted({lang for s in systems.values() for lang in s['metrics'].get('by_language', {})})
-  meters = sorted({s.get('meter') or '?' for s in systems.values()})
-  lines += [f'Benchmark: {next(iter(systems.values())).get("benchmark", "?")}; meter: {", ".join(meters)}. '
+  languages = sorted({lang for s in systems.values() for lang in (s['metrics'].get('by_language') or {})})
+  meters = sorted({m for s in systems.values() for m in _meter_names(s.get('meter'))})
+  meter_text = ', '.join(meters) or 'none (no candidate was correct, so nothing was timed)'
+  lines += [f'Benchmark: {next(iter(systems.values())).get("benchmark", "?")}; meter: {meter_text}. '
             'AP, OPT, SP and COR as defined in bite_jax/evaluate/metrics.py (x100; SP 100 = no speedup).', '',
             '| system | tasks | AP | OPT | SP | COR |', '| --- | --- | --- | --- | --- | --- |']
   for name, s in systems.items():
-    o = s['metrics']['overall']
+    o = s['metrics'].get('overall')
+    if o is None:
+      lines.append(f'| {name} | 0 | - | - | - | - |')
+      continue
     lines.append(f'| {name} | {o.get("tasks", "?")} | ' + ' | '.join(f'{o[m]:.1f}' for m in METRICS) + ' |')
   for metric in METRICS:
     lines += ['', f'{metric} by language:', '', '| system | ' + ' | '.join(languages) + ' |',
               '| --- |' + ' --- |' * len(languages)]
     for name, s in systems.items():
-      by = s['metrics'].get('by_language', {})
+      by = s['metrics'].get('by_language') or {}
       lines.append(f'| {name} | ' + ' | '.join(f'{by[lang][metric]:.1f}' if lang in by else '-'
                                                 for lang in languages) + ' |')
   return lines + ['']
