@@ -30,22 +30,29 @@ METHODS = ('direct', 'rag', 'refine')
 
 
 def load_editor(model_dir, *, dtype: str | None = None, max_batch: int = 64):
-  """A Sampler over a model directory: a trained one (the trainer's OUT/final) or a Hugging Face one."""
+  """A Sampler over a model directory: a trained one (the trainer's OUT/final) or a Hugging Face one.
+
+  With several devices the sample rows are spread over a data-parallel mesh of all of them.
+  """
+  import jax
+
+  from bite_jax import parallel
   from bite_jax.sample import Sampler
   from bite_jax.train_checkpoint import is_trained_dir
   path = Path(model_dir)
   if not path.is_dir():
     raise FileNotFoundError(f'{path}: model directory does not exist')
+  mesh = parallel.make_mesh(data=-1) if jax.device_count() > 1 else None
   if is_trained_dir(path):
     from bite_jax.train import load_trained
-    model, tokenizer = load_trained(path, dtype=dtype, param_dtype=dtype)
+    model, tokenizer = load_trained(path, mesh=mesh, dtype=dtype, param_dtype=dtype)
   else:
     import jax.numpy as jnp
 
     from bite_jax.models import from_pretrained, load_tokenizer
-    model = from_pretrained(path, dtype=jnp.dtype(dtype or 'float32'))
+    model = from_pretrained(path, dtype=jnp.dtype(dtype or 'float32'), mesh=mesh)
     tokenizer = load_tokenizer(path)
-  return Sampler(model, tokenizer, max_batch=max_batch)
+  return Sampler(model, tokenizer, mesh=mesh, max_batch=max_batch)
 
 
 class PairRetriever:

@@ -138,8 +138,10 @@ def measured_costs(result: dict, n_candidates: int, expected: list[Reference] | 
   if src.get('status') != 'ok' or 'cost' not in src:
     return None, f'src failed while measured: {src.get("status")}'
   expert_speedup = (expert.get('speedup_vs_first') or {}).get('speedup')
-  if expert.get('status') != 'ok' or expert_speedup is None or expert.get('outputs_match_first') is False:
+  if expert.get('status') != 'ok' or expert_speedup is None:
     return None, f'expert failed while measured: {expert.get("status")}'
+  if expert.get('outputs_match_first') is False and (expected is None or not check_runs(expert, expected).ok):
+    return None, 'expert output differs from src in the measure run'
   speedups, reasons = [], []
   undecided = undecided or [False] * n_candidates
   for entry, unsure in zip(programs[2:], undecided):
