@@ -101,6 +101,18 @@ def test_steps_logged_but_not_checkpointed_are_logged_again_once(base, six_steps
   np.testing.assert_allclose([r['loss'] for r in records], losses(six_steps), rtol=1e-5)
 
 
+def test_preemption_notice_checkpoints_stops_and_resumes(base, six_steps, tmp_path, monkeypatch):
+  from bite_jax.train_checkpoint import CheckpointStore
+  out = tmp_path / 'preempted'
+  monkeypatch.setattr(CheckpointStore, 'reached_preemption', lambda self, step: step == 2)
+  with pytest.raises(SystemExit, match='preempted: checkpoint at step 2'):
+    run(out, base, synthetic_pairs(), steps=4)
+  assert (out / 'checkpoints' / '2').is_dir() and not (out / 'final').exists()
+  monkeypatch.undo()
+  run(out, base, synthetic_pairs(), steps=4)
+  np.testing.assert_allclose(losses(out), losses(six_steps)[:4], rtol=1e-5)
+
+
 def test_final_dir_is_self_contained(base, six_steps):
   final = six_steps / 'final'
   assert (final / 'config.json').read_text() == (base / 'config.json').read_text()
