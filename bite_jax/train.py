@@ -150,8 +150,9 @@ def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None =
                                             max_len=ift.max_len, log=say)
   model = _load_model(source, model_cfg, mesh)
   config = model.config
-  if len(tokenizer) > config.vocab_size:
-    raise ValueError(f'{source}: tokenizer has {len(tokenizer)} tokens but the model vocab_size is '
+  top_id = max(int(ex.tokens.max()) for ex in examples) if examples else -1
+  if top_id >= config.vocab_size:
+    raise ValueError(f'{source}: the tokenizer produced token id {top_id} but the model vocab_size is '
                      f'{config.vocab_size}')
 
   spe = pipeline.steps_per_epoch(len(examples), ift.batch_size)
