@@ -245,7 +245,8 @@ class _Grower:
     self._level = (0, len(missing), 0)
     futures = {}
     for task in missing:
-      job = measure_job(self._next_id(), task.language, [task.src], task.inputs, limits=self.limits)
+      # One round: the root's cost is for the record; keep/prune verdicts come from the interleaved compares.
+      job = measure_job(self._next_id(), task.language, [task.src], task.inputs, limits=self.limits, repeats=1)
       futures[self._submit(job)] = task
     for future in concurrent.futures.as_completed(futures):
       self._in_flight -= 1

@@ -10,9 +10,9 @@ def get_config():
     ift.lr = 3e-3
     ift.warmup_steps = 5
     ift.epochs = 0
-    ift.steps = 60
+    ift.steps = 80
     ift.batch_size = 8
-    ift.max_len = 512
+    ift.max_len = 896  # the longest bundled pair is ~850 tokens with the demo tokenizer
     ift.checkpoint_every = 20
   c.sample.max_new_tokens = 384
   c.tree.height = 2
