@@ -20,7 +20,7 @@ import optax
 from flax import nnx
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-from bite_jax.train_loss import auto_chunk, chunk_budget, chunked_cross_entropy_sum
+from bite_jax.train_loss import auto_chunk, chunk_budget, chunked_cross_entropy_sum, fused_cross_entropy_sum
 
 BATCH_KEYS = ('inputs', 'targets', 'mask')
 
@@ -102,6 +102,26 @@ def global_batch(local: dict[str, np.ndarray], sharding: NamedSharding, global_r
   return out
 
 
+def lm_head_parts(model) -> tuple[Callable, object] | None:
+  """(apply(head_params, hidden) -> float32 logits, head_params) of the Decoder's LM head.
+
+  Mirrors Decoder.logits_from_hidden: the tied embedding's `attend`, else `lm_head`. None when the
+  model has neither (the loss then rematerialises through logits_from_hidden instead).
+  """
+  lm_head = getattr(model, 'lm_head', None)
+  tied = lm_head is None
+  module = getattr(model, 'embed_tokens', None) if tied else lm_head
+  if module is None or (tied and not hasattr(module, 'attend')):
+    return None
+  graph, state = nnx.split(module)
+
+  def apply(head_state, hidden):
+    head = nnx.merge(graph, head_state)
+    return head.attend(hidden) if tied else head(hidden, out_dtype=jnp.float32)
+
+  return apply, state
+
+
 def make_train_step(graphdef, rest, tx: optax.GradientTransformation, *, mesh: Mesh, params_sh, opt_sh,
                     grad_accum: int, loss_chunk: int, batch_rows: int) -> Callable:
   """The jitted step (params, opt_state, batch) -> (params, opt_state, metrics).
@@ -127,8 +147,12 @@ def make_train_step(graphdef, rest, tx: optax.GradientTransformation, *, mesh: M
   def micro_loss(params, micro, denom):
     model = nnx.merge(graphdef, params, rest)
     hidden = model.hidden_states(micro['inputs'])
-    nll = chunked_cross_entropy_sum(hidden, micro['targets'], micro['mask'], model.logits_from_hidden,
-                                    chunk=loss_chunk)
+    head = lm_head_parts(model)
+    if head is None:
+      nll = chunked_cross_entropy_sum(hidden, micro['targets'], micro['mask'], model.logits_from_hidden,
+                                      chunk=loss_chunk)
+    else:
+      nll = fused_cross_entropy_sum(hidden, micro['targets'], micro['mask'], head[0], head[1], chunk=loss_chunk)
     return nll / denom
 
   grad_fn = jax.value_and_grad(micro_loss)

@@ -5,7 +5,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from bite_jax.train_loss import auto_chunk, chunked_cross_entropy_sum, cross_entropy_sum, token_nll
+from bite_jax.train_loss import (auto_chunk, chunked_cross_entropy_sum, cross_entropy_sum, fused_cross_entropy_sum,
+                                 token_nll)
 
 
 def _problem(batch=2, length=16, dim=8, vocab=37, seed=0):
@@ -48,18 +49,39 @@ def test_chunked_loss_gradients_equal_full_loss_gradients():
     np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize('chunk', [2, 16])
+def test_fused_loss_equals_full_loss_in_value_and_gradients(chunk):
+  hidden, head, targets, mask = _problem(seed=2)
+
+  def full(w, h):
+    return 3.0 * cross_entropy_sum(h @ w, targets, mask)
+
+  def fused(w, h):
+    return 3.0 * fused_cross_entropy_sum(h, targets, mask, lambda p, x: x @ p['w'], {'w': w}, chunk=chunk)
+
+  np.testing.assert_allclose(fused(head, hidden), full(head, hidden), rtol=1e-6)
+  expected = jax.grad(full, argnums=(0, 1))(head, hidden)
+  got = jax.jit(jax.grad(fused, argnums=(0, 1)))(head, hidden)
+  for a, b in zip(expected, got):
+    np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-5)
+
+
 def test_chunk_must_divide_the_length():
   hidden, head, targets, mask = _problem(length=10)
   with pytest.raises(ValueError, match='divisor'):
     chunked_cross_entropy_sum(hidden, targets, mask, lambda h: h @ head, chunk=4)
 
 
-def test_chunked_loss_never_holds_full_logits():
+@pytest.mark.parametrize('kind', ['remat', 'fused'])
+def test_chunked_losses_never_hold_full_logits(kind):
   # The scan body sees [batch, chunk, vocab] logits; no [batch, length, vocab] array appears in the program.
   batch, length, vocab = 2, 64, 1000
   hidden, head, targets, mask = _problem(batch=batch, length=length, vocab=vocab)
-  grad_fn = jax.grad(lambda w: chunked_cross_entropy_sum(hidden, targets, mask, lambda x: x @ w, chunk=8))
-  text = jax.jit(grad_fn).lower(head).as_text()
+  if kind == 'remat':
+    loss = lambda w: chunked_cross_entropy_sum(hidden, targets, mask, lambda x: x @ w, chunk=8)
+  else:
+    loss = lambda w: fused_cross_entropy_sum(hidden, targets, mask, lambda p, x: x @ p, w, chunk=8)
+  text = jax.jit(jax.grad(loss)).lower(head).as_text()
   assert f'{batch}x{length}x{vocab}xf32' not in text
   assert f'{batch}x8x{vocab}xf32' in text
 

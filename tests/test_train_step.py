@@ -12,7 +12,7 @@ from flax import nnx
 
 from bite_jax import parallel
 from bite_jax.models import Decoder, get_preset
-from bite_jax.train_step import (choose_loss_chunk, global_batch, init_opt_state, make_train_step,
+from bite_jax.train_step import (choose_loss_chunk, global_batch, init_opt_state, lm_head_parts, make_train_step,
                                  opt_state_shardings, param_shardings, rows_sharding)
 
 VOCAB, ROWS, LENGTH = 64, 4, 16
@@ -105,3 +105,12 @@ def test_explicit_loss_chunk_rounds_down_to_a_divisor():
   mesh = parallel.make_mesh()
   assert choose_loss_chunk(512, seq_len=256, micro_batch=4, vocab_size=100, mesh=mesh) == 256
   assert choose_loss_chunk(100, seq_len=256, micro_batch=4, vocab_size=100, mesh=mesh) == 64
+
+
+@pytest.mark.parametrize('tie', [True, False])
+def test_fused_loss_head_is_the_models_lm_head(tie):
+  config = get_preset('tiny').replace(vocab_size=VOCAB, tie_embeddings=tie)
+  model = Decoder(config, rngs=nnx.Rngs(1))
+  hidden = jax.random.normal(jax.random.PRNGKey(0), (2, 3, config.hidden_size))
+  apply, head_params = lm_head_parts(model)
+  np.testing.assert_allclose(apply(head_params, hidden), model.logits_from_hidden(hidden), rtol=1e-6)
