@@ -1,10 +1,13 @@
 """Masked next-token cross-entropy from integer labels, chunked over positions.
 
-The LM head is applied to `chunk` positions at a time inside a `lax.scan`
-whose body is rematerialised (`jax.checkpoint`): the backward pass recomputes
-each chunk's logits, so at most one chunk of float32 [batch, chunk, vocab]
-logits (and its gradient) is alive at once instead of [batch, len, vocab].
-Labels stay integers (`take_along_axis`, never one-hot); logsumexp is float32.
+The LM head is applied to `chunk` positions at a time inside a `lax.scan`, so
+at most one chunk of float32 [batch, chunk, vocab] logits (and its gradient)
+is alive at once instead of [batch, len, vocab]. Two forms, same value:
+- `fused_cross_entropy_sum` (the trainer's): each chunk's gradient is formed
+  in the forward pass through the head's vjp; the backward pass only scales it.
+- `chunked_cross_entropy_sum`: a rematerialised (`jax.checkpoint`) scan body
+  whose backward pass recomputes the chunk's logits; works for any head callable.
+Labels stay integers (`take_along_axis` / scatter, never one-hot); logsumexp is float32.
 """
 
 from __future__ import annotations
