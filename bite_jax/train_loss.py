@@ -7,7 +7,8 @@ is alive at once instead of [batch, len, vocab]. Two forms, same value:
   in the forward pass through the head's vjp; the backward pass only scales it.
 - `chunked_cross_entropy_sum`: a rematerialised (`jax.checkpoint`) scan body
   whose backward pass recomputes the chunk's logits; works for any head callable.
-Labels stay integers (`take_along_axis` / scatter, never one-hot); logsumexp is float32.
+Labels stay integers (`take_along_axis`, or an iota comparison fused into the chunk's
+elementwise ops; never a one-hot array); logsumexp is float32.
 """
 
 from __future__ import annotations
@@ -112,9 +113,6 @@ def fused_cross_entropy_sum(hidden: jax.Array, targets: jax.Array, mask: jax.Arr
   def split(x):  # [B, T, ...] -> [n, B, chunk, ...]
     return jnp.swapaxes(x.reshape(batch, n, chunk, *x.shape[2:]), 0, 1)
 
-  rows = jnp.arange(batch)[:, None]
-  cols = jnp.arange(chunk)[None, :]
-
   def forward(params, hidden):
     def body(carry, xs):
       total, d_params = carry
@@ -125,12 +123,14 @@ def fused_cross_entropy_sum(hidden: jax.Array, targets: jax.Array, mask: jax.Arr
       exp = jnp.exp(logits32 - top)
       norm = jnp.sum(exp, axis=-1, keepdims=True)
       lse = (jnp.log(norm) + top)[..., 0]
-      picked = jnp.take_along_axis(logits32, t[..., None].astype(jnp.int32), axis=-1)[..., 0]
+      # Comparing against a vocabulary iota (fused, elementwise) keeps a vocab-sharded chunk sharded.
+      is_target = jax.lax.broadcasted_iota(jnp.int32, logits32.shape, 2) == t[..., None].astype(jnp.int32)
+      picked = jnp.sum(jnp.where(is_target, logits32, 0.0), axis=-1)
       weight = m.astype(jnp.float32)
       total = total + jnp.sum((lse - picked) * weight)
-      # d(sum of NLL)/d logits = (softmax - indicator(target)) x mask; the indicator is a scatter.
-      d_logits = (exp / norm) * weight[..., None]
-      d_logits = d_logits.at[rows, cols, t].add(-weight).astype(logits.dtype)
+      # d(sum of NLL)/d logits = (softmax - [vocab == target]) x mask.
+      probs = exp / norm
+      d_logits = (jnp.where(is_target, probs - 1.0, probs) * weight[..., None]).astype(logits.dtype)
       d_p, d_h = pullback(d_logits)
       return (total, jax.tree.map(jnp.add, d_params, d_p)), d_h
 
