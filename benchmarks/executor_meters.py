@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from executor import Executor, ExecutorConfig  # noqa: E402
-from executor.measure import compare  # noqa: E402
+from executor.measuring import compare  # noqa: E402
 
 RATIOS = (1.00, 1.10, 1.25)
 

@@ -54,7 +54,7 @@ def compare(lang: str, baseline: str, candidate: str, inputs, *, threshold: floa
             config: ExecutorConfig | None = None, **options) -> dict:
     """Is candidate correct (same outputs as baseline on every input) and faster/slower by threshold?
     options: confidence, min_rounds, max_rounds, budget_s, rel_tol, abs_tol, exact, net."""
-    from executor.measure import compare as _compare
+    from executor.measuring import compare as _compare
 
     with Executor(config) as ex:
         return _compare(ex, lang, baseline, candidate, inputs, threshold=threshold, meter=meter,
@@ -65,7 +65,7 @@ def measure(lang: str, sources, inputs, *, meter: str | None = None, repeats: in
             timeout: float | None = None, memory_mb: int | None = None, limits: Limits | None = None,
             config: ExecutorConfig | None = None, **options) -> dict:
     """Costs of several programs on the same inputs, measured interleaved (e.g. old/new/expert)."""
-    from executor.measure import measure as _measure
+    from executor.measuring import measure as _measure
 
     with Executor(config) as ex:
         return _measure(ex, lang, sources, inputs, meter=meter, repeats=repeats,

@@ -141,7 +141,7 @@ def main(argv=None) -> int:
         if args.command == "batch":
             return _batch(args)
         from executor.engine import Executor
-        from executor.measure import compare, measure
+        from executor.measuring import compare, measure
 
         limits = _limits(args)
         if args.command == "run":

@@ -79,7 +79,7 @@ def limits_of(job: dict, base: Limits | None = None) -> Limits:
 
 def run_job(ex, job: dict) -> dict:
     """Execute one validated job on an Executor; returns its result dict with "id"."""
-    from executor.measure import compare, measure
+    from executor.measuring import compare, measure
 
     limits = limits_of(job)
     kind = job["kind"]

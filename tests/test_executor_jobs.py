@@ -76,3 +76,12 @@ def test_unprivileged_mounts_use_paths_as_they_are(tmp_path):
     assert mounts.stage("/home/me/cache/prog") == "/home/me/cache/prog"
     mounts.cover("/root", "/root/x")
     assert mounts.argv() == ["0"]
+
+
+def test_public_measure_stays_a_function_after_importing_the_internals():
+  import importlib
+
+  import executor
+  importlib.import_module('executor.measuring')
+  importlib.import_module('executor.jobs')
+  assert callable(executor.measure) and callable(executor.compare)

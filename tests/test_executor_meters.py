@@ -3,7 +3,7 @@
 import pytest
 
 from executor import Executor, ExecutorConfig
-from executor.measure import compare, measure
+from executor.measuring import compare, measure
 from executor.meters import Meter, MeterSupport, resolve_meter
 
 

@@ -28,7 +28,7 @@ def _fake_measure(monkeypatch, programs):
     calls.append((lang, len(sources), len(inputs), repeats))
     return {'meter': 'cpu', 'meter_backend': 'rusage', 'startup_cost': STARTUP, 'programs': programs[:len(sources)]}
 
-  monkeypatch.setattr(importlib.import_module('executor.measure'), 'measure', fake)
+  monkeypatch.setattr(importlib.import_module('executor.measuring'), 'measure', fake)
   return calls
 
 

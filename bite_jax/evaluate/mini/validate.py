@@ -4,7 +4,7 @@ src costs at least the floor, expert is clearly faster than src, and slow is slo
   python -m bite_jax.evaluate.mini.validate [--problems p1,p2] [--languages c,cpp] [--split test]
       [--repeats 3] [--meter cpu] [--min-speedup 1.5] [--json report.json]
 
-Costs are the executor's (executor.measure): the median over interleaved rounds of the summed
+Costs are the executor's (executor.measuring): the median over interleaved rounds of the summed
 per-input cost with the language's empty-program startup subtracted, in CPU seconds (or
 instructions with --meter instructions). Prints one row per task as it finishes and exits 1
 listing every failure.
@@ -45,7 +45,7 @@ def check_task(ex, task: Task, *, repeats: int = 3, meter: str | None = None, mi
   'speedup', 'slow_ratio', 'failures': [str]}; costs are in the meter's unit (CPU seconds or
   instructions), startup subtracted.
   """
-  from executor.measure import measure as measure_costs
+  from executor.measuring import measure as measure_costs
 
   if task.expert is None:
     raise ValueError(f'{task.task_id}: has no expert program to validate against')
