@@ -124,3 +124,51 @@ def test_output_files_are_written(tmp_path, pool):
   assert json.loads((tmp_path / 'metrics.json').read_text())['overall']['COR'] == 100.0
   assert '| overall |' in (tmp_path / 'report.md').read_text()
   assert (tmp_path / 'speedups.png').stat().st_size > 1000
+
+
+class ScriptedPool:
+  """Answers executor jobs from a script: every program prints 5; measure costs per source text."""
+  max_in_flight = 4
+
+  def __init__(self, costs):
+    self.costs, self.jobs = costs, []
+
+  def submit(self, job):
+    import concurrent.futures
+    import hashlib
+    self.jobs.append(job)
+    run = {'status': 'ok', 'stdout': '5\n', 'stdout_truncated': False,
+           'stdout_sha256': hashlib.sha256(b'5\n').hexdigest()}
+    if job['kind'] == 'run':
+      result = {'status': 'ok', 'compile': {'status': 'ok'}, 'runs': [run]}
+    else:
+      programs = []
+      for source in job['sources']:
+        rounds = self.costs[source].pop(0)
+        programs.append({'status': 'ok', 'compile': {'status': 'ok'}, 'runs': [run], 'outputs_match_first': True,
+                         'cost': sorted(rounds)[len(rounds) // 2], 'costs': rounds})
+      result = {'meter': 'cpu', 'meter_backend': 'rusage', 'meter_exact': False, 'programs': programs}
+    future = concurrent.futures.Future()
+    future.set_result({'id': job['id'], 'kind': job['kind'], **result})
+    return future
+
+
+def test_a_speedup_whose_interval_holds_the_threshold_gets_more_rounds(tmp_path):
+  task = Task(task_id='t', problem_id='p', language='python', src='SRC', expert='EXPERT', inputs=('1\n',),
+              outputs=None)
+  pool = ScriptedPool({'SRC': [[1.0] * 5, [1.0] * 5], 'EXPERT': [[0.1] * 5],
+                       'CAND': [[0.8, 1.0, 0.85, 1.0, 0.9], [1.0] * 5]})
+  m = evaluate_candidates([task], [{'task_id': 't', 'code': 'CAND'}], tmp_path, pool=pool, progress=False)
+  assert [j['id'] for j in pool.jobs if j['kind'] == 'measure'] == ['t:measure', 't:settle']
+  assert pool.jobs[-1]['sources'] == ['SRC', 'CAND']
+  sample = read_results(tmp_path / 'results.jsonl')[0]['samples'][0]
+  assert sample['rounds'] == 10 and sample['speedup'] < 1.1 and m['overall']['OPT'] == 0.0
+
+
+def test_a_clear_speedup_is_not_measured_again(tmp_path):
+  task = Task(task_id='t', problem_id='p', language='python', src='SRC', expert='EXPERT', inputs=('1\n',),
+              outputs=None)
+  pool = ScriptedPool({'SRC': [[1.0] * 5], 'EXPERT': [[0.1] * 5], 'CAND': [[0.5, 0.52, 0.49, 0.5, 0.51]]})
+  m = evaluate_candidates([task], [{'task_id': 't', 'code': 'CAND'}], tmp_path, pool=pool, progress=False)
+  assert [j['id'] for j in pool.jobs if j['kind'] == 'measure'] == ['t:measure']
+  assert m['overall']['OPT'] == 100.0

@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
   a('--workers', type=int, help='executor worker processes (default: one per core)')
   a('--meter', choices=('auto', 'cpu', 'instructions'), help='executor meter (default auto)')
   a('--repeats', type=int, help='measured rounds per task (default: the executor\'s, 5 for cpu)')
+  a('--max_rounds', type=int, default=20, help='most measured rounds for a speedup whose interval contains 1.10')
   a('--timeout', type=float, help='CPU seconds per run (default 10)')
   a('--memory_mb', type=int, help='memory per run in MiB (default 1024)')
   a('--no_resume', action='store_true', help='rescore every task even if DIR/results.jsonl has it')
@@ -111,7 +112,7 @@ def run(args) -> int:
     print(f'wrote {len(tasks)} tasks to {args.export_tasks}')
     return 0
   scoring = dict(workers=args.workers, meter=args.meter, repeats=args.repeats, timeout=args.timeout,
-                 memory_mb=args.memory_mb, resume=not args.no_resume, progress=not args.quiet)
+                 memory_mb=args.memory_mb, max_rounds=args.max_rounds, resume=not args.no_resume, progress=not args.quiet)
   out = Path(args.out)
   if args.candidates is not None:
     candidates = read_candidates(args.candidates)

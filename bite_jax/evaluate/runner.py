@@ -8,6 +8,9 @@ Each task goes through two stages of executor jobs, run in parallel over the poo
 2. measure: when at least one candidate is correct, one `measure` job runs [src, expert, correct
    candidates...] interleaved for `repeats` rounds; costs and paired speedups come from it. A candidate
    identical to src is measured like any other.
+3. settle: a candidate whose speedup interval (at `confidence`) still contains the OPT threshold 1.10
+   gets more rounds against src (further `measure` jobs, pooled) until it does not or it has
+   `max_rounds`, so measurement noise rarely decides OPT.
 
 Every task's row is appended to OUT/results.jsonl as soon as it is known, so a killed run loses
 nothing already scored; a rerun with the same tasks, candidates and settings reuses those rows.
@@ -30,8 +33,8 @@ from bite_jax.evaluate import metrics
 from bite_jax.evaluate.candidates import Candidate, from_records, group_by_task
 from bite_jax.evaluate.progress import Progress
 from bite_jax.evaluate.report import outcomes, write_outputs
-from bite_jax.evaluate.verdicts import Check, check_runs, expected_references, failure, measured_costs, \
-    run_references
+from bite_jax.evaluate.verdicts import Check, Costs, add_rounds, check_runs, expected_references, failure, \
+    measured_costs, run_references, unsettled
 
 log = logging.getLogger(__name__)
 
@@ -41,17 +44,22 @@ RESULTS = 'results.jsonl'
 @dataclasses.dataclass(frozen=True)
 class ScoringConfig:
   """How programs are run and measured. meter: None/'auto', 'cpu' or 'instructions'. repeats: measured
-  rounds (None: the executor's default, 5 for cpu). timeout: CPU seconds per run; memory_mb per run."""
+  rounds per measure job (None: the executor's default, 5 for cpu). timeout: CPU seconds per run;
+  memory_mb per run. confidence, max_rounds: of the speedup intervals and of the settle stage."""
   meter: str | None = None
   repeats: int | None = None
   timeout: float | None = None
   memory_mb: int | None = None
+  confidence: float = 0.95
+  max_rounds: int = 20
 
   def __post_init__(self):
     if self.meter not in (None, 'auto', 'cpu', 'instructions'):
       raise ValueError(f'meter must be auto, cpu or instructions, got {self.meter!r}')
     if self.repeats is not None and self.repeats < 1:
       raise ValueError(f'repeats must be >= 1, got {self.repeats}')
+    if not 0.5 < self.confidence < 1:
+      raise ValueError(f'confidence must be in (0.5, 1), got {self.confidence}')
 
   def job_fields(self) -> dict:
     return {k: v for k, v in (('timeout', self.timeout), ('memory_mb', self.memory_mb)) if v is not None}
@@ -81,6 +89,8 @@ class _TaskState:
   checks: list = dataclasses.field(default_factory=list)
   references: list | None = None
   measured: list[int] = dataclasses.field(default_factory=list)  # code indices sent to measure
+  costs: Costs | None = None
+  settling: list[int] = dataclasses.field(default_factory=list)  # positions in measured being re-measured
 
 
 def _state(task: Task, samples: list[Candidate], config: ScoringConfig) -> _TaskState:
@@ -94,15 +104,17 @@ def _state(task: Task, samples: list[Candidate], config: ScoringConfig) -> _Task
                     code_of=code_of)
 
 
-def _sample_row(c: Candidate, check: Check | None, speedup: float | None, reason: str, old: float | None) -> dict:
-  correct = speedup is not None
+def _sample_row(c: Candidate, check: Check | None, measured, reason: str, old: float | None, rounds: int) -> dict:
+  """measured: (speedup, low, high) for a correct candidate, else None."""
+  correct = measured is not None
   return {'sample_index': c.sample_index, 'correct': correct,
           'reason': 'ok' if correct else (reason or (check.reason if check else 'not run')),
           'detail': '' if correct or check is None else check.detail,
-          'new': old / speedup if correct else None, 'speedup': speedup}
+          'new': old / measured[0] if correct else None, 'speedup': measured[0] if correct else None,
+          'interval': list(measured[1:]) if correct else None, 'rounds': rounds if correct else None}
 
 
-def _row(state: _TaskState, *, invalid: str = '', costs=None) -> dict:
+def _row(state: _TaskState, *, invalid: str = '', costs: Costs | None = None, confidence: float = 0.95) -> dict:
   """The results.jsonl row of a finished task (see the README for the fields)."""
   task = state.task
   row = {'task_id': task.task_id, 'problem_id': task.problem_id, 'language': task.language, 'source': task.source,
@@ -116,14 +128,15 @@ def _row(state: _TaskState, *, invalid: str = '', costs=None) -> dict:
   for pos, c in enumerate(state.samples):
     j = state.code_of[pos]
     check = state.checks[j] if j < len(state.checks) else None
-    speedup, reason = None, ''
+    measured, reason, rounds = None, '', 0
     if costs and j in state.measured:
       k = state.measured.index(j)
-      speedup, reason = costs.speedups[k], costs.reasons[k]
-    samples.append(_sample_row(c, check, speedup, reason, old))
+      measured, reason = costs.speedup(k, confidence), costs.reasons[k]
+      rounds = len(costs.logs[k] or [])
+    samples.append(_sample_row(c, check, measured, reason, old, rounds))
   if not state.samples:
     samples.append({'sample_index': 0, 'correct': False, 'reason': 'no candidate', 'detail': '', 'new': None,
-                    'speedup': None})
+                    'speedup': None, 'interval': None, 'rounds': None})
   row['samples'] = samples
   if not invalid:
     best = metrics.best_of_k(outcomes([row]))
@@ -179,13 +192,15 @@ class _Scheduler:
 
 def evaluate_candidates(tasks: Iterable[Task], candidates, out_dir, *, pool=None, workers: int | None = None,
                         executor_config=None, meter: str | None = None, repeats: int | None = None,
-                        timeout: float | None = None, memory_mb: int | None = None, resume: bool = True,
-                        progress: bool = True, title: str = 'Evaluation', details: dict | None = None) -> dict:
+                        timeout: float | None = None, memory_mb: int | None = None, confidence: float = 0.95,
+                        max_rounds: int = 20, resume: bool = True, progress: bool = True, title: str = 'Evaluation',
+                        details: dict | None = None) -> dict:
   """Scores candidates (Candidate objects or {"task_id", "code", "sample_index"} dicts) on tasks.
 
   Writes OUT/results.jsonl (one row per task, appended as each finishes), OUT/metrics.json,
   OUT/report.md and OUT/speedups.png; returns the metrics dict. pool: an executor.Pool to share
-  (else one with `workers` processes is opened and closed here). A task without candidates counts
+  (else one with `workers` processes is opened and closed here). meter, repeats, timeout (CPU
+  seconds), memory_mb, confidence, max_rounds: see ScoringConfig. A task without candidates counts
   as incorrect. Raises CandidateError naming the candidate of an unknown task.
   """
   tasks = list(tasks)
@@ -194,7 +209,8 @@ def evaluate_candidates(tasks: Iterable[Task], candidates, out_dir, *, pool=None
   for t in tasks:
     if t.expert is None:
       raise ValueError(f'task {t.task_id} has no expert program: opti (and AP) cannot be measured')
-  config = ScoringConfig(meter=meter, repeats=repeats, timeout=timeout, memory_mb=memory_mb)
+  config = ScoringConfig(meter=meter, repeats=repeats, timeout=timeout, memory_mb=memory_mb, confidence=confidence,
+                         max_rounds=max_rounds)
   grouped = group_by_task(from_records(candidates), tasks)
   missing = sum(1 for t in tasks if t.task_id not in grouped)
   if missing:
@@ -283,6 +299,25 @@ def _after_checks(s: _TaskState, config: ScoringConfig) -> tuple[str, dict | Non
   return '', job
 
 
+def _settle_job(s: _TaskState, config: ScoringConfig) -> dict | None:
+  """A follow-up measure job of [src, unsettled candidates...], or None when every speedup is settled."""
+  costs = s.costs
+  if costs.exact:
+    return None
+  s.settling = [k for k, logs in enumerate(costs.logs)
+                if logs is not None and len(logs) < config.max_rounds
+                and unsettled(logs, config.confidence, metrics.OPT_THRESHOLD)]
+  if not s.settling:
+    return None
+  done = max(len(costs.logs[k]) for k in s.settling)
+  job = {'kind': 'measure', 'id': f'{s.task.task_id}:settle', 'lang': s.task.language, 'inputs': list(s.task.inputs),
+         'sources': [s.task.src] + [s.codes[s.measured[k]] for k in s.settling],
+         'repeats': max(1, min(config.repeats or 5, config.max_rounds - done)), **config.job_fields()}
+  if config.meter is not None:
+    job['meter'] = config.meter
+  return job
+
+
 def _score(states: list[_TaskState], pool, config: ScoringConfig):
   """Yields each task's row as soon as it is final (order of completion)."""
   by_id = {s.task.task_id: s for s in states}
@@ -297,11 +332,21 @@ def _score(states: list[_TaskState], pool, config: ScoringConfig):
       return
     (task_id, role, j), result = scheduler.next_result()
     s = by_id[task_id]
-    if role == 'measure':
+    if role in ('measure', 'settle'):
       expected = expected_references(s.task.outputs) if s.task.outputs is not None else None
-      undecided = [s.checks[j].reason == 'undecided' for j in s.measured]
-      costs, why = measured_costs(result, len(s.measured), expected, undecided)
-      yield _row(s, invalid=why) if costs is None else _row(s, costs=costs)
+      if role == 'measure':
+        undecided = [s.checks[j].reason == 'undecided' for j in s.measured]
+        s.costs, why = measured_costs(result, len(s.measured), expected, undecided)
+        if s.costs is None:
+          yield _row(s, invalid=why)
+          continue
+      else:
+        add_rounds(s.costs, result, s.settling, expected)
+      job = _settle_job(s, config)
+      if job is not None:
+        scheduler.urgent.append(((task_id, 'settle', 0), job))
+      else:
+        yield _row(s, costs=s.costs, confidence=config.confidence)
       continue
     s.results[(role, j)] = result
     s.pending -= 1

@@ -4,16 +4,18 @@ Correct = every run ends `ok` and prints the expected output when the task has o
 prints, on every input (whitespace-separated tokens, numbers within 1e-6: executor.outputs_equal).
 Costs come from one executor `measure` job that runs [src, expert, candidates...] interleaved:
 old = src's median net cost per round (the meter's unit: CPU seconds or instructions); opti and new
-are old divided by the expert's / candidate's paired speedup over src (exp of the trimmed mean of
-per-round log ratios), so noise common to a round cancels.
+are old divided by the expert's / candidate's paired speedup over src (exp of the 20 % trimmed mean
+of per-round log ratios), so noise common to a round cancels. A candidate whose speedup interval
+still contains the OPT threshold gets more rounds (`unsettled`), pooled with the first ones.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 
-from executor import outputs_equal
+from executor import outputs_equal, stats
 from executor.outputs import first_difference, tokens
 
 # A run field that may hold one of these says the program failed (executor statuses).
@@ -112,16 +114,59 @@ def check_runs(result: dict, references: list[Reference], *, rel_tol: float = 1e
   return undecided or Check('ok')
 
 
-@dataclasses.dataclass(frozen=True)
+def paired_logs(result: dict, index: int) -> list[float] | None:
+  """Per measured round, log(src cost / cost of programs[index]) in a measure result; None when the
+  program's rounds are missing or incomplete."""
+  programs = result.get('programs') or []
+  if index >= len(programs):
+    return None
+  src, mine = programs[0].get('costs'), programs[index].get('costs')
+  if not src or not mine or len(src) != len(mine) or min(src) <= 0 or min(mine) <= 0:
+    return None
+  return [math.log(a / b) for a, b in zip(src, mine)]
+
+
+def speedup_interval(logs: list[float], confidence: float) -> tuple[float, float, float]:
+  """(speedup, low, high): exp of the 20 % trimmed mean of the log ratios and of Yuen's interval."""
+  est, lo, hi = stats.yuen_interval(logs, confidence)
+  return math.exp(est), math.exp(lo), math.exp(hi)
+
+
+def unsettled(logs: list[float], confidence: float, threshold: float) -> bool:
+  """Whether the speedup's interval still contains `threshold` (more rounds could change OPT)."""
+  if len(logs) < 3:
+    return False
+  _, lo, hi = speedup_interval(logs, confidence)
+  return lo < threshold < hi
+
+
+@dataclasses.dataclass
 class Costs:
-  """Measured costs of one task's programs (the meter's unit). speedups[j]: candidate j's paired
-  speedup over src, or None when it failed while measured (reasons[j] says why)."""
+  """Measured costs of one task's programs (the meter's unit). For candidate j: logs[j] its paired
+  per-round log ratios over src (None when it failed while measured; reasons[j] says why)."""
   old: float
   opti: float
-  speedups: list
+  logs: list
   reasons: list
   meter: str
   meter_backend: str
+  exact: bool = False
+
+  def speedup(self, j: int, confidence: float) -> tuple[float, float, float] | None:
+    """(speedup, low, high) of candidate j, or None when it is not correct."""
+    return None if self.logs[j] is None else speedup_interval(self.logs[j], confidence)
+
+
+def _entry_verdict(entry: dict, logs, expected, unsure: bool) -> str:
+  """'ok' or why a measured candidate is not correct after all."""
+  check = check_runs(entry, expected) if expected is not None else None
+  if entry.get('status') != 'ok' or logs is None:
+    return f'flaky: {entry.get("status")} while measured'
+  if entry.get('outputs_match_first') is False and (check is None or not check.ok):
+    return 'wrong_output' if unsure else 'flaky: output changed while measured'
+  if check is not None and not check.ok and check.reason != 'undecided':
+    return f'flaky: {check.reason} while measured'
+  return 'ok'
 
 
 def measured_costs(result: dict, n_candidates: int, expected: list[Reference] | None,
@@ -137,28 +182,34 @@ def measured_costs(result: dict, n_candidates: int, expected: list[Reference] | 
   src, expert = programs[0], programs[1]
   if src.get('status') != 'ok' or 'cost' not in src:
     return None, f'src failed while measured: {src.get("status")}'
-  expert_speedup = (expert.get('speedup_vs_first') or {}).get('speedup')
-  if expert.get('status') != 'ok' or expert_speedup is None:
+  expert_logs = paired_logs(result, 1)
+  if expert.get('status') != 'ok' or expert_logs is None:
     return None, f'expert failed while measured: {expert.get("status")}'
   if expert.get('outputs_match_first') is False and (expected is None or not check_runs(expert, expected).ok):
     return None, 'expert output differs from src in the measure run'
-  speedups, reasons = [], []
+  logs, reasons = [], []
   undecided = undecided or [False] * n_candidates
-  for entry, unsure in zip(programs[2:], undecided):
-    s = (entry.get('speedup_vs_first') or {}).get('speedup')
-    check = check_runs(entry, expected) if expected is not None else None
-    if entry.get('status') != 'ok' or s is None:
-      speedups.append(None)
-      reasons.append(f'flaky: {entry.get("status")} while measured')
-    elif entry.get('outputs_match_first') is False and (check is None or not check.ok):
-      speedups.append(None)
-      reasons.append('wrong_output' if unsure else 'flaky: output changed while measured')
-    elif check is not None and not check.ok and check.reason != 'undecided':
-      speedups.append(None)
-      reasons.append(f'flaky: {check.reason} while measured')
-    else:
-      speedups.append(float(s))
-      reasons.append('ok')
+  for k, (entry, unsure) in enumerate(zip(programs[2:], undecided)):
+    mine = paired_logs(result, k + 2)
+    reason = _entry_verdict(entry, mine, expected, unsure)
+    logs.append(mine if reason == 'ok' else None)
+    reasons.append(reason)
   old = float(src['cost'])
-  return Costs(old=old, opti=old / float(expert_speedup), speedups=speedups, reasons=reasons,
-               meter=result.get('meter', ''), meter_backend=result.get('meter_backend', '')), ''
+  opti = old / math.exp(stats.yuen_interval(expert_logs)[0])
+  return Costs(old=old, opti=opti, logs=logs, reasons=reasons, meter=result.get('meter', ''),
+               meter_backend=result.get('meter_backend', ''), exact=bool(result.get('meter_exact'))), ''
+
+
+def add_rounds(costs: Costs, result: dict, candidates: list[int], expected: list[Reference] | None) -> None:
+  """Pools the rounds of a follow-up measure job of [src, candidates...] into costs (in place); a
+  candidate that fails or prints something else there is no longer correct."""
+  programs = result.get('programs')
+  if not isinstance(programs, list) or len(programs) != len(candidates) + 1 or programs[0].get('status') != 'ok':
+    return  # the follow-up itself broke (src failed): the first measurement stands
+  for k, j in enumerate(candidates):
+    mine = paired_logs(result, k + 1)
+    reason = _entry_verdict(programs[k + 1], mine, expected, False)
+    if reason != 'ok':
+      costs.logs[j], costs.reasons[j] = None, reason
+    else:
+      costs.logs[j] = costs.logs[j] + mine
