@@ -108,3 +108,27 @@ def base_config() -> ml_collections.ConfigDict:
   c.executor.timeout = 10.0   # seconds per run
   c.executor.memory_mb = 1024
   return c
+
+
+def paper_config(preset: str) -> ml_collections.ConfigDict:
+  """The paper's settings on a real model preset: h=5, m=10, temperature 1.0, lr 1e-5, 2 epochs, bf16 + remat."""
+  c = base_config()
+  c.model.preset = preset
+  c.model.dtype = 'bfloat16'
+  c.model.param_dtype = 'float32'
+  c.model.remat = True
+  c.mesh.fsdp = -1
+  c.mesh.data = 1
+  for ift in (c.ift, c.editors.optimizer, c.editors.degrader, c.pkac):
+    ift.lr = 1e-5
+    ift.epochs = 2
+    ift.steps = 0
+    ift.batch_size = 32
+    ift.max_len = 2048
+    ift.checkpoint_every = 500
+  c.sample.temperature = 1.0
+  c.sample.max_new_tokens = 1024
+  c.tree.height = 5
+  c.tree.width = 10
+  c.evaluate.methods = 'direct,rag,refine'
+  return c

@@ -40,9 +40,9 @@ def editor_pairs(config):
 
 def tree_roots(config):
   """The tree roots: `data.roots` (Task JSONL), else the mini train split; at most `tree.max_roots`."""
-  from bite_jax.data.tasks_io import read_tasks
+  from bite_jax.evaluate.loaders import load_tasks_jsonl
   from bite_jax.evaluate.mini import load_mini
-  roots = read_tasks(config.data.roots) if config.data.roots else load_mini(split='train',
+  roots = load_tasks_jsonl(config.data.roots) if config.data.roots else load_mini(split='train',
                                                                             languages=_languages(config))
   if config.data.roots and _languages(config):
     wanted = set(_languages(config))

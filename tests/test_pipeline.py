@@ -115,3 +115,15 @@ def test_a_pkac_stage_without_pairs_keeps_its_start_and_says_so(tmp_path):
 def test_trees_need_trained_editors(tmp_path):
   with pytest.raises(FileNotFoundError, match='editors'):
     pipeline.run_trees(_config(), tmp_path)
+
+
+def test_tree_roots_come_from_a_task_file_when_given(tmp_path):
+  from bite_jax.evaluate.cli import export_tasks
+  from bite_jax.evaluate.mini import load_mini
+  tasks = load_mini(split='train', languages=['python', 'c'])[:4]
+  export_tasks(tasks, tmp_path / 'roots.jsonl')
+  config = _config('c')
+  config.data.roots = str(tmp_path / 'roots.jsonl')
+  roots = pipeline.tree_roots(config)
+  assert [t.task_id for t in roots] == [t.task_id for t in tasks if t.language == 'c']
+  assert roots[0].inputs == [t for t in tasks if t.language == 'c'][0].inputs
