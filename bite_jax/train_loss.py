@@ -49,6 +49,21 @@ def auto_chunk(seq_len: int, rows_per_device: int, vocab_per_device: int, budget
   return max(c for c in range(1, seq_len + 1) if seq_len % c == 0 and (c <= limit or c == 1))
 
 
+def _chunk_splitter(hidden: jax.Array, targets: jax.Array, chunk: int) -> Callable:
+  """Checks shapes and returns split: [B, T, ...] -> [T // chunk, B, chunk, ...] (the scan axis first)."""
+  batch, seq_len = targets.shape
+  if hidden.shape[:2] != (batch, seq_len):
+    raise ValueError(f'hidden {hidden.shape} and targets {targets.shape} disagree on [batch, length]')
+  if chunk <= 0 or seq_len % chunk:
+    raise ValueError(f'loss chunk {chunk} must be a positive divisor of the sequence length {seq_len}')
+  n = seq_len // chunk
+
+  def split(x):
+    return jnp.swapaxes(x.reshape(batch, n, chunk, *x.shape[2:]), 0, 1)
+
+  return split
+
+
 def chunked_cross_entropy_sum(hidden: jax.Array, targets: jax.Array, mask: jax.Array,
                               head: Callable[[jax.Array], jax.Array], *, chunk: int) -> jax.Array:
   """Sum of masked NLL computed `chunk` positions at a time.
@@ -63,15 +78,7 @@ def chunked_cross_entropy_sum(hidden: jax.Array, targets: jax.Array, mask: jax.A
   Returns:
     float32 scalar: the summed NLL over masked positions (nats).
   """
-  batch, seq_len = targets.shape
-  if hidden.shape[:2] != (batch, seq_len):
-    raise ValueError(f'hidden {hidden.shape} and targets {targets.shape} disagree on [batch, length]')
-  if chunk <= 0 or seq_len % chunk:
-    raise ValueError(f'loss chunk {chunk} must be a positive divisor of the sequence length {seq_len}')
-  n = seq_len // chunk
-
-  def split(x):  # [B, T, ...] -> [n, B, chunk, ...]
-    return jnp.swapaxes(x.reshape(batch, n, chunk, *x.shape[2:]), 0, 1)
+  split = _chunk_splitter(hidden, targets, chunk)
 
   @jax.checkpoint
   def chunk_loss(h, t, m):
@@ -103,15 +110,7 @@ def fused_cross_entropy_sum(hidden: jax.Array, targets: jax.Array, mask: jax.Arr
   Returns:
     float32 scalar: the summed NLL over masked positions (nats).
   """
-  batch, seq_len = targets.shape
-  if hidden.shape[:2] != (batch, seq_len):
-    raise ValueError(f'hidden {hidden.shape} and targets {targets.shape} disagree on [batch, length]')
-  if chunk <= 0 or seq_len % chunk:
-    raise ValueError(f'loss chunk {chunk} must be a positive divisor of the sequence length {seq_len}')
-  n = seq_len // chunk
-
-  def split(x):  # [B, T, ...] -> [n, B, chunk, ...]
-    return jnp.swapaxes(x.reshape(batch, n, chunk, *x.shape[2:]), 0, 1)
+  split = _chunk_splitter(hidden, targets, chunk)
 
   def forward(params, hidden):
     def body(carry, xs):
