@@ -84,7 +84,8 @@ class JaxRunner:
     tx = optax.chain(optax.clip_by_global_norm(args.clip), optax.adamw(1e-4, b1=0.9, b2=0.95, weight_decay=0.0))
     self.opt_state, opt_sh = init_opt_state(tx, self.params, mesh)
     chunk = choose_loss_chunk(args.loss_chunk, seq_len=args.len, micro_batch=args.batch,
-                              vocab_size=model.config.vocab_size, mesh=mesh)
+                              vocab_size=model.config.vocab_size, hidden_size=model.config.hidden_size,
+                              mesh=mesh)
     self.chunk = chunk
     self.fn = make_train_step(graphdef, rest, tx, mesh=mesh, params_sh=param_shardings(self.params),
                               opt_sh=opt_sh, grad_accum=1, loss_chunk=chunk, batch_rows=args.batch)

@@ -161,7 +161,7 @@ def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None =
   schedule = make_schedule(ift, steps_per_epoch=spe)
   tx = make_optimizer(ift, schedule)
   chunk = choose_loss_chunk(int(ift.loss_chunk), seq_len=ift.max_len, micro_batch=micro,
-                            vocab_size=config.vocab_size, mesh=mesh)
+                            vocab_size=config.vocab_size, hidden_size=config.hidden_size, mesh=mesh)
   graphdef, params, rest = nnx.split(model, nnx.Param, ...)
   del model
   opt_state, opt_sh = init_opt_state(tx, params, mesh)

@@ -57,13 +57,16 @@ def init_opt_state(tx: optax.GradientTransformation, params, mesh: Mesh):
   return jax.jit(tx.init, out_shardings=shardings)(params), shardings
 
 
-def choose_loss_chunk(requested: int, *, seq_len: int, micro_batch: int, vocab_size: int, mesh: Mesh) -> int:
-  """Positions per loss chunk: the largest divisor of seq_len <= `requested` when > 0, else auto_chunk's."""
+def choose_loss_chunk(requested: int, *, seq_len: int, micro_batch: int, vocab_size: int, hidden_size: int,
+                      mesh: Mesh) -> int:
+  """Positions per loss chunk: the largest divisor of seq_len <= `requested` when > 0, else auto_chunk's
+  within chunk_budget (which grows with the per-device LM-head size, vocab x hidden)."""
   if requested > 0:
     return max(c for c in range(1, min(requested, seq_len) + 1) if seq_len % c == 0)
   rows = max(1, micro_batch // (mesh.shape['data'] * mesh.shape['fsdp']))
   vocab = -(-vocab_size // mesh.shape['tensor'])
-  return auto_chunk(seq_len, rows, vocab, chunk_budget(mesh.devices.flat[0].platform))
+  budget = chunk_budget(mesh.devices.flat[0].platform, head_bytes=vocab * hidden_size * 4)
+  return auto_chunk(seq_len, rows, vocab, budget)
 
 
 def rows_sharding(mesh: Mesh, rows: int, extra_leading: int = 0) -> NamedSharding:

@@ -5,7 +5,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from bite_jax.train_loss import (auto_chunk, chunked_cross_entropy_sum, cross_entropy_sum, fused_cross_entropy_sum,
+from bite_jax.train_loss import (auto_chunk, chunk_budget, chunked_cross_entropy_sum, cross_entropy_sum, fused_cross_entropy_sum,
                                  token_nll)
 
 
@@ -91,3 +91,14 @@ def test_auto_chunk_is_the_largest_divisor_within_budget():
   assert auto_chunk(1024, 4, 151_936, 64 * 2**20) == 16
   assert auto_chunk(256, 8, 1024, 64 * 2**20) == 256
   assert auto_chunk(7, 1, 10**9, 1) == 1
+
+
+def test_cpu_chunk_budget_grows_with_the_head_between_cache_floor_and_memory_cap():
+  assert chunk_budget('cpu', head_bytes=0) == 2 * 2**20
+  assert chunk_budget('cpu', head_bytes=8 * 2**20) == 8 * 2**20
+  assert chunk_budget('cpu', head_bytes=10**12) == 32 * 2**20
+  assert chunk_budget('tpu', head_bytes=0) == chunk_budget('gpu', head_bytes=10**12) == 2**30
+  # A 1,024-row vocabulary at batch 8: 32 KiB of logits per position -> 64 positions fit 2 MiB.
+  assert auto_chunk(256, 8, 1024, chunk_budget('cpu', head_bytes=1024 * 128 * 4)) == 64
+  # Qwen's 151,936 rows: the 32 MiB cap allows 6 positions -> 4 (a divisor of 256).
+  assert auto_chunk(256, 8, 151_936, chunk_budget('cpu', head_bytes=151_936 * 128 * 4)) == 4

@@ -103,8 +103,8 @@ def test_optimizer_state_follows_parameter_shardings():
 
 def test_explicit_loss_chunk_rounds_down_to_a_divisor():
   mesh = parallel.make_mesh()
-  assert choose_loss_chunk(512, seq_len=256, micro_batch=4, vocab_size=100, mesh=mesh) == 256
-  assert choose_loss_chunk(100, seq_len=256, micro_batch=4, vocab_size=100, mesh=mesh) == 64
+  assert choose_loss_chunk(512, seq_len=256, micro_batch=4, vocab_size=100, hidden_size=8, mesh=mesh) == 256
+  assert choose_loss_chunk(100, seq_len=256, micro_batch=4, vocab_size=100, hidden_size=8, mesh=mesh) == 64
 
 
 @pytest.mark.parametrize('tie', [True, False])

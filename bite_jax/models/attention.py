@@ -62,31 +62,106 @@ class KVCache:
 
 
 def visibility_mask(query_positions: jax.Array, key_positions: jax.Array, key_valid: jax.Array,
-                   window: int | None) -> jax.Array:
+                   window: int | None, *, first_slot: jax.Array | int | None = None) -> jax.Array:
   """Boolean [B, T, S]: key is a real token, not in the future, and (with a window W) at most W-1 back.
 
   The window matches transformers' sliding_window_overlay (kv_idx > q_idx - W): W keys incl. itself.
+  With `first_slot` (the slot of query 0; query t sits at slot first_slot + t), a key in a later slot
+  than the query is never visible either, as transformers' causal mask over cache positions. For a
+  real query this changes nothing (a later slot holds a later position or padding); it only stops a
+  padding query from seeing real tokens after it, which lets causal attention skip those keys.
   """
   q = query_positions[:, :, None]
   k = key_positions[:, None, :]
   visible = key_valid[:, None, :] & (k <= q)
   if window is not None:
     visible = visible & (q - k < window)
+  if first_slot is not None:
+    length, slots = query_positions.shape[1], key_positions.shape[1]
+    query_slot = first_slot + jnp.arange(length, dtype=jnp.int32)
+    visible = visible & (jnp.arange(slots, dtype=jnp.int32)[None, :] <= query_slot[:, None])[None]
   return visible
 
 
-def dot_product_attention(q: jax.Array, k: jax.Array, v: jax.Array, mask: jax.Array) -> jax.Array:
-  """Softmax attention in float32: q [B,T,N,H], k/v [B,S,K,H] (N = K*G), mask [B,T,S] -> [B,T,N,H]."""
+# Bytes of float32 scores one query block may hold ([B, heads, block, S]); beyond this the query
+# axis is split. On CPU a block that stays in cache makes attention ~3x faster than whole-sequence
+# scores (memory traffic, not FLOPs, bounds it); accelerators only need the memory bound.
+ATTENTION_BLOCK_BYTES = {'cpu': 2 * 2**20, 'default': 512 * 2**20}
+MAX_QUERY_BLOCKS = 32
+
+
+def attention_block_bytes(platform: str) -> int:
+  """ATTENTION_BLOCK_BYTES for a jax platform name ('cpu', 'gpu', 'tpu', ...)."""
+  return ATTENTION_BLOCK_BYTES.get(platform, ATTENTION_BLOCK_BYTES['default'])
+
+
+def query_block_size(batch: int, num_heads: int, length: int, keys: int, budget_bytes: int) -> int:
+  """Queries per block: float32 scores [batch, num_heads, block, keys] within `budget_bytes`.
+
+  At most MAX_QUERY_BLOCKS blocks (the blocks are unrolled in the program); a multiple of 8 when
+  larger than 8; `length` (one block) when everything fits.
+  """
+  per_query = max(1, batch * num_heads * keys * 4)
+  block = max(1, budget_bytes // per_query, -(-length // MAX_QUERY_BLOCKS))
+  if block > 8:
+    block -= block % 8
+  return min(block, length)
+
+
+def _attend(q: jax.Array, k: jax.Array, v: jax.Array, mask: jax.Array) -> jax.Array:
+  """Softmax attention of one query block: q [B,T,N,H], k/v [B,S,K,H], mask [B,T,S] -> [B,T,N,H].
+
+  Query head n uses kv head n // G (N = K*G, as transformers' repeat_kv). The G query heads of a kv
+  head are stacked along the query axis, so both products are plain batched matmuls over [B, K].
+  """
   batch, length, num_heads, head_dim = q.shape
   num_kv = k.shape[2]
-  # Query head n uses kv head n // G, as transformers' repeat_kv.
-  q = q.reshape(batch, length, num_kv, num_heads // num_kv, head_dim)
-  scores = jnp.einsum('BTKGH,BSKH->BKGTS', q, k, preferred_element_type=jnp.float32)
-  scores = scores * (head_dim ** -0.5)
+  group = num_heads // num_kv
+  q = q.reshape(batch, length, num_kv, group, head_dim).transpose(0, 2, 3, 1, 4)
+  q = q.reshape(batch, num_kv, group * length, head_dim)
+  k = k.transpose(0, 2, 1, 3)  # [B, K, S, H]
+  v = v.transpose(0, 2, 1, 3)
+  scores = jax.lax.dot_general(q, k, (((3,), (3,)), ((0, 1), (0, 1))), preferred_element_type=jnp.float32)
+  scores = scores.reshape(batch, num_kv, group, length, -1) * (head_dim ** -0.5)
   scores = jnp.where(mask[:, None, None, :, :], scores, _MASKED)
-  probs = jax.nn.softmax(scores, axis=-1).astype(v.dtype)
-  out = jnp.einsum('BKGTS,BSKH->BTKGH', probs, v)
+  top = jax.lax.stop_gradient(jnp.max(scores, axis=-1, keepdims=True))
+  exp = jnp.exp(scores - top)
+  probs = (exp / jnp.sum(exp, axis=-1, keepdims=True)).astype(v.dtype)
+  out = jax.lax.dot_general(probs.reshape(batch, num_kv, group * length, -1), v,
+                            (((3,), (2,)), ((0, 1), (0, 1))))  # [B, K, G*T, H]
+  out = out.reshape(batch, num_kv, group, length, head_dim).transpose(0, 3, 1, 2, 4)
   return out.reshape(batch, length, num_heads, head_dim)
+
+
+_attend_remat = jax.checkpoint(_attend)
+
+
+def dot_product_attention(q: jax.Array, k: jax.Array, v: jax.Array, mask: jax.Array, *,
+                          causal: bool = False, block_bytes: int | None = None) -> jax.Array:
+  """Softmax attention in float32: q [B,T,N,H], k/v [B,S,K,H] (N = K*G), mask [B,T,S] -> [B,T,N,H].
+
+  Queries are taken in blocks (query_block_size) so that float32 scores are never [B, N, T, S] at
+  once; each block is rematerialised in the backward pass, so only q, k, v are kept for it (the
+  memory of flash attention). `causal` promises that mask[:, t, s] is False for every s > t (keys
+  are the queries' own tokens, S == T); a block of queries [t0, t1) then reads keys [0, t1) only.
+  `block_bytes` overrides the per-platform budget (attention_block_bytes).
+  """
+  batch, length, num_heads, _ = q.shape
+  keys = k.shape[1]
+  if mask.shape != (batch, length, keys):
+    raise ValueError(f'attention mask {mask.shape} != [batch, queries, keys] {(batch, length, keys)}')
+  if causal and keys != length:
+    raise ValueError(f'causal attention needs as many keys as queries, got {keys} keys for {length}')
+  budget = attention_block_bytes(jax.default_backend()) if block_bytes is None else block_bytes
+  block = query_block_size(batch, num_heads, length, keys, budget)
+  if block >= length:
+    return _attend(q, k, v, mask)
+  outs = []
+  for start in range(0, length, block):
+    stop = min(length, start + block)
+    end = stop if causal else keys
+    outs.append(_attend_remat(q[:, start:stop], k[:, :end], v[:, :end], mask[:, start:stop, :end]))
+  return jnp.concatenate(outs, axis=1)
 
 
 class Attention(nnx.Module):
@@ -95,13 +170,13 @@ class Attention(nnx.Module):
   def __init__(self, config: ModelConfig, *, rngs: nnx.Rngs):
     d, n, kv, h = config.hidden_size, config.num_heads, config.num_kv_heads, config.head_dim
     self.rope_theta = config.rope_theta
-    self.q_proj = Linear('BTD,DNH->BTNH', (d, n, h), ('embed', 'heads', 'head_dim'), 1,
+    self.q_proj = Linear((d, n, h), ('embed', 'heads', 'head_dim'), 1,
                          use_bias=config.qkv_bias, config=config, rngs=rngs)
-    self.k_proj = Linear('BTD,DKH->BTKH', (d, kv, h), ('embed', 'kv_heads', 'head_dim'), 1,
+    self.k_proj = Linear((d, kv, h), ('embed', 'kv_heads', 'head_dim'), 1,
                          use_bias=config.qkv_bias, config=config, rngs=rngs)
-    self.v_proj = Linear('BTD,DKH->BTKH', (d, kv, h), ('embed', 'kv_heads', 'head_dim'), 1,
+    self.v_proj = Linear((d, kv, h), ('embed', 'kv_heads', 'head_dim'), 1,
                          use_bias=config.qkv_bias, config=config, rngs=rngs)
-    self.o_proj = Linear('BTNH,NHD->BTD', (n, h, d), ('heads', 'head_dim', 'embed'), 2,
+    self.o_proj = Linear((n, h, d), ('heads', 'head_dim', 'embed'), 2,
                          use_bias=config.use_bias, config=config, rngs=rngs)
 
   def __call__(self, x: jax.Array, positions: jax.Array, mask: jax.Array,
@@ -109,7 +184,8 @@ class Attention(nnx.Module):
                ) -> tuple[jax.Array, tuple[jax.Array, jax.Array] | None]:
     """x [B,T,D] -> ([B,T,D], updated (k, v) cache slots or None).
 
-    Without `kv`, keys are the T tokens themselves and mask is [B,T,T]. With `kv` ([B,S,K,H] each),
+    Without `kv`, keys are the T tokens themselves and mask is [B,T,T], which must hide every later
+    token (visibility_mask with first_slot=0): attention then skips them. With `kv` ([B,S,K,H] each),
     the new keys are written at slots index..index+T-1 and mask is [B,T,S] over all slots.
     """
     q = apply_rope(self.q_proj(x), positions, self.rope_theta)
@@ -121,5 +197,5 @@ class Attention(nnx.Module):
       k = jax.lax.dynamic_update_slice(kv[0], k.astype(kv[0].dtype), start)
       v = jax.lax.dynamic_update_slice(kv[1], v.astype(kv[1].dtype), start)
       new_kv = (k, v)
-    out = dot_product_attention(q, k, v, mask)
+    out = dot_product_attention(q, k, v, mask, causal=kv is None)
     return self.o_proj(out), new_kv

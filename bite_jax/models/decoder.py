@@ -56,7 +56,7 @@ class Decoder(nnx.Module):
     if config.tie_embeddings:
       self.lm_head = None
     else:
-      self.lm_head = Linear('...D,DV->...V', (config.hidden_size, config.vocab_size),
+      self.lm_head = Linear((config.hidden_size, config.vocab_size),
                             ('embed', 'vocab'), 1, use_bias=False, config=config, rngs=rngs)
 
   def __call__(self, input_ids, *, attention_mask=None, positions=None, cache=None):
@@ -87,8 +87,9 @@ class Decoder(nnx.Module):
       cache = cache.with_tokens(positions, attention_mask)
       key_positions, key_valid = cache.key_positions, cache.key_valid
 
+    first_slot = 0 if cache is None else index
     windows = {layer.window for layer in self.layers}
-    masks = {w: visibility_mask(positions, key_positions, key_valid, w) for w in windows}
+    masks = {w: visibility_mask(positions, key_positions, key_valid, w, first_slot=first_slot) for w in windows}
     step = _run_layer_remat if self.config.remat else _run_layer
 
     x = self._constrain(self.embed_tokens(input_ids))

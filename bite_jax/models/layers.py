@@ -1,4 +1,4 @@
-"""Building blocks of the decoder: einsum projections, embedding, norms, rotary embedding, MLP.
+"""Building blocks of the decoder: matmul projections, embedding, norms, rotary embedding, MLP.
 
 Every parameter is an `nnx.Param` whose `out_sharding` metadata holds logical axis names
 ('embed', 'vocab', 'heads', 'kv_heads', 'head_dim', 'mlp' or None); `bite_jax.parallel` maps them to
@@ -6,6 +6,8 @@ mesh axes. Eager sharding is off so that models can be built without a mesh.
 """
 
 from __future__ import annotations
+
+import math
 
 import jax
 import jax.numpy as jnp
@@ -29,15 +31,19 @@ def make_param(value: jax.Array, axes: Axes) -> nnx.Param:
 
 
 class Linear(nnx.Module):
-  """y = einsum(equation, x, kernel) + bias, with a multi-dimensional kernel [in..., out...].
+  """y = x . kernel + bias, with a multi-dimensional kernel [in..., out...].
 
-  `n_in` is the number of leading kernel dims contracted with x; the Hugging Face weight of this
-  layer is kernel.reshape(prod(in), prod(out)).T, which makes the import/export a reshape.
+  The last `n_in` dims of x are contracted with the leading `n_in` kernel dims; every other dim of x
+  is kept. The product is taken as one 2-D matmul ([rows, prod(in)] x [prod(in), prod(out)]): XLA:CPU
+  differentiates a 3-D einsum into transposes and strided loops that cost several times the matmul.
+  The Hugging Face weight of this layer is kernel.reshape(prod(in), prod(out)).T, which makes the
+  import/export a reshape.
   """
 
-  def __init__(self, equation: str, kernel_shape: tuple[int, ...], kernel_axes: Axes, n_in: int, *,
+  def __init__(self, kernel_shape: tuple[int, ...], kernel_axes: Axes, n_in: int, *,
                use_bias: bool, config: ModelConfig, rngs: nnx.Rngs):
-    self.equation = equation
+    if not 0 < n_in < len(kernel_shape):
+      raise ValueError(f'Linear: n_in={n_in} must leave input and output dims in kernel {kernel_shape}')
     self.n_in = n_in
     self.compute_dtype = dtype_of(config.dtype)
     param_dtype = dtype_of(config.param_dtype)
@@ -51,8 +57,14 @@ class Linear(nnx.Module):
 
   def __call__(self, x: jax.Array, *, out_dtype=None) -> jax.Array:
     kernel = self.kernel[...].astype(self.compute_dtype)
-    y = jnp.einsum(self.equation, x.astype(self.compute_dtype), kernel,
-                   preferred_element_type=out_dtype)
+    in_shape, out_shape = kernel.shape[:self.n_in], kernel.shape[self.n_in:]
+    if x.shape[x.ndim - self.n_in:] != in_shape:
+      raise ValueError(f'Linear: input {x.shape} does not end with the kernel\'s input dims {in_shape}')
+    lead = x.shape[:x.ndim - self.n_in]
+    rows = x.astype(self.compute_dtype).reshape(math.prod(lead), math.prod(in_shape))
+    y = jnp.dot(rows, kernel.reshape(math.prod(in_shape), math.prod(out_shape)),
+                preferred_element_type=out_dtype)
+    y = y.reshape(*lead, *out_shape)
     if self.bias is not None:
       y = y + self.bias[...].astype(y.dtype)
     return y
@@ -73,8 +85,9 @@ class Embed(nnx.Module):
   def attend(self, hidden: jax.Array) -> jax.Array:
     """Tied LM head: float32 logits [..., vocab] = hidden @ embedding.T."""
     table = self.embedding[...].astype(self.compute_dtype)
-    return jnp.einsum('...D,VD->...V', hidden.astype(self.compute_dtype), table,
-                      preferred_element_type=jnp.float32)
+    rows = hidden.astype(self.compute_dtype).reshape(-1, hidden.shape[-1])
+    logits = jax.lax.dot_general(rows, table, (((1,), (1,)), ((), ())), preferred_element_type=jnp.float32)
+    return logits.reshape(*hidden.shape[:-1], table.shape[0])
 
 
 class Norm(nnx.Module):
@@ -129,10 +142,10 @@ class MLP(nnx.Module):
     bias = config.use_bias
 
     def up():
-      return Linear('BTD,DF->BTF', (d, f), ('embed', 'mlp'), 1, use_bias=bias, config=config, rngs=rngs)
+      return Linear((d, f), ('embed', 'mlp'), 1, use_bias=bias, config=config, rngs=rngs)
 
     def down():
-      return Linear('BTF,FD->BTD', (f, d), ('mlp', 'embed'), 1, use_bias=bias, config=config, rngs=rngs)
+      return Linear((f, d), ('mlp', 'embed'), 1, use_bias=bias, config=config, rngs=rngs)
 
     if self.kind == 'swiglu':
       self.gate_proj, self.up_proj, self.down_proj = up(), up(), down()

@@ -1,0 +1,149 @@
+"""Query-blocked attention, slot-causal masks and the matmul projections, against plain references."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from flax import nnx
+
+from bite_jax.models import Decoder, get_preset
+from bite_jax.models import attention as attention_lib
+from bite_jax.models.attention import (MAX_QUERY_BLOCKS, dot_product_attention, query_block_size,
+                                       visibility_mask)
+from bite_jax.models.layers import Linear
+
+
+def _reference(q, k, v, mask):
+  """Whole-sequence softmax attention with kv heads repeated, as transformers' eager path."""
+  group = q.shape[2] // k.shape[2]
+  k, v = jnp.repeat(k, group, axis=2), jnp.repeat(v, group, axis=2)
+  scores = jnp.einsum('btnh,bsnh->bnts', q, k) / np.sqrt(q.shape[-1])
+  scores = jnp.where(mask[:, None], scores, jnp.finfo(jnp.float32).min)
+  return jnp.einsum('bnts,bsnh->btnh', jax.nn.softmax(scores, axis=-1), v)
+
+
+def _qkv(batch, length, keys, heads=6, kv_heads=2, dim=8, seed=0):
+  rng = np.random.RandomState(seed)
+  q = jnp.asarray(rng.randn(batch, length, heads, dim), jnp.float32)
+  k = jnp.asarray(rng.randn(batch, keys, kv_heads, dim), jnp.float32)
+  v = jnp.asarray(rng.randn(batch, keys, kv_heads, dim), jnp.float32)
+  return q, k, v
+
+
+def _causal_mask(batch, length, pads):
+  """Left padding of pads[b] tokens per row, positions from the mask, slot-causal."""
+  valid = jnp.arange(length)[None, :] >= jnp.asarray(pads)[:, None]
+  positions = jnp.maximum(jnp.cumsum(valid, axis=1) - 1, 0)
+  return visibility_mask(positions, positions, valid, None, first_slot=0), valid
+
+
+@pytest.mark.parametrize('block_bytes', [1, 3000, 20000])
+def test_blocked_attention_equals_whole_sequence_with_a_random_mask(block_bytes):
+  q, k, v = _qkv(2, 37, 45)
+  mask = jnp.asarray(np.random.RandomState(1).rand(2, 37, 45) < 0.6)
+  blocked = dot_product_attention(q, k, v, mask, block_bytes=block_bytes)
+  np.testing.assert_allclose(blocked, _reference(q, k, v, mask), atol=2e-6)
+
+
+@pytest.mark.parametrize('block_bytes', [1, 5000])
+def test_causal_blocks_skip_later_keys_without_changing_values_or_gradients(block_bytes):
+  q, k, v = _qkv(3, 41, 41, seed=2)
+  mask, valid = _causal_mask(3, 41, [0, 5, 17])
+  weights = jnp.asarray(np.random.RandomState(3).randn(*q.shape), jnp.float32)
+
+  def loss(fn):
+    return lambda q, k, v: jnp.sum(jnp.where(valid[:, :, None, None], fn(q, k, v) * weights, 0.0))
+
+  causal = loss(lambda q, k, v: dot_product_attention(q, k, v, mask, causal=True, block_bytes=block_bytes))
+  reference = loss(lambda q, k, v: _reference(q, k, v, mask))
+  np.testing.assert_allclose(jax.jit(causal)(q, k, v), reference(q, k, v), rtol=1e-5)
+  for got, want in zip(jax.jit(jax.grad(causal, argnums=(0, 1, 2)))(q, k, v),
+                       jax.jit(jax.grad(reference, argnums=(0, 1, 2)))(q, k, v)):
+    np.testing.assert_allclose(got, want, atol=2e-5)
+
+
+def test_causal_blocks_read_only_earlier_keys():
+  q, k, v = _qkv(1, 32, 32)
+  mask, _ = _causal_mask(1, 32, [0])
+  text = jax.jit(lambda q, k, v: dot_product_attention(q, k, v, mask, causal=True, block_bytes=1)).lower(
+      q, k, v).as_text()
+  # 32 queries in blocks of 8 (the smallest multiple of 8 under MAX_QUERY_BLOCKS): the first block's
+  # scores are [1, 2, 3*8, 8], over 8 keys, not 32.
+  assert 'tensor<1x2x24x8xf32>' in text
+
+
+def test_attention_checks_its_mask_and_causal_shapes():
+  q, k, v = _qkv(1, 4, 6)
+  with pytest.raises(ValueError, match='attention mask'):
+    dot_product_attention(q, k, v, jnp.ones((1, 4, 5), bool))
+  with pytest.raises(ValueError, match='causal attention needs as many keys'):
+    dot_product_attention(q, k, v, jnp.ones((1, 4, 6), bool), causal=True)
+
+
+@pytest.mark.parametrize('batch,heads,length,keys,budget', [
+    (8, 4, 256, 256, 2 * 2**20), (4, 4, 1024, 1024, 2 * 2**20), (1, 1, 7, 7, 1), (2, 8, 4096, 4096, 1),
+    (3, 5, 100, 300, 10**12)])
+def test_query_block_size_respects_budget_length_and_block_count(batch, heads, length, keys, budget):
+  block = query_block_size(batch, heads, length, keys, budget)
+  assert 1 <= block <= length
+  assert -(-length // block) <= MAX_QUERY_BLOCKS
+  if block > 8:
+    assert block % 8 == 0 or block == length
+  if batch * heads * keys * 4 * 8 <= budget:
+    assert block >= min(length, 8)
+  fits = budget // (batch * heads * keys * 4)
+  assert block <= max(fits, -(-length // MAX_QUERY_BLOCKS) + 7, 1)
+
+
+def test_slot_causality_hides_later_tokens_from_padding_queries_only():
+  pads = [0, 3, 6]
+  mask, valid = _causal_mask(3, 9, pads)
+  positions = jnp.maximum(jnp.cumsum(valid, axis=1) - 1, 0)
+  by_position = visibility_mask(positions, positions, valid, None)
+  rows = np.asarray(valid)
+  np.testing.assert_array_equal(np.asarray(mask)[rows], np.asarray(by_position)[rows])
+  assert not np.asarray(mask)[1, :3].any()  # padding queries see nothing, not the real tokens after them
+  assert np.asarray(by_position)[1, :3].any()
+
+
+def test_slot_causality_with_a_cache_offset():
+  positions = jnp.arange(4, dtype=jnp.int32)[None] + 2
+  key_positions = jnp.arange(10, dtype=jnp.int32)[None]
+  mask = visibility_mask(positions, key_positions, jnp.ones((1, 10), bool), None, first_slot=2)
+  # Query t sits at slot 2 + t and sees slots 0 .. 2 + t.
+  assert np.asarray(mask)[0].sum(axis=1).tolist() == [3, 4, 5, 6]
+
+
+@pytest.mark.parametrize('name', ['tiny', 'tiny_starcoder2'])
+def test_decoder_with_small_attention_blocks_matches_one_block(name, monkeypatch):
+  overrides = {'sliding_window': 7} if name == 'tiny_starcoder2' else {}
+  config = get_preset(name).replace(vocab_size=61, initializer_range=0.1, **overrides)
+  model = Decoder(config, rngs=nnx.Rngs(0))
+  ids = jnp.asarray(np.random.RandomState(4).randint(0, 61, (2, 40)), jnp.int32)
+  attention_mask = jnp.ones((2, 40), jnp.int32).at[1, :9].set(0)
+
+  def loss(m):
+    logits = m(ids, attention_mask=attention_mask)
+    return jnp.sum(jax.nn.log_softmax(logits)[..., 3] * attention_mask), logits
+
+  (whole_loss, whole), whole_grads = nnx.jit(nnx.value_and_grad(loss, has_aux=True))(model)
+  monkeypatch.setitem(attention_lib.ATTENTION_BLOCK_BYTES, jax.default_backend(), 1)
+  (blocked_loss, blocked), blocked_grads = nnx.jit(nnx.value_and_grad(lambda m: loss(m), has_aux=True))(model)
+  real = np.asarray(attention_mask, bool)
+  np.testing.assert_allclose(np.asarray(blocked)[real], np.asarray(whole)[real], atol=2e-5)
+  np.testing.assert_allclose(blocked_loss, whole_loss, rtol=1e-5)
+  for got, want in zip(jax.tree.leaves(blocked_grads), jax.tree.leaves(whole_grads)):
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=2e-5)
+
+
+def test_linear_contracts_trailing_dims_as_one_matmul():
+  config = get_preset('tiny')
+  layer = Linear((4, 3, 5), ('heads', 'head_dim', 'embed'), 2, use_bias=True, config=config, rngs=nnx.Rngs(0))
+  layer.bias[...] = jnp.arange(5, dtype=jnp.float32)
+  x = jnp.asarray(np.random.RandomState(5).randn(2, 6, 4, 3), jnp.float32)
+  want = jnp.einsum('btnh,nhd->btd', x, layer.kernel[...]) + jnp.arange(5)
+  np.testing.assert_allclose(layer(x), want, atol=1e-6)
+  with pytest.raises(ValueError, match="kernel's input dims"):
+    layer(jnp.ones((2, 6, 3, 4)))
+  with pytest.raises(ValueError, match='n_in'):
+    Linear((4, 3), ('embed', 'mlp'), 2, use_bias=False, config=config, rngs=nnx.Rngs(0))
