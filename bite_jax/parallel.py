@@ -154,9 +154,13 @@ def initialize_distributed(coordinator: str | None = None, num_processes: int | 
 
   With explicit arguments they are passed to jax.distributed.initialize. With none, the cluster is
   auto-detected (TPU pod, SLURM, MPI...); when nothing is detected the run stays single-process.
+  CPU processes need cross-process collectives: when none is configured, gloo is selected (the
+  default of the pinned JAX; older releases defaulted to none).
   """
   if jax.distributed.is_initialized():
     return
+  if not getattr(jax.config, 'jax_cpu_collectives_implementation', 'gloo'):
+    jax.config.update('jax_cpu_collectives_implementation', 'gloo')
   explicit = any(v is not None for v in (coordinator, num_processes, process_id))
   if explicit:
     jax.distributed.initialize(coordinator_address=coordinator, num_processes=num_processes,

@@ -1,6 +1,7 @@
-"""Two local JAX processes (CPU, gloo collectives) train as one: each reads its half of every global
-batch, checkpoints hold one data-iterator state per process, a rerun resumes, and the losses equal a
-single-process run on the same global batches."""
+"""Two local JAX processes (CPU, the gloo collectives that parallel.initialize_distributed relies on, not
+set by the test) train as one: each reads its half of every global batch, checkpoints hold one
+data-iterator state per process, a rerun resumes, and the losses equal a single-process run on the
+same global batches."""
 
 import json
 import socket
@@ -21,7 +22,6 @@ _PROCESS = textwrap.dedent('''
     os.environ['XLA_FLAGS'] = '--xla_force_host_platform_device_count=1'
     from pathlib import Path
     import jax
-    jax.config.update('jax_cpu_collectives_implementation', 'gloo')
     coordinator, num_processes, process_id, base, out, steps = sys.argv[1:7]
     if int(num_processes) > 1:
       from bite_jax import parallel
