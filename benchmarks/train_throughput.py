@@ -5,7 +5,8 @@ r"""Training throughput: our jitted IFT step vs transformers + torch AdamW on th
 For each vocabulary size, builds one tiny random Qwen2 checkpoint with transformers, then alternates
 rounds of `--steps` optimizer steps between torch (Qwen2ForCausalLM, labels with -100 on the
 prompt half, torch.optim.AdamW, torch.set_num_threads(--threads)) and JAX (bite_jax.train_step on
-the model from bite_jax.models.from_pretrained, chunked loss). Reports the median steady-state
+the model from bite_jax.models.from_pretrained, with the trainer's automatic loss chunk and rows
+per pass unless --loss-chunk / --rows-per-pass are given). Reports the median steady-state
 tokens/s (batch x len positions per step; warmup rounds excluded) and the ratio JAX / torch.
 """
 
@@ -76,19 +77,23 @@ class JaxRunner:
 
     from bite_jax import parallel
     from bite_jax.models import hf
-    from bite_jax.train_step import (choose_loss_chunk, global_batch, init_opt_state, make_train_step,
-                                     param_shardings, rows_sharding)
+    from bite_jax.train_step import (choose_loss_chunk, choose_row_passes, global_batch, init_opt_state,
+                                     make_train_step, param_shardings, rows_sharding)
     mesh = parallel.make_mesh()
     model = hf.from_pretrained(directory, mesh=mesh)
     graphdef, self.params, rest = nnx.split(model, nnx.Param, ...)
     tx = optax.chain(optax.clip_by_global_norm(args.clip), optax.adamw(1e-4, b1=0.9, b2=0.95, weight_decay=0.0))
     self.opt_state, opt_sh = init_opt_state(tx, self.params, mesh)
-    chunk = choose_loss_chunk(args.loss_chunk, seq_len=args.len, micro_batch=args.batch,
+    passes = choose_row_passes(args.rows_per_pass, micro_rows=args.batch, seq_len=args.len,
+                               hidden_size=model.config.hidden_size,
+                               intermediate_size=model.config.intermediate_size, mesh=mesh)
+    chunk = choose_loss_chunk(args.loss_chunk, seq_len=args.len, micro_batch=args.batch // passes,
                               vocab_size=model.config.vocab_size, hidden_size=model.config.hidden_size,
                               mesh=mesh)
+    self.rows_per_pass = args.batch // passes
     self.chunk = chunk
     self.fn = make_train_step(graphdef, rest, tx, mesh=mesh, params_sh=param_shardings(self.params),
-                              opt_sh=opt_sh, grad_accum=1, loss_chunk=chunk, batch_rows=args.batch)
+                              opt_sh=opt_sh, grad_accum=passes, loss_chunk=chunk, batch_rows=args.batch)
     self.batch = global_batch(batch, rows_sharding(mesh, args.batch), args.batch)
     self.jax = jax
 
@@ -114,12 +119,16 @@ def run_one(args, vocab: int) -> dict:
   times = {name: [] for name in runners}
   for round_index in range(args.warmup_rounds + args.rounds):
     for name, runner in runners.items():
+      # Worker threads of the framework that just ran (OpenMP, XLA's pool) spin for a while after
+      # their last task; a pause keeps them from taking cores from the next round.
+      time.sleep(args.settle)
       seconds = timed_round(runner, args.steps)
       if round_index >= args.warmup_rounds:
         times[name].append(seconds)
   tokens = args.batch * args.len
   result = {'vocab': vocab, 'batch': args.batch, 'len': args.len, 'hidden': args.hidden, 'layers': args.layers,
-            'loss_chunk': runners['jax'].chunk, 'first_loss': first_loss}
+            'loss_chunk': runners['jax'].chunk, 'rows_per_pass': runners['jax'].rows_per_pass,
+            'first_loss': first_loss}
   for name, samples in times.items():
     result[f'{name}_tokens_per_s'] = tokens / statistics.median(samples)
     result[f'{name}_step_s'] = [round(s, 4) for s in samples]
@@ -140,9 +149,11 @@ def main(argv=None) -> int:
   parser.add_argument('--threads', type=int, default=2, help='torch.set_num_threads')
   parser.add_argument('--clip', type=float, default=1.0)
   parser.add_argument('--loss-chunk', type=int, default=0, help='0 = the trainer\'s automatic choice')
+  parser.add_argument('--rows-per-pass', type=int, default=0, help='0 = the trainer\'s automatic choice')
   parser.add_argument('--steps', type=int, default=3, help='steps per timed round')
   parser.add_argument('--rounds', type=int, default=5, help='timed rounds per framework (interleaved)')
   parser.add_argument('--warmup-rounds', type=int, default=1)
+  parser.add_argument('--settle', type=float, default=0.5, help='seconds of pause before each timed round')
   parser.add_argument('--json', type=Path, default=None, help='also write the results here')
   args = parser.parse_args(argv)
   results = []
@@ -151,7 +162,7 @@ def main(argv=None) -> int:
     results.append(result)
     print(f'vocab {vocab:>7}: jax {result["jax_tokens_per_s"]:,.0f} tokens/s, torch '
           f'{result["torch_tokens_per_s"]:,.0f} tokens/s, ratio {result["ratio_jax_over_torch"]:.2f}x '
-          f'(loss chunk {result["loss_chunk"]})', flush=True)
+          f'(loss chunk {result["loss_chunk"]}, {result["rows_per_pass"]} rows per pass)', flush=True)
   if args.json:
     args.json.write_text(json.dumps(results, indent=2))
   return 0

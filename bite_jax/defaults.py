@@ -20,6 +20,7 @@ def ift_defaults() -> ml_collections.ConfigDict:
   c.batch_size = 8
   c.max_len = 1024            # tokens per packed/padded row
   c.grad_accum = 1
+  c.rows_per_pass = 0         # rows per device per forward/backward pass (a micro-batch is summed over passes); 0 = auto (cache-sized on CPU, whole micro-batch on accelerators)
   c.lr = 1e-5
   c.warmup_steps = 0
   c.warmup_ratio = 0.03
@@ -29,7 +30,7 @@ def ift_defaults() -> ml_collections.ConfigDict:
   c.clip_norm = 1.0
   c.b1 = 0.9
   c.b2 = 0.95
-  c.loss_chunk = 0            # positions per cross-entropy chunk; 0 = auto (32 MiB of logits per CPU device, 1 GiB on accelerators)
+  c.loss_chunk = 0            # positions per cross-entropy chunk; 0 = auto (2-32 MiB of logits per CPU device, by LM-head size; 1 GiB on accelerators)
   c.checkpoint_every = 200
   c.keep_checkpoints = 3
   c.export_hf = False

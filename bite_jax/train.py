@@ -34,8 +34,8 @@ from bite_jax.train_checkpoint import (CheckpointStore, is_trained_dir, load_tra
                                        save_final)
 from bite_jax.train_metrics import MetricsLog, mfu, progress_line, total_peak_flops
 from bite_jax.train_optim import make_optimizer, make_schedule
-from bite_jax.train_step import (choose_loss_chunk, compile_step, global_batch, init_opt_state, make_train_step,
-                                 param_shardings, rows_sharding)
+from bite_jax.train_step import (choose_loss_chunk, choose_row_passes, compile_step, global_batch, init_opt_state,
+                                 make_train_step, param_shardings, rows_sharding)
 
 __all__ = ['run_stage', 'train_ift', 'load_trained']
 
@@ -60,6 +60,8 @@ def _check_ift(ift) -> None:
   for name in ('batch_size', 'max_len', 'grad_accum', 'checkpoint_every'):
     if int(ift[name]) <= 0:
       raise ValueError(f'config.ift.{name}: must be positive, got {ift[name]}')
+  if int(ift.get('rows_per_pass', 0)) < 0:
+    raise ValueError(f'config.ift.rows_per_pass: must be >= 0 (0 = auto), got {ift.rows_per_pass}')
   if ift.batch_size % ift.grad_accum:
     raise ValueError(f'config.ift.batch_size={ift.batch_size} is not a multiple of grad_accum={ift.grad_accum}')
   if ift.steps <= 0 and ift.epochs <= 0:
@@ -160,14 +162,17 @@ def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None =
                                                                                ift.batch_size)
   schedule = make_schedule(ift, steps_per_epoch=spe)
   tx = make_optimizer(ift, schedule)
-  chunk = choose_loss_chunk(int(ift.loss_chunk), seq_len=ift.max_len, micro_batch=micro,
+  passes = choose_row_passes(int(ift.get('rows_per_pass', 0)), micro_rows=micro, seq_len=ift.max_len,
+                             hidden_size=config.hidden_size, intermediate_size=config.intermediate_size, mesh=mesh)
+  chunk = choose_loss_chunk(int(ift.loss_chunk), seq_len=ift.max_len, micro_batch=micro // passes,
                             vocab_size=config.vocab_size, hidden_size=config.hidden_size, mesh=mesh)
   graphdef, params, rest = nnx.split(model, nnx.Param, ...)
   del model
   opt_state, opt_sh = init_opt_state(tx, params, mesh)
   params_sh = param_shardings(params)
   step_fn = make_train_step(graphdef, rest, tx, mesh=mesh, params_sh=params_sh, opt_sh=opt_sh,
-                            grad_accum=int(ift.grad_accum), loss_chunk=chunk, batch_rows=int(ift.batch_size))
+                            grad_accum=int(ift.grad_accum) * passes, loss_chunk=chunk,
+                            batch_rows=int(ift.batch_size))
 
   pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
   dataset = pipeline.make_dataset(examples, batch_size=ift.batch_size, max_len=ift.max_len, seed=ift.seed,
@@ -188,7 +193,8 @@ def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None =
     say(f'[ift] resumed from {store.directory}/{start}')
   metrics.truncate_after(start)
   say(f'[ift] {total_steps} steps of {ift.batch_size} x {ift.max_len} tokens ({spe:.1f} steps/epoch), '
-      f'mesh {dict(mesh.shape)}, loss chunk {chunk}, lr {schedule.peak_lr:g} warmup {schedule.warmup_steps} '
+      f'mesh {dict(mesh.shape)}, {micro // passes} rows per pass, loss chunk {chunk}, lr {schedule.peak_lr:g} '
+      f'warmup {schedule.warmup_steps} '
       f'decay {schedule.decay_steps or "none"}, out {out_dir}')
 
   tokens_per_step = ift.batch_size * ift.max_len

@@ -172,3 +172,15 @@ def test_command_line_ift_stage(base, tmp_path):
   assert 'dropped as longer than max_len=512' in proc.stdout
   assert [r['step'] for r in read_metrics(workdir / 'ift' / 'metrics.jsonl')] == [1, 2]
   assert (workdir / 'ift' / 'final' / 'params').is_dir()
+
+
+def test_rows_per_pass_changes_speed_not_the_losses(base, six_steps, tmp_path):
+  # six_steps takes its 4 rows in whatever passes the CPU budget picks; one row per pass sums the same tokens.
+  out = tmp_path / 'one_row'
+  run(out, base, synthetic_pairs(), rows_per_pass=1, steps=3)
+  np.testing.assert_allclose(losses(out), losses(six_steps)[:3], rtol=1e-5)
+
+
+def test_negative_rows_per_pass_is_an_error(base, tmp_path):
+  with pytest.raises(ValueError, match='rows_per_pass'):
+    run(tmp_path / 'bad', base, synthetic_pairs(), rows_per_pass=-1)

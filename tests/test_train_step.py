@@ -12,7 +12,7 @@ from flax import nnx
 
 from bite_jax import parallel
 from bite_jax.models import Decoder, get_preset
-from bite_jax.train_step import (choose_loss_chunk, global_batch, init_opt_state, lm_head_parts, make_train_step,
+from bite_jax.train_step import (choose_loss_chunk, choose_row_passes, global_batch, init_opt_state, lm_head_parts, make_train_step,
                                  opt_state_shardings, param_shardings, rows_sharding)
 
 VOCAB, ROWS, LENGTH = 64, 4, 16
@@ -114,3 +114,39 @@ def test_fused_loss_head_is_the_models_lm_head(tie):
   hidden = jax.random.normal(jax.random.PRNGKey(0), (2, 3, config.hidden_size))
   apply, head_params = lm_head_parts(model)
   np.testing.assert_allclose(apply(head_params, hidden), model.logits_from_hidden(hidden), rtol=1e-6)
+
+
+class _FakeMesh:
+  """What choose_row_passes reads of a mesh: axis sizes and the platform of its devices."""
+
+  def __init__(self, platform, data=1, fsdp=1):
+    self.shape = {'data': data, 'fsdp': fsdp, 'tensor': 1}
+    self.devices = np.array([type('Device', (), {'platform': platform})()])
+
+
+def test_row_passes_keep_a_cpu_pass_in_cache():
+  cpu = _FakeMesh('cpu')
+  # hidden 128 / intermediate 512 x 256 tokens: 4 MiB of activations per row -> 2 rows per pass.
+  assert choose_row_passes(0, micro_rows=8, seq_len=256, hidden_size=128, intermediate_size=512, mesh=cpu) == 4
+  # A row over budget on its own: one row per pass.
+  assert choose_row_passes(0, micro_rows=8, seq_len=4096, hidden_size=1536, intermediate_size=8960, mesh=cpu) == 8
+  # A tiny model takes the micro-batch at once.
+  assert choose_row_passes(0, micro_rows=8, seq_len=64, hidden_size=32, intermediate_size=64, mesh=cpu) == 1
+  # Accelerators: one pass unless asked.
+  gpu = _FakeMesh('gpu')
+  assert choose_row_passes(0, micro_rows=8, seq_len=4096, hidden_size=1536, intermediate_size=8960, mesh=gpu) == 1
+  assert choose_row_passes(2, micro_rows=8, seq_len=16, hidden_size=8, intermediate_size=8, mesh=gpu) == 4
+
+
+def test_row_passes_divide_the_rows_and_keep_them_spread_over_devices():
+  kw = dict(seq_len=16, hidden_size=8, intermediate_size=8)
+  assert choose_row_passes(4, micro_rows=6, mesh=_FakeMesh('cpu'), **kw) == 2  # 3 rows per pass
+  assert choose_row_passes(1, micro_rows=7, mesh=_FakeMesh('cpu'), **kw) == 7
+  # 8 rows on data 2 x fsdp 2: 2 rows per device; 1 row per device per pass -> 2 passes of 4 rows.
+  assert choose_row_passes(1, micro_rows=8, mesh=_FakeMesh('cpu', data=2, fsdp=2), **kw) == 2
+  # Rows that do not divide over the devices are replicated, so any divisor of them works.
+  assert choose_row_passes(2, micro_rows=6, mesh=_FakeMesh('cpu', data=4), **kw) == 3
+  for rows in range(1, 13):
+    for want in range(1, 5):
+      passes = choose_row_passes(want, micro_rows=rows, mesh=_FakeMesh('cpu'), **kw)
+      assert rows % passes == 0 and rows // passes <= want or rows // passes == 1
