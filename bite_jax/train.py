@@ -11,6 +11,11 @@ What a run writes under its output directory OUT (WORKDIR/ift for the `ift` stag
 Rerunning the same command resumes from the newest checkpoint and gives the
 same losses as an uninterrupted run; a larger `steps` continues training (the
 learning-rate schedule never depends on `steps`, see bite_jax.train_optim).
+
+Speed and memory knobs that never change the losses: `ift.rows_per_pass` (a
+micro-batch is taken that many rows per device at a time and its gradient
+summed; 0 = cache-sized passes on CPU, the whole micro-batch on accelerators)
+and `ift.loss_chunk` (positions per cross-entropy chunk; 0 = automatic).
 """
 
 from __future__ import annotations
