@@ -9,8 +9,8 @@ r"""Batched sampling with a KV cache: many prompts in, m samples each out, strea
 
 Prompts of one batch are left-padded to a length bucket and the batch to a row bucket, so a stream
 of differently sized requests reuses a few compiled programs (`compile_count`). Sample j of prompt
-i draws from fold_in(fold_in(key(seed), i), j) folded with the step: its tokens do not depend on
-which other prompts share its batch.
+i draws from fold_in(fold_in(key(seed), i), j) folded with the step (i is the prompt's position, or
+its `prompt_keys` entry): its tokens do not depend on which other prompts share its batch.
 """
 
 from __future__ import annotations
@@ -126,12 +126,12 @@ class Sampler:
 
   def generate(self, prompts, *, num_samples: int, max_new_tokens: int, temperature: float = 1.0,
                top_p: float = 1.0, top_k: int = 0, greedy: bool = False, seed: int = 0,
-               stop_strings: Sequence[str] = ()) -> list[list[Sample]]:
+               stop_strings: Sequence[str] = (), prompt_keys: Sequence[int] | None = None) -> list[list[Sample]]:
     """All samples: result[i][j] is sample j of prompt i. Arguments as `stream`."""
     out: list[list[Sample]] = [[] for _ in prompts]
     for batch in self.stream(prompts, num_samples=num_samples, max_new_tokens=max_new_tokens,
                              temperature=temperature, top_p=top_p, top_k=top_k, greedy=greedy, seed=seed,
-                             stop_strings=stop_strings):
+                             stop_strings=stop_strings, prompt_keys=prompt_keys):
       for sample in batch:
         out[sample.prompt_index].append(sample)
     for samples in out:
@@ -140,7 +140,8 @@ class Sampler:
 
   def stream(self, prompts, *, num_samples: int, max_new_tokens: int, temperature: float = 1.0,
              top_p: float = 1.0, top_k: int = 0, greedy: bool = False, seed: int = 0,
-             stop_strings: Sequence[str] = ()) -> Iterator[list[Sample]]:
+             stop_strings: Sequence[str] = (), prompt_keys: Sequence[int] | None = None,
+             ) -> Iterator[list[Sample]]:
     """An iterator over the samples of each batch, yielded as soon as it completes (the next batch
     already runs on the device meanwhile). Arguments are checked here, before any work starts.
 
@@ -153,10 +154,21 @@ class Sampler:
       greedy: argmax decoding (temperature, top_p, top_k and seed are then ignored).
       seed: 0 <= seed < 2**32; fixes every sample.
       stop_strings: a sample stops once its text contains one of them (needs a tokenizer).
+      prompt_keys: one integer in [0, 2**31) per prompt, used instead of the prompt's position to
+        seed its samples: sample j of a prompt with key k is then the same in any call that has the
+        same seed, whatever other prompts come with it (a resumed job re-asks for what it lost).
     """
     greedy = greedy or temperature == 0
     self._check_args(num_samples, max_new_tokens, temperature, top_p, top_k, seed, stop_strings)
     token_prompts = self._tokenize(prompts)
+    if prompt_keys is None:
+      prompt_keys = range(len(token_prompts))
+    prompt_keys = [int(k) for k in prompt_keys]
+    if len(prompt_keys) != len(token_prompts):
+      raise ValueError(f'prompt_keys: {len(prompt_keys)} keys for {len(token_prompts)} prompts')
+    bad = [k for k in prompt_keys if not 0 <= k < 2 ** 31]
+    if bad:
+      raise ValueError(f'prompt_keys: {bad[0]} is outside [0, 2**31)')
     mode = SamplingMode(greedy=greedy, top_k=int(top_k), use_top_p=not greedy and top_p < 1.0)
     values = SamplingValues(temperature=np.float32(1.0 if greedy else temperature),
                             top_p=np.float32(top_p), max_new_tokens=np.int32(max_new_tokens))
@@ -166,7 +178,7 @@ class Sampler:
       log.warning('sample: prompt + max_new_tokens reaches %d tokens, past the model\'s '
                   'max_position_embeddings=%d', longest, self.config.max_position_embeddings)
     run = functools.partial(self._launch, token_prompts, num_samples=num_samples, mode=mode,
-                            values=values, seed=seed, stop_strings=tuple(stop_strings))
+                            values=values, seed=seed, stop_strings=tuple(stop_strings), prompt_keys=prompt_keys)
     return self._stream(batches, run, len(token_prompts) * num_samples, tuple(stop_strings))
 
   def _stream(self, batches: list[Batch], run, total_rows: int, stop_strings) -> Iterator[list[Sample]]:
@@ -250,7 +262,7 @@ class Sampler:
       log.info('sample: compiled %s in %.1f s (%d programs)', key[:5], seconds, len(self._compiled))
     return exe
 
-  def _launch(self, token_prompts, batch: Batch, *, num_samples, mode, values, seed, stop_strings):
+  def _launch(self, token_prompts, batch: Batch, *, num_samples, mode, values, seed, stop_strings, prompt_keys):
     """Dispatches prefill + decode of one batch; returns the (device) final DecodeState."""
     graphdef, params = nnx.split(self.model)
     prompts = [token_prompts[p] for p in batch.prompts]
@@ -267,7 +279,7 @@ class Sampler:
     row_sample_index = np.zeros(num_rows, np.int32)
     row_active = np.zeros(num_rows, bool)
     for r, (p, s) in enumerate(batch.rows):
-      row_prompt[r], row_prompt_index[r], row_sample_index[r], row_active[r] = local[p], p, s, True
+      row_prompt[r], row_prompt_index[r], row_sample_index[r], row_active[r] = local[p], prompt_keys[p], s, True
     statics = dict(mode=mode, eos_ids=self.eos_token_ids, pad_id=self.pad_id, mesh=self.mesh)
     values = jax.tree.map(lambda v: self._place(v, False), values)
     args = (params, *(self._place(a, True) for a in (ids, mask, row_prompt, row_prompt_index,

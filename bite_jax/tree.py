@@ -9,7 +9,8 @@ its sampler batch completes, while the editor keeps decoding the next batch in a
 A child is kept when it is correct and faster (slower) than its parent beyond `threshold` by the
 executor's compare verdict; kept children form the next frontier. Every node, kept or pruned, is
 appended to the tree file (bite_jax.tree_store); a rerun after a kill reads it, skips every
-(parent, sample index) already recorded and generates only what is missing. Identical siblings
+(parent, sample index) already recorded and generates only what is missing (with an editor that
+has `stream_keyed`, samples are seeded by parent, so these are the very children it lost). Identical siblings
 are executed once, and a (parent, child, inputs) comparison seen before reuses its verdict.
 Pruning reasons: bite_jax.tree_verdict. Statistics: bite_jax.tree_stats.
 """
@@ -22,6 +23,7 @@ import queue
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -70,6 +72,12 @@ class TreeStats:
   @property
   def nodes_per_s(self) -> float:
     return self.nodes_written / self.seconds if self.seconds > 0 else 0.0
+
+
+def parent_key(node_id: str) -> int:
+  """The sampling key of a parent's prompt: a stable 31-bit hash of its node id, so its children are
+  drawn the same whichever other parents share the editor call (see tree_editor)."""
+  return zlib.crc32(node_id.encode('utf-8')) & 0x7FFFFFFF
 
 
 def grow_tree(roots: Sequence[Task], editor: Editor, direction: str, out_path: str | Path, *, height: int,
@@ -266,8 +274,9 @@ class _Grower:
     events: queue.SimpleQueue = queue.SimpleQueue()
     stop = threading.Event()
     level_seed = (self.seed + 1_000_003 * (depth + 1)) % 2 ** 32
-    producer = threading.Thread(target=self._produce, args=(prompts, level_seed, events, stop), daemon=True,
-                                name=f'tree-{self.name}-editor')
+    keys = [parent_key(p['node_id']) for p, _ in requests]
+    producer = threading.Thread(target=self._produce, args=(prompts, keys, level_seed, events, stop),
+                                daemon=True, name=f'tree-{self.name}-editor')
     producer.start()
     streaming = True
     try:
@@ -289,10 +298,14 @@ class _Grower:
     producer.join()
     self._print()
 
-  def _produce(self, prompts, seed, events, stop) -> None:
+  def _produce(self, prompts, keys, seed, events, stop) -> None:
     """Runs the editor's stream in this thread, handing each batch over as soon as it completes."""
     try:
-      stream = self.editor.stream(prompts, num_samples=self.width, seed=seed)
+      keyed = getattr(self.editor, 'stream_keyed', None)
+      if keyed is not None:
+        stream = keyed(prompts, keys, num_samples=self.width, seed=seed)
+      else:
+        stream = self.editor.stream(prompts, num_samples=self.width, seed=seed)
       for batch in stream:
         events.put(('batch', list(batch)))
         if stop.is_set():

@@ -2,7 +2,10 @@
 
 `grow_tree` needs only `editor.stream(prompts, num_samples, seed)` yielding lists of samples
 (objects with prompt_index, sample_index, text, finish_reason) as they complete, so tests plug
-in a fake. `SamplerEditor` adapts bite_jax.sample.Sampler with the `sample.*` settings.
+in a fake. An editor that also has `stream_keyed(prompts, keys, num_samples, seed)` seeds each
+prompt's samples by its key instead of its position; the tree passes a key derived from the parent
+node, so a rerun after a kill regenerates exactly the children it lost. `SamplerEditor` adapts
+bite_jax.sample.Sampler with the `sample.*` settings and has both.
 """
 
 from __future__ import annotations
@@ -57,9 +60,14 @@ class SamplerEditor:
 
   def stream(self, prompts: list[str], num_samples: int, seed: int) -> Iterator[list]:
     """Sampler.stream with this editor's settings; yields lists of bite_jax.sample.Sample."""
+    return self.stream_keyed(prompts, None, num_samples, seed)
+
+  def stream_keyed(self, prompts: list[str], keys: Sequence[int] | None, num_samples: int,
+                   seed: int) -> Iterator[list]:
+    """`stream`, with prompt i's samples seeded by keys[i] (in [0, 2**31)) instead of i."""
     return self.sampler.stream(prompts, num_samples=num_samples, max_new_tokens=self.max_new_tokens,
                                temperature=self.temperature, top_p=self.top_p, top_k=self.top_k, seed=seed,
-                               stop_strings=self.stop_strings)
+                               stop_strings=self.stop_strings, prompt_keys=keys)
 
 
 def load_editor(model_dir: str | Path, sample_cfg, *, mesh=None) -> SamplerEditor:

@@ -180,3 +180,21 @@ def test_text_prompts_and_stop_strings_need_a_tokenizer(model):
     sampler.generate(['print(1)'], num_samples=1, max_new_tokens=4)
   with pytest.raises(ValueError, match='tokenizer'):
     sampler.generate(PROMPTS, num_samples=1, max_new_tokens=4, stop_strings=['\n'])
+
+
+def test_prompt_keys_seed_samples_whatever_the_prompts_position(sampler):
+  default = sampler.generate(PROMPTS, num_samples=2, max_new_tokens=8, seed=7)
+  assert _tokens(sampler.generate(PROMPTS, num_samples=2, max_new_tokens=8, seed=7,
+                                  prompt_keys=[0, 1, 2])) == _tokens(default)
+  keyed = sampler.generate(PROMPTS, num_samples=2, max_new_tokens=8, seed=7, prompt_keys=[901, 17, 2**31 - 1])
+  moved = sampler.generate(PROMPTS[1:][::-1], num_samples=2, max_new_tokens=8, seed=7,
+                           prompt_keys=[2**31 - 1, 17])
+  assert _tokens(moved) == _tokens(keyed)[1:][::-1]
+  assert _tokens(keyed)[0] != _tokens(default)[0]
+
+
+@pytest.mark.parametrize('keys,match', [([1, 2], '2 keys for 3 prompts'), ([0, -1, 3], 'outside'),
+                                        ([0, 1, 2**31], 'outside')])
+def test_bad_prompt_keys_are_rejected(sampler, keys, match):
+  with pytest.raises(ValueError, match=match):
+    sampler.generate(PROMPTS, num_samples=1, max_new_tokens=2, prompt_keys=keys)

@@ -38,3 +38,28 @@ def test_sampled_children_of_a_random_model_are_recorded_and_pruned(tmp_path, ed
   assert stats.editor_calls == 1 and stats.complete  # nothing kept: level 2 never asks the editor
   summary = tree_statistics(nodes)
   assert summary['roots_ok'] == 2 and summary['kept'] == 0 and sum(summary['reasons'].values()) == 6
+
+
+def test_children_lost_in_a_kill_are_regenerated_exactly(tmp_path, editor):
+  """A rerun asks only for the lost parent's children, now as the editor's first prompt instead of its
+  second; the children are keyed by the parent, so they come back the same."""
+  roots = [make_task('a', level=3), make_task('b', level=3, n=77)]
+  config = ExecutorConfig(cache_dir=tmp_path / 'executor-cache')
+  first = tmp_path / 'first' / 'opt.jsonl'
+  with Pool(1, config=config) as pool:
+    grow_tree(roots, editor, 'optimize', first, height=1, width=3, pool=pool, meter='cpu',
+              compare_options={'max_rounds': 6}, timeout=2.0, progress=False)
+  nodes = read_tree(first)
+  lines = first.read_text().splitlines(keepends=True)
+  resumed = tmp_path / 'resumed' / 'opt.jsonl'
+  resumed.parent.mkdir()
+  # The kill lost every child of 'b' (the second parent of the level).
+  resumed.write_text(''.join(line for line, n in zip(lines, nodes) if n.get('parent_id') != 'b'))
+  with Pool(1, config=config) as pool:
+    grow_tree(roots, editor, 'optimize', resumed, height=1, width=3, pool=pool, meter='cpu',
+              compare_options={'max_rounds': 6}, timeout=2.0, progress=False)
+  code = {n['node_id']: n['code'] for n in nodes}
+  again = {n['node_id']: n['code'] for n in read_tree(resumed)}
+  assert sorted(again) == sorted(code)
+  assert all(again[f'b:{j}'] == code[f'b:{j}'] for j in range(3))
+  assert len({code[f'b:{j}'] for j in range(3)} | {code[f'a:{j}'] for j in range(3)}) > 1
