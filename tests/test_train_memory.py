@@ -4,8 +4,6 @@
 import importlib.util
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -16,7 +14,6 @@ def _benchmark():
   return module
 
 
-@pytest.mark.slow  # builds a 10M-parameter checkpoint and compiles a 1024-token step: ~40 s
 def test_peak_rss_with_qwen_vocabulary_stays_under_1_5_gb():
   bench = _benchmark()
   result = bench.measure(bench.parse(['--vocab', '151936', '--batch', '4', '--len', '1024', '--steps', '3']))

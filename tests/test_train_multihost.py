@@ -74,7 +74,6 @@ def _losses(out: Path) -> list[float]:
   return [json.loads(line)['loss'] for line in (out / 'metrics.jsonl').read_text().splitlines()]
 
 
-@pytest.mark.slow  # five process launches: ~40-70 s on 2 cores
 def test_two_processes_split_the_batch_checkpoint_and_resume(base, tmp_path):
   single = _launch(base, tmp_path / 'single', steps=4, num_processes=1)[0]
   first = _launch(base, tmp_path / 'multi', steps=2, num_processes=2)
