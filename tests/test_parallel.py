@@ -98,6 +98,12 @@ def test_fsdp4_tensor2_forward_equals_single_device(sharded_results, name):
 
 
 @pytest.mark.parametrize('name', ['qwen', 'sc2'])
+def test_query_blocked_attention_on_the_mesh_equals_single_device(sharded_results, name):
+  assert sharded_results[name]['blocked_attention_diff'] < 1e-5
+  assert sharded_results[name]['blocked_attention_grad_diff'] < 1e-4
+
+
+@pytest.mark.parametrize('name', ['qwen', 'sc2'])
 def test_sharded_kv_cache_decode_equals_full_forward(sharded_results, name):
   assert sharded_results[name]['cached_decode_diff'] < 2e-5
 
@@ -196,6 +202,22 @@ def _worker_sharded(qwen_dir: str, sc2_dir: str, export_dir: str) -> dict:
       return jnp.concatenate(steps, axis=1)
 
     res['cached_decode_diff'] = max_diff(prefill_decode(on_mesh, sharded_ids), ref)
+    # Query-blocked attention (one query per block) on the mesh, forward and gradient.
+    from bite_jax.models import attention
+    budget = attention.ATTENTION_BLOCK_BYTES['cpu']
+
+    def loss(model, x):
+      return jnp.sum(jax.nn.log_softmax(model(x))[..., 5])
+
+    grad_ref = jax.jit(nnx.grad(loss))(single, ids)
+    attention.ATTENTION_BLOCK_BYTES['cpu'] = 1
+    try:
+      res['blocked_attention_diff'] = max_diff(jax.jit(lambda m, x: m(x))(on_mesh, sharded_ids), ref)
+      grad_blocked = jax.jit(nnx.grad(loss))(on_mesh, sharded_ids)
+    finally:
+      attention.ATTENTION_BLOCK_BYTES['cpu'] = budget
+    res['blocked_attention_grad_diff'] = max(
+        max_diff(a, b) for a, b in zip(jax.tree.leaves(grad_blocked), jax.tree.leaves(grad_ref)))
     specs, shard_shapes = {}, {}
     for path, var in nnx.iter_graph(on_mesh):
       if isinstance(var, nnx.Param):
