@@ -4,10 +4,12 @@ r"""Peak memory of IFT with a large vocabulary: a subprocess trains a few steps,
 
 The parent builds a tiny random Qwen2 checkpoint (hidden --hidden, --layers layers, --vocab rows)
 with a small tokenizer, then runs `train_ift` in a child process (JAX only: no torch there) on
-synthetic pairs padded to [batch, len], and reports the child's peak resident set size from
-resource.getrusage(RUSAGE_CHILDREN).ru_maxrss (and the child's own RUSAGE_SELF figure, exact
-even when this process ran bigger children before). Full float32 logits of one batch would take
-batch x len x vocab x 4 bytes (2.5 GB for 4 x 1024 x 151,936); the chunked loss never builds them.
+synthetic pairs padded to [batch, len], and reports the child's peak resident set size: its own
+high-water mark (VmHWM in /proc/self/status on Linux; getrusage's ru_maxrss elsewhere). ru_maxrss
+is not used on Linux because it survives exec: a child spawned by a large process (a long pytest
+run) would report the parent's peak. RUSAGE_CHILDREN is printed alongside for reference. Full
+float32 logits of one batch would take batch x len x vocab x 4 bytes (2.5 GB for 4 x 1024 x
+151,936); the chunked loss never builds them.
 """
 
 from __future__ import annotations
@@ -38,6 +40,17 @@ def make_base(directory: Path, args) -> Path:
   return directory
 
 
+def own_peak_kb() -> int:
+  """This process's peak resident set size in KiB, counted from its own exec."""
+  try:
+    for line in Path('/proc/self/status').read_text().splitlines():
+      if line.startswith('VmHWM:'):
+        return int(line.split()[1])
+  except OSError:
+    pass
+  return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def child(base: Path, out: Path, args) -> None:
   """Runs in the subprocess: a short IFT run; prints the losses as JSON."""
   sys.path.insert(0, str(ROOT))
@@ -53,7 +66,7 @@ def child(base: Path, out: Path, args) -> None:
   pairs = [Pair(language='python', slow=f'{body}\nprint(sum(range({k})))\n', fast=f'print({k * (k - 1) // 2})\n')
            for k in range(64)]
   train_ift(ift, config.model, config.mesh, out, base_dir=str(base), pairs=pairs, log=None)
-  peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+  peak_kb = own_peak_kb()
   print(json.dumps({'losses': [r['loss'] for r in read_metrics(out / 'metrics.jsonl')], 'peak_kb': peak_kb}),
         flush=True)
 
@@ -68,7 +81,8 @@ def measure(args) -> dict:
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if proc.returncode:
       raise RuntimeError(f'train_memory child failed ({proc.returncode}):\n{proc.stderr[-4000:]}')
-  # RUSAGE_CHILDREN is the largest child this process ever waited for; the child's own figure is exact.
+  # RUSAGE_CHILDREN is the largest child this process ever waited for (and survives exec); the child's own
+  # VmHWM is the figure.
   children_peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
   report = json.loads(proc.stdout.strip().splitlines()[-1])
   full_logits_mb = args.batch * args.len * args.vocab * 4 / 2**20
