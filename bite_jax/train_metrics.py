@@ -32,16 +32,36 @@ PEAK_FLOPS = (
     ('l4', 121e12),
     ('a10', 125e12),
 )
-# CPU estimate: float32 FLOPs per cycle per core with two AVX2 FMA units (2 x 8 lanes x 2).
-CPU_FLOPS_PER_CYCLE = 32
+# CPU estimate: float32 FLOPs per cycle per core with two FMA units, by the widest vector ISA
+# (2 units x lanes x 2 FLOPs): AVX-512 16 lanes, AVX2 + FMA 8 lanes, otherwise SSE's 4.
+CPU_FLOPS_PER_CYCLE = {'avx512f': 64, 'avx2': 32, 'sse': 16}
 
 
-def cpu_peak_flops(cores: int | None = None) -> float:
-  """Estimated float32 peak FLOP/s of this host's CPU (cores x clock x CPU_FLOPS_PER_CYCLE)."""
+def cpu_flops_per_cycle(flags: set[str] | None = None) -> int:
+  """CPU_FLOPS_PER_CYCLE for a set of /proc/cpuinfo flags (read from this host when None)."""
+  if flags is None:
+    flags = set()
+    try:
+      with open('/proc/cpuinfo') as f:
+        for line in f:
+          if line.startswith('flags'):
+            flags = set(line.split(':', 1)[1].split())
+            break
+    except OSError:
+      pass
+  if 'avx512f' in flags:
+    return CPU_FLOPS_PER_CYCLE['avx512f']
+  if 'avx2' in flags and 'fma' in flags:
+    return CPU_FLOPS_PER_CYCLE['avx2']
+  return CPU_FLOPS_PER_CYCLE['sse']
+
+
+def cpu_peak_flops(cores: int | None = None, flags: set[str] | None = None) -> float:
+  """Estimated float32 peak FLOP/s of this host's CPU (cores x clock x cpu_flops_per_cycle)."""
   import psutil
   freq = psutil.cpu_freq()
   ghz = (freq.max or freq.current) / 1000 if freq and (freq.max or freq.current) else 2.5
-  return (cores or os.cpu_count() or 1) * ghz * 1e9 * CPU_FLOPS_PER_CYCLE
+  return (cores or os.cpu_count() or 1) * ghz * 1e9 * cpu_flops_per_cycle(flags)
 
 
 def device_peak_flops(device) -> float | None:
