@@ -74,6 +74,9 @@ def choose_loss_chunk(requested: int, *, seq_len: int, micro_batch: int, vocab_s
 # faster on a 2-core VM (8 x 256 tokens, hidden 128: 4 passes of 2 rows vs 1 pass of 8). Accelerators
 # take the micro-batch in one pass.
 PASS_BYTES = {'cpu': 8 * 2**20}
+# ... but never fewer tokens per pass than this: with 256-token rows, passes of 1 row ran 1.4x slower
+# than passes of 2 (hidden 128 and 256), as the weight-gradient matmuls get too thin.
+MIN_PASS_TOKENS = 512
 
 
 def choose_row_passes(requested_rows: int, *, micro_rows: int, seq_len: int, hidden_size: int,
@@ -81,8 +84,8 @@ def choose_row_passes(requested_rows: int, *, micro_rows: int, seq_len: int, hid
   """Passes per micro-batch: its rows are taken `micro_rows / passes` at a time and their gradients summed.
 
   `requested_rows` > 0 asks for at most that many rows per device per pass; 0 chooses from PASS_BYTES
-  for the device platform with ~4 x (8 x hidden + 6 x intermediate) bytes of activations per token
-  (1 pass where the platform has no entry). Every pass keeps a multiple of data x fsdp rows, so it
+  for the device platform with ~4 x (8 x hidden + 6 x intermediate) bytes of activations per token,
+  and at least MIN_PASS_TOKENS tokens per pass (1 pass where the platform has no entry). Every pass keeps a multiple of data x fsdp rows, so it
   stays spread over all devices; the result divides `micro_rows`. The loss and gradient are those of
   the whole micro-batch whatever the number of passes (the loss is a sum over tokens).
   """
@@ -97,7 +100,7 @@ def choose_row_passes(requested_rows: int, *, micro_rows: int, seq_len: int, hid
     if budget is None:
       return 1
     per_row = seq_len * 4 * (8 * hidden_size + 6 * intermediate_size)
-    rows_per_pass = max(1, budget // max(1, per_row))
+    rows_per_pass = max(1, budget // max(1, per_row), -(-MIN_PASS_TOKENS // seq_len))
   return min(p for p in range(1, local + 1) if local % p == 0 and local // p <= rows_per_pass)
 
 

@@ -130,6 +130,9 @@ def test_row_passes_keep_a_cpu_pass_in_cache():
   assert choose_row_passes(0, micro_rows=8, seq_len=256, hidden_size=128, intermediate_size=512, mesh=cpu) == 4
   # A row over budget on its own: one row per pass.
   assert choose_row_passes(0, micro_rows=8, seq_len=4096, hidden_size=1536, intermediate_size=8960, mesh=cpu) == 8
+  # Over budget with 256-token rows, but a pass keeps at least 512 tokens: 2 rows.
+  assert choose_row_passes(0, micro_rows=8, seq_len=256, hidden_size=256, intermediate_size=1024, mesh=cpu) == 4
+  assert choose_row_passes(0, micro_rows=8, seq_len=128, hidden_size=1536, intermediate_size=8960, mesh=cpu) == 2
   # A tiny model takes the micro-batch at once.
   assert choose_row_passes(0, micro_rows=8, seq_len=64, hidden_size=32, intermediate_size=64, mesh=cpu) == 1
   # Accelerators: one pass unless asked.
