@@ -86,7 +86,8 @@ class JaxRunner:
     self.opt_state, opt_sh = init_opt_state(tx, self.params, mesh)
     passes = choose_row_passes(args.rows_per_pass, micro_rows=args.batch, seq_len=args.len,
                                hidden_size=model.config.hidden_size,
-                               intermediate_size=model.config.intermediate_size, mesh=mesh)
+                               intermediate_size=model.config.intermediate_size,
+                               num_heads=model.config.num_heads, mesh=mesh)
     chunk = choose_loss_chunk(args.loss_chunk, seq_len=args.len, micro_batch=args.batch // passes,
                               vocab_size=model.config.vocab_size, hidden_size=model.config.hidden_size,
                               mesh=mesh)

@@ -168,7 +168,8 @@ def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None =
   schedule = make_schedule(ift, steps_per_epoch=spe)
   tx = make_optimizer(ift, schedule)
   passes = choose_row_passes(int(ift.get('rows_per_pass', 0)), micro_rows=micro, seq_len=ift.max_len,
-                             hidden_size=config.hidden_size, intermediate_size=config.intermediate_size, mesh=mesh)
+                             hidden_size=config.hidden_size, intermediate_size=config.intermediate_size,
+                             num_heads=config.num_heads, mesh=mesh)
   chunk = choose_loss_chunk(int(ift.loss_chunk), seq_len=ift.max_len, micro_batch=micro // passes,
                             vocab_size=config.vocab_size, hidden_size=config.hidden_size, mesh=mesh)
   graphdef, params, rest = nnx.split(model, nnx.Param, ...)

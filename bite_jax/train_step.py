@@ -80,12 +80,13 @@ MIN_PASS_TOKENS = 512
 
 
 def choose_row_passes(requested_rows: int, *, micro_rows: int, seq_len: int, hidden_size: int,
-                      intermediate_size: int, mesh: Mesh) -> int:
+                      intermediate_size: int, mesh: Mesh, num_heads: int = 0) -> int:
   """Passes per micro-batch: its rows are taken `micro_rows / passes` at a time and their gradients summed.
 
   `requested_rows` > 0 asks for at most that many rows per device per pass; 0 chooses from PASS_BYTES
-  for the device platform with ~4 x (8 x hidden + 6 x intermediate) bytes of activations per token,
-  and at least MIN_PASS_TOKENS tokens per pass (1 pass where the platform has no entry). Every pass keeps a multiple of data x fsdp rows, so it
+  for the device platform with ~4 x (8 x hidden + 6 x intermediate + heads x seq_len) bytes of
+  activations per token (the last term: a row of attention scores), and at least MIN_PASS_TOKENS
+  tokens per pass (1 pass where the platform has no entry). Every pass keeps a multiple of data x fsdp rows, so it
   stays spread over all devices; the result divides `micro_rows`. The loss and gradient are those of
   the whole micro-batch whatever the number of passes (the loss is a sum over tokens).
   """
@@ -99,7 +100,7 @@ def choose_row_passes(requested_rows: int, *, micro_rows: int, seq_len: int, hid
     budget = PASS_BYTES.get(mesh.devices.flat[0].platform)
     if budget is None:
       return 1
-    per_row = seq_len * 4 * (8 * hidden_size + 6 * intermediate_size)
+    per_row = seq_len * 4 * (8 * hidden_size + 6 * intermediate_size + num_heads * seq_len)
     rows_per_pass = max(1, budget // max(1, per_row), -(-MIN_PASS_TOKENS // seq_len))
   return min(p for p in range(1, local + 1) if local % p == 0 and local // p <= rows_per_pass)
 

@@ -133,6 +133,10 @@ def test_row_passes_keep_a_cpu_pass_in_cache():
   # Over budget with 256-token rows, but a pass keeps at least 512 tokens: 2 rows.
   assert choose_row_passes(0, micro_rows=8, seq_len=256, hidden_size=256, intermediate_size=1024, mesh=cpu) == 4
   assert choose_row_passes(0, micro_rows=8, seq_len=128, hidden_size=1536, intermediate_size=8960, mesh=cpu) == 2
+  # With a small hidden size the attention scores dominate: hidden 32 with 4 heads x 256 keys -> 4 rows.
+  assert choose_row_passes(0, micro_rows=8, seq_len=256, hidden_size=32, intermediate_size=64, num_heads=4,
+                           mesh=cpu) == 2
+  assert choose_row_passes(0, micro_rows=8, seq_len=256, hidden_size=32, intermediate_size=64, mesh=cpu) == 1
   # A tiny model takes the micro-batch at once.
   assert choose_row_passes(0, micro_rows=8, seq_len=64, hidden_size=32, intermediate_size=64, mesh=cpu) == 1
   # Accelerators: one pass unless asked.
