@@ -77,20 +77,15 @@ class JaxRunner:
 
     from bite_jax import parallel
     from bite_jax.models import hf
-    from bite_jax.train_step import (choose_loss_chunk, choose_row_passes, global_batch, init_opt_state,
-                                     make_train_step, param_shardings, rows_sharding)
+    from bite_jax.train_step import (global_batch, init_opt_state, make_train_step, param_shardings,
+                                     rows_sharding, step_layout)
     mesh = parallel.make_mesh()
     model = hf.from_pretrained(directory, mesh=mesh)
     graphdef, self.params, rest = nnx.split(model, nnx.Param, ...)
     tx = optax.chain(optax.clip_by_global_norm(args.clip), optax.adamw(1e-4, b1=0.9, b2=0.95, weight_decay=0.0))
     self.opt_state, opt_sh = init_opt_state(tx, self.params, mesh)
-    passes = choose_row_passes(args.rows_per_pass, micro_rows=args.batch, seq_len=args.len,
-                               hidden_size=model.config.hidden_size,
-                               intermediate_size=model.config.intermediate_size,
-                               num_heads=model.config.num_heads, mesh=mesh)
-    chunk = choose_loss_chunk(args.loss_chunk, seq_len=args.len, micro_batch=args.batch // passes,
-                              vocab_size=model.config.vocab_size, hidden_size=model.config.hidden_size,
-                              mesh=mesh)
+    passes, chunk = step_layout(rows_per_pass=args.rows_per_pass, loss_chunk=args.loss_chunk,
+                                micro_rows=args.batch, seq_len=args.len, config=model.config, mesh=mesh)
     self.rows_per_pass = args.batch // passes
     self.chunk = chunk
     self.fn = make_train_step(graphdef, rest, tx, mesh=mesh, params_sh=param_shardings(self.params),

@@ -111,6 +111,11 @@ def base_config() -> ml_collections.ConfigDict:
   return c
 
 
+def training_sections(c) -> tuple:
+  """The four IFT-shaped sections of a config: the `ift` stage, both editors and the PKAC stages."""
+  return (c.ift, c.editors.optimizer, c.editors.degrader, c.pkac)
+
+
 def paper_config(preset: str) -> ml_collections.ConfigDict:
   """The paper's settings on a real model preset: h=5, m=10, temperature 1.0, lr 1e-5, 2 epochs, bf16 + remat."""
   c = base_config()
@@ -120,7 +125,7 @@ def paper_config(preset: str) -> ml_collections.ConfigDict:
   c.model.remat = True
   c.mesh.fsdp = -1
   c.mesh.data = 1
-  for ift in (c.ift, c.editors.optimizer, c.editors.degrader, c.pkac):
+  for ift in training_sections(c):
     ift.lr = 1e-5
     ift.epochs = 2
     ift.steps = 0

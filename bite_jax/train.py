@@ -39,8 +39,8 @@ from bite_jax.train_checkpoint import (CheckpointStore, is_trained_dir, load_tra
                                        save_final)
 from bite_jax.train_metrics import MetricsLog, mfu, progress_line, total_peak_flops
 from bite_jax.train_optim import make_optimizer, make_schedule
-from bite_jax.train_step import (choose_loss_chunk, choose_row_passes, compile_step, global_batch, init_opt_state,
-                                 make_train_step, param_shardings, rows_sharding)
+from bite_jax.train_step import (compile_step, global_batch, init_opt_state, make_train_step, param_shardings,
+                                 rows_sharding, step_layout)
 
 __all__ = ['run_stage', 'train_ift', 'load_trained']
 
@@ -167,11 +167,8 @@ def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None =
                                                                                ift.batch_size)
   schedule = make_schedule(ift, steps_per_epoch=spe)
   tx = make_optimizer(ift, schedule)
-  passes = choose_row_passes(int(ift.get('rows_per_pass', 0)), micro_rows=micro, seq_len=ift.max_len,
-                             hidden_size=config.hidden_size, intermediate_size=config.intermediate_size,
-                             num_heads=config.num_heads, mesh=mesh)
-  chunk = choose_loss_chunk(int(ift.loss_chunk), seq_len=ift.max_len, micro_batch=micro // passes,
-                            vocab_size=config.vocab_size, hidden_size=config.hidden_size, mesh=mesh)
+  passes, chunk = step_layout(rows_per_pass=int(ift.get('rows_per_pass', 0)), loss_chunk=int(ift.loss_chunk),
+                              micro_rows=micro, seq_len=ift.max_len, config=config, mesh=mesh)
   graphdef, params, rest = nnx.split(model, nnx.Param, ...)
   del model
   opt_state, opt_sh = init_opt_state(tx, params, mesh)

@@ -105,6 +105,18 @@ def choose_row_passes(requested_rows: int, *, micro_rows: int, seq_len: int, hid
   return min(p for p in range(1, local + 1) if local % p == 0 and local // p <= rows_per_pass)
 
 
+def step_layout(*, rows_per_pass: int, loss_chunk: int, micro_rows: int, seq_len: int, config,
+                mesh: Mesh) -> tuple[int, int]:
+  """(row passes per micro-batch, loss chunk) for a model config: choose_row_passes, then
+  choose_loss_chunk for one pass's rows. `rows_per_pass` / `loss_chunk` of 0 mean automatic."""
+  passes = choose_row_passes(rows_per_pass, micro_rows=micro_rows, seq_len=seq_len,
+                             hidden_size=config.hidden_size, intermediate_size=config.intermediate_size,
+                             num_heads=config.num_heads, mesh=mesh)
+  chunk = choose_loss_chunk(loss_chunk, seq_len=seq_len, micro_batch=micro_rows // passes,
+                            vocab_size=config.vocab_size, hidden_size=config.hidden_size, mesh=mesh)
+  return passes, chunk
+
+
 def rows_sharding(mesh: Mesh, rows: int, extra_leading: int = 0) -> NamedSharding:
   """Sharding of [rows, ...] batch arrays: rows over data x fsdp, or replicated when rows do not divide.
 

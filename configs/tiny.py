@@ -6,7 +6,7 @@ from bite_jax import defaults
 def get_config():
   c = defaults.base_config()
   c.model.preset = 'tiny'
-  for ift in (c.ift, c.editors.optimizer, c.editors.degrader, c.pkac):
+  for ift in defaults.training_sections(c):
     ift.lr = 3e-3
     ift.warmup_steps = 5
     ift.epochs = 0

@@ -8,7 +8,9 @@ onto them.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 LANGUAGES = ('c', 'cpp', 'go', 'java', 'python')
 LANGUAGE_NAMES = {'c': 'C', 'cpp': 'C++', 'go': 'Go', 'java': 'Java', 'python': 'Python'}
@@ -37,6 +39,16 @@ def normalize_language(name: str) -> str:
     raise ValueError(f'unknown language {name!r}; expected one of {", ".join(LANGUAGES)} '
                      f'(or a spelling such as C++, py, Python3, golang)')
   return key
+
+
+def write_jsonl(path, records: Iterable) -> Path:
+  """Writes one `record.to_dict()` JSON line per record to `path` (parents created); returns the path."""
+  path = Path(path)
+  path.parent.mkdir(parents=True, exist_ok=True)
+  with path.open('w', encoding='utf-8') as f:
+    for record in records:
+      f.write(json.dumps(record.to_dict()) + '\n')
+  return path
 
 
 def _optional_str(record: Mapping, key: str) -> str | None:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from bite_jax.data.records import Task, normalize_language
+from bite_jax.data.records import Task, normalize_language, write_jsonl
 
 
 class CandidateError(ValueError):
@@ -83,12 +83,7 @@ def read_candidates(path) -> list[Candidate]:
 
 def write_candidates(path, candidates: Iterable[Candidate]) -> Path:
   """Writes candidates as JSONL lines {"task_id", "code", "sample_index"}; returns the path."""
-  path = Path(path)
-  path.parent.mkdir(parents=True, exist_ok=True)
-  with path.open('w', encoding='utf-8') as f:
-    for c in candidates:
-      f.write(json.dumps(c.to_dict()) + '\n')
-  return path
+  return write_jsonl(path, candidates)
 
 
 def group_by_task(candidates: Iterable[Candidate], tasks: Iterable[Task]) -> dict[str, list[Candidate]]:

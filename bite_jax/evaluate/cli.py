@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from bite_jax.data.records import Task
+from bite_jax.data.records import Task, write_jsonl
 from bite_jax.evaluate.candidates import CandidateError, from_records, group_by_task, read_candidates
 from bite_jax.evaluate.loaders import BenchmarkFormatError, load_benchmark
 from bite_jax.evaluate.loaders.common import select
@@ -82,12 +82,7 @@ def _filter(args, tasks: list[Task]) -> list[Task]:
 
 def export_tasks(tasks: list[Task], path) -> Path:
   """Writes one Task.to_dict() line per task ({"task_id", "language", "src", "expert", ...})."""
-  path = Path(path)
-  path.parent.mkdir(parents=True, exist_ok=True)
-  with path.open('w', encoding='utf-8') as f:
-    for t in tasks:
-      f.write(json.dumps(t.to_dict()) + '\n')
-  return path
+  return write_jsonl(path, tasks)
 
 
 def _train_pairs(args):
