@@ -5,7 +5,7 @@ import pytest
 from bite_jax.tree import REASONS, grow_tree, grow_tree_kwargs, read_tree
 from bite_jax.tree_store import TreeFormatError
 from executor import ExecutorConfig, Pool
-from tests.tree_fakes import C_ROOT, CountingPool, FakeEditor, make_task
+from tests.tree_fakes import C_ROOT, N, CountingPool, FakeEditor, make_task
 
 SETTINGS = dict(meter='cpu', compare_options={'max_rounds': 8}, progress=False)
 
@@ -111,7 +111,8 @@ def test_a_verdict_recorded_by_an_earlier_run_is_reused(tmp_path, pool):
 def test_each_level_is_one_editor_call_over_the_whole_frontier(tmp_path, pool, capsys):
   path = tmp_path / 'opt.jsonl'
   editor = FakeEditor(('next', 'wrong'), batch_rows=3)
-  roots = [make_task('a'), make_task('b', n=9000)]
+  # 8 N keeps the level-2 programs (~4 ms of work) clear of start-up noise, so both are kept.
+  roots = [make_task('a', n=8 * N), make_task('b', n=8 * N - 1000)]
   stats = grow_tree(roots, editor, 'optimize', path, height=2, width=2, pool=pool,
                     **{**SETTINGS, 'progress': True})
   assert [len(c['prompts']) for c in editor.calls] == [2, 2] and stats.editor_calls == 2
