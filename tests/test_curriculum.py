@@ -10,7 +10,7 @@ from bite_jax.curriculum import (build_levels, extreme_nodes, levels_kwargs, mix
 from bite_jax.data.pairs import read_pairs
 from bite_jax.data.records import Pair
 from executor import ExecutorConfig, Pool
-from tests.tree_fakes import make_task, program, reps
+from tests.tree_fakes import N, make_task, program, reps
 
 
 def node(node_id, root_id, depth, speedup=None, kept=True, code=None, parent_id=None):
@@ -126,7 +126,7 @@ def test_path_ratios_are_the_fallback_when_a_measurement_fails():
 
 
 def test_levels_measured_by_the_executor(tmp_path):
-  root = make_task('r', level=1)
+  root = make_task('r', level=1, n=8 * N)  # level 2 then costs ~4 ms: clear of start-up noise
   opt = [node('r', 'r', 0), node('r:0', 'r', 1, 7.0, code=program(2))]
   degr = [node('r', 'r', 0), node('r:0', 'r', 1, 0.15, code=program(0))]
   with Pool(2, config=ExecutorConfig(cache_dir=tmp_path / 'executor-cache')) as pool:
