@@ -61,7 +61,7 @@ def child(base: Path, out: Path, args) -> None:
   config = defaults.base_config()
   ift = config.ift
   ift.steps, ift.batch_size, ift.max_len = args.steps, args.batch, args.len
-  ift.checkpoint_every, ift.lr, ift.warmup_steps = args.steps, 1e-3, 1
+  ift.checkpoint_every, ift.lr, ift.warmup_steps = args.checkpoint_every or args.steps, 1e-3, 1
   body = '\n'.join(f'x{i} = {i} * {i}' for i in range(40))
   pairs = [Pair(language='python', slow=f'{body}\nprint(sum(range({k})))\n', fast=f'print({k * (k - 1) // 2})\n')
            for k in range(64)]
@@ -77,7 +77,8 @@ def measure(args) -> dict:
     base = make_base(Path(tmp) / 'base', args)
     cmd = [sys.executable, str(Path(__file__).resolve()), '--child', str(base), '--out', str(Path(tmp) / 'out'),
            '--vocab', str(args.vocab), '--batch', str(args.batch), '--len', str(args.len),
-           '--steps', str(args.steps)]
+           '--steps', str(args.steps), '--hidden', str(args.hidden), '--layers', str(args.layers),
+           '--checkpoint-every', str(args.checkpoint_every)]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if proc.returncode:
       raise RuntimeError(f'train_memory child failed ({proc.returncode}):\n{proc.stderr[-4000:]}')
@@ -88,7 +89,8 @@ def measure(args) -> dict:
   full_logits_mb = args.batch * args.len * args.vocab * 4 / 2**20
   return {'peak_rss_mb': report['peak_kb'] / 1024, 'children_peak_rss_mb': children_peak_kb / 1024,
           'losses': report['losses'], 'full_logits_mb': full_logits_mb,
-          'vocab': args.vocab, 'batch': args.batch, 'len': args.len, 'hidden': args.hidden}
+          'vocab': args.vocab, 'batch': args.batch, 'len': args.len, 'hidden': args.hidden,
+          'checkpoint_every': args.checkpoint_every}
 
 
 def parse(argv=None):
@@ -99,6 +101,9 @@ def parse(argv=None):
   parser.add_argument('--batch', type=int, default=4)
   parser.add_argument('--len', type=int, default=1024)
   parser.add_argument('--steps', type=int, default=3)
+  parser.add_argument('--checkpoint-every', type=int, default=1,
+                      help='steps between checkpoints (0 = only at the end); every step by default, as a '
+                           'save followed by another step is the highest point')
   parser.add_argument('--child', type=Path, default=None, help=argparse.SUPPRESS)
   parser.add_argument('--out', type=Path, default=None, help=argparse.SUPPRESS)
   return parser.parse_args(argv)

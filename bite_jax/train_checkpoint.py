@@ -14,6 +14,7 @@ OUT/final/ holds everything a later stage needs, nothing else:
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 from pathlib import Path
@@ -26,6 +27,7 @@ from jax.sharding import Mesh
 
 from bite_jax import parallel
 from bite_jax.models import Decoder, ModelConfig
+from bite_jax.train_step import release_host_memory
 
 ITEMS = ('params', 'opt_state', 'data', 'meta')
 TRAIN_INFO = 'train_info.json'
@@ -50,11 +52,18 @@ class CheckpointStore:
     return self.manager.latest_step() or 0
 
   def save(self, step: int, params, opt_state, iterator, meta: dict) -> None:
-    """Writes step `step` (blocking) and prunes old steps."""
+    """Writes step `step` (blocking) and prunes old steps.
+
+    The host copies a save makes (parameters and optimizer state) are handed back to the OS at once:
+    left to the allocator they stayed resident and added ~160 MB to the next step's peak at Qwen's
+    vocabulary (hidden 128, 4 x 1024 tokens: 1.37 GB -> 1.19 GB).
+    """
     self.manager.save(step, args=ocp.args.Composite(
         params=ocp.args.StandardSave(params), opt_state=ocp.args.StandardSave(opt_state),
         data=grain.checkpoint.CheckpointSave(iterator), meta=ocp.args.JsonSave(meta)), force=True)
     self.manager.wait_until_finished()
+    gc.collect()
+    release_host_memory()
 
   def restore(self, step: int, params, opt_state, iterator):
     """Restores step `step` onto the shardings of `params`/`opt_state` and into `iterator`.
