@@ -153,10 +153,10 @@ def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None =
     if not str(pairs):
       raise ValueError('config.ift.data: empty; pass a JSONL pairs file')
     pairs = read_pairs(pairs)
-  examples, stats = pipeline.tokenize_pairs(list(pairs), tokenizer, direction=ift.direction,
-                                            max_len=ift.max_len, log=say)
   model = _load_model(source, model_cfg, mesh)
   config = model.config
+  examples, stats = pipeline.tokenize_pairs(list(pairs), tokenizer, direction=ift.direction,
+                                            max_len=ift.max_len, log=say, eos_id=config.eos_token_id)
   top_id = max(int(ex.tokens.max()) for ex in examples) if examples else -1
   if top_id >= config.vocab_size:
     raise ValueError(f'{source}: the tokenizer produced token id {top_id} but the model vocab_size is '

@@ -72,3 +72,21 @@ def test_encode_prompt_matches_the_training_prompt(tokenizer):
   example = prompts.build_example(tokenizer, 'go', 'package main', 'package main // fast', 'optimize')
   ids = prompts.encode_prompt(tokenizer, 'go', 'package main', 'optimize')
   assert ids == example.tokens[:example.prompt_len].tolist()
+
+
+class _NoEos:
+  name_or_path = 'tok-dir'
+  eos_token_id = None
+
+
+def test_eos_falls_back_to_the_model_configs():
+  assert prompts.eos_token_id(_NoEos(), fallback=7) == 7
+
+
+def test_eos_from_the_tokenizer_comes_first(tokenizer):
+  assert prompts.eos_token_id(tokenizer, fallback=7) == tokenizer.eos_token_id != 7
+
+
+def test_no_eos_anywhere_is_an_error_naming_both_files():
+  with pytest.raises(ValueError, match="'tok-dir'.*tokenizer_config.json.*config.json"):
+    prompts.eos_token_id(_NoEos())

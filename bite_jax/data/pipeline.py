@@ -50,7 +50,7 @@ class TokenizeStats:
 
 
 def tokenize_pairs(pairs: Sequence[Pair], tokenizer, *, direction: str, max_len: int,
-                   log=print) -> tuple[list[Example], TokenizeStats]:
+                   log=print, eos_id: int | None = None) -> tuple[list[Example], TokenizeStats]:
   """Tokenises every pair into an Example and drops those longer than `max_len`.
 
   Args:
@@ -59,6 +59,7 @@ def tokenize_pairs(pairs: Sequence[Pair], tokenizer, *, direction: str, max_len:
     direction: 'optimize' (prompt slow, respond fast) or 'degrade' (the reverse).
     max_len: the row length in tokens; an example fits when prompt + response + EOS <= max_len.
     log: where progress and the drop count go (None: silent).
+    eos_id: the EOS id to use when the tokenizer has none (the model config's eos_token_id).
 
   Returns:
     (kept examples in input order, counts).
@@ -66,7 +67,7 @@ def tokenize_pairs(pairs: Sequence[Pair], tokenizer, *, direction: str, max_len:
   check_direction(direction)
   if max_len < 2:
     raise ValueError(f'max_len: must be >= 2 tokens, got {max_len}')
-  eos = eos_token_id(tokenizer)
+  eos = eos_token_id(tokenizer, fallback=eos_id)
   kept, dropped, longest, target_tokens = [], 0, 0, 0
   start = last_log = time.time()
   for lo in range(0, len(pairs), _TOKENIZE_CHUNK):

@@ -72,12 +72,16 @@ def build_prompt(language: str, code: str, direction: str) -> str:
   return '\n'.join(parts) + '\n'
 
 
-def eos_token_id(tokenizer) -> int:
-  """The tokenizer's end-of-sequence id; raises ValueError when it has none."""
+def eos_token_id(tokenizer, fallback: int | None = None) -> int:
+  """The tokenizer's end-of-sequence id, else `fallback` (the model config's eos_token_id, as
+  transformers' generation falls back to it); raises ValueError when neither has one."""
   eos = getattr(tokenizer, 'eos_token_id', None)
   if eos is None:
-    raise ValueError(f'tokenizer {getattr(tokenizer, "name_or_path", tokenizer)!r} has no eos_token; '
-                     'set eos_token in its tokenizer_config.json')
+    eos = fallback
+  if eos is None:
+    raise ValueError(f'tokenizer {getattr(tokenizer, "name_or_path", tokenizer)!r} has no eos_token and the '
+                     'model config has no eos_token_id; set eos_token in tokenizer_config.json or '
+                     'eos_token_id in config.json')
   return int(eos)
 
 
