@@ -8,8 +8,8 @@ from flax import nnx
 
 from bite_jax.models import Decoder, get_preset
 from bite_jax.models import attention as attention_lib
-from bite_jax.models.attention import (MAX_QUERY_BLOCKS, dot_product_attention, query_block_size,
-                                       visibility_mask)
+from bite_jax.models.attention import (MAX_QUERY_BLOCKS, attention_plan, dot_product_attention,
+                                       query_block_size, visibility_mask)
 from bite_jax.models.layers import Linear
 
 
@@ -60,6 +60,39 @@ def test_causal_blocks_skip_later_keys_without_changing_values_or_gradients(bloc
   for got, want in zip(jax.jit(jax.grad(causal, argnums=(0, 1, 2)))(q, k, v),
                        jax.jit(jax.grad(reference, argnums=(0, 1, 2)))(q, k, v)):
     np.testing.assert_allclose(got, want, atol=2e-5)
+
+
+@pytest.mark.parametrize('keep_bytes', [0, 2**30])
+def test_blocks_rematerialised_or_kept_give_the_same_gradients(keep_bytes, monkeypatch):
+  monkeypatch.setitem(attention_lib.KEEP_PROBS_BYTES, jax.default_backend(), keep_bytes)
+  q, k, v = _qkv(2, 41, 41, seed=5)
+  mask, valid = _causal_mask(2, 41, [0, 7])
+  weights = jnp.asarray(np.random.RandomState(6).randn(*q.shape), jnp.float32)
+
+  def loss(fn):
+    return lambda q, k, v: jnp.sum(jnp.where(valid[:, :, None, None], fn(q, k, v) * weights, 0.0))
+
+  blocked = jax.jit(jax.grad(loss(lambda q, k, v: dot_product_attention(q, k, v, mask, causal=True,
+                                                                         block_bytes=1)), argnums=(0, 1, 2)))
+  reference = jax.grad(loss(lambda q, k, v: _reference(q, k, v, mask)), argnums=(0, 1, 2))
+  text = blocked.lower(q, k, v).as_text()
+  assert ('optimization_barrier' in text) == (keep_bytes == 0)  # how jax.checkpoint lowers
+  for got, want in zip(blocked(q, k, v), reference(q, k, v)):
+    np.testing.assert_allclose(got, want, atol=2e-5)
+
+
+def test_cpu_causal_training_attention_takes_64_query_blocks_kept_when_small():
+  assert attention_plan(2, 4, 256, 256, causal=True, platform='cpu') == (64, False)
+  assert attention_plan(1, 4, 1024, 1024, causal=True, platform='cpu') == (64, False)  # 8.5 MiB of probs
+  assert attention_plan(8, 4, 4096, 4096, causal=True, platform='cpu') == (128, True)  # 32 blocks, 1 GiB
+  assert attention_plan(1, 4, 40, 40, causal=True, platform='cpu') == (40, False)  # one block
+  assert attention_plan(2, 4, 256, 256, causal=False, platform='cpu') == (256, False)  # within 2 MiB
+
+
+def test_accelerators_keep_whole_blocks_and_always_rematerialise():
+  assert attention_plan(2, 4, 256, 256, causal=True, platform='gpu') == (256, False)
+  block, remat = attention_plan(1, 14, 4096, 4096, causal=True, platform='tpu', block_bytes=64 * 2**20)
+  assert block == query_block_size(1, 14, 4096, 4096, 64 * 2**20) < 4096 and remat
 
 
 def test_causal_blocks_read_only_earlier_keys():
