@@ -103,6 +103,19 @@ def _save(model, directory, max_shard_size, legacy_rope_theta, with_tokenizer, v
   return directory
 
 
+class TokenizerWithoutEos:
+  """A tokenizer that has no EOS token and encodes like `inner` (when given)."""
+
+  name_or_path = 'tok-without-eos'
+  eos_token_id = None
+
+  def __init__(self, inner=None):
+    self.inner = inner
+
+  def __call__(self, *args, **kwargs):
+    return self.inner(*args, **kwargs)
+
+
 def save_tiny_tokenizer(directory, *, vocab_size: int = 300):
   """Trains a byte-level BPE tokenizer (256 bytes + 4 specials + merges, vocab_size >= 260) on a few
   code strings, saves it in `directory` and returns it. Special ids: <pad>=0, <s>=1, </s>=2,

@@ -7,7 +7,7 @@ import pytest
 from bite_jax.data import pipeline
 from bite_jax.data.prompts import Example, make_example
 from bite_jax.data.records import Pair
-from tests.checkpoints import save_tiny_tokenizer
+from tests.checkpoints import TokenizerWithoutEos, save_tiny_tokenizer
 
 
 @pytest.fixture(scope='module')
@@ -114,23 +114,10 @@ def test_epochs_to_steps_counts_whole_global_batches():
   assert pipeline.epochs_to_steps(1, num_examples=3, batch_size=8) == 1
 
 
-class _WithoutEos:
-  """A tokenizer that has no EOS token (it encodes like `inner`)."""
-
-  eos_token_id = None
-  name_or_path = 'no-eos'
-
-  def __init__(self, inner):
-    self.inner = inner
-
-  def __call__(self, *args, **kwargs):
-    return self.inner(*args, **kwargs)
-
-
 def test_a_tokenizer_without_eos_ends_responses_with_the_model_configs(tokenizer):
   pairs = [Pair(language='python', slow='print(1)\n', fast='print(2)\n')]
-  examples, _ = pipeline.tokenize_pairs(pairs, _WithoutEos(tokenizer), direction='optimize', max_len=512,
-                                        log=None, eos_id=5)
+  no_eos = TokenizerWithoutEos(tokenizer)
+  examples, _ = pipeline.tokenize_pairs(pairs, no_eos, direction='optimize', max_len=512, log=None, eos_id=5)
   assert examples[0].tokens[-1] == 5
   with pytest.raises(ValueError, match='no eos_token'):
-    pipeline.tokenize_pairs(pairs, _WithoutEos(tokenizer), direction='optimize', max_len=512, log=None)
+    pipeline.tokenize_pairs(pairs, no_eos, direction='optimize', max_len=512, log=None)

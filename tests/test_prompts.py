@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from bite_jax.data import prompts
-from tests.checkpoints import save_tiny_tokenizer
+from tests.checkpoints import TokenizerWithoutEos, save_tiny_tokenizer
 
 
 @pytest.fixture(scope='module')
@@ -74,13 +74,8 @@ def test_encode_prompt_matches_the_training_prompt(tokenizer):
   assert ids == example.tokens[:example.prompt_len].tolist()
 
 
-class _NoEos:
-  name_or_path = 'tok-dir'
-  eos_token_id = None
-
-
 def test_eos_falls_back_to_the_model_configs():
-  assert prompts.eos_token_id(_NoEos(), fallback=7) == 7
+  assert prompts.eos_token_id(TokenizerWithoutEos(), fallback=7) == 7
 
 
 def test_eos_from_the_tokenizer_comes_first(tokenizer):
@@ -88,5 +83,11 @@ def test_eos_from_the_tokenizer_comes_first(tokenizer):
 
 
 def test_no_eos_anywhere_is_an_error_naming_both_files():
-  with pytest.raises(ValueError, match="'tok-dir'.*tokenizer_config.json.*config.json"):
-    prompts.eos_token_id(_NoEos())
+  with pytest.raises(ValueError, match="'tok-without-eos'.*tokenizer_config.json.*config.json"):
+    prompts.eos_token_id(TokenizerWithoutEos())
+
+
+def test_example_of_a_tokenizer_without_eos_ends_with_the_given_one(tokenizer):
+  example = prompts.build_example(TokenizerWithoutEos(tokenizer), 'python', 'x = 2', 'print(2)', 'optimize',
+                                  eos_id=9)
+  assert example.tokens[-1] == 9

@@ -122,7 +122,8 @@ def make_example(prompt_ids, response_ids, eos_id: int) -> Example:
   return Example(tokens=tokens, prompt_len=len(prompt_ids))
 
 
-def build_example(tokenizer, language: str, source: str, target: str, direction: str) -> Example:
+def build_example(tokenizer, language: str, source: str, target: str, direction: str, *,
+                  eos_id: int | None = None) -> Example:
   """Tokenises one (source program -> target program) instruction example.
 
   Args:
@@ -131,9 +132,10 @@ def build_example(tokenizer, language: str, source: str, target: str, direction:
     source: the program shown in the prompt (slow for 'optimize', fast for 'degrade').
     target: the program the editor must write (the response).
     direction: 'optimize' or 'degrade'.
+    eos_id: the EOS id to use when the tokenizer has none (the model config's eos_token_id).
 
   Returns:
-    An Example whose response part is `target` followed by the tokenizer's EOS.
+    An Example whose response part is `target` followed by the tokenizer's EOS (else `eos_id`).
   """
   prompt_ids = encode_prompt(tokenizer, language, source, direction)
-  return make_example(prompt_ids, _encode(tokenizer, target), eos_token_id(tokenizer))
+  return make_example(prompt_ids, _encode(tokenizer, target), eos_token_id(tokenizer, fallback=eos_id))

@@ -144,6 +144,13 @@ def _attend(q: jax.Array, k: jax.Array, v: jax.Array, mask: jax.Array) -> jax.Ar
 _attend_remat = jax.checkpoint(_attend)
 
 
+def _block_spans(length: int, keys: int, block: int, causal: bool):
+  """(first query, end query, end key) of each query block; a causal block reads keys [0, end query)."""
+  for start in range(0, length, block):
+    stop = min(length, start + block)
+    yield start, stop, stop if causal else keys
+
+
 def attention_plan(batch: int, num_heads: int, length: int, keys: int, *, causal: bool, platform: str,
                    block_bytes: int | None = None) -> tuple[int, bool]:
   """(queries per block, rematerialise each block) for dot_product_attention on `platform`.
@@ -159,8 +166,7 @@ def attention_plan(batch: int, num_heads: int, length: int, keys: int, *, causal
     block = min(block, max(CAUSAL_BLOCK[platform], -(-length // MAX_QUERY_BLOCKS)))
   if block >= length:
     return length, False
-  stops = [min(length, start + block) for start in range(0, length, block)]
-  probs = sum((stop - start) * (stop if causal else keys) for start, stop in zip(range(0, length, block), stops))
+  probs = sum((stop - start) * end for start, stop, end in _block_spans(length, keys, block, causal))
   return block, 4 * batch * num_heads * probs > KEEP_PROBS_BYTES.get(platform, 0)
 
 
@@ -185,11 +191,8 @@ def dot_product_attention(q: jax.Array, k: jax.Array, v: jax.Array, mask: jax.Ar
   if block >= length:
     return _attend(q, k, v, mask)
   attend = _attend_remat if remat else _attend
-  outs = []
-  for start in range(0, length, block):
-    stop = min(length, start + block)
-    end = stop if causal else keys
-    outs.append(attend(q[:, start:stop], k[:, :end], v[:, :end], mask[:, start:stop, :end]))
+  outs = [attend(q[:, start:stop], k[:, :end], v[:, :end], mask[:, start:stop, :end])
+          for start, stop, end in _block_spans(length, keys, block, causal)]
   return jnp.concatenate(outs, axis=1)
 
 
