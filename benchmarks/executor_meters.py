@@ -23,54 +23,71 @@ RATIOS = (1.00, 1.10, 1.25)
 
 
 def loop(lang: str, n: int) -> str:
-    if lang == "c":
-        return ("#include <stdio.h>\nint main(void){ volatile long s = 0; for (long i = 0; i < %dL; i++) "
-                "s += i %% 7; printf(\"%%d\\n\", s >= 0); return 0; }\n" % n)
-    return f"s = 0\nfor i in range({n}):\n    s += i * i % 7\nprint(s >= 0)\n"
+  if lang == 'c':
+    return (
+      '#include <stdio.h>\nint main(void){ volatile long s = 0; for (long i = 0; i < %dL; i++) '
+      's += i %% 7; printf("%%d\\n", s >= 0); return 0; }\n' % n
+    )
+  return f's = 0\nfor i in range({n}):\n    s += i * i % 7\nprint(s >= 0)\n'
 
 
 # iterations of the candidate: ~0.1 s of CPU natively; smaller under valgrind (exact, ~40x slower)
-BASE = {("cpu", "c"): 60_000_000, ("cpu", "python"): 1_000_000,
-        ("instructions", "c"): 5_000_000, ("instructions", "python"): 100_000}
+BASE = {
+  ('cpu', 'c'): 60_000_000,
+  ('cpu', 'python'): 1_000_000,
+  ('instructions', 'c'): 5_000_000,
+  ('instructions', 'python'): 100_000,
+}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trials", type=int, default=5)
-    parser.add_argument("--langs", nargs="+", default=["c", "python"])
-    parser.add_argument("--meters", nargs="+", default=["cpu", "instructions"])
-    parser.add_argument("--cache-dir", default=None)
-    args = parser.parse_args()
-    config = ExecutorConfig(cache_dir=Path(args.cache_dir)) if args.cache_dir else ExecutorConfig()
-    rows = []
-    with Executor(config) as ex:
-        for meter in args.meters:
-            for lang in args.langs:
-                n = BASE[(meter, lang)]
-                resolved = ex.meter(meter, lang)
-                trials = 1 if resolved.exact else args.trials
-                for ratio in RATIOS:
-                    faster = slower = rounds = 0
-                    speedups = []
-                    started = time.monotonic()
-                    for _ in range(trials):
-                        r = compare(ex, lang, loop(lang, round(n * ratio)), loop(lang, n), [""], meter=meter)
-                        assert r["correct"], r["reason"]
-                        faster += r["faster"]
-                        slower += r["slower"]
-                        rounds += r["rounds"]
-                        speedups.append(round(r["speedup"], 4))
-                    row = {"meter": meter, "backend": resolved.backend, "language": lang, "true_speedup": ratio,
-                           "trials": trials, "said_faster": faster, "said_slower": slower,
-                           "faster_rate": faster / trials, "mean_rounds": rounds / trials, "speedups": speedups,
-                           "seconds_per_compare": round((time.monotonic() - started) / trials, 2)}
-                    rows.append(row)
-                    print(json.dumps(row), flush=True)
-    print(f"{'meter':13s} {'lang':7s} {'ratio':>6s} {'faster':>8s} {'rounds':>7s} {'s/compare':>10s}  speedups")
-    for r in rows:
-        print(f"{r['meter']:13s} {r['language']:7s} {r['true_speedup']:6.2f} {r['said_faster']:>3d}/{r['trials']:<4d}"
-              f" {r['mean_rounds']:7.1f} {r['seconds_per_compare']:10.2f}  {r['speedups']}")
+  parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+  parser.add_argument('--trials', type=int, default=5)
+  parser.add_argument('--langs', nargs='+', default=['c', 'python'])
+  parser.add_argument('--meters', nargs='+', default=['cpu', 'instructions'])
+  parser.add_argument('--cache-dir', default=None)
+  args = parser.parse_args()
+  config = ExecutorConfig(cache_dir=Path(args.cache_dir)) if args.cache_dir else ExecutorConfig()
+  rows = []
+  with Executor(config) as ex:
+    for meter in args.meters:
+      for lang in args.langs:
+        n = BASE[(meter, lang)]
+        resolved = ex.meter(meter, lang)
+        trials = 1 if resolved.exact else args.trials
+        for ratio in RATIOS:
+          faster = slower = rounds = 0
+          speedups = []
+          started = time.monotonic()
+          for _ in range(trials):
+            r = compare(ex, lang, loop(lang, round(n * ratio)), loop(lang, n), [''], meter=meter)
+            assert r['correct'], r['reason']
+            faster += r['faster']
+            slower += r['slower']
+            rounds += r['rounds']
+            speedups.append(round(r['speedup'], 4))
+          row = {
+            'meter': meter,
+            'backend': resolved.backend,
+            'language': lang,
+            'true_speedup': ratio,
+            'trials': trials,
+            'said_faster': faster,
+            'said_slower': slower,
+            'faster_rate': faster / trials,
+            'mean_rounds': rounds / trials,
+            'speedups': speedups,
+            'seconds_per_compare': round((time.monotonic() - started) / trials, 2),
+          }
+          rows.append(row)
+          print(json.dumps(row), flush=True)
+  print(f'{"meter":13s} {"lang":7s} {"ratio":>6s} {"faster":>8s} {"rounds":>7s} {"s/compare":>10s}  speedups')
+  for r in rows:
+    print(
+      f'{r["meter"]:13s} {r["language"]:7s} {r["true_speedup"]:6.2f} {r["said_faster"]:>3d}/{r["trials"]:<4d}'
+      f' {r["mean_rounds"]:7.1f} {r["seconds_per_compare"]:10.2f}  {r["speedups"]}'
+    )
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == '__main__':
+  main()

@@ -21,52 +21,56 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from executor import Executor, ExecutorConfig, Limits  # noqa: E402
 
 PROGRAMS = {
-    "c": "#include <stdio.h>\nint main(void){ int a, b; if (scanf(\"%d %d\", &a, &b) == 2) printf(\"%d\\n\", a + b);"
-         " return 0; }\n",
-    "python": "a, b = map(int, input().split())\nprint(a + b)\n",
+  'c': '#include <stdio.h>\nint main(void){ int a, b; if (scanf("%d %d", &a, &b) == 2) printf("%d\\n", a + b);'
+  ' return 0; }\n',
+  'python': 'a, b = map(int, input().split())\nprint(a + b)\n',
 }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=40)
-    parser.add_argument("--cache-dir", default=None)
-    args = parser.parse_args()
-    config = ExecutorConfig(cache_dir=Path(args.cache_dir)) if args.cache_dir else ExecutorConfig()
-    rows = []
-    with Executor(config) as ex, tempfile.TemporaryDirectory() as tmp:
-        for lang, source in PROGRAMS.items():
-            program = ex.compile(lang, source)
-            meter = ex.meter("cpu", lang)
-            if lang == "c":
-                bare_cmd = [str(program.dir / "main")]
-            else:
-                bare_cmd = [sys.executable, str(Path(tmp) / "main.py")]
-                (Path(tmp) / "main.py").write_text(source)
-            bare, boxed, inner = [], [], []
-            for i in range(args.runs + 3):
-                t = time.perf_counter()
-                subprocess.run(bare_cmd, input=b"2 3\n", capture_output=True, check=True)
-                b = time.perf_counter() - t
-                t = time.perf_counter()
-                run = ex.execute(program, "2 3\n", limits=Limits(timeout=5.0), meter=meter)
-                s = time.perf_counter() - t
-                assert run.status == "ok" and run.result.stdout == b"5\n", run.result
-                if i >= 3:  # warm-up
-                    bare.append(b)
-                    boxed.append(s)
-                    inner.append(run.result.wall_time)
-            row = {"language": lang, "runs": args.runs, "bare_ms": 1e3 * statistics.median(bare),
-                   "sandboxed_ms": 1e3 * statistics.median(boxed),
-                   "program_wall_in_sandbox_ms": 1e3 * statistics.median(inner),
-                   "overhead_ms": 1e3 * (statistics.median(boxed) - statistics.median(bare)),
-                   "isolation": ex.sandbox.isolation()["sandbox"]}
-            rows.append(row)
-            print(json.dumps(row))
-    print(f"{'lang':8s} {'bare ms':>9s} {'sandbox ms':>11s} {'overhead ms':>12s}")
-    for r in rows:
-        print(f"{r['language']:8s} {r['bare_ms']:9.2f} {r['sandboxed_ms']:11.2f} {r['overhead_ms']:12.2f}")
+  parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+  parser.add_argument('--runs', type=int, default=40)
+  parser.add_argument('--cache-dir', default=None)
+  args = parser.parse_args()
+  config = ExecutorConfig(cache_dir=Path(args.cache_dir)) if args.cache_dir else ExecutorConfig()
+  rows = []
+  with Executor(config) as ex, tempfile.TemporaryDirectory() as tmp:
+    for lang, source in PROGRAMS.items():
+      program = ex.compile(lang, source)
+      meter = ex.meter('cpu', lang)
+      if lang == 'c':
+        bare_cmd = [str(program.dir / 'main')]
+      else:
+        bare_cmd = [sys.executable, str(Path(tmp) / 'main.py')]
+        (Path(tmp) / 'main.py').write_text(source)
+      bare, boxed, inner = [], [], []
+      for i in range(args.runs + 3):
+        t = time.perf_counter()
+        subprocess.run(bare_cmd, input=b'2 3\n', capture_output=True, check=True)
+        b = time.perf_counter() - t
+        t = time.perf_counter()
+        run = ex.execute(program, '2 3\n', limits=Limits(timeout=5.0), meter=meter)
+        s = time.perf_counter() - t
+        assert run.status == 'ok' and run.result.stdout == b'5\n', run.result
+        if i >= 3:  # warm-up
+          bare.append(b)
+          boxed.append(s)
+          inner.append(run.result.wall_time)
+      row = {
+        'language': lang,
+        'runs': args.runs,
+        'bare_ms': 1e3 * statistics.median(bare),
+        'sandboxed_ms': 1e3 * statistics.median(boxed),
+        'program_wall_in_sandbox_ms': 1e3 * statistics.median(inner),
+        'overhead_ms': 1e3 * (statistics.median(boxed) - statistics.median(bare)),
+        'isolation': ex.sandbox.isolation()['sandbox'],
+      }
+      rows.append(row)
+      print(json.dumps(row))
+  print(f'{"lang":8s} {"bare ms":>9s} {"sandbox ms":>11s} {"overhead ms":>12s}')
+  for r in rows:
+    print(f'{r["language"]:8s} {r["bare_ms"]:9.2f} {r["sandboxed_ms"]:11.2f} {r["overhead_ms"]:12.2f}')
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == '__main__':
+  main()

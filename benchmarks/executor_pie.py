@@ -23,76 +23,100 @@ sys.path.insert(0, str(ROOT))
 
 from executor import ExecutorConfig, Pool, outputs_equal, sample_io_many  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data"
+DATA = ROOT.parent / 'shared' / 'data'
 
 
 def bare(source: str, stdin: str, tmp: Path, key: str, timeout: float) -> tuple[str, str]:
-    path = tmp / f"{key}.py"
-    path.write_text(source)
-    try:
-        proc = subprocess.run([sys.executable, str(path)], input=stdin, capture_output=True, text=True,
-                              timeout=timeout, cwd=tmp)
-    except subprocess.TimeoutExpired:
-        return "timeout", ""
-    return ("ok" if proc.returncode == 0 else "runtime_error"), proc.stdout
+  path = tmp / f'{key}.py'
+  path.write_text(source)
+  try:
+    proc = subprocess.run(
+      [sys.executable, str(path)], input=stdin, capture_output=True, text=True, timeout=timeout, cwd=tmp
+    )
+  except subprocess.TimeoutExpired:
+    return 'timeout', ''
+  return ('ok' if proc.returncode == 0 else 'runtime_error'), proc.stdout
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pairs", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--timeout", type=float, default=10.0)
-    parser.add_argument("--data", default=str(DATA))
-    args = parser.parse_args()
-    pie = Path(args.data) / "pie" / "py_reference.jsonl"
-    tar = Path(args.data) / "codenet" / "problem_descriptions.tar.gz"
-    if not pie.exists() or not tar.exists():
-        sys.exit(f"data not found: {pie} / {tar}")
-    pairs = [json.loads(line) for line in pie.read_text().splitlines()[: args.pairs]]
-    samples = sample_io_many({p["problem_id"] for p in pairs}, tar)
-    jobs = []
-    for k, pair in enumerate(pairs):
-        tests = samples.get(pair["problem_id"], [])
-        for side in ("input", "target"):
-            jobs.append({"id": f"{k}:{side}", "lang": "python", "source": pair[side],
-                         "inputs": [t[0] for t in tests], "timeout": args.timeout, "memory_mb": 1024})
-    started = time.monotonic()
-    with Pool(args.workers, config=ExecutorConfig()) as pool:
-        boxed = {r["id"]: r for r in pool.map_unordered(jobs)}
-    boxed_s = time.monotonic() - started
-    agree_tests = total_tests = agree_programs = 0
-    right = {"sandbox": 0, "bare": 0}
-    disagreements = []
-    with tempfile.TemporaryDirectory() as tmp_name, concurrent.futures.ThreadPoolExecutor(args.workers) as threads:
-        tmp = Path(tmp_name)
-        for job in jobs:
-            k = int(job["id"].split(":")[0])
-            tests = samples.get(pairs[k]["problem_id"], [])
-            futures = [threads.submit(bare, job["source"], stdin, tmp, f"{job['id'].replace(':', '_')}_{i}",
-                                      args.timeout) for i, (stdin, _) in enumerate(tests)]
-            program_agrees = True
-            for i, ((stdin, expected), fut) in enumerate(zip(tests, futures)):
-                status, out = fut.result()
-                run = boxed[job["id"]]["runs"][i] if boxed[job["id"]]["runs"] else {"status": "compile_error"}
-                v_box = run["status"] == "ok" and outputs_equal(run["stdout"], expected)
-                v_bare = status == "ok" and outputs_equal(out, expected)
-                right["sandbox"] += v_box
-                right["bare"] += v_bare
-                total_tests += 1
-                if v_box == v_bare:
-                    agree_tests += 1
-                else:
-                    program_agrees = False
-                    disagreements.append({"job": job["id"], "test": i, "sandbox": run["status"], "bare": status,
-                                          "stderr": run.get("stderr", "")[-300:]})
-            agree_programs += program_agrees
-    summary = {"pairs": len(pairs), "programs": len(jobs), "tests": total_tests,
-               "test_verdict_agreement": round(agree_tests / max(total_tests, 1), 4),
-               "program_verdict_agreement": round(agree_programs / max(len(jobs), 1), 4),
-               "right_in_sandbox": right["sandbox"], "right_bare": right["bare"],
-               "sandbox_seconds": round(boxed_s, 2), "disagreements": disagreements[:20]}
-    print(json.dumps(summary, indent=1))
+  parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+  parser.add_argument('--pairs', type=int, default=50)
+  parser.add_argument('--workers', type=int, default=2)
+  parser.add_argument('--timeout', type=float, default=10.0)
+  parser.add_argument('--data', default=str(DATA))
+  args = parser.parse_args()
+  pie = Path(args.data) / 'pie' / 'py_reference.jsonl'
+  tar = Path(args.data) / 'codenet' / 'problem_descriptions.tar.gz'
+  if not pie.exists() or not tar.exists():
+    sys.exit(f'data not found: {pie} / {tar}')
+  pairs = [json.loads(line) for line in pie.read_text().splitlines()[: args.pairs]]
+  samples = sample_io_many({p['problem_id'] for p in pairs}, tar)
+  jobs = []
+  for k, pair in enumerate(pairs):
+    tests = samples.get(pair['problem_id'], [])
+    for side in ('input', 'target'):
+      jobs.append(
+        {
+          'id': f'{k}:{side}',
+          'lang': 'python',
+          'source': pair[side],
+          'inputs': [t[0] for t in tests],
+          'timeout': args.timeout,
+          'memory_mb': 1024,
+        }
+      )
+  started = time.monotonic()
+  with Pool(args.workers, config=ExecutorConfig()) as pool:
+    boxed = {r['id']: r for r in pool.map_unordered(jobs)}
+  boxed_s = time.monotonic() - started
+  agree_tests = total_tests = agree_programs = 0
+  right = {'sandbox': 0, 'bare': 0}
+  disagreements = []
+  with tempfile.TemporaryDirectory() as tmp_name, concurrent.futures.ThreadPoolExecutor(args.workers) as threads:
+    tmp = Path(tmp_name)
+    for job in jobs:
+      k = int(job['id'].split(':')[0])
+      tests = samples.get(pairs[k]['problem_id'], [])
+      futures = [
+        threads.submit(bare, job['source'], stdin, tmp, f'{job["id"].replace(":", "_")}_{i}', args.timeout)
+        for i, (stdin, _) in enumerate(tests)
+      ]
+      program_agrees = True
+      for i, ((stdin, expected), fut) in enumerate(zip(tests, futures)):
+        status, out = fut.result()
+        run = boxed[job['id']]['runs'][i] if boxed[job['id']]['runs'] else {'status': 'compile_error'}
+        v_box = run['status'] == 'ok' and outputs_equal(run['stdout'], expected)
+        v_bare = status == 'ok' and outputs_equal(out, expected)
+        right['sandbox'] += v_box
+        right['bare'] += v_bare
+        total_tests += 1
+        if v_box == v_bare:
+          agree_tests += 1
+        else:
+          program_agrees = False
+          disagreements.append(
+            {
+              'job': job['id'],
+              'test': i,
+              'sandbox': run['status'],
+              'bare': status,
+              'stderr': run.get('stderr', '')[-300:],
+            }
+          )
+      agree_programs += program_agrees
+  summary = {
+    'pairs': len(pairs),
+    'programs': len(jobs),
+    'tests': total_tests,
+    'test_verdict_agreement': round(agree_tests / max(total_tests, 1), 4),
+    'program_verdict_agreement': round(agree_programs / max(len(jobs), 1), 4),
+    'right_in_sandbox': right['sandbox'],
+    'right_bare': right['bare'],
+    'sandbox_seconds': round(boxed_s, 2),
+    'disagreements': disagreements[:20],
+  }
+  print(json.dumps(summary, indent=1))
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == '__main__':
+  main()

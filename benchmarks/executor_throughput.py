@@ -28,76 +28,91 @@ from executor import ExecutorConfig, Pool  # noqa: E402
 
 
 def make_jobs(n: int) -> list[dict]:
-    return [{"id": i, "lang": "python", "source": f"n = int(input())\nprint(sum(i * i for i in range(n)) + {i})\n",
-             "inputs": [f"{1000 * (i % 7)}\n"]} for i in range(n)]
+  return [
+    {
+      'id': i,
+      'lang': 'python',
+      'source': f'n = int(input())\nprint(sum(i * i for i in range(n)) + {i})\n',
+      'inputs': [f'{1000 * (i % 7)}\n'],
+    }
+    for i in range(n)
+  ]
 
 
 def run_bare(jobs: list[dict], workers: int, tmp: Path) -> float:
-    paths = []
-    for job in jobs:
-        path = tmp / f"bare_{job['id']}.py"
-        path.write_text(job["source"])
-        paths.append((path, job["inputs"][0]))
+  paths = []
+  for job in jobs:
+    path = tmp / f'bare_{job["id"]}.py'
+    path.write_text(job['source'])
+    paths.append((path, job['inputs'][0]))
 
-    def one(item):
-        path, stdin = item
-        return subprocess.run([sys.executable, str(path)], input=stdin, capture_output=True, text=True).stdout
+  def one(item):
+    path, stdin = item
+    return subprocess.run([sys.executable, str(path)], input=stdin, capture_output=True, text=True).stdout
 
-    start = time.perf_counter()
-    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        outputs = list(pool.map(one, paths))
-    elapsed = time.perf_counter() - start
-    assert all(outputs), "a bare run printed nothing"
-    return elapsed
+  start = time.perf_counter()
+  with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+    outputs = list(pool.map(one, paths))
+  elapsed = time.perf_counter() - start
+  assert all(outputs), 'a bare run printed nothing'
+  return elapsed
 
 
 def run_batch(jobs_file: Path, workers: int, cache: Path) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "executor", "batch", str(jobs_file), "--workers", str(workers),
-                           "--cache-dir", str(cache)], capture_output=True, text=True, cwd=ROOT)
-    elapsed = time.perf_counter() - start
-    lines = [json.loads(line) for line in proc.stdout.splitlines()]
-    assert proc.returncode == 0 and all(r["status"] == "ok" for r in lines), proc.stderr[-2000:]
-    return elapsed
+  start = time.perf_counter()
+  proc = subprocess.run(
+    [sys.executable, '-m', 'executor', 'batch', str(jobs_file), '--workers', str(workers), '--cache-dir', str(cache)],
+    capture_output=True,
+    text=True,
+    cwd=ROOT,
+  )
+  elapsed = time.perf_counter() - start
+  lines = [json.loads(line) for line in proc.stdout.splitlines()]
+  assert proc.returncode == 0 and all(r['status'] == 'ok' for r in lines), proc.stderr[-2000:]
+  return elapsed
 
 
 def run_pool(pool: Pool, jobs: list[dict]) -> float:
-    start = time.perf_counter()
-    results = list(pool.map_unordered(jobs))
-    elapsed = time.perf_counter() - start
-    assert all(r["status"] == "ok" for r in results)
-    return elapsed
+  start = time.perf_counter()
+  results = list(pool.map_unordered(jobs))
+  elapsed = time.perf_counter() - start
+  assert all(r['status'] == 'ok' for r in results)
+  return elapsed
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=48)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--trials", type=int, default=3)
-    args = parser.parse_args()
-    jobs = make_jobs(args.jobs)
-    with tempfile.TemporaryDirectory() as tmp_name:
-        tmp = Path(tmp_name)
-        os.chmod(tmp, 0o755)
-        cache = tmp / "cache"
-        jobs_file = tmp / "jobs.jsonl"
-        jobs_file.write_text("".join(json.dumps(j) + "\n" for j in jobs))
-        run_batch(jobs_file, args.workers, cache)  # warm the compile cache
-        times = {"bare": [], "batch": [], "pool": []}
-        with Pool(args.workers, config=ExecutorConfig(cache_dir=cache)) as pool:
-            run_pool(pool, jobs)
-            for trial in range(args.trials):
-                times["bare"].append(run_bare(jobs, args.workers, tmp))
-                times["batch"].append(run_batch(jobs_file, args.workers, cache))
-                times["pool"].append(run_pool(pool, jobs))
-                print(json.dumps({"trial": trial, **{k: round(v[-1], 3) for k, v in times.items()}}), flush=True)
-    med = {k: statistics.median(v) for k, v in times.items()}
-    summary = {"jobs": args.jobs, "workers": args.workers, "trials": args.trials,
-               **{f"{k}_s": round(v, 3) for k, v in med.items()},
-               "batch_throughput_vs_bare": round(med["bare"] / med["batch"], 3),
-               "pool_throughput_vs_bare": round(med["bare"] / med["pool"], 3)}
-    print(json.dumps(summary))
+  parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+  parser.add_argument('--jobs', type=int, default=48)
+  parser.add_argument('--workers', type=int, default=2)
+  parser.add_argument('--trials', type=int, default=3)
+  args = parser.parse_args()
+  jobs = make_jobs(args.jobs)
+  with tempfile.TemporaryDirectory() as tmp_name:
+    tmp = Path(tmp_name)
+    os.chmod(tmp, 0o755)
+    cache = tmp / 'cache'
+    jobs_file = tmp / 'jobs.jsonl'
+    jobs_file.write_text(''.join(json.dumps(j) + '\n' for j in jobs))
+    run_batch(jobs_file, args.workers, cache)  # warm the compile cache
+    times = {'bare': [], 'batch': [], 'pool': []}
+    with Pool(args.workers, config=ExecutorConfig(cache_dir=cache)) as pool:
+      run_pool(pool, jobs)
+      for trial in range(args.trials):
+        times['bare'].append(run_bare(jobs, args.workers, tmp))
+        times['batch'].append(run_batch(jobs_file, args.workers, cache))
+        times['pool'].append(run_pool(pool, jobs))
+        print(json.dumps({'trial': trial, **{k: round(v[-1], 3) for k, v in times.items()}}), flush=True)
+  med = {k: statistics.median(v) for k, v in times.items()}
+  summary = {
+    'jobs': args.jobs,
+    'workers': args.workers,
+    'trials': args.trials,
+    **{f'{k}_s': round(v, 3) for k, v in med.items()},
+    'batch_throughput_vs_bare': round(med['bare'] / med['batch'], 3),
+    'pool_throughput_vs_bare': round(med['bare'] / med['pool'], 3),
+  }
+  print(json.dumps(summary))
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == '__main__':
+  main()

@@ -26,18 +26,28 @@ from pathlib import Path
 def make_checkpoint(directory: Path, args, vocab: int) -> Path:
   import torch
   import transformers
+
   torch.manual_seed(0)
   config = transformers.Qwen2Config(
-      vocab_size=vocab, hidden_size=args.hidden, intermediate_size=args.intermediate,
-      num_hidden_layers=args.layers, num_attention_heads=args.heads, num_key_value_heads=args.kv_heads,
-      tie_word_embeddings=True, max_position_embeddings=4096, bos_token_id=1, eos_token_id=2,
-      initializer_range=0.1)
+    vocab_size=vocab,
+    hidden_size=args.hidden,
+    intermediate_size=args.intermediate,
+    num_hidden_layers=args.layers,
+    num_attention_heads=args.heads,
+    num_key_value_heads=args.kv_heads,
+    tie_word_embeddings=True,
+    max_position_embeddings=4096,
+    bos_token_id=1,
+    eos_token_id=2,
+    initializer_range=0.1,
+  )
   transformers.Qwen2ForCausalLM(config).save_pretrained(str(directory))
   return directory
 
 
 def make_prompts(args, vocab: int) -> list[list[int]]:
   import numpy as np
+
   rng = np.random.default_rng(0)
   lengths = np.linspace(args.prompt_len // 2, args.prompt_len, args.prompts).astype(int)
   return [rng.integers(3, vocab, n).tolist() for n in lengths]
@@ -49,10 +59,12 @@ class TorchRunner:
   def __init__(self, directory: Path, prompts, args):
     import torch
     import transformers
+
     torch.set_num_threads(args.threads)
     self.torch = torch
     self.model = transformers.Qwen2ForCausalLM.from_pretrained(
-        str(directory), dtype=torch.float32, attn_implementation=args.hf_attention).eval()
+      str(directory), dtype=torch.float32, attn_implementation=args.hf_attention
+    ).eval()
     width = max(len(p) for p in prompts)
     self.ids = torch.tensor([[0] * (width - len(p)) + p for p in prompts])
     self.mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts])
@@ -62,19 +74,28 @@ class TorchRunner:
     """(generated tokens, seconds)."""
     with self.torch.no_grad():
       start = time.perf_counter()
-      out = self.model.generate(self.ids, attention_mask=self.mask, do_sample=True, temperature=1.0,
-                                top_k=0, top_p=1.0, num_return_sequences=self.args.samples,
-                                max_new_tokens=new_tokens, min_new_tokens=new_tokens, pad_token_id=0)
+      out = self.model.generate(
+        self.ids,
+        attention_mask=self.mask,
+        do_sample=True,
+        temperature=1.0,
+        top_k=0,
+        top_p=1.0,
+        num_return_sequences=self.args.samples,
+        max_new_tokens=new_tokens,
+        min_new_tokens=new_tokens,
+        pad_token_id=0,
+      )
       seconds = time.perf_counter() - start
-    return int(out[:, self.ids.shape[1]:].numel()), seconds
+    return int(out[:, self.ids.shape[1] :].numel()), seconds
 
 
 class JaxRunner:
   def __init__(self, directory: Path, prompts, args):
     from bite_jax.models import from_pretrained
     from bite_jax.sample import Sampler
-    self.sampler = Sampler(from_pretrained(str(directory)), max_batch=args.prompts * args.samples,
-                           eos_token_ids=())
+
+    self.sampler = Sampler(from_pretrained(str(directory)), max_batch=args.prompts * args.samples, eos_token_ids=())
     self.prompts = prompts
     self.args = args
     self.round = 0
@@ -82,8 +103,9 @@ class JaxRunner:
   def run(self, new_tokens: int) -> tuple[int, float, float]:
     """(generated tokens, seconds after compilation, compile seconds)."""
     self.round += 1
-    out = self.sampler.generate(self.prompts, num_samples=self.args.samples, max_new_tokens=new_tokens,
-                                temperature=1.0, seed=self.round)
+    out = self.sampler.generate(
+      self.prompts, num_samples=self.args.samples, max_new_tokens=new_tokens, temperature=1.0, seed=self.round
+    )
     stats = self.sampler.stats
     tokens = sum(len(s.token_ids) for samples in out for s in samples)
     return tokens, stats.decode_seconds, stats.compile_seconds
@@ -104,15 +126,28 @@ def bench(vocab: int, args) -> dict:
       if compiled:
         raise RuntimeError(f'round {r}: the sampler compiled again ({compiled:.1f} s)')
       jax_rates.append(tokens / seconds)
-      print(f'[vocab {vocab}] round {r}: transformers {hf_rates[-1]:.0f} tok/s, '
-            f'jax {jax_rates[-1]:.0f} tok/s', file=sys.stderr, flush=True)
+      print(
+        f'[vocab {vocab}] round {r}: transformers {hf_rates[-1]:.0f} tok/s, jax {jax_rates[-1]:.0f} tok/s',
+        file=sys.stderr,
+        flush=True,
+      )
   hf, ours = statistics.median(hf_rates), statistics.median(jax_rates)
-  return {'vocab': vocab, 'hidden': args.hidden, 'layers': args.layers, 'prompts': args.prompts,
-          'samples': args.samples, 'new_tokens': args.new_tokens, 'prompt_len': args.prompt_len,
-          'threads': args.threads, 'hf_attention': args.hf_attention,
-          'transformers_tokens_per_s': round(hf, 1), 'jax_tokens_per_s': round(ours, 1),
-          'speedup': round(ours / hf, 2), 'jax_compile_seconds': round(compile_seconds, 2),
-          'rounds': args.rounds}
+  return {
+    'vocab': vocab,
+    'hidden': args.hidden,
+    'layers': args.layers,
+    'prompts': args.prompts,
+    'samples': args.samples,
+    'new_tokens': args.new_tokens,
+    'prompt_len': args.prompt_len,
+    'threads': args.threads,
+    'hf_attention': args.hf_attention,
+    'transformers_tokens_per_s': round(hf, 1),
+    'jax_tokens_per_s': round(ours, 1),
+    'speedup': round(ours / hf, 2),
+    'jax_compile_seconds': round(compile_seconds, 2),
+    'rounds': args.rounds,
+  }
 
 
 def main(argv=None) -> None:

@@ -28,13 +28,23 @@ ROOT = Path(__file__).resolve().parents[1]
 def make_base(directory: Path, args) -> Path:
   import torch
   import transformers
+
   sys.path.insert(0, str(ROOT))
   from tests.checkpoints import save_tiny_tokenizer
+
   torch.manual_seed(0)
   config = transformers.Qwen2Config(
-      vocab_size=args.vocab, hidden_size=args.hidden, intermediate_size=4 * args.hidden,
-      num_hidden_layers=args.layers, num_attention_heads=4, num_key_value_heads=2, tie_word_embeddings=True,
-      max_position_embeddings=max(2048, args.len), bos_token_id=1, eos_token_id=2)
+    vocab_size=args.vocab,
+    hidden_size=args.hidden,
+    intermediate_size=4 * args.hidden,
+    num_hidden_layers=args.layers,
+    num_attention_heads=4,
+    num_key_value_heads=2,
+    tie_word_embeddings=True,
+    max_position_embeddings=max(2048, args.len),
+    bos_token_id=1,
+    eos_token_id=2,
+  )
   transformers.Qwen2ForCausalLM(config).save_pretrained(str(directory))
   save_tiny_tokenizer(directory)
   return directory
@@ -54,31 +64,53 @@ def own_peak_kb() -> int:
 def child(base: Path, out: Path, args) -> None:
   """Runs in the subprocess: a short IFT run; prints the losses as JSON."""
   sys.path.insert(0, str(ROOT))
-  from bite_jax import defaults
+  from bite_jax import config as bite_config
   from bite_jax.data.records import Pair
   from bite_jax.train import train_ift
-  from bite_jax.train_metrics import read_metrics
-  config = defaults.base_config()
+  from bite_jax.train.metrics import read_metrics
+
+  config = bite_config.base_config()
   ift = config.ift
   ift.steps, ift.batch_size, ift.max_len = args.steps, args.batch, args.len
   ift.checkpoint_every, ift.lr, ift.warmup_steps = args.checkpoint_every or args.steps, 1e-3, 1
   body = '\n'.join(f'x{i} = {i} * {i}' for i in range(40))
-  pairs = [Pair(language='python', slow=f'{body}\nprint(sum(range({k})))\n', fast=f'print({k * (k - 1) // 2})\n')
-           for k in range(64)]
+  pairs = [
+    Pair(language='python', slow=f'{body}\nprint(sum(range({k})))\n', fast=f'print({k * (k - 1) // 2})\n')
+    for k in range(64)
+  ]
   train_ift(ift, config.model, config.mesh, out, base_dir=str(base), pairs=pairs, log=None)
   peak_kb = own_peak_kb()
-  print(json.dumps({'losses': [r['loss'] for r in read_metrics(out / 'metrics.jsonl')], 'peak_kb': peak_kb}),
-        flush=True)
+  print(
+    json.dumps({'losses': [r['loss'] for r in read_metrics(out / 'metrics.jsonl')], 'peak_kb': peak_kb}), flush=True
+  )
 
 
 def measure(args) -> dict:
   """Builds the checkpoint, runs the child, returns {'peak_rss_mb' (MiB), 'losses', ...}."""
   with tempfile.TemporaryDirectory() as tmp:
     base = make_base(Path(tmp) / 'base', args)
-    cmd = [sys.executable, str(Path(__file__).resolve()), '--child', str(base), '--out', str(Path(tmp) / 'out'),
-           '--vocab', str(args.vocab), '--batch', str(args.batch), '--len', str(args.len),
-           '--steps', str(args.steps), '--hidden', str(args.hidden), '--layers', str(args.layers),
-           '--checkpoint-every', str(args.checkpoint_every)]
+    cmd = [
+      sys.executable,
+      str(Path(__file__).resolve()),
+      '--child',
+      str(base),
+      '--out',
+      str(Path(tmp) / 'out'),
+      '--vocab',
+      str(args.vocab),
+      '--batch',
+      str(args.batch),
+      '--len',
+      str(args.len),
+      '--steps',
+      str(args.steps),
+      '--hidden',
+      str(args.hidden),
+      '--layers',
+      str(args.layers),
+      '--checkpoint-every',
+      str(args.checkpoint_every),
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if proc.returncode:
       raise RuntimeError(f'train_memory child failed ({proc.returncode}):\n{proc.stderr[-4000:]}')
@@ -87,10 +119,17 @@ def measure(args) -> dict:
   children_peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
   report = json.loads(proc.stdout.strip().splitlines()[-1])
   full_logits_mb = args.batch * args.len * args.vocab * 4 / 2**20
-  return {'peak_rss_mb': report['peak_kb'] / 1024, 'children_peak_rss_mb': children_peak_kb / 1024,
-          'losses': report['losses'], 'full_logits_mb': full_logits_mb,
-          'vocab': args.vocab, 'batch': args.batch, 'len': args.len, 'hidden': args.hidden,
-          'checkpoint_every': args.checkpoint_every}
+  return {
+    'peak_rss_mb': report['peak_kb'] / 1024,
+    'children_peak_rss_mb': children_peak_kb / 1024,
+    'losses': report['losses'],
+    'full_logits_mb': full_logits_mb,
+    'vocab': args.vocab,
+    'batch': args.batch,
+    'len': args.len,
+    'hidden': args.hidden,
+    'checkpoint_every': args.checkpoint_every,
+  }
 
 
 def parse(argv=None):
@@ -101,9 +140,13 @@ def parse(argv=None):
   parser.add_argument('--batch', type=int, default=4)
   parser.add_argument('--len', type=int, default=1024)
   parser.add_argument('--steps', type=int, default=3)
-  parser.add_argument('--checkpoint-every', type=int, default=1,
-                      help='steps between checkpoints (0 = only at the end); every step by default, as a '
-                           'save followed by another step is the highest point')
+  parser.add_argument(
+    '--checkpoint-every',
+    type=int,
+    default=1,
+    help='steps between checkpoints (0 = only at the end); every step by default, as a '
+    'save followed by another step is the highest point',
+  )
   parser.add_argument('--child', type=Path, default=None, help=argparse.SUPPRESS)
   parser.add_argument('--out', type=Path, default=None, help=argparse.SUPPRESS)
   return parser.parse_args(argv)
@@ -115,9 +158,11 @@ def main(argv=None) -> int:
     child(args.child, args.out, args)
     return 0
   result = measure(args)
-  print(f'peak RSS {result["peak_rss_mb"]:.0f} MiB (RUSAGE_CHILDREN {result["children_peak_rss_mb"]:.0f} MiB) '
-        f'for batch {args.batch} x {args.len} with vocab {args.vocab} (full float32 logits would be '
-        f'{result["full_logits_mb"]:.0f} MiB); losses {result["losses"]}')
+  print(
+    f'peak RSS {result["peak_rss_mb"]:.0f} MiB (RUSAGE_CHILDREN {result["children_peak_rss_mb"]:.0f} MiB) '
+    f'for batch {args.batch} x {args.len} with vocab {args.vocab} (full float32 logits would be '
+    f'{result["full_logits_mb"]:.0f} MiB); losses {result["losses"]}'
+  )
   return 0
 
 

@@ -4,7 +4,7 @@ r"""Training throughput: our jitted IFT step vs transformers + torch AdamW on th
 
 For each vocabulary size, builds one tiny random Qwen2 checkpoint with transformers, then alternates
 rounds of `--steps` optimizer steps between torch (Qwen2ForCausalLM, labels with -100 on the
-prompt half, torch.optim.AdamW, torch.set_num_threads(--threads)) and JAX (bite_jax.train_step on
+prompt half, torch.optim.AdamW, torch.set_num_threads(--threads)) and JAX (bite_jax.train.step on
 the model from bite_jax.models.from_pretrained, with the trainer's automatic loss chunk and rows
 per pass unless --loss-chunk / --rows-per-pass are given). Reports the median steady-state
 tokens/s (batch x len positions per step; warmup rounds excluded) and the ratio JAX / torch.
@@ -24,21 +24,31 @@ from pathlib import Path
 def make_checkpoint(directory: Path, args, vocab: int) -> Path:
   import torch
   import transformers
+
   torch.manual_seed(0)
   config = transformers.Qwen2Config(
-      vocab_size=vocab, hidden_size=args.hidden, intermediate_size=args.intermediate,
-      num_hidden_layers=args.layers, num_attention_heads=args.heads, num_key_value_heads=args.kv_heads,
-      tie_word_embeddings=True, max_position_embeddings=max(512, args.len), bos_token_id=1, eos_token_id=2)
+    vocab_size=vocab,
+    hidden_size=args.hidden,
+    intermediate_size=args.intermediate,
+    num_hidden_layers=args.layers,
+    num_attention_heads=args.heads,
+    num_key_value_heads=args.kv_heads,
+    tie_word_embeddings=True,
+    max_position_embeddings=max(512, args.len),
+    bos_token_id=1,
+    eos_token_id=2,
+  )
   transformers.Qwen2ForCausalLM(config).save_pretrained(str(directory))
   return directory
 
 
 def make_batch(args, vocab: int):
   import numpy as np
+
   rng = np.random.default_rng(0)
   tokens = rng.integers(0, vocab, (args.batch, args.len + 1)).astype(np.int32)
   mask = np.zeros((args.batch, args.len), np.int32)
-  mask[:, args.len // 2:] = 1  # the response half
+  mask[:, args.len // 2 :] = 1  # the response half
   return {'inputs': tokens[:, :-1], 'targets': tokens[:, 1:], 'mask': mask}
 
 
@@ -46,10 +56,12 @@ class TorchRunner:
   def __init__(self, directory: Path, batch, args):
     import torch
     import transformers
+
     torch.set_num_threads(args.threads)
     self.torch = torch
-    self.model = transformers.Qwen2ForCausalLM.from_pretrained(str(directory), dtype=torch.float32,
-                                                                attn_implementation='sdpa').train()
+    self.model = transformers.Qwen2ForCausalLM.from_pretrained(
+      str(directory), dtype=torch.float32, attn_implementation='sdpa'
+    ).train()
     self.opt = torch.optim.AdamW(self.model.parameters(), lr=1e-4, betas=(0.9, 0.95), weight_decay=0.0)
     self.inputs = torch.from_numpy(batch['inputs']).long()
     labels = torch.from_numpy(batch['targets']).long()
@@ -60,8 +72,9 @@ class TorchRunner:
   def step(self) -> float:
     out = self.model(input_ids=self.inputs)
     # Shifted targets are given explicitly, so the loss is a plain masked cross-entropy.
-    loss = self.torch.nn.functional.cross_entropy(out.logits.float().flatten(0, 1), self.labels.flatten(),
-                                                  ignore_index=-100)
+    loss = self.torch.nn.functional.cross_entropy(
+      out.logits.float().flatten(0, 1), self.labels.flatten(), ignore_index=-100
+    )
     loss.backward()
     self.torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.clip)
     self.opt.step()
@@ -77,19 +90,41 @@ class JaxRunner:
 
     from bite_jax import parallel
     from bite_jax.models import hf
-    from bite_jax.train_step import (global_batch, init_opt_state, make_train_step, param_shardings,
-                                     rows_sharding, step_layout)
+    from bite_jax.train.step import (
+      global_batch,
+      init_opt_state,
+      make_train_step,
+      param_shardings,
+      rows_sharding,
+      step_layout,
+    )
+
     mesh = parallel.make_mesh()
     model = hf.from_pretrained(directory, mesh=mesh)
     graphdef, self.params, rest = nnx.split(model, nnx.Param, ...)
     tx = optax.chain(optax.clip_by_global_norm(args.clip), optax.adamw(1e-4, b1=0.9, b2=0.95, weight_decay=0.0))
     self.opt_state, opt_sh = init_opt_state(tx, self.params, mesh)
-    passes, chunk = step_layout(rows_per_pass=args.rows_per_pass, loss_chunk=args.loss_chunk,
-                                micro_rows=args.batch, seq_len=args.len, config=model.config, mesh=mesh)
+    passes, chunk = step_layout(
+      rows_per_pass=args.rows_per_pass,
+      loss_chunk=args.loss_chunk,
+      micro_rows=args.batch,
+      seq_len=args.len,
+      config=model.config,
+      mesh=mesh,
+    )
     self.rows_per_pass = args.batch // passes
     self.chunk = chunk
-    self.fn = make_train_step(graphdef, rest, tx, mesh=mesh, params_sh=param_shardings(self.params),
-                              opt_sh=opt_sh, grad_accum=passes, loss_chunk=chunk, batch_rows=args.batch)
+    self.fn = make_train_step(
+      graphdef,
+      rest,
+      tx,
+      mesh=mesh,
+      params_sh=param_shardings(self.params),
+      opt_sh=opt_sh,
+      grad_accum=passes,
+      loss_chunk=chunk,
+      batch_rows=args.batch,
+    )
     self.batch = global_batch(batch, rows_sharding(mesh, args.batch), args.batch)
     self.jax = jax
 
@@ -122,9 +157,16 @@ def run_one(args, vocab: int) -> dict:
       if round_index >= args.warmup_rounds:
         times[name].append(seconds)
   tokens = args.batch * args.len
-  result = {'vocab': vocab, 'batch': args.batch, 'len': args.len, 'hidden': args.hidden, 'layers': args.layers,
-            'loss_chunk': runners['jax'].chunk, 'rows_per_pass': runners['jax'].rows_per_pass,
-            'first_loss': first_loss}
+  result = {
+    'vocab': vocab,
+    'batch': args.batch,
+    'len': args.len,
+    'hidden': args.hidden,
+    'layers': args.layers,
+    'loss_chunk': runners['jax'].chunk,
+    'rows_per_pass': runners['jax'].rows_per_pass,
+    'first_loss': first_loss,
+  }
   for name, samples in times.items():
     result[f'{name}_tokens_per_s'] = tokens / statistics.median(samples)
     result[f'{name}_step_s'] = [round(s, 4) for s in samples]
@@ -144,8 +186,8 @@ def main(argv=None) -> int:
   parser.add_argument('--kv-heads', type=int, default=2)
   parser.add_argument('--threads', type=int, default=2, help='torch.set_num_threads')
   parser.add_argument('--clip', type=float, default=1.0)
-  parser.add_argument('--loss-chunk', type=int, default=0, help='0 = the trainer\'s automatic choice')
-  parser.add_argument('--rows-per-pass', type=int, default=0, help='0 = the trainer\'s automatic choice')
+  parser.add_argument('--loss-chunk', type=int, default=0, help="0 = the trainer's automatic choice")
+  parser.add_argument('--rows-per-pass', type=int, default=0, help="0 = the trainer's automatic choice")
   parser.add_argument('--steps', type=int, default=3, help='steps per timed round')
   parser.add_argument('--rounds', type=int, default=5, help='timed rounds per framework (interleaved)')
   parser.add_argument('--warmup-rounds', type=int, default=1)
@@ -156,9 +198,12 @@ def main(argv=None) -> int:
   for vocab in args.vocab:
     result = run_one(args, vocab)
     results.append(result)
-    print(f'vocab {vocab:>7}: jax {result["jax_tokens_per_s"]:,.0f} tokens/s, torch '
-          f'{result["torch_tokens_per_s"]:,.0f} tokens/s, ratio {result["ratio_jax_over_torch"]:.2f}x '
-          f'(loss chunk {result["loss_chunk"]}, {result["rows_per_pass"]} rows per pass)', flush=True)
+    print(
+      f'vocab {vocab:>7}: jax {result["jax_tokens_per_s"]:,.0f} tokens/s, torch '
+      f'{result["torch_tokens_per_s"]:,.0f} tokens/s, ratio {result["ratio_jax_over_torch"]:.2f}x '
+      f'(loss chunk {result["loss_chunk"]}, {result["rows_per_pass"]} rows per pass)',
+      flush=True,
+    )
   if args.json:
     args.json.write_text(json.dumps(results, indent=2))
   return 0

@@ -43,6 +43,7 @@ class SlowEditor:
       for batch in self.inner.stream(prompts, num_samples, seed):
         time.sleep(self.decode_s)
         yield batch
+
     if self.collect:
       yield from list(timed())
     else:
@@ -53,8 +54,18 @@ def trial(mode: str, args, pool, tmp: Path) -> tuple[float, float, int]:
   roots = [make_task(f'r{i}', n=9000 + i) for i in range(args.roots)]
   path = tmp / f'{mode}-{time.monotonic_ns()}.jsonl'
   start = time.perf_counter()
-  stats = grow_tree(roots, SlowEditor(args.decode_s, mode == 'sequential'), 'optimize', path, height=args.height,
-                    width=args.width, pool=pool, meter='cpu', compare_options={'max_rounds': 12}, progress=False)
+  stats = grow_tree(
+    roots,
+    SlowEditor(args.decode_s, mode == 'sequential'),
+    'optimize',
+    path,
+    height=args.height,
+    width=args.width,
+    pool=pool,
+    meter='cpu',
+    compare_options={'max_rounds': 12},
+    progress=False,
+  )
   seconds = time.perf_counter() - start
   return seconds, stats.nodes_written / seconds, stats.jobs
 
@@ -68,20 +79,25 @@ def main() -> None:
   parser.add_argument('--workers', type=int, default=2)
   parser.add_argument('--trials', type=int, default=2)
   args = parser.parse_args()
-  with tempfile.TemporaryDirectory() as tmp, \
-      Pool(args.workers, config=ExecutorConfig(cache_dir=Path(tmp) / 'cache')) as pool:
+  with (
+    tempfile.TemporaryDirectory() as tmp,
+    Pool(args.workers, config=ExecutorConfig(cache_dir=Path(tmp) / 'cache')) as pool,
+  ):
     results = {'overlap': [], 'sequential': []}
     for _ in range(args.trials):
       for mode in results:
         results[mode].append(trial(mode, args, pool, Path(tmp)))
-  print(f'roots={args.roots} height={args.height} width={args.width} decode_s/batch={args.decode_s} '
-        f'workers={args.workers} trials={args.trials}')
+  print(
+    f'roots={args.roots} height={args.height} width={args.width} decode_s/batch={args.decode_s} '
+    f'workers={args.workers} trials={args.trials}'
+  )
   for mode, rows in results.items():
     wall = statistics.median(r[0] for r in rows)
     rate = statistics.median(r[1] for r in rows)
     print(f'{mode:>10}: {wall:6.2f} s wall, {rate:5.2f} nodes/s, {rows[0][2]} executor jobs')
   saved = 1 - statistics.median(r[0] for r in results['overlap']) / statistics.median(
-      r[0] for r in results['sequential'])
+    r[0] for r in results['sequential']
+  )
   print(f'overlap saves {saved:.0%} of the wall time')
 
 

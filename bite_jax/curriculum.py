@@ -29,7 +29,7 @@ from pathlib import Path
 
 from bite_jax.data.pairs import write_pairs
 from bite_jax.data.records import Pair, Task
-from bite_jax.tree_verdict import limit_fields, measure_job
+from bite_jax.tree.verdict import limit_fields, measure_job
 
 LEVELS = ('easy', 'medium', 'hard')
 MIXINGS = ('progressive', 'union')
@@ -37,15 +37,22 @@ MIXINGS = ('progressive', 'union')
 
 def levels_kwargs(config) -> dict:
   """build_levels' settings from a full config: `curriculum.*` and `executor.*` (meter, timeout, memory_mb)."""
-  return dict(meter=config.executor.meter or None, timeout=float(config.executor.timeout),
-              memory_mb=int(config.executor.memory_mb), repeats=int(config.curriculum.repeats) or None,
-              min_speedup=float(config.curriculum.min_speedup))
+  return dict(
+    meter=config.executor.meter or None,
+    timeout=float(config.executor.timeout),
+    memory_mb=int(config.executor.memory_mb),
+    repeats=int(config.curriculum.repeats) or None,
+    min_speedup=float(config.curriculum.min_speedup),
+  )
 
 
 def mixtures_kwargs(config) -> dict:
   """pkac_mixtures' settings from a full config (`curriculum.top_fraction`, `stages`, `mixing`)."""
-  return dict(top_fraction=float(config.curriculum.top_fraction), stages=str(config.curriculum.stages),
-              mixing=str(config.curriculum.mixing))
+  return dict(
+    top_fraction=float(config.curriculum.top_fraction),
+    stages=str(config.curriculum.stages),
+    mixing=str(config.curriculum.mixing),
+  )
 
 
 def path_factors(nodes: Iterable[dict]) -> dict[str, float]:
@@ -88,9 +95,19 @@ def extreme_nodes(nodes: Iterable[dict], *, most_efficient: bool) -> dict[str, d
   return {root: node for root, (_, node) in best.items()}
 
 
-def build_levels(roots: Sequence[Task], opt_nodes: Iterable[dict], degr_nodes: Iterable[dict], *, pool,
-                 meter: str | None = None, timeout: float | None = None, memory_mb: int | None = None,
-                 repeats: int | None = None, min_speedup: float = 1.0, progress: bool = True) -> dict:
+def build_levels(
+  roots: Sequence[Task],
+  opt_nodes: Iterable[dict],
+  degr_nodes: Iterable[dict],
+  *,
+  pool,
+  meter: str | None = None,
+  timeout: float | None = None,
+  memory_mb: int | None = None,
+  repeats: int | None = None,
+  min_speedup: float = 1.0,
+  progress: bool = True,
+) -> dict:
   """Easy, medium and hard pairs of every root, with speedups measured together.
 
   Args:
@@ -122,8 +139,7 @@ def build_levels(roots: Sequence[Task], opt_nodes: Iterable[dict], degr_nodes: I
     if slow is None and fast is None:
       continue
     sources = [task.src] + [n['code'] for n in (slow, fast) if n is not None]
-    job = measure_job(f'levels-{len(futures)}', task.language, sources, task.inputs, limits=limits,
-                      repeats=repeats)
+    job = measure_job(f'levels-{len(futures)}', task.language, sources, task.inputs, limits=limits, repeats=repeats)
     futures[pool.submit(job)] = (task, slow, fast)
   started = time.monotonic()
   for done, future in enumerate(concurrent.futures.as_completed(futures), start=1):
@@ -131,8 +147,12 @@ def build_levels(roots: Sequence[Task], opt_nodes: Iterable[dict], degr_nodes: I
     detail = _root_levels(task, slow, fast, future.result(), min_speedup, out)
     out['details'].append(detail)
     if progress:
-      print(f'[curriculum] measured {done}/{len(futures)} roots, {done / (time.monotonic() - started):.2f} roots/s, '
-            + ', '.join(f'{level} {len(out[level])}' for level in LEVELS), file=sys.stderr, flush=True)
+      print(
+        f'[curriculum] measured {done}/{len(futures)} roots, {done / (time.monotonic() - started):.2f} roots/s, '
+        + ', '.join(f'{level} {len(out[level])}' for level in LEVELS),
+        file=sys.stderr,
+        flush=True,
+      )
   order = {task_id: i for i, task_id in enumerate(tasks)}
   out['details'].sort(key=lambda d: order[d['root_id']])
   for level in LEVELS:  # pairs in root order, whatever order the measurements finished in
@@ -141,8 +161,9 @@ def build_levels(roots: Sequence[Task], opt_nodes: Iterable[dict], degr_nodes: I
 
 
 def _pair(task: Task, slow: str, fast: str, speedup: float, level: str) -> Pair:
-  return Pair(language=task.language, slow=slow, fast=fast, problem_id=task.problem_id, speedup=speedup,
-              source=f'tree/{level}')
+  return Pair(
+    language=task.language, slow=slow, fast=fast, problem_id=task.problem_id, speedup=speedup, source=f'tree/{level}'
+  )
 
 
 def _measured_factor(entry: dict | None) -> tuple[float | None, bool]:
@@ -157,14 +178,20 @@ def _measured_factor(entry: dict | None) -> tuple[float | None, bool]:
   return float(svf['speedup']), True
 
 
-def _root_levels(task: Task, slow: dict | None, fast: dict | None, result: dict, min_speedup: float,
-                 out: dict) -> dict:
+def _root_levels(task: Task, slow: dict | None, fast: dict | None, result: dict, min_speedup: float, out: dict) -> dict:
   programs = result.get('programs') or []
   entries = iter(programs[1:])
   slow_entry = next(entries, None) if slow is not None else None
   fast_entry = next(entries, None) if fast is not None else None
-  detail = {'root_id': task.task_id, 'slow_id': slow and slow['node_id'], 'fast_id': fast and fast['node_id'],
-            'meter': result.get('meter'), 'costs': {}, 'speedups': {}, 'measured': {}}
+  detail = {
+    'root_id': task.task_id,
+    'slow_id': slow and slow['node_id'],
+    'fast_id': fast and fast['node_id'],
+    'meter': result.get('meter'),
+    'costs': {},
+    'speedups': {},
+    'measured': {},
+  }
   src_entry = programs[0] if programs else None
   if src_entry is not None and src_entry.get('status') == 'ok':
     detail['costs']['src'] = src_entry.get('cost')
@@ -204,8 +231,13 @@ def write_levels(levels: dict, out_dir: str | Path) -> dict[str, Path]:
   for level in LEVELS:
     paths[level] = out_dir / f'{level}.jsonl'
     write_pairs(paths[level], levels[level])
-  summary = {'roots': levels['roots'], 'pairs': {level: len(levels[level]) for level in LEVELS},
-             'missing': levels['missing'], 'unconfirmed': levels['unconfirmed'], 'details': levels['details']}
+  summary = {
+    'roots': levels['roots'],
+    'pairs': {level: len(levels[level]) for level in LEVELS},
+    'missing': levels['missing'],
+    'unconfirmed': levels['unconfirmed'],
+    'details': levels['details'],
+  }
   paths['summary'] = out_dir / 'levels.json'
   paths['summary'].write_text(json.dumps(summary, indent=1) + '\n', encoding='utf-8')
   return paths
@@ -230,11 +262,18 @@ def top_by_speedup(pairs: Sequence[Pair], fraction: float) -> list[Pair]:
   if not 0.0 < fraction <= 1.0:
     raise ValueError(f'curriculum.top_fraction: {fraction!r} must be in (0, 1]')
   ranked = sorted(pairs, key=lambda p: -p.speedup if p.speedup is not None else math.inf)
-  return ranked[:math.ceil(fraction * len(pairs))]
+  return ranked[: math.ceil(fraction * len(pairs))]
 
 
-def pkac_mixtures(easy: Sequence[Pair], medium: Sequence[Pair], hard: Sequence[Pair], *,
-                  top_fraction: float = 0.5, stages='1,2,3', mixing: str = 'progressive') -> list[list[Pair]]:
+def pkac_mixtures(
+  easy: Sequence[Pair],
+  medium: Sequence[Pair],
+  hard: Sequence[Pair],
+  *,
+  top_fraction: float = 0.5,
+  stages='1,2,3',
+  mixing: str = 'progressive',
+) -> list[list[Pair]]:
   """The training data of each PKAC stage, in order.
 
   progressive: one mixture per stage in `stages` (1 = easy; 2 = top easy + medium; 3 = top medium +

@@ -9,78 +9,57 @@ stage name runs that one; `ift` runs a single instruction fine-tuning job
 from `--config.ift.*`. WORKSPACE.md lists what each stage reads and writes.
 """
 
-import importlib
-import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from absl import app
-from absl import flags
-from absl import logging
+from absl import app, flags, logging
 from ml_collections import config_flags
 
-from bite_jax import defaults
+from bite_jax import config as bite_config
+from bite_jax import parallel, report, stages
 
 _CONFIG = config_flags.DEFINE_config_file('config', None, 'Path to a configs/*.py file.')
 _WORKDIR = flags.DEFINE_string('workdir', None, 'Run directory: every stage reads and writes here.')
 
-# Stage name -> 'module:function'; each function takes (config, workdir: Path).
-STAGE_TARGETS = {
-    'ift': 'bite_jax.train:run_stage',
-    'editors': 'bite_jax.pipeline:run_editors',
-    'trees': 'bite_jax.pipeline:run_trees',
-    'curriculum': 'bite_jax.pipeline:run_curriculum',
-    'pkac': 'bite_jax.pipeline:run_pkac',
-    'evaluate': 'bite_jax.pipeline:run_evaluate',
+# Stage name -> function of (config, workdir: Path).
+STAGE_FUNCTIONS = {
+  'ift': stages.run_ift,
+  'editors': stages.run_editors,
+  'trees': stages.run_trees,
+  'curriculum': stages.run_curriculum,
+  'pkac': stages.run_pkac,
+  'evaluate': stages.run_evaluate,
 }
 
 
-def resolve_stage(name: str) -> Callable | None:
-  """The stage's function, or None when that stage is not built in this version."""
-  if name not in STAGE_TARGETS:
-    raise ValueError(f'config.stage: unknown stage {name!r}; choose all, ift or one of {", ".join(defaults.STAGES)}')
-  module_name, fn_name = STAGE_TARGETS[name].split(':')
-  try:
-    module = importlib.import_module(module_name)
-  except ModuleNotFoundError as e:
-    if e.name == module_name:
-      return None
-    raise
-  return getattr(module, fn_name, None)
-
-
 def requested_stages(stage: str) -> list[str]:
+  """The stages `config.stage` names, in order: `all` is every BITE stage, else one name."""
   if stage == 'all':
-    return list(defaults.STAGES)
-  resolve_stage(stage)  # validates the name
+    return list(bite_config.STAGES)
+  if stage not in STAGE_FUNCTIONS:
+    raise ValueError(
+      f'config.stage: unknown stage {stage!r}; choose all, ift or one of {", ".join(bite_config.STAGES)}'
+    )
   return [stage]
 
 
 def run(config, workdir: Path) -> dict[str, str]:
-  """Runs the requested stages in order; returns {stage: 'done' | 'not built'}."""
+  """Runs the requested stages in order; returns {stage: 'done'}."""
   workdir.mkdir(parents=True, exist_ok=True)
   if config.mesh.coordinator:
-    from bite_jax import parallel
-    parallel.initialize_distributed(config.mesh.coordinator, config.mesh.num_processes or None,
-                                    None if config.mesh.process_id < 0 else config.mesh.process_id)
+    parallel.initialize_distributed(
+      config.mesh.coordinator,
+      config.mesh.num_processes or None,
+      None if config.mesh.process_id < 0 else config.mesh.process_id,
+    )
   outcome = {}
-  stages = requested_stages(config.stage)
-  missing = [s for s in stages if resolve_stage(s) is None]
-  if missing:
-    print(f'[bite] not built yet in this version, skipped: {", ".join(missing)}', flush=True)
-  for name in stages:
-    fn = resolve_stage(name)
-    if fn is None:
-      outcome[name] = 'not built'
-      continue
+  for name in requested_stages(config.stage):
     start = time.time()
     print(f'[bite] stage {name}: start', flush=True)
-    fn(config, workdir)
+    STAGE_FUNCTIONS[name](config, workdir)
     print(f'[bite] stage {name}: done in {time.time() - start:.1f}s', flush=True)
     outcome[name] = 'done'
-  if any(v == 'done' for v in outcome.values()) and config.stage != 'ift':
-    from bite_jax import report
+  if config.stage != 'ift':
     print(f'[bite] report: {report.write_report(workdir)}', flush=True)
   return outcome
 
@@ -100,8 +79,6 @@ def main(argv):
     raise app.UsageError(str(e)) from None
   outcome = run(config, Path(_WORKDIR.value))
   print('[bite] summary: ' + ', '.join(f'{k}={v}' for k, v in outcome.items()), flush=True)
-  if config.stage != 'all' and 'not built' in outcome.values():
-    sys.exit(2)
 
 
 if __name__ == '__main__':

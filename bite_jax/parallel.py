@@ -20,14 +20,14 @@ log = logging.getLogger(__name__)
 MESH_AXES = ('data', 'fsdp', 'tensor')
 
 LOGICAL_AXIS_RULES: tuple[tuple[str, str | tuple[str, ...] | None], ...] = (
-    ('batch', ('data', 'fsdp')),
-    ('embed', 'fsdp'),
-    ('vocab', 'tensor'),
-    ('heads', 'tensor'),
-    ('kv_heads', 'tensor'),
-    ('mlp', 'tensor'),
-    ('length', None),
-    ('head_dim', None),
+  ('batch', ('data', 'fsdp')),
+  ('embed', 'fsdp'),
+  ('vocab', 'tensor'),
+  ('heads', 'tensor'),
+  ('kv_heads', 'tensor'),
+  ('mlp', 'tensor'),
+  ('length', None),
+  ('head_dim', None),
 )
 
 
@@ -50,8 +50,10 @@ def make_mesh(data: int = -1, fsdp: int = 1, tensor: int = 1, devices=None) -> M
       raise ValueError(f'make_mesh: {len(devices)} devices are not divisible by the fixed axes {sizes}')
     sizes[free[0]] = len(devices) // fixed
   if math.prod(sizes.values()) != len(devices):
-    raise ValueError(f'make_mesh: data*fsdp*tensor = {sizes["data"]}*{sizes["fsdp"]}*{sizes["tensor"]} '
-                     f'= {math.prod(sizes.values())} but there are {len(devices)} devices')
+    raise ValueError(
+      f'make_mesh: data*fsdp*tensor = {sizes["data"]}*{sizes["fsdp"]}*{sizes["tensor"]} '
+      f'= {math.prod(sizes.values())} but there are {len(devices)} devices'
+    )
   grid = np.asarray(devices, dtype=object).reshape(sizes['data'], sizes['fsdp'], sizes['tensor'])
   return Mesh(grid, MESH_AXES, axis_types=(jax.sharding.AxisType.Auto,) * 3)
 
@@ -67,8 +69,9 @@ def _mesh_axes_for(name: str | None, rules) -> tuple[str, ...]:
   raise ValueError(f'logical axis {name!r} has no entry in the sharding rules')
 
 
-def logical_to_sharding(mesh: Mesh, logical_axes: Sequence[str | None], rules=LOGICAL_AXIS_RULES,
-                        shape: Sequence[int] | None = None) -> NamedSharding:
+def logical_to_sharding(
+  mesh: Mesh, logical_axes: Sequence[str | None], rules=LOGICAL_AXIS_RULES, shape: Sequence[int] | None = None
+) -> NamedSharding:
   """NamedSharding for an array whose dims carry `logical_axes` (None = replicated dim).
 
   A mesh axis is used at most once (the first dim that asks for it wins). With `shape`, a dim whose
@@ -139,17 +142,20 @@ def batch_sharding(mesh: Mesh) -> NamedSharding:
 
 def cache_sharding(mesh: Mesh, cache, rules=LOGICAL_AXIS_RULES):
   """Shardings for a KVCache pytree: k/v over (batch, length, kv_heads, head_dim), rest by batch."""
+
   def one(x):
     if x.ndim == 4:
       return logical_to_sharding(mesh, ('batch', 'length', 'kv_heads', 'head_dim'), rules, x.shape)
     if x.ndim == 2:
       return logical_to_sharding(mesh, ('batch', 'length'), rules, x.shape)
     return NamedSharding(mesh, PartitionSpec())
+
   return jax.tree.map(one, cache)
 
 
-def initialize_distributed(coordinator: str | None = None, num_processes: int | None = None,
-                           process_id: int | None = None) -> None:
+def initialize_distributed(
+  coordinator: str | None = None, num_processes: int | None = None, process_id: int | None = None
+) -> None:
   """Starts JAX's multi-host runtime; call once per process before any other JAX call.
 
   With explicit arguments they are passed to jax.distributed.initialize. With none, the cluster is
@@ -163,8 +169,7 @@ def initialize_distributed(coordinator: str | None = None, num_processes: int | 
     jax.config.update('jax_cpu_collectives_implementation', 'gloo')
   explicit = any(v is not None for v in (coordinator, num_processes, process_id))
   if explicit:
-    jax.distributed.initialize(coordinator_address=coordinator, num_processes=num_processes,
-                               process_id=process_id)
+    jax.distributed.initialize(coordinator_address=coordinator, num_processes=num_processes, process_id=process_id)
   else:
     try:
       jax.distributed.initialize()
@@ -172,5 +177,10 @@ def initialize_distributed(coordinator: str | None = None, num_processes: int | 
       # Raised by jax when no cluster environment supplies a coordinator address.
       log.info('initialize_distributed: no cluster detected (%s); running single-process', e)
       return
-  log.info('initialize_distributed: process %d of %d, %d local / %d global devices',
-           jax.process_index(), jax.process_count(), jax.local_device_count(), jax.device_count())
+  log.info(
+    'initialize_distributed: process %d of %d, %d local / %d global devices',
+    jax.process_index(),
+    jax.process_count(),
+    jax.local_device_count(),
+    jax.device_count(),
+  )

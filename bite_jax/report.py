@@ -8,11 +8,19 @@ Built only from files the stages wrote (WORKSPACE.md), so it can be regenerated 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
-TRAIN_RUNS = (('optimizer editor', 'editors/optimizer'), ('degrader editor', 'editors/degrader'),
-              ('PKAC stage 1', 'pkac/stage1'), ('PKAC stage 2', 'pkac/stage2'), ('PKAC stage 3', 'pkac/stage3'))
+from absl import app, flags
+
+from bite_jax.tree.stats import format_statistics
+
+TRAIN_RUNS = (
+  ('optimizer editor', 'editors/optimizer'),
+  ('degrader editor', 'editors/degrader'),
+  ('PKAC stage 1', 'pkac/stage1'),
+  ('PKAC stage 2', 'pkac/stage2'),
+  ('PKAC stage 3', 'pkac/stage3'),
+)
 METRICS = ('AP', 'OPT', 'SP', 'COR')
 
 
@@ -47,9 +55,13 @@ def evaluation_section(workdir: Path) -> list[str]:
   languages = sorted({lang for s in systems.values() for lang in (s['metrics'].get('by_language') or {})})
   meters = sorted({m for s in systems.values() for m in _meter_names(s.get('meter'))})
   meter_text = ', '.join(meters) or 'none (no candidate was correct, so nothing was timed)'
-  lines += [f'Benchmark: {next(iter(systems.values())).get("benchmark", "?")}; meter: {meter_text}. '
-            'AP, OPT, SP and COR as defined in bite_jax/evaluate/metrics.py (x100; SP 100 = no speedup).', '',
-            '| system | tasks | AP | OPT | SP | COR |', '| --- | --- | --- | --- | --- | --- |']
+  lines += [
+    f'Benchmark: {next(iter(systems.values())).get("benchmark", "?")}; meter: {meter_text}. '
+    'AP, OPT, SP and COR as defined in bite_jax/evaluate/metrics.py (x100; SP 100 = no speedup).',
+    '',
+    '| system | tasks | AP | OPT | SP | COR |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ]
   for name, s in systems.items():
     o = s['metrics'].get('overall')
     if o is None:
@@ -57,17 +69,22 @@ def evaluation_section(workdir: Path) -> list[str]:
       continue
     lines.append(f'| {name} | {o.get("tasks", "?")} | ' + ' | '.join(f'{o[m]:.1f}' for m in METRICS) + ' |')
   for metric in METRICS:
-    lines += ['', f'{metric} by language:', '', '| system | ' + ' | '.join(languages) + ' |',
-              '| --- |' + ' --- |' * len(languages)]
+    lines += [
+      '',
+      f'{metric} by language:',
+      '',
+      '| system | ' + ' | '.join(languages) + ' |',
+      '| --- |' + ' --- |' * len(languages),
+    ]
     for name, s in systems.items():
       by = s['metrics'].get('by_language') or {}
-      lines.append(f'| {name} | ' + ' | '.join(f'{by[lang][metric]:.1f}' if lang in by else '-'
-                                                for lang in languages) + ' |')
+      lines.append(
+        f'| {name} | ' + ' | '.join(f'{by[lang][metric]:.1f}' if lang in by else '-' for lang in languages) + ' |'
+      )
   return lines + ['']
 
 
 def tree_section(workdir: Path) -> list[str]:
-  from bite_jax.tree_stats import format_statistics
   stats = _read_json(workdir / 'trees' / 'stats.json')
   lines = ['## Trees', '']
   if not stats:
@@ -79,8 +96,9 @@ def tree_section(workdir: Path) -> list[str]:
   if levels:
     lines += ['## Curriculum', '', '| level | pairs | roots lacking it | unconfirmed |', '| --- | --- | --- | --- |']
     for level in ('easy', 'medium', 'hard'):
-      lines.append(f'| {level} | {levels["pairs"][level]} | {levels["missing"][level]} | '
-                   f'{levels["unconfirmed"][level]} |')
+      lines.append(
+        f'| {level} | {levels["pairs"][level]} | {levels["missing"][level]} | {levels["unconfirmed"][level]} |'
+      )
     lines.append('')
   return lines
 
@@ -106,9 +124,11 @@ def training_section(workdir: Path, plots: Path) -> list[str]:
 
 
 def _plot_curves(curves: dict[str, list[dict]], path: Path) -> None:
-  import matplotlib
+  import matplotlib  # noqa: PLC0415 -- plotting alone needs it, and it is slow to import
+
   matplotlib.use('Agg')
-  import matplotlib.pyplot as plt
+  import matplotlib.pyplot as plt  # noqa: PLC0415
+
   fig, ax = plt.subplots(figsize=(7, 4))
   for title, rows in curves.items():
     ax.plot([r['step'] for r in rows], [r['loss'] for r in rows], label=title)
@@ -126,9 +146,11 @@ def _plot_tree_depths(workdir: Path, path: Path) -> bool:
   stats = _read_json(workdir / 'trees' / 'stats.json')
   if not stats:
     return False
-  import matplotlib
+  import matplotlib  # noqa: PLC0415 -- plotting alone needs it, and it is slow to import
+
   matplotlib.use('Agg')
-  import matplotlib.pyplot as plt
+  import matplotlib.pyplot as plt  # noqa: PLC0415
+
   fig, axes = plt.subplots(1, len(stats), figsize=(4 * len(stats), 3.2), squeeze=False)
   for ax, (name, s) in zip(axes[0], stats.items()):
     depths = [d['depth'] for d in s['depths']]
@@ -163,14 +185,15 @@ def write_report(workdir: str | Path) -> Path:
   return path
 
 
-def main(argv: list[str]) -> int:
-  args = [a for a in argv[1:] if a.startswith('--workdir=')]
-  if len(args) != 1:
-    print('usage: python -m bite_jax.report --workdir=W', file=sys.stderr)
-    return 2
-  print(write_report(args[0].split('=', 1)[1]))
-  return 0
+def main(argv: list[str]) -> None:
+  if len(argv) > 1:
+    raise app.UsageError(f'unexpected arguments: {argv[1:]}')
+  if not flags.FLAGS.workdir:
+    raise app.UsageError('--workdir=W is required')
+  print(write_report(flags.FLAGS.workdir))
 
 
 if __name__ == '__main__':
-  sys.exit(main(sys.argv))
+  # Defined here, not at import: bite_jax.main, which imports this module, has its own --workdir.
+  flags.DEFINE_string('workdir', None, 'Run directory whose report.md is (re)written.')
+  app.run(main)

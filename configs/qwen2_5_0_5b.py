@@ -4,8 +4,8 @@ Point --config.model.hf_path at the Hugging Face checkpoint directory and
 --config.data.pairs / --config.data.roots at CodeNet/PIE data.
 """
 
-from bite_jax import defaults
+from bite_jax import config as bite_config
 
 
 def get_config():
-  return defaults.paper_config('qwen2_5_0_5b')
+  return bite_config.paper_config('qwen2_5_0_5b')

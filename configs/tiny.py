@@ -1,12 +1,12 @@
 """CPU demo: a small model trained from scratch on the bundled mini benchmark."""
 
-from bite_jax import defaults
+from bite_jax import config as bite_config
 
 
 def get_config():
-  c = defaults.base_config()
+  c = bite_config.base_config()
   c.model.preset = 'tiny'
-  for ift in defaults.training_sections(c):
+  for ift in bite_config.training_sections(c):
     ift.lr = 3e-3
     ift.warmup_steps = 5
     ift.epochs = 0

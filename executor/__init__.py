@@ -22,51 +22,101 @@ Meters: None/"auto" (best the machine supports), "cpu", "instructions"; see exec
 
 from __future__ import annotations
 
+import dataclasses
+
 from executor.codenet import sample_io, sample_io_many
 from executor.config import ExecutorConfig, Limits
 from executor.engine import Executor
+from executor.measuring import compare as _compare
+from executor.measuring import measure as _measure
 from executor.outputs import outputs_equal
 from executor.pool import Pool
 
-__all__ = ["run", "compare", "measure", "outputs_equal", "Pool", "Executor", "Limits", "ExecutorConfig",
-           "sample_io", "sample_io_many"]
+__all__ = [
+  'run',
+  'compare',
+  'measure',
+  'outputs_equal',
+  'Pool',
+  'Executor',
+  'Limits',
+  'ExecutorConfig',
+  'sample_io',
+  'sample_io_many',
+]
 
 
 def _limits(limits: Limits | None, timeout: float | None, memory_mb: int | None) -> Limits:
-    import dataclasses
 
-    base = limits or Limits()
-    patch = {k: v for k, v in (("timeout", timeout), ("memory_mb", memory_mb)) if v is not None}
-    return dataclasses.replace(base, **patch)
-
-
-def run(lang: str, source: str, inputs=(), *, timeout: float | None = None, memory_mb: int | None = None,
-        meter: str | None = None, repeats: int = 1, limits: Limits | None = None,
-        config: ExecutorConfig | None = None) -> dict:
-    """Compile source and run it on each input (stdin text); timeout in CPU seconds, memory in MiB."""
-    with Executor(config) as ex:
-        return ex.run(lang, source, inputs, limits=_limits(limits, timeout, memory_mb), meter=meter,
-                      repeats=repeats)
+  base = limits or Limits()
+  patch = {k: v for k, v in (('timeout', timeout), ('memory_mb', memory_mb)) if v is not None}
+  return dataclasses.replace(base, **patch)
 
 
-def compare(lang: str, baseline: str, candidate: str, inputs, *, threshold: float = 1.1, meter: str | None = None,
-            timeout: float | None = None, memory_mb: int | None = None, limits: Limits | None = None,
-            config: ExecutorConfig | None = None, **options) -> dict:
-    """Is candidate correct (same outputs as baseline on every input) and faster/slower by threshold?
-    options: confidence, min_rounds, max_rounds, budget_s, rel_tol, abs_tol, exact, net."""
-    from executor.measuring import compare as _compare
+def run(
+  lang: str,
+  source: str,
+  inputs=(),
+  *,
+  timeout: float | None = None,
+  memory_mb: int | None = None,
+  meter: str | None = None,
+  repeats: int = 1,
+  limits: Limits | None = None,
+  config: ExecutorConfig | None = None,
+) -> dict:
+  """Compile source and run it on each input (stdin text); timeout in CPU seconds, memory in MiB."""
+  with Executor(config) as ex:
+    return ex.run(lang, source, inputs, limits=_limits(limits, timeout, memory_mb), meter=meter, repeats=repeats)
 
-    with Executor(config) as ex:
-        return _compare(ex, lang, baseline, candidate, inputs, threshold=threshold, meter=meter,
-                        limits=_limits(limits, timeout, memory_mb), **options)
+
+def compare(
+  lang: str,
+  baseline: str,
+  candidate: str,
+  inputs,
+  *,
+  threshold: float = 1.1,
+  meter: str | None = None,
+  timeout: float | None = None,
+  memory_mb: int | None = None,
+  limits: Limits | None = None,
+  config: ExecutorConfig | None = None,
+  **options,
+) -> dict:
+  """Is candidate correct (same outputs as baseline on every input) and faster/slower by threshold?
+  options: confidence, min_rounds, max_rounds, budget_s, rel_tol, abs_tol, exact, net."""
+
+  with Executor(config) as ex:
+    return _compare(
+      ex,
+      lang,
+      baseline,
+      candidate,
+      inputs,
+      threshold=threshold,
+      meter=meter,
+      limits=_limits(limits, timeout, memory_mb),
+      **options,
+    )
 
 
-def measure(lang: str, sources, inputs, *, meter: str | None = None, repeats: int | None = None,
-            timeout: float | None = None, memory_mb: int | None = None, limits: Limits | None = None,
-            config: ExecutorConfig | None = None, **options) -> dict:
-    """Costs of several programs on the same inputs, measured interleaved (e.g. old/new/expert)."""
-    from executor.measuring import measure as _measure
+def measure(
+  lang: str,
+  sources,
+  inputs,
+  *,
+  meter: str | None = None,
+  repeats: int | None = None,
+  timeout: float | None = None,
+  memory_mb: int | None = None,
+  limits: Limits | None = None,
+  config: ExecutorConfig | None = None,
+  **options,
+) -> dict:
+  """Costs of several programs on the same inputs, measured interleaved (e.g. old/new/expert)."""
 
-    with Executor(config) as ex:
-        return _measure(ex, lang, sources, inputs, meter=meter, repeats=repeats,
-                        limits=_limits(limits, timeout, memory_mb), **options)
+  with Executor(config) as ex:
+    return _measure(
+      ex, lang, sources, inputs, meter=meter, repeats=repeats, limits=_limits(limits, timeout, memory_mb), **options
+    )

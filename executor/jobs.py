@@ -16,82 +16,108 @@ import dataclasses
 
 from executor.config import Limits
 from executor.languages import canonical_language
+from executor.measuring import compare, measure
 
-_LIMIT_KEYS = ("timeout", "memory_mb", "wall_timeout", "output_bytes", "processes")
-_REQUIRED = {"run": ("lang", "source"), "compare": ("lang", "baseline", "candidate"), "measure": ("lang", "sources")}
+_LIMIT_KEYS = ('timeout', 'memory_mb', 'wall_timeout', 'output_bytes', 'processes')
+_REQUIRED = {'run': ('lang', 'source'), 'compare': ('lang', 'baseline', 'candidate'), 'measure': ('lang', 'sources')}
 _OPTIONAL = {
-    "run": ("inputs", "meter", "repeats"),
-    "compare": ("inputs", "meter", "threshold", "confidence", "min_rounds", "max_rounds", "budget_s", "rel_tol",
-                "abs_tol", "exact", "net"),
-    "measure": ("inputs", "meter", "repeats", "confidence", "rel_tol", "abs_tol", "exact", "net"),
+  'run': ('inputs', 'meter', 'repeats'),
+  'compare': (
+    'inputs',
+    'meter',
+    'threshold',
+    'confidence',
+    'min_rounds',
+    'max_rounds',
+    'budget_s',
+    'rel_tol',
+    'abs_tol',
+    'exact',
+    'net',
+  ),
+  'measure': ('inputs', 'meter', 'repeats', 'confidence', 'rel_tol', 'abs_tol', 'exact', 'net'),
 }
 
 
 class JobError(ValueError):
-    """A job dict is malformed; the message names the field."""
+  """A job dict is malformed; the message names the field."""
 
 
-def validate_job(job, where: str = "job") -> dict:
-    """Check a job dict and return a normalised copy; raise JobError naming the bad field."""
-    if not isinstance(job, dict):
-        raise JobError(f"{where}: expected a JSON object, got {type(job).__name__}")
-    kind = job.get("kind", "run")
-    if kind not in _REQUIRED:
-        raise JobError(f"{where}: field 'kind' must be run, compare or measure, got {kind!r}")
-    for key in _REQUIRED[kind]:
-        if key not in job:
-            raise JobError(f"{where}: missing field {key!r}")
-    allowed = set(_REQUIRED[kind]) | set(_OPTIONAL[kind]) | set(_LIMIT_KEYS) | {"kind", "id"}
-    unknown = sorted(set(job) - allowed)
-    if unknown:
-        raise JobError(f"{where}: unknown field(s) {unknown} for a {kind} job")
-    out = dict(job, kind=kind)
-    try:
-        out["lang"] = canonical_language(job["lang"])
-    except ValueError as exc:
-        raise JobError(f"{where}: field 'lang': {exc}") from None
-    for key in ("source", "baseline", "candidate"):
-        if key in job and not isinstance(job[key], str):
-            raise JobError(f"{where}: field {key!r} must be a string")
-    if "sources" in job and (not isinstance(job["sources"], list) or not all(isinstance(s, str) for s in job["sources"])):
-        raise JobError(f"{where}: field 'sources' must be a list of strings")
-    inputs = job.get("inputs", [])
-    if not isinstance(inputs, list) or not all(isinstance(x, str) for x in inputs):
-        raise JobError(f"{where}: field 'inputs' must be a list of strings")
-    try:
-        limits_of(out)
-    except (TypeError, ValueError) as exc:
-        raise JobError(f"{where}: {exc}") from None
-    return out
+def validate_job(job, where: str = 'job') -> dict:
+  """Check a job dict and return a normalised copy; raise JobError naming the bad field."""
+  if not isinstance(job, dict):
+    raise JobError(f'{where}: expected a JSON object, got {type(job).__name__}')
+  kind = job.get('kind', 'run')
+  if kind not in _REQUIRED:
+    raise JobError(f"{where}: field 'kind' must be run, compare or measure, got {kind!r}")
+  for key in _REQUIRED[kind]:
+    if key not in job:
+      raise JobError(f'{where}: missing field {key!r}')
+  allowed = set(_REQUIRED[kind]) | set(_OPTIONAL[kind]) | set(_LIMIT_KEYS) | {'kind', 'id'}
+  unknown = sorted(set(job) - allowed)
+  if unknown:
+    raise JobError(f'{where}: unknown field(s) {unknown} for a {kind} job')
+  out = dict(job, kind=kind)
+  try:
+    out['lang'] = canonical_language(job['lang'])
+  except ValueError as exc:
+    raise JobError(f"{where}: field 'lang': {exc}") from None
+  for key in ('source', 'baseline', 'candidate'):
+    if key in job and not isinstance(job[key], str):
+      raise JobError(f'{where}: field {key!r} must be a string')
+  if 'sources' in job and (not isinstance(job['sources'], list) or not all(isinstance(s, str) for s in job['sources'])):
+    raise JobError(f"{where}: field 'sources' must be a list of strings")
+  inputs = job.get('inputs', [])
+  if not isinstance(inputs, list) or not all(isinstance(x, str) for x in inputs):
+    raise JobError(f"{where}: field 'inputs' must be a list of strings")
+  try:
+    limits_of(out)
+  except (TypeError, ValueError) as exc:
+    raise JobError(f'{where}: {exc}') from None
+  return out
 
 
 def limits_of(job: dict, base: Limits | None = None) -> Limits:
-    """Limits of a job: base (default Limits()) with the job's limit fields applied."""
-    fields = {k: job[k] for k in _LIMIT_KEYS if k in job and job[k] is not None}
-    for k in ("memory_mb", "output_bytes", "processes"):
-        if k in fields:
-            fields[k] = int(fields[k])
-    for k in ("timeout", "wall_timeout"):
-        if k in fields:
-            fields[k] = float(fields[k])
-    return dataclasses.replace(base or Limits(), **fields)
+  """Limits of a job: base (default Limits()) with the job's limit fields applied."""
+  fields = {k: job[k] for k in _LIMIT_KEYS if k in job and job[k] is not None}
+  for k in ('memory_mb', 'output_bytes', 'processes'):
+    if k in fields:
+      fields[k] = int(fields[k])
+  for k in ('timeout', 'wall_timeout'):
+    if k in fields:
+      fields[k] = float(fields[k])
+  return dataclasses.replace(base or Limits(), **fields)
 
 
 def run_job(ex, job: dict) -> dict:
-    """Execute one validated job on an Executor; returns its result dict with "id"."""
-    from executor.measuring import compare, measure
+  """Execute one validated job on an Executor; returns its result dict with "id"."""
 
-    limits = limits_of(job)
-    kind = job["kind"]
-    if kind == "run":
-        result = ex.run(job["lang"], job["source"], job.get("inputs", []), limits=limits, meter=job.get("meter"),
-                        repeats=int(job.get("repeats", 1)))
-    elif kind == "compare":
-        extra = {k: job[k] for k in _OPTIONAL["compare"] if k in job and k not in ("inputs", "meter")}
-        result = compare(ex, job["lang"], job["baseline"], job["candidate"], job.get("inputs", []),
-                         meter=job.get("meter"), limits=limits, **extra)
-    else:
-        extra = {k: job[k] for k in _OPTIONAL["measure"] if k in job and k not in ("inputs", "meter")}
-        result = measure(ex, job["lang"], job["sources"], job.get("inputs", []), meter=job.get("meter"),
-                         limits=limits, **extra)
-    return {"id": job.get("id"), "kind": kind, **result}
+  limits = limits_of(job)
+  kind = job['kind']
+  if kind == 'run':
+    result = ex.run(
+      job['lang'],
+      job['source'],
+      job.get('inputs', []),
+      limits=limits,
+      meter=job.get('meter'),
+      repeats=int(job.get('repeats', 1)),
+    )
+  elif kind == 'compare':
+    extra = {k: job[k] for k in _OPTIONAL['compare'] if k in job and k not in ('inputs', 'meter')}
+    result = compare(
+      ex,
+      job['lang'],
+      job['baseline'],
+      job['candidate'],
+      job.get('inputs', []),
+      meter=job.get('meter'),
+      limits=limits,
+      **extra,
+    )
+  else:
+    extra = {k: job[k] for k in _OPTIONAL['measure'] if k in job and k not in ('inputs', 'meter')}
+    result = measure(
+      ex, job['lang'], job['sources'], job.get('inputs', []), meter=job.get('meter'), limits=limits, **extra
+    )
+  return {'id': job.get('id'), 'kind': kind, **result}

@@ -25,193 +25,266 @@ import time
 from executor import stats
 from executor.config import Limits
 from executor.engine import Executor, Program, Run, overall_status
-from executor.meters import CPU
 from executor.languages import canonical_language
+from executor.meters import CPU
 from executor.outputs import first_difference, outputs_equal
 
-_FLOOR = {"cpu": 1e-4, "instructions": 1000.0}  # seconds / instructions
+_FLOOR = {'cpu': 1e-4, 'instructions': 1000.0}  # seconds / instructions
 
 
 def _default_min_rounds(meter) -> int:
-    if meter.exact:
-        return 1
-    return 3 if meter.name == "instructions" else 6
+  if meter.exact:
+    return 1
+  return 3 if meter.name == 'instructions' else 6
 
 
 def _round(programs: list[Program], inputs: list, ex: Executor, limits: Limits, meter, index: int) -> list[list[Run]]:
-    """One interleaved round: runs[p][i] for program p on input i."""
-    n = len(programs)
-    runs = [[None] * len(inputs) for _ in programs]
-    for i, data in enumerate(inputs):
-        shift = (index + i) % n
-        for k in range(n):
-            p = (shift + k) % n if index % 2 == 0 else (shift - k) % n
-            runs[p][i] = ex.execute(programs[p], data, limits=limits, meter=meter)
-    return runs
+  """One interleaved round: runs[p][i] for program p on input i."""
+  n = len(programs)
+  runs = [[None] * len(inputs) for _ in programs]
+  for i, data in enumerate(inputs):
+    shift = (index + i) % n
+    for k in range(n):
+      p = (shift + k) % n if index % 2 == 0 else (shift - k) % n
+      runs[p][i] = ex.execute(programs[p], data, limits=limits, meter=meter)
+  return runs
 
 
 def _round_cost(runs: list[Run], startup: float, floor: float) -> tuple[float, float]:
-    """(net cost, raw cost) of one program over one round."""
-    raw = sum(r.cost() for r in runs)
-    net = sum(max(r.cost() - startup, floor) for r in runs)
-    return net, raw
+  """(net cost, raw cost) of one program over one round."""
+  raw = sum(r.cost() for r in runs)
+  net = sum(max(r.cost() - startup, floor) for r in runs)
+  return net, raw
 
 
 def _same_outputs(reference: list[Run], runs: list[Run], tol: dict) -> tuple[bool, dict | None]:
-    for i, (a, b) in enumerate(zip(reference, runs)):
-        if b.status != "ok":
-            return False, {"input": i, "status": b.status, "detail": b.result.detail,
-                           "stderr": b.result.stderr_tail[-500:]}
-        if a.result.stdout_sha256 != b.result.stdout_sha256 and not outputs_equal(a.result.stdout, b.result.stdout,
-                                                                                  **tol):
-            return False, {"input": i, "difference": first_difference(a.result.stdout, b.result.stdout, **tol)}
-    return True, None
+  for i, (a, b) in enumerate(zip(reference, runs)):
+    if b.status != 'ok':
+      return False, {'input': i, 'status': b.status, 'detail': b.result.detail, 'stderr': b.result.stderr_tail[-500:]}
+    if a.result.stdout_sha256 != b.result.stdout_sha256 and not outputs_equal(a.result.stdout, b.result.stdout, **tol):
+      return False, {'input': i, 'difference': first_difference(a.result.stdout, b.result.stdout, **tol)}
+  return True, None
 
 
-def compare(ex: Executor, lang: str, baseline: str, candidate: str, inputs, *, threshold: float = 1.1,
-            meter: str | None = None, limits: Limits | None = None, confidence: float = 0.99,
-            min_rounds: int | None = None, max_rounds: int = 40, budget_s: float = 300.0,
-            rel_tol: float | None = None, abs_tol: float | None = None, exact: bool = False,
-            net: bool = True) -> dict:
-    """Correctness of candidate against baseline on every input, and its speedup with an interval.
+def compare(
+  ex: Executor,
+  lang: str,
+  baseline: str,
+  candidate: str,
+  inputs,
+  *,
+  threshold: float = 1.1,
+  meter: str | None = None,
+  limits: Limits | None = None,
+  confidence: float = 0.99,
+  min_rounds: int | None = None,
+  max_rounds: int = 40,
+  budget_s: float = 300.0,
+  rel_tol: float | None = None,
+  abs_tol: float | None = None,
+  exact: bool = False,
+  net: bool = True,
+) -> dict:
+  """Correctness of candidate against baseline on every input, and its speedup with an interval.
 
-    speedup = baseline cost / candidate cost (cost: CPU seconds or instructions, startup
-    subtracted when net).  Returns the CLI `compare` JSON shape (see executor/README.md).
-    """
-    if not threshold > 1.0:
-        raise ValueError(f"threshold must be > 1, got {threshold}")
-    if not 0.5 < confidence < 1.0:
-        raise ValueError(f"confidence must be in (0.5, 1), got {confidence}")
-    lang = canonical_language(lang)
-    limits = limits or Limits()
-    tol = {"rel_tol": ex.config.rel_tol if rel_tol is None else rel_tol,
-           "abs_tol": ex.config.abs_tol if abs_tol is None else abs_tol, "exact": exact}
-    m = ex.meter(meter, lang)
-    min_rounds = min_rounds or _default_min_rounds(m)
-    started = time.monotonic()
-    inputs = list(inputs) or [None]
-    programs = [ex.compile(lang, baseline), ex.compile(lang, candidate)]
-    out = {"correct": False, "speedup": None, "interval": None, "faster": False, "slower": False, **m.as_dict(),
-           "threshold": threshold, "confidence": confidence, "rounds": 0, "startup_cost": None, "reason": "",
-           "mismatch": None, "language": lang, "isolation": ex.sandbox.isolation(),
-           "baseline": {"compile": programs[0].compile_dict()}, "candidate": {"compile": programs[1].compile_dict()}}
-    for side, prog in zip(("baseline", "candidate"), programs):
-        if prog.status != "ok":
-            out["reason"] = f"{side} does not compile"
-            out["elapsed_s"] = round(time.monotonic() - started, 3)
-            return out
-    # round 0 runs natively: correctness, warm-up, and a quick end to hopeless cases before any valgrind run
-    first = _round(programs, inputs, ex, limits, CPU, 0)
-    for side, runs in zip(("baseline", "candidate"), first):
-        out[side]["status"] = overall_status(r.status for r in runs)
-        out[side]["runs"] = [r.as_dict(limits, i) for i, r in enumerate(runs)]
-    bad = next((i for i, r in enumerate(first[0]) if r.status != "ok"), None)
-    if bad is not None:
-        out["reason"] = f"baseline fails on input {bad}: {first[0][bad].status}"
-        out["elapsed_s"] = round(time.monotonic() - started, 3)
-        return out
-    ok, mismatch = _same_outputs(first[0], first[1], tol)
-    if not ok:
-        out["reason"], out["mismatch"] = "candidate output differs from baseline" if "difference" in mismatch \
-            else f"candidate fails on input {mismatch['input']}: {mismatch['status']}", mismatch
-        out["elapsed_s"] = round(time.monotonic() - started, 3)
-        return out
-    out["correct"] = True
-    startup = ex.startup_cost(lang, m, limits) if net else 0.0
-    floor = _FLOOR[m.name]
-    costs = {"baseline": [], "candidate": []}
-    logs: list[float] = []
-    rounds = []
-    index = 1
-    est = lo = hi = 0.0
-    while True:
-        if not rounds:
-            runs = _round(programs, inputs, ex, limits, m, index)
-            index += 1
-            for side, prog_runs in zip(("baseline", "candidate"), runs):
-                ok, mismatch = _same_outputs(first[0], prog_runs, tol)
-                if not ok:  # flaky program: a later run failed or printed something else
-                    out.update(correct=False, mismatch=mismatch,
-                               reason=f"{side} is not reproducible: round {index - 1} differs from round 0")
-                    out["elapsed_s"] = round(time.monotonic() - started, 3)
-                    return out
-            rounds.append(runs)
-        runs = rounds.pop()
-        (nb, rb), (nc, rc) = (_round_cost(r, startup, floor) for r in runs)
-        costs["baseline"].append((nb, rb))
-        costs["candidate"].append((nc, rc))
-        logs.append(math.log(nb / nc))
-        n = len(logs)
-        if n >= min_rounds or m.exact:
-            est, lo, hi = stats.yuen_interval(logs, confidence)
-            settled = lo > math.log(threshold) or hi < -math.log(threshold) or \
-                (-math.log(threshold) < lo and hi < math.log(threshold))
-            if settled or m.exact or n >= max_rounds or time.monotonic() - started > budget_s:
-                break
-    out.update(speedup=math.exp(est), interval=[math.exp(lo), math.exp(hi)], rounds=len(logs),
-               faster=lo > math.log(threshold), slower=hi < -math.log(threshold), startup_cost=startup)
-    for side in ("baseline", "candidate"):
-        out[side]["cost"] = stats.median(c[0] for c in costs[side])
-        out[side]["raw_cost"] = stats.median(c[1] for c in costs[side])
-        out[side]["costs"] = [c[0] for c in costs[side]]
-    out["reason"] = "faster" if out["faster"] else "slower" if out["slower"] else \
-        f"speedup within [1/{threshold:g}, {threshold:g}] or not settled at {confidence:g} confidence"
-    out["elapsed_s"] = round(time.monotonic() - started, 3)
+  speedup = baseline cost / candidate cost (cost: CPU seconds or instructions, startup
+  subtracted when net).  Returns the CLI `compare` JSON shape (see executor/README.md).
+  """
+  if not threshold > 1.0:
+    raise ValueError(f'threshold must be > 1, got {threshold}')
+  if not 0.5 < confidence < 1.0:
+    raise ValueError(f'confidence must be in (0.5, 1), got {confidence}')
+  lang = canonical_language(lang)
+  limits = limits or Limits()
+  tol = {
+    'rel_tol': ex.config.rel_tol if rel_tol is None else rel_tol,
+    'abs_tol': ex.config.abs_tol if abs_tol is None else abs_tol,
+    'exact': exact,
+  }
+  m = ex.meter(meter, lang)
+  min_rounds = min_rounds or _default_min_rounds(m)
+  started = time.monotonic()
+  inputs = list(inputs) or [None]
+  programs = [ex.compile(lang, baseline), ex.compile(lang, candidate)]
+  out = {
+    'correct': False,
+    'speedup': None,
+    'interval': None,
+    'faster': False,
+    'slower': False,
+    **m.as_dict(),
+    'threshold': threshold,
+    'confidence': confidence,
+    'rounds': 0,
+    'startup_cost': None,
+    'reason': '',
+    'mismatch': None,
+    'language': lang,
+    'isolation': ex.sandbox.isolation(),
+    'baseline': {'compile': programs[0].compile_dict()},
+    'candidate': {'compile': programs[1].compile_dict()},
+  }
+  for side, prog in zip(('baseline', 'candidate'), programs):
+    if prog.status != 'ok':
+      out['reason'] = f'{side} does not compile'
+      out['elapsed_s'] = round(time.monotonic() - started, 3)
+      return out
+  # round 0 runs natively: correctness, warm-up, and a quick end to hopeless cases before any valgrind run
+  first = _round(programs, inputs, ex, limits, CPU, 0)
+  for side, runs in zip(('baseline', 'candidate'), first):
+    out[side]['status'] = overall_status(r.status for r in runs)
+    out[side]['runs'] = [r.as_dict(limits, i) for i, r in enumerate(runs)]
+  bad = next((i for i, r in enumerate(first[0]) if r.status != 'ok'), None)
+  if bad is not None:
+    out['reason'] = f'baseline fails on input {bad}: {first[0][bad].status}'
+    out['elapsed_s'] = round(time.monotonic() - started, 3)
     return out
+  ok, mismatch = _same_outputs(first[0], first[1], tol)
+  if not ok:
+    out['reason'], out['mismatch'] = (
+      'candidate output differs from baseline'
+      if 'difference' in mismatch
+      else f'candidate fails on input {mismatch["input"]}: {mismatch["status"]}',
+      mismatch,
+    )
+    out['elapsed_s'] = round(time.monotonic() - started, 3)
+    return out
+  out['correct'] = True
+  startup = ex.startup_cost(lang, m, limits) if net else 0.0
+  floor = _FLOOR[m.name]
+  costs = {'baseline': [], 'candidate': []}
+  logs: list[float] = []
+  rounds = []
+  index = 1
+  est = lo = hi = 0.0
+  while True:
+    if not rounds:
+      runs = _round(programs, inputs, ex, limits, m, index)
+      index += 1
+      for side, prog_runs in zip(('baseline', 'candidate'), runs):
+        ok, mismatch = _same_outputs(first[0], prog_runs, tol)
+        if not ok:  # flaky program: a later run failed or printed something else
+          out.update(
+            correct=False,
+            mismatch=mismatch,
+            reason=f'{side} is not reproducible: round {index - 1} differs from round 0',
+          )
+          out['elapsed_s'] = round(time.monotonic() - started, 3)
+          return out
+      rounds.append(runs)
+    runs = rounds.pop()
+    (nb, rb), (nc, rc) = (_round_cost(r, startup, floor) for r in runs)
+    costs['baseline'].append((nb, rb))
+    costs['candidate'].append((nc, rc))
+    logs.append(math.log(nb / nc))
+    n = len(logs)
+    if n >= min_rounds or m.exact:
+      est, lo, hi = stats.yuen_interval(logs, confidence)
+      settled = (
+        lo > math.log(threshold)
+        or hi < -math.log(threshold)
+        or (-math.log(threshold) < lo and hi < math.log(threshold))
+      )
+      if settled or m.exact or n >= max_rounds or time.monotonic() - started > budget_s:
+        break
+  out.update(
+    speedup=math.exp(est),
+    interval=[math.exp(lo), math.exp(hi)],
+    rounds=len(logs),
+    faster=lo > math.log(threshold),
+    slower=hi < -math.log(threshold),
+    startup_cost=startup,
+  )
+  for side in ('baseline', 'candidate'):
+    out[side]['cost'] = stats.median(c[0] for c in costs[side])
+    out[side]['raw_cost'] = stats.median(c[1] for c in costs[side])
+    out[side]['costs'] = [c[0] for c in costs[side]]
+  out['reason'] = (
+    'faster'
+    if out['faster']
+    else 'slower'
+    if out['slower']
+    else f'speedup within [1/{threshold:g}, {threshold:g}] or not settled at {confidence:g} confidence'
+  )
+  out['elapsed_s'] = round(time.monotonic() - started, 3)
+  return out
 
 
-def measure(ex: Executor, lang: str, sources, inputs, *, meter: str | None = None, repeats: int | None = None,
-            limits: Limits | None = None, confidence: float = 0.95, rel_tol: float | None = None,
-            abs_tol: float | None = None, exact: bool = False, net: bool = True) -> dict:
-    """Cost of each of N programs on the same inputs, measured interleaved.
+def measure(
+  ex: Executor,
+  lang: str,
+  sources,
+  inputs,
+  *,
+  meter: str | None = None,
+  repeats: int | None = None,
+  limits: Limits | None = None,
+  confidence: float = 0.95,
+  rel_tol: float | None = None,
+  abs_tol: float | None = None,
+  exact: bool = False,
+  net: bool = True,
+) -> dict:
+  """Cost of each of N programs on the same inputs, measured interleaved.
 
-    repeats: measured rounds (default 1 for exact meters, else 5); a native round that
-    checks outputs and warms up comes first.  Per program: status,
-    cost (median net round cost), raw_cost, cost_interval (order-statistic interval of
-    the median), outputs_match_first, and speedup_vs_first with a Yuen interval.
-    """
-    lang = canonical_language(lang)
-    limits = limits or Limits()
-    tol = {"rel_tol": ex.config.rel_tol if rel_tol is None else rel_tol,
-           "abs_tol": ex.config.abs_tol if abs_tol is None else abs_tol, "exact": exact}
-    m = ex.meter(meter, lang)
-    repeats = repeats or (1 if m.exact else 5)
-    started = time.monotonic()
-    inputs = list(inputs) or [None]
-    programs = [ex.compile(lang, s) for s in sources]
-    entries = [{"compile": p.compile_dict(), "status": p.status} for p in programs]
-    live = [i for i, p in enumerate(programs) if p.status == "ok"]
-    first = _round([programs[i] for i in live], inputs, ex, limits, CPU, 0) if live else []
-    reference = None
-    for i, runs in zip(live, first):
-        entries[i]["status"] = overall_status(r.status for r in runs)
-        entries[i]["runs"] = [r.as_dict(limits, k) for k, r in enumerate(runs)]
-        if reference is None and i == 0:
-            reference = runs
-    for i, runs in zip(live, first):
-        same = _same_outputs(reference, runs, tol)[0] if reference is not None else None
-        entries[i]["outputs_match_first"] = same
-    timed = [i for i, runs in zip(live, first) if all(r.status == "ok" for r in runs)]
-    startup = ex.startup_cost(lang, m, limits) if (net and timed) else 0.0
-    floor = _FLOOR[m.name]
-    per_round: dict[int, list[tuple[float, float]]] = {i: [] for i in timed}
-    for r in range(repeats):
-        runs_by = dict(zip(timed, _round([programs[i] for i in timed], inputs, ex, limits, m, r + 1)))
-        for i in timed:
-            if any(run.status != "ok" for run in runs_by[i]):
-                entries[i]["status"] = overall_status(run.status for run in runs_by[i])
-                continue
-            per_round[i].append(_round_cost(runs_by[i], startup, floor))
+  repeats: measured rounds (default 1 for exact meters, else 5); a native round that
+  checks outputs and warms up comes first.  Per program: status,
+  cost (median net round cost), raw_cost, cost_interval (order-statistic interval of
+  the median), outputs_match_first, and speedup_vs_first with a Yuen interval.
+  """
+  lang = canonical_language(lang)
+  limits = limits or Limits()
+  tol = {
+    'rel_tol': ex.config.rel_tol if rel_tol is None else rel_tol,
+    'abs_tol': ex.config.abs_tol if abs_tol is None else abs_tol,
+    'exact': exact,
+  }
+  m = ex.meter(meter, lang)
+  repeats = repeats or (1 if m.exact else 5)
+  started = time.monotonic()
+  inputs = list(inputs) or [None]
+  programs = [ex.compile(lang, s) for s in sources]
+  entries = [{'compile': p.compile_dict(), 'status': p.status} for p in programs]
+  live = [i for i, p in enumerate(programs) if p.status == 'ok']
+  first = _round([programs[i] for i in live], inputs, ex, limits, CPU, 0) if live else []
+  reference = None
+  for i, runs in zip(live, first):
+    entries[i]['status'] = overall_status(r.status for r in runs)
+    entries[i]['runs'] = [r.as_dict(limits, k) for k, r in enumerate(runs)]
+    if reference is None and i == 0:
+      reference = runs
+  for i, runs in zip(live, first):
+    same = _same_outputs(reference, runs, tol)[0] if reference is not None else None
+    entries[i]['outputs_match_first'] = same
+  timed = [i for i, runs in zip(live, first) if all(r.status == 'ok' for r in runs)]
+  startup = ex.startup_cost(lang, m, limits) if (net and timed) else 0.0
+  floor = _FLOOR[m.name]
+  per_round: dict[int, list[tuple[float, float]]] = {i: [] for i in timed}
+  for r in range(repeats):
+    runs_by = dict(zip(timed, _round([programs[i] for i in timed], inputs, ex, limits, m, r + 1)))
     for i in timed:
-        costs = per_round[i]
-        if not costs:
-            continue
-        med, lo, hi = stats.median_interval([c[0] for c in costs], confidence)
-        entries[i].update(cost=med, cost_interval=[lo, hi], raw_cost=stats.median(c[1] for c in costs),
-                          costs=[c[0] for c in costs])
-        if i != 0 and 0 in per_round and len(per_round[0]) == len(costs):
-            logs = [math.log(a[0] / b[0]) for a, b in zip(per_round[0], costs)]
-            est, l, h = stats.yuen_interval(logs, confidence)
-            entries[i]["speedup_vs_first"] = {"speedup": math.exp(est), "interval": [math.exp(l), math.exp(h)]}
-    return {"language": lang, **m.as_dict(), "rounds": repeats, "startup_cost": startup, "programs": entries,
-            "isolation": ex.sandbox.isolation(), "elapsed_s": round(time.monotonic() - started, 3)}
+      if any(run.status != 'ok' for run in runs_by[i]):
+        entries[i]['status'] = overall_status(run.status for run in runs_by[i])
+        continue
+      per_round[i].append(_round_cost(runs_by[i], startup, floor))
+  for i in timed:
+    costs = per_round[i]
+    if not costs:
+      continue
+    med, lo, hi = stats.median_interval([c[0] for c in costs], confidence)
+    entries[i].update(
+      cost=med, cost_interval=[lo, hi], raw_cost=stats.median(c[1] for c in costs), costs=[c[0] for c in costs]
+    )
+    if i != 0 and 0 in per_round and len(per_round[0]) == len(costs):
+      logs = [math.log(a[0] / b[0]) for a, b in zip(per_round[0], costs)]
+      est, low, high = stats.yuen_interval(logs, confidence)
+      entries[i]['speedup_vs_first'] = {'speedup': math.exp(est), 'interval': [math.exp(low), math.exp(high)]}
+  return {
+    'language': lang,
+    **m.as_dict(),
+    'rounds': repeats,
+    'startup_cost': startup,
+    'programs': entries,
+    'isolation': ex.sandbox.isolation(),
+    'elapsed_s': round(time.monotonic() - started, 3),
+  }

@@ -21,155 +21,168 @@ from pathlib import Path
 from executor.config import ExecutorConfig, config_to_dict
 from executor.jobs import validate_job
 
-log = logging.getLogger("executor")
+log = logging.getLogger('executor')
 _ROOT = str(Path(__file__).resolve().parent.parent)
-_BOOT = f"import sys; sys.path.insert(0, {_ROOT!r}); from executor.worker import main; main()"
+_BOOT = f'import sys; sys.path.insert(0, {_ROOT!r}); from executor.worker import main; main()'
 
 
 class _Worker:
-    """One worker process and its pipes."""
+  """One worker process and its pipes."""
 
-    def __init__(self, config: ExecutorConfig):
-        self.proc = subprocess.Popen([sys.executable, "-S", "-c", _BOOT, json.dumps(config_to_dict(config))],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+  def __init__(self, config: ExecutorConfig):
+    self.proc = subprocess.Popen(
+      [sys.executable, '-S', '-c', _BOOT, json.dumps(config_to_dict(config))],
+      stdin=subprocess.PIPE,
+      stdout=subprocess.PIPE,
+      text=True,
+      bufsize=1,
+    )
 
-    def ask(self, seq: int, job: dict) -> dict | None:
-        """Send a job and wait for its result; None if the worker died."""
-        try:
-            self.proc.stdin.write(json.dumps({"seq": seq, "job": job}) + "\n")
-            self.proc.stdin.flush()
-            line = self.proc.stdout.readline()
-        except (BrokenPipeError, OSError):
-            return None
-        if not line:
-            return None
-        return json.loads(line)["result"]
+  def ask(self, seq: int, job: dict) -> dict | None:
+    """Send a job and wait for its result; None if the worker died."""
+    try:
+      self.proc.stdin.write(json.dumps({'seq': seq, 'job': job}) + '\n')
+      self.proc.stdin.flush()
+      line = self.proc.stdout.readline()
+    except (BrokenPipeError, OSError):
+      return None
+    if not line:
+      return None
+    return json.loads(line)['result']
 
-    def stop(self) -> None:
-        try:
-            self.proc.stdin.close()
-        except OSError:
-            pass
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+  def stop(self) -> None:
+    try:
+      self.proc.stdin.close()
+    except OSError:
+      pass
+    try:
+      self.proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+      self.proc.kill()
+      self.proc.wait()
 
 
 class Pool:
-    """Run jobs (see executor/jobs.py) on `workers` processes.
+  """Run jobs (see executor/jobs.py) on `workers` processes.
 
-    submit(job) -> Future of the result dict; map_unordered(jobs) yields results as they
-    complete; close() (or leaving the `with` block) waits for running jobs and stops workers.
-    """
+  submit(job) -> Future of the result dict; map_unordered(jobs) yields results as they
+  complete; close() (or leaving the `with` block) waits for running jobs and stops workers.
+  """
 
-    def __init__(self, workers: int | None = None, *, config: ExecutorConfig | None = None,
-                 max_in_flight: int | None = None):
-        self.workers = int(workers or os.cpu_count() or 1)
-        if self.workers < 1:
-            raise ValueError(f"workers must be >= 1, got {workers}")
-        self.max_in_flight = int(max_in_flight or 2 * self.workers)
-        if self.max_in_flight < 1:
-            raise ValueError(f"max_in_flight must be >= 1, got {max_in_flight}")
-        self.config = config or ExecutorConfig()
-        self._slots = threading.BoundedSemaphore(self.max_in_flight)
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._seq = 0
-        self._pending = 0
-        self._lock = threading.Lock()
-        self._closed = False
-        self._procs = [_Worker(self.config) for _ in range(self.workers)]
-        self._threads = [threading.Thread(target=self._feed, args=(k,), daemon=True, name=f"executor-feed-{k}")
-                         for k in range(self.workers)]
-        for t in self._threads:
-            t.start()
+  def __init__(
+    self, workers: int | None = None, *, config: ExecutorConfig | None = None, max_in_flight: int | None = None
+  ):
+    self.workers = int(workers or os.cpu_count() or 1)
+    if self.workers < 1:
+      raise ValueError(f'workers must be >= 1, got {workers}')
+    self.max_in_flight = int(max_in_flight or 2 * self.workers)
+    if self.max_in_flight < 1:
+      raise ValueError(f'max_in_flight must be >= 1, got {max_in_flight}')
+    self.config = config or ExecutorConfig()
+    self._slots = threading.BoundedSemaphore(self.max_in_flight)
+    self._queue: queue.SimpleQueue = queue.SimpleQueue()
+    self._seq = 0
+    self._pending = 0
+    self._lock = threading.Lock()
+    self._closed = False
+    self._procs = [_Worker(self.config) for _ in range(self.workers)]
+    self._threads = [
+      threading.Thread(target=self._feed, args=(k,), daemon=True, name=f'executor-feed-{k}')
+      for k in range(self.workers)
+    ]
+    for t in self._threads:
+      t.start()
 
-    @property
-    def in_flight(self) -> int:
-        """Jobs submitted and not finished."""
-        with self._lock:
-            return self._pending
+  @property
+  def in_flight(self) -> int:
+    """Jobs submitted and not finished."""
+    with self._lock:
+      return self._pending
 
-    def worker_pids(self) -> list[int]:
-        """Process ids of the current worker processes."""
-        return [w.proc.pid for w in self._procs]
+  def worker_pids(self) -> list[int]:
+    """Process ids of the current worker processes."""
+    return [w.proc.pid for w in self._procs]
 
-    def _feed(self, k: int) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            seq, job, future = item
-            if not future.set_running_or_notify_cancel():
-                self._finish()
-                continue
-            result = self._procs[k].ask(seq, job)
-            if result is None:
-                code = self._procs[k].proc.poll()
-                log.warning("executor worker %d died (exit %s) during job %r; restarting it",
-                            self._procs[k].proc.pid, code, job.get("id"))
-                self._procs[k].stop()
-                result = {"id": job.get("id"), "kind": job.get("kind"), "status": "internal_error",
-                          "error": f"worker process died (exit {code}) while running this job"}
-                self._procs[k] = _Worker(self.config)
-            self._finish()
-            future.set_result(result)
+  def _feed(self, k: int) -> None:
+    while True:
+      item = self._queue.get()
+      if item is None:
+        return
+      seq, job, future = item
+      if not future.set_running_or_notify_cancel():
+        self._finish()
+        continue
+      result = self._procs[k].ask(seq, job)
+      if result is None:
+        code = self._procs[k].proc.poll()
+        log.warning(
+          'executor worker %d died (exit %s) during job %r; restarting it', self._procs[k].proc.pid, code, job.get('id')
+        )
+        self._procs[k].stop()
+        result = {
+          'id': job.get('id'),
+          'kind': job.get('kind'),
+          'status': 'internal_error',
+          'error': f'worker process died (exit {code}) while running this job',
+        }
+        self._procs[k] = _Worker(self.config)
+      self._finish()
+      future.set_result(result)
 
-    def _finish(self) -> None:
-        with self._lock:
-            self._pending -= 1
-        self._slots.release()
+  def _finish(self) -> None:
+    with self._lock:
+      self._pending -= 1
+    self._slots.release()
 
-    def submit(self, job: dict) -> concurrent.futures.Future:
-        """Queue a job; blocks while max_in_flight jobs are pending.  Raises JobError for a bad job."""
-        if self._closed:
-            raise RuntimeError("Pool is closed")
-        job = validate_job(job)
-        self._slots.acquire()
-        future: concurrent.futures.Future = concurrent.futures.Future()
-        with self._lock:
-            self._seq += 1
-            self._pending += 1
-            seq = self._seq
-        self._queue.put((seq, job, future))
-        return future
+  def submit(self, job: dict) -> concurrent.futures.Future:
+    """Queue a job; blocks while max_in_flight jobs are pending.  Raises JobError for a bad job."""
+    if self._closed:
+      raise RuntimeError('Pool is closed')
+    job = validate_job(job)
+    self._slots.acquire()
+    future: concurrent.futures.Future = concurrent.futures.Future()
+    with self._lock:
+      self._seq += 1
+      self._pending += 1
+      seq = self._seq
+    self._queue.put((seq, job, future))
+    return future
 
-    def map_unordered(self, jobs):
-        """Submit jobs lazily (at most max_in_flight pending) and yield results as they finish."""
-        done: queue.SimpleQueue = queue.SimpleQueue()
-        pending = 0
-        it = iter(jobs)
-        exhausted = False
-        while True:
-            while not exhausted and pending < self.max_in_flight:
-                try:
-                    job = next(it)
-                except StopIteration:
-                    exhausted = True
-                    break
-                self.submit(job).add_done_callback(done.put)
-                pending += 1
-            if pending == 0:
-                return
-            future = done.get()
-            pending -= 1
-            yield future.result()
+  def map_unordered(self, jobs):
+    """Submit jobs lazily (at most max_in_flight pending) and yield results as they finish."""
+    done: queue.SimpleQueue = queue.SimpleQueue()
+    pending = 0
+    it = iter(jobs)
+    exhausted = False
+    while True:
+      while not exhausted and pending < self.max_in_flight:
+        try:
+          job = next(it)
+        except StopIteration:
+          exhausted = True
+          break
+        self.submit(job).add_done_callback(done.put)
+        pending += 1
+      if pending == 0:
+        return
+      future = done.get()
+      pending -= 1
+      yield future.result()
 
-    def close(self) -> None:
-        """Finish queued jobs, then stop the workers."""
-        if self._closed:
-            return
-        self._closed = True
-        for _ in self._threads:
-            self._queue.put(None)
-        for t in self._threads:
-            t.join()
-        for w in self._procs:
-            w.stop()
+  def close(self) -> None:
+    """Finish queued jobs, then stop the workers."""
+    if self._closed:
+      return
+    self._closed = True
+    for _ in self._threads:
+      self._queue.put(None)
+    for t in self._threads:
+      t.join()
+    for w in self._procs:
+      w.stop()
 
-    def __enter__(self):
-        return self
+  def __enter__(self):
+    return self
 
-    def __exit__(self, *exc):
-        self.close()
+  def __exit__(self, *exc):
+    self.close()

@@ -17,9 +17,11 @@ import sys
 from pathlib import Path
 
 PRESETS = {
-    'height_width': {'tree.height': ['1', '2', '3', '4', '5'], 'tree.width': ['1', '2', '5', '10']},
-    'pkac_ablation': {'curriculum.stages': ['1', '2', '3', '1,2', '2,3', '1,2,3'],
-                      'curriculum.mixing': ['progressive', 'union']},
+  'height_width': {'tree.height': ['1', '2', '3', '4', '5'], 'tree.width': ['1', '2', '5', '10']},
+  'pkac_ablation': {
+    'curriculum.stages': ['1', '2', '3', '1,2', '2,3', '1,2,3'],
+    'curriculum.mixing': ['progressive', 'union'],
+  },
 }
 
 
@@ -34,8 +36,9 @@ def parse_grid(items: list[str]) -> dict[str, list[str]]:
   return grid
 
 
-def expand(config: str, root: str, grid: dict[str, list[str]], fixed: dict[str, str],
-           python: str = sys.executable) -> list[tuple[str, list[str]]]:
+def expand(
+  config: str, root: str, grid: dict[str, list[str]], fixed: dict[str, str], python: str = sys.executable
+) -> list[tuple[str, list[str]]]:
   """One (workdir, argv) per grid point; the workdir name spells the point's values."""
   keys = sorted(grid)
   commands = []

@@ -11,25 +11,40 @@ import json
 from pathlib import Path
 
 TOKENIZER_CORPUS = (
-    'def f(x):\n    return x + 1\n',
-    'for i in range(10):\n    print(i)\n',
-    'int main() { int a = 0; return a; }\n',
-    'import sys\nn = int(sys.stdin.readline())\nprint(sum(range(n)))\n',
-    'while True:\n    break\n',
+  'def f(x):\n    return x + 1\n',
+  'for i in range(10):\n    print(i)\n',
+  'int main() { int a = 0; return a; }\n',
+  'import sys\nn = int(sys.stdin.readline())\nprint(sum(range(n)))\n',
+  'while True:\n    break\n',
 )
 
 
 def _torch():
   import torch  # only needed to build reference checkpoints
+
   return torch
 
 
-def make_qwen2_checkpoint(directory, *, tie: bool = True, seed: int = 0, vocab: int = 128,
-                          hidden: int = 32, intermediate: int = 64, layers: int = 2, heads: int = 4,
-                          kv_heads: int = 2, head_dim: int | None = None, rope_theta: float = 10000.0,
-                          sliding_window: int | None = None, max_window_layers: int | None = None,
-                          max_shard_size: str | None = None, legacy_rope_theta: bool = False,
-                          init_std: float = 0.1, with_tokenizer: bool = False) -> Path:
+def make_qwen2_checkpoint(
+  directory,
+  *,
+  tie: bool = True,
+  seed: int = 0,
+  vocab: int = 128,
+  hidden: int = 32,
+  intermediate: int = 64,
+  layers: int = 2,
+  heads: int = 4,
+  kv_heads: int = 2,
+  head_dim: int | None = None,
+  rope_theta: float = 10000.0,
+  sliding_window: int | None = None,
+  max_window_layers: int | None = None,
+  max_shard_size: str | None = None,
+  legacy_rope_theta: bool = False,
+  init_std: float = 0.1,
+  with_tokenizer: bool = False,
+) -> Path:
   """Random Qwen2ForCausalLM saved to `directory`; returns the directory.
 
   sliding_window: turns on use_sliding_window (layers >= max_window_layers slide, default all).
@@ -39,41 +54,79 @@ def make_qwen2_checkpoint(directory, *, tie: bool = True, seed: int = 0, vocab: 
   with_tokenizer: also save a tiny byte-level tokenizer (needs vocab >= 260).
   """
   import transformers
+
   torch = _torch()
   torch.manual_seed(seed)
   extra = {} if head_dim is None else {'head_dim': head_dim}
   if sliding_window is not None:
-    extra.update(use_sliding_window=True, sliding_window=sliding_window,
-                 max_window_layers=0 if max_window_layers is None else max_window_layers)
+    extra.update(
+      use_sliding_window=True,
+      sliding_window=sliding_window,
+      max_window_layers=0 if max_window_layers is None else max_window_layers,
+    )
   config = transformers.Qwen2Config(
-      vocab_size=vocab, hidden_size=hidden, intermediate_size=intermediate, num_hidden_layers=layers,
-      num_attention_heads=heads, num_key_value_heads=kv_heads, tie_word_embeddings=tie,
-      rope_theta=rope_theta, max_position_embeddings=512, bos_token_id=1, eos_token_id=2,
-      initializer_range=init_std,
-      **extra)
+    vocab_size=vocab,
+    hidden_size=hidden,
+    intermediate_size=intermediate,
+    num_hidden_layers=layers,
+    num_attention_heads=heads,
+    num_key_value_heads=kv_heads,
+    tie_word_embeddings=tie,
+    rope_theta=rope_theta,
+    max_position_embeddings=512,
+    bos_token_id=1,
+    eos_token_id=2,
+    initializer_range=init_std,
+    **extra,
+  )
   model = transformers.Qwen2ForCausalLM(config).eval()
   _randomise_norms(model, seed)
   return _save(model, directory, max_shard_size, legacy_rope_theta, with_tokenizer, vocab)
 
 
-def make_starcoder2_checkpoint(directory, *, sliding_window: int | None = 64, tie: bool = True,
-                               seed: int = 0, vocab: int = 128, hidden: int = 32,
-                               intermediate: int = 64, layers: int = 2, heads: int = 4,
-                               kv_heads: int = 2, head_dim: int | None = None,
-                               rope_theta: float = 10000.0, use_bias: bool = True,
-                               max_shard_size: str | None = None, legacy_rope_theta: bool = False,
-                               init_std: float = 0.1, with_tokenizer: bool = False) -> Path:
+def make_starcoder2_checkpoint(
+  directory,
+  *,
+  sliding_window: int | None = 64,
+  tie: bool = True,
+  seed: int = 0,
+  vocab: int = 128,
+  hidden: int = 32,
+  intermediate: int = 64,
+  layers: int = 2,
+  heads: int = 4,
+  kv_heads: int = 2,
+  head_dim: int | None = None,
+  rope_theta: float = 10000.0,
+  use_bias: bool = True,
+  max_shard_size: str | None = None,
+  legacy_rope_theta: bool = False,
+  init_std: float = 0.1,
+  with_tokenizer: bool = False,
+) -> Path:
   """Random Starcoder2ForCausalLM saved to `directory` (all layers use `sliding_window`)."""
   import transformers
+
   torch = _torch()
   torch.manual_seed(seed)
   extra = {} if head_dim is None else {'head_dim': head_dim}
   config = transformers.Starcoder2Config(
-      vocab_size=vocab, hidden_size=hidden, intermediate_size=intermediate, num_hidden_layers=layers,
-      num_attention_heads=heads, num_key_value_heads=kv_heads, tie_word_embeddings=tie,
-      rope_theta=rope_theta, sliding_window=sliding_window, use_bias=use_bias,
-      max_position_embeddings=512, bos_token_id=1, eos_token_id=2, initializer_range=init_std,
-      **extra)
+    vocab_size=vocab,
+    hidden_size=hidden,
+    intermediate_size=intermediate,
+    num_hidden_layers=layers,
+    num_attention_heads=heads,
+    num_key_value_heads=kv_heads,
+    tie_word_embeddings=tie,
+    rope_theta=rope_theta,
+    sliding_window=sliding_window,
+    use_bias=use_bias,
+    max_position_embeddings=512,
+    bos_token_id=1,
+    eos_token_id=2,
+    initializer_range=init_std,
+    **extra,
+  )
   model = transformers.Starcoder2ForCausalLM(config).eval()
   _randomise_norms(model, seed)
   return _save(model, directory, max_shard_size, legacy_rope_theta, with_tokenizer, vocab)
@@ -126,6 +179,7 @@ def save_tiny_tokenizer(directory, *, vocab_size: int = 300):
   """
   import tokenizers
   import transformers
+
   special = ['<pad>', '<s>', '</s>', '<|endoftext|>']
   alphabet = tokenizers.pre_tokenizers.ByteLevel.alphabet()
   if vocab_size < len(special) + len(alphabet):
@@ -133,23 +187,26 @@ def save_tiny_tokenizer(directory, *, vocab_size: int = 300):
   tok = tokenizers.Tokenizer(tokenizers.models.BPE())
   tok.pre_tokenizer = tokenizers.pre_tokenizers.ByteLevel(add_prefix_space=False)
   tok.decoder = tokenizers.decoders.ByteLevel()
-  trainer = tokenizers.trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=special,
-                                           initial_alphabet=alphabet, show_progress=False)
+  trainer = tokenizers.trainers.BpeTrainer(
+    vocab_size=vocab_size, special_tokens=special, initial_alphabet=alphabet, show_progress=False
+  )
   tok.train_from_iterator(TOKENIZER_CORPUS, trainer=trainer)
-  fast = transformers.PreTrainedTokenizerFast(tokenizer_object=tok, pad_token='<pad>',
-                                              bos_token='<s>', eos_token='</s>')
+  fast = transformers.PreTrainedTokenizerFast(
+    tokenizer_object=tok, pad_token='<pad>', bos_token='<s>', eos_token='</s>'
+  )
   fast.save_pretrained(str(directory))
   return fast
 
 
-def hf_logits(directory, input_ids, *, attention_mask=None, attn_implementation: str = 'eager',
-              dtype: str = 'float32'):
+def hf_logits(directory, input_ids, *, attention_mask=None, attn_implementation: str = 'eager', dtype: str = 'float32'):
   """Reference logits (numpy float32 [B, T, V]) from transformers for a checkpoint directory."""
   import numpy as np
   import transformers
+
   torch = _torch()
   model = transformers.AutoModelForCausalLM.from_pretrained(
-      str(directory), dtype=getattr(torch, dtype), attn_implementation=attn_implementation).eval()
+    str(directory), dtype=getattr(torch, dtype), attn_implementation=attn_implementation
+  ).eval()
   kwargs = {}
   if attention_mask is not None:
     kwargs['attention_mask'] = torch.tensor(np.asarray(attention_mask), dtype=torch.long)

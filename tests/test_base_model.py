@@ -5,21 +5,22 @@ import json
 import numpy as np
 import pytest
 
-from bite_jax import base_model
-from bite_jax import defaults
+from bite_jax import config as bite_config
+from bite_jax import stages
 
 
 @pytest.fixture(scope='module')
 def demo_base(tmp_path_factory):
-  config = defaults.base_config()
+  config = bite_config.base_config()
   config.data.languages = 'python,c'
   config.model.tokenizer_vocab = 400
   workdir = tmp_path_factory.mktemp('work')
-  return config, workdir, base_model.prepare_base(config, workdir)
+  return config, workdir, stages.prepare_base(config, workdir)
 
 
 def test_demo_base_is_a_loadable_hf_directory(demo_base):
   from bite_jax.models import from_pretrained, load_tokenizer
+
   _, workdir, base = demo_base
   assert base == workdir / 'base'
   tokenizer = load_tokenizer(base)
@@ -32,6 +33,7 @@ def test_demo_base_is_a_loadable_hf_directory(demo_base):
 
 def test_demo_tokenizer_round_trips_programs(demo_base):
   from bite_jax.models import load_tokenizer
+
   tokenizer = load_tokenizer(demo_base[2])
   program = '#include <stdio.h>\nint main(void) {\n\tprintf("%d\\n", 42);  // ünïcode\n}\n'
   ids = tokenizer.encode(program, add_special_tokens=False)
@@ -42,19 +44,19 @@ def test_demo_tokenizer_round_trips_programs(demo_base):
 def test_second_call_reuses_the_base(demo_base):
   config, workdir, base = demo_base
   stamp = (base / 'config.json').stat().st_mtime_ns
-  assert base_model.prepare_base(config, workdir) == base
+  assert stages.prepare_base(config, workdir) == base
   assert (base / 'config.json').stat().st_mtime_ns == stamp
 
 
 def test_given_hf_path_is_used_as_is(tmp_path):
-  config = defaults.base_config()
+  config = bite_config.base_config()
   (tmp_path / 'config.json').write_text(json.dumps({'model_type': 'qwen2'}))
   config.model.hf_path = str(tmp_path)
-  assert base_model.prepare_base(config, tmp_path / 'w') == tmp_path
+  assert stages.prepare_base(config, tmp_path / 'w') == tmp_path
 
 
 def test_missing_hf_path_names_the_directory(tmp_path):
-  config = defaults.base_config()
+  config = bite_config.base_config()
   config.model.hf_path = str(tmp_path / 'nowhere')
   with pytest.raises(FileNotFoundError, match='nowhere'):
-    base_model.prepare_base(config, tmp_path)
+    stages.prepare_base(config, tmp_path)

@@ -5,8 +5,17 @@ import re
 
 import pytest
 
-from bite_jax.curriculum import (build_levels, extreme_nodes, levels_kwargs, mixtures_kwargs, parse_stages,
-                                 path_factors, pkac_mixtures, top_by_speedup, write_levels)
+from bite_jax.curriculum import (
+  build_levels,
+  extreme_nodes,
+  levels_kwargs,
+  mixtures_kwargs,
+  parse_stages,
+  path_factors,
+  pkac_mixtures,
+  top_by_speedup,
+  write_levels,
+)
 from bite_jax.data.pairs import read_pairs
 from bite_jax.data.records import Pair
 from executor import ExecutorConfig, Pool
@@ -16,22 +25,37 @@ from tests.tree_fakes import N, make_task, program, reps
 def node(node_id, root_id, depth, speedup=None, kept=True, code=None, parent_id=None):
   """A tree node as read_tree returns it (only the fields the curriculum reads)."""
   parent = parent_id or (root_id if depth == 1 else node_id.rsplit('.', 1)[0])
-  return {'node_id': node_id, 'root_id': root_id, 'parent_id': None if depth == 0 else parent, 'depth': depth,
-          'kept': kept, 'reason': 'root' if depth == 0 else ('kept' if kept else 'not_faster'), 'speedup': speedup,
-          'code': code or f'# {node_id}\n'}
+  return {
+    'node_id': node_id,
+    'root_id': root_id,
+    'parent_id': None if depth == 0 else parent,
+    'depth': depth,
+    'kept': kept,
+    'reason': 'root' if depth == 0 else ('kept' if kept else 'not_faster'),
+    'speedup': speedup,
+    'code': code or f'# {node_id}\n',
+  }
 
 
 def opt_tree(root_id):
   """Root, r:0 (2x), r:0.0 (3x more: 6x from the root), r:1 (4x), r:2 pruned though 9x."""
-  return [node(root_id, root_id, 0), node(f'{root_id}:0', root_id, 1, 2.0, code=program(1)),
-          node(f'{root_id}:0.0', root_id, 2, 3.0, code=program(2)), node(f'{root_id}:1', root_id, 1, 4.0),
-          node(f'{root_id}:2', root_id, 1, 9.0, kept=False)]
+  return [
+    node(root_id, root_id, 0),
+    node(f'{root_id}:0', root_id, 1, 2.0, code=program(1)),
+    node(f'{root_id}:0.0', root_id, 2, 3.0, code=program(2)),
+    node(f'{root_id}:1', root_id, 1, 4.0),
+    node(f'{root_id}:2', root_id, 1, 9.0, kept=False),
+  ]
 
 
 def degr_tree(root_id):
   """Root, r:0 (0.5x), r:0.1 (0.5x more: 0.25x from the root), r:1 pruned though 0.1x."""
-  return [node(root_id, root_id, 0), node(f'{root_id}:0', root_id, 1, 0.5),
-          node(f'{root_id}:0.1', root_id, 2, 0.5, code=program(-1)), node(f'{root_id}:1', root_id, 1, 0.1, False)]
+  return [
+    node(root_id, root_id, 0),
+    node(f'{root_id}:0', root_id, 1, 0.5),
+    node(f'{root_id}:0.1', root_id, 2, 0.5, code=program(-1)),
+    node(f'{root_id}:1', root_id, 1, 0.1, False),
+  ]
 
 
 class FakeMeasurePool:
@@ -172,14 +196,17 @@ def test_stage_ablations_and_union_mixing():
   assert pkac_mixtures(easy, medium, hard, top_fraction=1.0)[1] == [easy[1], easy[0]] + medium
 
 
-@pytest.mark.parametrize('kwargs, message', [
+@pytest.mark.parametrize(
+  'kwargs, message',
+  [
     (dict(stages='1,3,2'), 'curriculum.stages'),
     (dict(stages='0,1'), 'curriculum.stages'),
     (dict(stages='one'), 'curriculum.stages'),
     (dict(stages=''), 'curriculum.stages'),
     (dict(mixing='mixed'), "curriculum.mixing: 'mixed'"),
     (dict(top_fraction=0.0), 'curriculum.top_fraction: 0.0'),
-])
+  ],
+)
 def test_bad_curriculum_settings_are_refused_by_name(kwargs, message):
   with pytest.raises(ValueError, match=message):
     pkac_mixtures([], [], [], **kwargs)
@@ -190,9 +217,15 @@ def test_stage_lists_parse_from_strings_and_sequences():
 
 
 def test_settings_come_from_the_config_sections():
-  from bite_jax import defaults
-  config = defaults.base_config()
+  from bite_jax import config as bite_config
+
+  config = bite_config.base_config()
   config.curriculum.stages, config.executor.meter = '2,3', 'cpu'
   assert mixtures_kwargs(config) == {'top_fraction': 0.5, 'stages': '2,3', 'mixing': 'progressive'}
-  assert levels_kwargs(config) == {'meter': 'cpu', 'timeout': 10.0, 'memory_mb': 1024, 'repeats': None,
-                                   'min_speedup': 1.0}
+  assert levels_kwargs(config) == {
+    'meter': 'cpu',
+    'timeout': 10.0,
+    'memory_mb': 1024,
+    'repeats': None,
+    'min_speedup': 1.0,
+  }

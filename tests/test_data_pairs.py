@@ -17,17 +17,26 @@ def _write(path: Path, lines) -> Path:
 
 
 def test_our_format_round_trips(tmp_path):
-  pairs = [Pair('cpp', 'slow();', 'fast();', problem_id='p1', speedup=2.5, source='tree'),
-           Pair('python', 'a', 'b')]
+  pairs = [Pair('cpp', 'slow();', 'fast();', problem_id='p1', speedup=2.5, source='tree'), Pair('python', 'a', 'b')]
   path = tmp_path / 'pairs.jsonl'
   assert write_pairs(path, pairs) == 2
   assert read_pairs(path) == pairs
 
 
 def test_pie_format_reads_input_as_slow_and_target_as_fast(tmp_path):
-  path = _write(tmp_path / 'pie.jsonl', [
-      {'problem_id': 'p03371', 'language': 'python', 'input': 'SLOW', 'target': 'FAST',
-       'cpu_time_v0': 104, 'cpu_time_v1': 26}])
+  path = _write(
+    tmp_path / 'pie.jsonl',
+    [
+      {
+        'problem_id': 'p03371',
+        'language': 'python',
+        'input': 'SLOW',
+        'target': 'FAST',
+        'cpu_time_v0': 104,
+        'cpu_time_v1': 26,
+      }
+    ],
+  )
   [pair] = read_pairs(path)
   assert (pair.language, pair.slow, pair.fast, pair.problem_id) == ('python', 'SLOW', 'FAST', 'p03371')
   assert pair.speedup == pytest.approx(4.0)
@@ -41,8 +50,10 @@ def test_pie_format_without_language_defaults_to_python(tmp_path):
 
 
 def test_blank_lines_are_skipped(tmp_path):
-  path = _write(tmp_path / 'p.jsonl', [{'language': 'c', 'slow': 's', 'fast': 'f'}, '', '   ',
-                                       {'language': 'go', 'slow': 's', 'fast': 'f'}])
+  path = _write(
+    tmp_path / 'p.jsonl',
+    [{'language': 'c', 'slow': 's', 'fast': 'f'}, '', '   ', {'language': 'go', 'slow': 's', 'fast': 'f'}],
+  )
   assert [p.language for p in read_pairs(path)] == ['c', 'go']
 
 
@@ -53,8 +64,9 @@ def test_invalid_json_names_file_and_line(tmp_path):
 
 
 def test_missing_field_names_file_line_and_field(tmp_path):
-  path = _write(tmp_path / 'bad.jsonl', [{'language': 'c', 'slow': 's', 'fast': 'f'}] * 2 +
-                [{'language': 'c', 'slow': 's'}])
+  path = _write(
+    tmp_path / 'bad.jsonl', [{'language': 'c', 'slow': 's', 'fast': 'f'}] * 2 + [{'language': 'c', 'slow': 's'}]
+  )
   with pytest.raises(PairFormatError, match=r'bad\.jsonl:3: .*fast'):
     read_pairs(path)
 

@@ -18,15 +18,21 @@ class ScriptedSampler:
 
   def generate(self, prompts, *, num_samples, **options):
     self.prompts.append(list(prompts))
-    return [[Sample(prompt_index=i, sample_index=j, token_ids=[], text=self.answers.pop(0), finish_reason='eos')
-             for j in range(num_samples)] for i in range(len(prompts))]
+    return [
+      [
+        Sample(prompt_index=i, sample_index=j, token_ids=[], text=self.answers.pop(0), finish_reason='eos')
+        for j in range(num_samples)
+      ]
+      for i in range(len(prompts))
+    ]
 
 
-PAIRS = [Pair('python', 'import heapq\nh = []\nheapq.heappush(h, 1)\n', 'FAST-HEAP', problem_id='p1'),
-         Pair('python', 'print(sum(range(int(input()))))\n', 'FAST-SUM', problem_id='p2'),
-         Pair('python', 'n = int(input())\ns = 0\nfor i in range(n + 1):\n    s += i\n', 'SAME-PROBLEM',
-              problem_id='sum'),
-         Pair('cpp', 'int main() { int s = 0; for (int i = 0; i <= n; i++) s += i; }', 'FAST-CPP', problem_id='p3')]
+PAIRS = [
+  Pair('python', 'import heapq\nh = []\nheapq.heappush(h, 1)\n', 'FAST-HEAP', problem_id='p1'),
+  Pair('python', 'print(sum(range(int(input()))))\n', 'FAST-SUM', problem_id='p2'),
+  Pair('python', 'n = int(input())\ns = 0\nfor i in range(n + 1):\n    s += i\n', 'SAME-PROBLEM', problem_id='sum'),
+  Pair('cpp', 'int main() { int s = 0; for (int i = 0; i <= n; i++) s += i; }', 'FAST-CPP', problem_id='p3'),
+]
 
 
 def test_retriever_picks_similar_pairs_of_the_same_language_and_other_problems():
@@ -52,15 +58,31 @@ def test_refine_prompt_shows_the_attempt_and_its_feedback():
   assert prompt.endswith('### Execution Feedback:\nCompilation failed:\nerror\n### Optimized Version:\n')
 
 
-@pytest.mark.parametrize('result, text, rank', [
-    ({'candidate': {'compile': {'status': 'compile_error', 'message': 'main.c:2: error: x'}}},
-     'Compilation failed:\nmain.c:2: error: x', 0),
-    ({'candidate': {'compile': {'status': 'ok'}}, 'correct': False, 'reason': 'candidate output differs',
-      'mismatch': {'input': 1, 'difference': {'token': 0, 'expected': '6', 'got': '5'}}},
-     "Wrong output on input 1: token 0 is '5' where '6' is expected.", 0),
-    ({'candidate': {'compile': {'status': 'ok'}}, 'correct': True, 'speedup': 3.0, 'faster': True},
-     'The program is correct and 3.00x as fast as the original. Make it faster still.', 2),
-])
+@pytest.mark.parametrize(
+  'result, text, rank',
+  [
+    (
+      {'candidate': {'compile': {'status': 'compile_error', 'message': 'main.c:2: error: x'}}},
+      'Compilation failed:\nmain.c:2: error: x',
+      0,
+    ),
+    (
+      {
+        'candidate': {'compile': {'status': 'ok'}},
+        'correct': False,
+        'reason': 'candidate output differs',
+        'mismatch': {'input': 1, 'difference': {'token': 0, 'expected': '6', 'got': '5'}},
+      },
+      "Wrong output on input 1: token 0 is '5' where '6' is expected.",
+      0,
+    ),
+    (
+      {'candidate': {'compile': {'status': 'ok'}}, 'correct': True, 'speedup': 3.0, 'faster': True},
+      'The program is correct and 3.00x as fast as the original. Make it faster still.',
+      2,
+    ),
+  ],
+)
 def test_feedback_text_says_what_running_the_attempt_showed(result, text, rank):
   got, got_rank, _ = feedback_text(result)
   assert (got, got_rank) == (text, rank)
@@ -76,8 +98,11 @@ def test_direct_generation_returns_num_samples_extracted_programs_per_task():
   sampler = ScriptedSampler(['```python\nprint(1)\n```', 'print(2)\n', '', 'print(4)\n### Python Code:\n'])
   got = generate_candidates(tasks, sampler, 'direct', num_samples=2, progress=False)
   assert [(c['task_id'], c['sample_index'], c['code'], c['status']) for c in got] == [
-      ('toy/sum/python', 0, 'print(1)\n', 'ok'), ('toy/sum/python', 1, 'print(2)\n', 'ok'),
-      ('toy/other', 0, '', 'empty'), ('toy/other', 1, 'print(4)\n', 'ok')]
+    ('toy/sum/python', 0, 'print(1)\n', 'ok'),
+    ('toy/sum/python', 1, 'print(2)\n', 'ok'),
+    ('toy/other', 0, '', 'empty'),
+    ('toy/other', 1, 'print(4)\n', 'ok'),
+  ]
   assert sampler.prompts == [[direct_prompt('python', t.src) for t in tasks]]
 
 
@@ -94,6 +119,7 @@ def test_rag_needs_training_pairs():
 
 def test_refine_feeds_execution_feedback_back_and_keeps_the_best_attempt():
   from executor import Pool
+
   # Loops of millions of steps (~0.1 s): far above interpreter start-up, so "faster" is never a coin toss.
   task = sum_task(n=(2_000_000, 3_000_000))
   sampler = ScriptedSampler([SUM_WRONG, SUM_EXPERT, SUM_SLOWER])

@@ -9,8 +9,30 @@ from bite_jax.evaluate.bm25 import BM25, code_tokens
 
 def test_code_tokens_are_identifiers_numbers_and_punctuation():
   assert code_tokens('for (int i=0;i<n;i++) x += a[i];') == [
-      'for', '(', 'int', 'i', '=', '0', ';', 'i', '<', 'n', ';', 'i', '+', '+', ')', 'x', '+', '=', 'a', '[', 'i',
-      ']', ';']
+    'for',
+    '(',
+    'int',
+    'i',
+    '=',
+    '0',
+    ';',
+    'i',
+    '<',
+    'n',
+    ';',
+    'i',
+    '+',
+    '+',
+    ')',
+    'x',
+    '+',
+    '=',
+    'a',
+    '[',
+    'i',
+    ']',
+    ';',
+  ]
 
 
 def test_the_document_sharing_rare_terms_ranks_first():

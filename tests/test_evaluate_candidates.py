@@ -5,8 +5,15 @@ import json
 import pytest
 
 import executor
-from bite_jax.evaluate.candidates import CandidateError, constant_program, from_records, group_by_task, \
-    read_candidates, reference_candidates, write_candidates
+from bite_jax.evaluate.candidates import (
+  CandidateError,
+  constant_program,
+  from_records,
+  group_by_task,
+  read_candidates,
+  reference_candidates,
+  write_candidates,
+)
 from tests.fixtures.toy_tasks import sum_task
 
 
@@ -16,8 +23,10 @@ def _write(path, lines):
 
 
 def test_lines_of_one_task_are_its_samples_in_order(tmp_path):
-  path = _write(tmp_path / 'c.jsonl', [{'task_id': 'a', 'code': 'x'}, '', {'task_id': 'b', 'code': 'y'},
-                                       {'task_id': 'a', 'code': 'z'}])
+  path = _write(
+    tmp_path / 'c.jsonl',
+    [{'task_id': 'a', 'code': 'x'}, '', {'task_id': 'b', 'code': 'y'}, {'task_id': 'a', 'code': 'z'}],
+  )
   got = [(c.task_id, c.code, c.sample_index, c.where) for c in read_candidates(path)]
   assert got == [('a', 'x', 0, f'{path}:1'), ('b', 'y', 0, f'{path}:3'), ('a', 'z', 1, f'{path}:4')]
 
@@ -27,13 +36,16 @@ def test_explicit_sample_indices_are_kept(tmp_path):
   assert [c.sample_index for c in read_candidates(path)] == [4, 5]
 
 
-@pytest.mark.parametrize('line, why', [
+@pytest.mark.parametrize(
+  'line, why',
+  [
     ('{"task_id": "a", "code": ', 'not valid JSON'),
     ('["a", "b"]', 'expected a JSON object'),
     ('{"code": "x"}', 'field "task_id"'),
     ('{"task_id": "a", "code": 3}', 'field "code" must be a string'),
     ('{"task_id": "a", "code": "x", "sample_index": -1}', 'field "sample_index"'),
-])
+  ],
+)
 def test_a_malformed_line_names_file_and_line(tmp_path, line, why):
   path = _write(tmp_path / 'c.jsonl', [{'task_id': 'a', 'code': 'ok'}, line])
   with pytest.raises(CandidateError, match=f'c.jsonl:2: .*{why}'):
@@ -47,7 +59,9 @@ def test_a_task_id_the_benchmark_lacks_is_named_with_its_line(tmp_path):
 
 
 def test_a_repeated_sample_index_is_an_error():
-  cands = from_records([{'task_id': 't', 'code': 'a', 'sample_index': 0}, {'task_id': 't', 'code': 'b', 'sample_index': 0}])
+  cands = from_records(
+    [{'task_id': 't', 'code': 'a', 'sample_index': 0}, {'task_id': 't', 'code': 'b', 'sample_index': 0}]
+  )
   with pytest.raises(CandidateError, match=r'candidates\[1\]: sample_index 0 .* already given at candidates\[0\]'):
     group_by_task(cands, [sum_task('t')])
 

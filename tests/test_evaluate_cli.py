@@ -37,12 +37,21 @@ def test_export_tasks_writes_one_line_per_task(tmp_path, capsys):
 
 
 def test_scoring_writes_results_metrics_report_and_plot(tmp_path, toy_benchmark, capsys):
-  cands = _cands(tmp_path / 'c.jsonl', [{'task_id': 'toy/sum/python', 'code': SUM_EXPERT},
-                                        {'task_id': 'toy/other', 'code': SUM_WRONG},
-                                        {'task_id': 'toy/other', 'code': SUM_EXPERT}])
+  cands = _cands(
+    tmp_path / 'c.jsonl',
+    [
+      {'task_id': 'toy/sum/python', 'code': SUM_EXPERT},
+      {'task_id': 'toy/other', 'code': SUM_WRONG},
+      {'task_id': 'toy/other', 'code': SUM_EXPERT},
+    ],
+  )
   out = tmp_path / 'out'
-  assert main([f'--benchmark={toy_benchmark}', f'--candidates={cands}', f'--out={out}', '--workers=2',
-               '--repeats=2', '--quiet']) == 0
+  assert (
+    main(
+      [f'--benchmark={toy_benchmark}', f'--candidates={cands}', f'--out={out}', '--workers=2', '--repeats=2', '--quiet']
+    )
+    == 0
+  )
   metrics = json.loads((out / 'metrics.json').read_text())
   assert set(metrics['overall']) == {'AP', 'OPT', 'SP', 'COR', 'tasks'} and metrics['overall']['COR'] == 100.0
   assert metrics['by_language']['python']['tasks'] == 2
@@ -67,8 +76,16 @@ def test_an_unknown_task_id_exits_2_naming_it_and_the_line(tmp_path, toy_benchma
 
 def test_a_candidate_of_a_filtered_out_task_is_no_error(tmp_path, capsys):
   cands = _cands(tmp_path / 'c.jsonl', [{'task_id': 'mini/lis/c', 'code': 'x'}])
-  code = main(['--benchmark=mini', '--problems=lis', '--languages=java', f'--candidates={cands}',
-               f'--out={tmp_path / "o"}', '--quiet'])
+  code = main(
+    [
+      '--benchmark=mini',
+      '--problems=lis',
+      '--languages=java',
+      f'--candidates={cands}',
+      f'--out={tmp_path / "o"}',
+      '--quiet',
+    ]
+  )
   assert code == 0 and 'COR 0.0  (1 tasks' in capsys.readouterr().out  # mini/lis/java: no candidate
 
 
@@ -88,8 +105,16 @@ def test_a_killed_run_keeps_its_scored_tasks_and_a_rerun_reuses_them(tmp_path):
   benchmark = f'tasks:{export_tasks([sum_task("toy/a"), sum_task("toy/b")], tmp_path / "tasks.jsonl")}'
   cands = _cands(tmp_path / 'c.jsonl', [{'task_id': 'toy/a', 'code': SUM_EXPERT}, {'task_id': 'toy/b', 'code': BUSY}])
   out = tmp_path / 'out'
-  argv = [sys.executable, '-m', 'bite_jax.evaluate', f'--benchmark={benchmark}', f'--candidates={cands}',
-          f'--out={out}', '--workers=1', '--repeats=2']
+  argv = [
+    sys.executable,
+    '-m',
+    'bite_jax.evaluate',
+    f'--benchmark={benchmark}',
+    f'--candidates={cands}',
+    f'--out={out}',
+    '--workers=1',
+    '--repeats=2',
+  ]
   proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
   results = out / 'results.jsonl'
   deadline = time.monotonic() + 120
@@ -109,13 +134,30 @@ def test_a_killed_run_keeps_its_scored_tasks_and_a_rerun_reuses_them(tmp_path):
 
 def test_model_mode_generates_candidates_and_scores_them(tmp_path):
   from tests.checkpoints import make_qwen2_checkpoint
+
   model = make_qwen2_checkpoint(tmp_path / 'model', vocab=300, with_tokenizer=True, init_std=0.3)
   benchmark = f'tasks:{export_tasks([sum_task()], tmp_path / "tasks.jsonl")}'
   out = tmp_path / 'out'
-  assert main([f'--benchmark={benchmark}', f'--model={model}', '--method=direct', '--num_samples=2',
-               '--max_new_tokens=16', f'--out={out}', '--workers=1', '--repeats=1', '--quiet']) == 0
+  assert (
+    main(
+      [
+        f'--benchmark={benchmark}',
+        f'--model={model}',
+        '--method=direct',
+        '--num_samples=2',
+        '--max_new_tokens=16',
+        f'--out={out}',
+        '--workers=1',
+        '--repeats=1',
+        '--quiet',
+      ]
+    )
+    == 0
+  )
   cands = [json.loads(line) for line in (out / 'candidates.jsonl').read_text().splitlines()]
-  assert [(c['task_id'], c['sample_index'], c['method']) for c in cands] == [('toy/sum/python', 0, 'direct'),
-                                                                             ('toy/sum/python', 1, 'direct')]
+  assert [(c['task_id'], c['sample_index'], c['method']) for c in cands] == [
+    ('toy/sum/python', 0, 'direct'),
+    ('toy/sum/python', 1, 'direct'),
+  ]
   metrics = json.loads((out / 'metrics.json').read_text())
   assert metrics['samples'] == 2 and metrics['run']['method'] == 'direct'

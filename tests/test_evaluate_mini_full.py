@@ -6,8 +6,8 @@ a wrong answer: AP = OPT = COR = 0. Every task must be valid (src and expert agr
 
 import pytest
 
+from bite_jax.data.mini import load_mini
 from bite_jax.evaluate import evaluate_candidates, reference_candidates
-from bite_jax.evaluate.mini import load_mini
 
 pytestmark = pytest.mark.slow
 

@@ -8,9 +8,17 @@ from bite_jax.evaluate.report import render_report, summarize, write_outputs
 
 
 def _row(task_id, lang, samples, old=10.0, opti=2.0, status='scored', meter='cpu'):
-  return {'task_id': task_id, 'language': lang, 'status': status, 'reason': '' if status == 'scored' else 'src fails',
-          'old': old, 'opti': opti, 'meter': meter, 'speedup': max([old / s['new'] for s in samples if s['correct']] or [1]),
-          'samples': [dict(s, sample_index=i) for i, s in enumerate(samples)]}
+  return {
+    'task_id': task_id,
+    'language': lang,
+    'status': status,
+    'reason': '' if status == 'scored' else 'src fails',
+    'old': old,
+    'opti': opti,
+    'meter': meter,
+    'speedup': max([old / s['new'] for s in samples if s['correct']] or [1]),
+    'samples': [dict(s, sample_index=i) for i, s in enumerate(samples)],
+  }
 
 
 def _s(new=None, reason='ok'):
@@ -19,16 +27,23 @@ def _s(new=None, reason='ok'):
 
 @pytest.fixture
 def rows():
-  return [_row('a', 'c', [_s(reason='wrong_output'), _s(new=2.0)]),       # best-of-2: reaches the expert
-          _row('b', 'c', [_s(new=10.0)]),                                  # correct, no faster
-          _row('c', 'python', [_s(reason='compile_error')], old=None, opti=None),
-          _row('d', 'python', [_s(new=1.0)], status='invalid')]
+  return [
+    _row('a', 'c', [_s(reason='wrong_output'), _s(new=2.0)]),  # best-of-2: reaches the expert
+    _row('b', 'c', [_s(new=10.0)]),  # correct, no faster
+    _row('c', 'python', [_s(reason='compile_error')], old=None, opti=None),
+    _row('d', 'python', [_s(new=1.0)], status='invalid'),
+  ]
 
 
 def test_best_of_k_per_task_and_invalid_tasks_left_out(rows):
   m = summarize(rows)
-  assert m['overall'] == {'AP': pytest.approx(100 / 3), 'OPT': pytest.approx(100 / 3),
-                          'SP': pytest.approx(100 * (5 + 1 + 1) / 3), 'COR': pytest.approx(200 / 3), 'tasks': 3}
+  assert m['overall'] == {
+    'AP': pytest.approx(100 / 3),
+    'OPT': pytest.approx(100 / 3),
+    'SP': pytest.approx(100 * (5 + 1 + 1) / 3),
+    'COR': pytest.approx(200 / 3),
+    'tasks': 3,
+  }
   assert m['by_language']['c']['AP'] == pytest.approx(50.0) and m['by_language']['python']['COR'] == 0.0
   assert m['invalid_tasks'] == 1 and m['invalid'] == [{'task_id': 'd', 'reason': 'src fails'}]
   assert m['failure_reasons'] == {'wrong_output': 1, 'compile_error': 1}

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
+from bite_jax.data.mini import load_mini
 from bite_jax.data.records import Task
 from bite_jax.evaluate import CandidateError, evaluate_candidates, read_results, reference_candidates
-from bite_jax.evaluate.mini import load_mini
 from tests.fixtures.toy_tasks import SUM_CRASH, SUM_EXPERT, SUM_SLOWER, SUM_SRC, SUM_WRONG, sum_task
 
 
@@ -18,6 +18,7 @@ def mini_tasks():
 @pytest.fixture(scope='module')
 def pool():
   from executor import Pool
+
   with Pool(2) as p:
     yield p
 
@@ -69,8 +70,12 @@ def test_identical_samples_are_measured_once_and_share_their_verdict(tmp_path, p
 def test_expected_outputs_are_the_reference_when_given(tmp_path, pool):
   task = sum_task(outputs=True)
   wrong_src = Task(**{**task.__dict__, 'task_id': 'toy/bad', 'src': SUM_WRONG})
-  m = _score([task, wrong_src], [{'task_id': 'toy/sum/python', 'code': SUM_EXPERT},
-                                 {'task_id': 'toy/bad', 'code': SUM_EXPERT}], tmp_path, pool)
+  m = _score(
+    [task, wrong_src],
+    [{'task_id': 'toy/sum/python', 'code': SUM_EXPERT}, {'task_id': 'toy/bad', 'code': SUM_EXPERT}],
+    tmp_path,
+    pool,
+  )
   assert m['scored_tasks'] == 1 and m['invalid_tasks'] == 1
   assert m['invalid'][0]['task_id'] == 'toy/bad'
   assert m['invalid'][0]['reason'].startswith('src does not print the expected output: wrong_output')
@@ -128,6 +133,7 @@ def test_output_files_are_written(tmp_path, pool):
 
 class ScriptedPool:
   """Answers executor jobs from a script: every program prints 5; measure costs per source text."""
+
   max_in_flight = 4
 
   def __init__(self, costs):
@@ -136,17 +142,30 @@ class ScriptedPool:
   def submit(self, job):
     import concurrent.futures
     import hashlib
+
     self.jobs.append(job)
-    run = {'status': 'ok', 'stdout': '5\n', 'stdout_truncated': False,
-           'stdout_sha256': hashlib.sha256(b'5\n').hexdigest()}
+    run = {
+      'status': 'ok',
+      'stdout': '5\n',
+      'stdout_truncated': False,
+      'stdout_sha256': hashlib.sha256(b'5\n').hexdigest(),
+    }
     if job['kind'] == 'run':
       result = {'status': 'ok', 'compile': {'status': 'ok'}, 'runs': [run]}
     else:
       programs = []
       for source in job['sources']:
         rounds = self.costs[source].pop(0)
-        programs.append({'status': 'ok', 'compile': {'status': 'ok'}, 'runs': [run], 'outputs_match_first': True,
-                         'cost': sorted(rounds)[len(rounds) // 2], 'costs': rounds})
+        programs.append(
+          {
+            'status': 'ok',
+            'compile': {'status': 'ok'},
+            'runs': [run],
+            'outputs_match_first': True,
+            'cost': sorted(rounds)[len(rounds) // 2],
+            'costs': rounds,
+          }
+        )
       result = {'meter': 'cpu', 'meter_backend': 'rusage', 'meter_exact': False, 'programs': programs}
     future = concurrent.futures.Future()
     future.set_result({'id': job['id'], 'kind': job['kind'], **result})
@@ -154,10 +173,10 @@ class ScriptedPool:
 
 
 def test_a_speedup_whose_interval_holds_the_threshold_gets_more_rounds(tmp_path):
-  task = Task(task_id='t', problem_id='p', language='python', src='SRC', expert='EXPERT', inputs=('1\n',),
-              outputs=None)
-  pool = ScriptedPool({'SRC': [[1.0] * 5, [1.0] * 5], 'EXPERT': [[0.1] * 5],
-                       'CAND': [[0.8, 1.0, 0.85, 1.0, 0.9], [1.0] * 5]})
+  task = Task(task_id='t', problem_id='p', language='python', src='SRC', expert='EXPERT', inputs=('1\n',), outputs=None)
+  pool = ScriptedPool(
+    {'SRC': [[1.0] * 5, [1.0] * 5], 'EXPERT': [[0.1] * 5], 'CAND': [[0.8, 1.0, 0.85, 1.0, 0.9], [1.0] * 5]}
+  )
   m = evaluate_candidates([task], [{'task_id': 't', 'code': 'CAND'}], tmp_path, pool=pool, progress=False)
   assert [j['id'] for j in pool.jobs if j['kind'] == 'measure'] == ['t:measure', 't:settle']
   assert pool.jobs[-1]['sources'] == ['SRC', 'CAND']
@@ -166,8 +185,7 @@ def test_a_speedup_whose_interval_holds_the_threshold_gets_more_rounds(tmp_path)
 
 
 def test_a_clear_speedup_is_not_measured_again(tmp_path):
-  task = Task(task_id='t', problem_id='p', language='python', src='SRC', expert='EXPERT', inputs=('1\n',),
-              outputs=None)
+  task = Task(task_id='t', problem_id='p', language='python', src='SRC', expert='EXPERT', inputs=('1\n',), outputs=None)
   pool = ScriptedPool({'SRC': [[1.0] * 5], 'EXPERT': [[0.1] * 5], 'CAND': [[0.5, 0.52, 0.49, 0.5, 0.51]]})
   m = evaluate_candidates([task], [{'task_id': 't', 'code': 'CAND'}], tmp_path, pool=pool, progress=False)
   assert [j['id'] for j in pool.jobs if j['kind'] == 'measure'] == ['t:measure']

@@ -4,14 +4,28 @@ import math
 
 import pytest
 
-from bite_jax.evaluate.verdicts import Reference, add_rounds, check_runs, expected_references, measured_costs, \
-    paired_logs, unsettled
+from bite_jax.evaluate.verdicts import (
+  Reference,
+  add_rounds,
+  check_runs,
+  expected_references,
+  measured_costs,
+  paired_logs,
+  unsettled,
+)
 
 
 def _run(stdout, status='ok', truncated=False, sha=None):
   import hashlib
-  return {'status': status, 'stdout': stdout, 'stdout_truncated': truncated, 'detail': '' if status == 'ok' else 'x',
-          'stdout_sha256': sha or hashlib.sha256(stdout.encode()).hexdigest(), 'stderr': 'Boom\n'}
+
+  return {
+    'status': status,
+    'stdout': stdout,
+    'stdout_truncated': truncated,
+    'detail': '' if status == 'ok' else 'x',
+    'stdout_sha256': sha or hashlib.sha256(stdout.encode()).hexdigest(),
+    'stderr': 'Boom\n',
+  }
 
 
 def _result(*stdouts, status='ok'):
@@ -33,8 +47,11 @@ def test_a_different_token_is_wrong_output_with_where():
 
 
 def test_compile_error_reports_the_first_message_line():
-  result = {'status': 'compile_error', 'compile': {'status': 'compile_error', 'message': 'main.c:1: error\nmore'},
-            'runs': []}
+  result = {
+    'status': 'compile_error',
+    'compile': {'status': 'compile_error', 'message': 'main.c:1: error\nmore'},
+    'runs': [],
+  }
   check = check_runs(result, expected_references(['1']))
   assert (check.reason, check.detail) == ('compile_error', 'main.c:1: error')
 
@@ -66,8 +83,11 @@ SRC = _entry(cost=2.0, costs=[2.0, 2.0, 2.0])
 
 
 def test_costs_are_old_and_paired_speedups():
-  result = {'meter': 'cpu', 'meter_backend': 'rusage',
-            'programs': [SRC, _entry(costs=[0.5] * 3), _entry(costs=[1.0] * 3), _entry(costs=[2.0] * 3)]}
+  result = {
+    'meter': 'cpu',
+    'meter_backend': 'rusage',
+    'programs': [SRC, _entry(costs=[0.5] * 3), _entry(costs=[1.0] * 3), _entry(costs=[2.0] * 3)],
+  }
   costs, why = measured_costs(result, 2, None)
   assert why == '' and costs.old == 2.0 and costs.opti == pytest.approx(0.5)
   assert costs.speedup(0, 0.95) == pytest.approx((2.0, 2.0, 2.0)) and costs.speedup(1, 0.95)[0] == pytest.approx(1.0)
@@ -76,7 +96,7 @@ def test_costs_are_old_and_paired_speedups():
 
 def test_speedup_is_the_trimmed_mean_of_paired_round_ratios():
   src = _entry(cost=1.0, costs=[1.0, 2.0, 1.0, 1.0, 1.0])  # round 2 was slow for everyone
-  cand = _entry(costs=[0.5, 1.0, 0.5, 0.5, 5.0])           # one outlier round
+  cand = _entry(costs=[0.5, 1.0, 0.5, 0.5, 5.0])  # one outlier round
   costs, _ = measured_costs({'programs': [src, cand, cand]}, 1, None)
   assert costs.speedup(0, 0.95)[0] == pytest.approx(2.0)
   assert paired_logs({'programs': [src, cand]}, 1)[1] == pytest.approx(math.log(2.0))
@@ -105,8 +125,9 @@ def test_an_interval_containing_the_threshold_is_unsettled():
 def test_follow_up_rounds_are_pooled_and_can_unmake_a_candidate():
   result = {'programs': [SRC, _entry(costs=[1.0] * 3), _entry(costs=[1.6, 1.8, 2.0]), _entry(costs=[1.0] * 3)]}
   costs, _ = measured_costs(result, 2, None)
-  follow = {'programs': [_entry(cost=2.0, costs=[2.0] * 3), _entry(costs=[2.0] * 3), _entry(costs=[1.0] * 3,
-                                                                                            status='timeout')]}
+  follow = {
+    'programs': [_entry(cost=2.0, costs=[2.0] * 3), _entry(costs=[2.0] * 3), _entry(costs=[1.0] * 3, status='timeout')]
+  }
   add_rounds(costs, follow, [0, 1], None)
   assert len(costs.logs[0]) == 6 and costs.speedup(0, 0.95)[0] < 1.1
   assert costs.logs[1] is None and costs.reasons[1] == 'flaky: timeout while measured'

@@ -16,7 +16,7 @@ def test_cases_of_all_test_directories_are_concatenated_in_order():
   task = tasks[0]
   assert task.inputs == ('abc\n', 'hello\n', 'xy\n') and task.outputs == ('cba\n', 'olleh\n', 'yx\n')
   assert task.language == 'python' and task.source == 'ecco'
-  assert task.expert == "print(input().strip()[::-1])\n"
+  assert task.expert == 'print(input().strip()[::-1])\n'
 
 
 def test_problems_without_test_cases_are_skipped():

@@ -73,8 +73,9 @@ def test_filters_apply_to_languages_problems_and_limit():
   assert len(load_pie(FIXTURES / 'pairs.jsonl', limit=1, **both)) == 1
 
 
-needs_data = pytest.mark.skipif(not (PIE.exists() and TAR.exists()),
-                                reason=f'real PIE/CodeNet files not present under {DATA}')
+needs_data = pytest.mark.skipif(
+  not (PIE.exists() and TAR.exists()), reason=f'real PIE/CodeNet files not present under {DATA}'
+)
 
 
 @needs_data
@@ -97,8 +98,10 @@ def test_real_pie_with_statement_samples_reads_the_tarball_once(monkeypatch):
 @needs_data
 def test_real_pie_experts_score_correct(tmp_path):
   from bite_jax.evaluate import evaluate_candidates, reference_candidates
+
   tasks = load_benchmark(f'pie:{PIE}', statements=TAR, problems=['p03371'], limit=2)
-  metrics = evaluate_candidates(tasks, reference_candidates(tasks, 'expert'), tmp_path, workers=1, repeats=1,
-                                progress=False)
+  metrics = evaluate_candidates(
+    tasks, reference_candidates(tasks, 'expert'), tmp_path, workers=1, repeats=1, progress=False
+  )
   assert metrics['invalid_tasks'] == 0
   assert metrics['overall']['COR'] == 100.0 and metrics['overall']['tasks'] == 2

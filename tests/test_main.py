@@ -1,4 +1,4 @@
-"""The entry point: configs load, stages resolve, unknown stages are usage errors."""
+"""The entry point: configs load, stages run in order, unknown stages are usage errors."""
 
 import subprocess
 import sys
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bite_jax import defaults
+from bite_jax import config as bite_config
 from bite_jax import main as bite_main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,7 +22,7 @@ def _load(path: Path):
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: p.stem)
 def test_every_config_has_the_full_field_set(path):
   config = _load(path)
-  base = defaults.base_config()
+  base = bite_config.base_config()
   assert set(config.keys()) == set(base.keys())
   for section in ('model', 'mesh', 'ift', 'tree', 'evaluate', 'executor'):
     assert set(config[section].keys()) == set(base[section].keys()), section
@@ -47,9 +47,19 @@ def test_unknown_stage_is_rejected_with_its_name():
 
 def test_cli_rejects_unknown_stage_as_usage_error(tmp_path):
   proc = subprocess.run(
-      [sys.executable, '-m', 'bite_jax.main', f'--config={ROOT / "configs" / "tiny.py"}',
-       f'--workdir={tmp_path}', '--config.stage=bogus'],
-      capture_output=True, text=True, cwd=ROOT, timeout=120)
+    [
+      sys.executable,
+      '-m',
+      'bite_jax.main',
+      f'--config={ROOT / "configs" / "tiny.py"}',
+      f'--workdir={tmp_path}',
+      '--config.stage=bogus',
+    ],
+    capture_output=True,
+    text=True,
+    cwd=ROOT,
+    timeout=120,
+  )
   assert proc.returncode != 0
   assert "unknown stage 'bogus'" in proc.stderr
   assert 'Traceback' not in proc.stderr
@@ -58,10 +68,10 @@ def test_cli_rejects_unknown_stage_as_usage_error(tmp_path):
 def test_run_hands_config_and_workdir_to_each_stage(tmp_path, monkeypatch):
   seen = {}
 
-  def fake_resolve(name):
-    return lambda config, workdir: seen.update(steps=config.ift.steps, workdir=workdir)
+  def fake_stage(config, workdir):
+    seen.update(steps=config.ift.steps, workdir=workdir)
 
-  monkeypatch.setattr(bite_main, 'resolve_stage', fake_resolve)
+  monkeypatch.setitem(bite_main.STAGE_FUNCTIONS, 'ift', fake_stage)
   config = _load(ROOT / 'configs' / 'tiny.py')
   config.stage = 'ift'
   config.ift.steps = 7

@@ -60,16 +60,14 @@ def test_best_of_k_with_no_correct_sample_is_incorrect():
 
 def test_aggregate_scales_by_100_and_splits_languages():
   outcomes = [
-      _o(task='a', lang='c', new=5.0),                      # AP 1, OPT 1, SP 2, COR 1
-      _o(task='b', lang='c', correct=False),                # AP 0, OPT 0, SP 1, COR 0
-      _o(task='c', lang='go', new=10.0),                    # AP 0, OPT 0, SP 1, COR 1
-      _o(task='c', lang='go', new=12.0, k=1),               # slower sample of the same task
+    _o(task='a', lang='c', new=5.0),  # AP 1, OPT 1, SP 2, COR 1
+    _o(task='b', lang='c', correct=False),  # AP 0, OPT 0, SP 1, COR 0
+    _o(task='c', lang='go', new=10.0),  # AP 0, OPT 0, SP 1, COR 1
+    _o(task='c', lang='go', new=12.0, k=1),  # slower sample of the same task
   ]
   result = metrics.aggregate(outcomes)
-  assert result['overall'] == pytest.approx({'AP': 100 / 3, 'OPT': 100 / 3, 'SP': 400 / 3, 'COR': 200 / 3,
-                                             'tasks': 3})
-  assert result['by_language']['c'] == pytest.approx({'AP': 50.0, 'OPT': 50.0, 'SP': 150.0, 'COR': 50.0,
-                                                      'tasks': 2})
+  assert result['overall'] == pytest.approx({'AP': 100 / 3, 'OPT': 100 / 3, 'SP': 400 / 3, 'COR': 200 / 3, 'tasks': 3})
+  assert result['by_language']['c'] == pytest.approx({'AP': 50.0, 'OPT': 50.0, 'SP': 150.0, 'COR': 50.0, 'tasks': 2})
   assert result['by_language']['go']['COR'] == 100.0
 
 

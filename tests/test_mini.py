@@ -7,9 +7,17 @@ import shutil
 
 import pytest
 
+from bite_jax.data.mini import (
+  PATTERNS,
+  MiniFormatError,
+  load_mini,
+  load_problems,
+  problems_dir,
+  read_problem,
+  task_id,
+  train_pairs,
+)
 from bite_jax.data.records import LANGUAGES, SOURCE_EXTENSIONS, Pair, Task
-from bite_jax.evaluate.mini import PATTERNS, MiniFormatError, load_mini, load_problems, problems_dir, \
-    read_problem, task_id, train_pairs
 
 
 @pytest.fixture(scope='module')
@@ -153,8 +161,9 @@ def test_train_pairs_map_src_to_expert_and_slow_to_src():
   problem = read_problem(problems_dir() / 'min_gap')
   pairs = [p for p in train_pairs(languages=['go']) if p.problem_id == 'min_gap']
   assert [(p.slow, p.fast) for p in pairs] == [
-      (problem.source('src', 'go'), problem.source('expert', 'go')),
-      (problem.source('slow', 'go'), problem.source('src', 'go'))]
+    (problem.source('src', 'go'), problem.source('expert', 'go')),
+    (problem.source('slow', 'go'), problem.source('src', 'go')),
+  ]
 
 
 def _copy_problem(tmp_path, name='lis'):

@@ -7,11 +7,23 @@ import pytest
 from bite_jax.data.records import LANGUAGE_NAMES, LANGUAGES, Pair, Task, normalize_language
 
 
-@pytest.mark.parametrize('name, key', [
-    ('C', 'c'), ('c', 'c'), ('C++', 'cpp'), ('cpp', 'cpp'), ('c++', 'cpp'), (' CXX ', 'cpp'),
-    ('Go', 'go'), ('golang', 'go'), ('Java', 'java'), ('py', 'python'), ('Python', 'python'),
+@pytest.mark.parametrize(
+  'name, key',
+  [
+    ('C', 'c'),
+    ('c', 'c'),
+    ('C++', 'cpp'),
+    ('cpp', 'cpp'),
+    ('c++', 'cpp'),
+    (' CXX ', 'cpp'),
+    ('Go', 'go'),
+    ('golang', 'go'),
+    ('Java', 'java'),
+    ('py', 'python'),
+    ('Python', 'python'),
     ('python3', 'python'),
-])
+  ],
+)
 def test_normalize_language_maps_common_spellings(name, key):
   assert normalize_language(name) == key
 
@@ -30,8 +42,18 @@ def test_normalize_language_error_names_the_language():
 
 
 def _task(**overrides):
-  fields = dict(task_id='mini/p/cpp', problem_id='p', language='C++', src='slow', expert='fast',
-                inputs=['1\n', '2\n'], outputs=None, slow='slower', split='test', statement='Add.')
+  fields = dict(
+    task_id='mini/p/cpp',
+    problem_id='p',
+    language='C++',
+    src='slow',
+    expert='fast',
+    inputs=['1\n', '2\n'],
+    outputs=None,
+    slow='slower',
+    split='test',
+    statement='Add.',
+  )
   return Task(**{**fields, **overrides})
 
 

@@ -5,9 +5,9 @@ import io
 
 import pytest
 
+from bite_jax.data.mini import load_mini
+from bite_jax.data.mini.validate import check_task, format_row, main, validate
 from bite_jax.data.records import Task
-from bite_jax.evaluate.mini import load_mini
-from bite_jax.evaluate.mini.validate import check_task, format_row, main, validate
 
 STARTUP = 0.002  # seconds, the fake language's empty-program cost
 
@@ -26,15 +26,23 @@ def _fake_measure(monkeypatch, programs):
 
   def fake(ex, lang, sources, inputs, *, meter=None, repeats=None):
     calls.append((lang, len(sources), len(inputs), repeats))
-    return {'meter': 'cpu', 'meter_backend': 'rusage', 'startup_cost': STARTUP, 'programs': programs[:len(sources)]}
+    return {'meter': 'cpu', 'meter_backend': 'rusage', 'startup_cost': STARTUP, 'programs': programs[: len(sources)]}
 
   monkeypatch.setattr(importlib.import_module('executor.measuring'), 'measure', fake)
   return calls
 
 
 def _task(slow='s'):
-  return Task(task_id='mini/p/c', problem_id='p', language='c', src='a', expert='b', inputs=('1\n', '2\n'),
-              outputs=None, slow=slow)
+  return Task(
+    task_id='mini/p/c',
+    problem_id='p',
+    language='c',
+    src='a',
+    expert='b',
+    inputs=('1\n', '2\n'),
+    outputs=None,
+    slow=slow,
+  )
 
 
 def test_check_task_passes_when_expert_is_fast_and_slow_is_slower(monkeypatch):
@@ -57,8 +65,7 @@ def test_check_task_flags_an_expert_whose_output_differs(monkeypatch):
 def test_check_task_flags_a_small_speedup_and_a_source_under_the_floor(monkeypatch):
   _fake_measure(monkeypatch, [_program(0.012, run_cpu=0.004), _program(0.010, run_cpu=0.003)])
   failures = check_task(None, _task(slow=None))['failures']
-  assert failures == ['src: runs under 5 ms on input(s) [0, 1]',
-                      'expert: only 1.20x faster than src (need 1.5x)']
+  assert failures == ['src: runs under 5 ms on input(s) [0, 1]', 'expert: only 1.20x faster than src (need 1.5x)']
 
 
 def test_check_task_flags_a_slow_variant_that_is_not_slower(monkeypatch):

@@ -8,8 +8,13 @@ from flax import nnx
 
 from bite_jax.models import Decoder, get_preset
 from bite_jax.models import attention as attention_lib
-from bite_jax.models.attention import (MAX_QUERY_BLOCKS, attention_plan, dot_product_attention,
-                                       query_block_size, visibility_mask)
+from bite_jax.models.attention import (
+  MAX_QUERY_BLOCKS,
+  attention_plan,
+  dot_product_attention,
+  query_block_size,
+  visibility_mask,
+)
 from bite_jax.models.layers import Linear
 
 
@@ -57,8 +62,9 @@ def test_causal_blocks_skip_later_keys_without_changing_values_or_gradients(bloc
   causal = loss(lambda q, k, v: dot_product_attention(q, k, v, mask, causal=True, block_bytes=block_bytes))
   reference = loss(lambda q, k, v: _reference(q, k, v, mask))
   np.testing.assert_allclose(jax.jit(causal)(q, k, v), reference(q, k, v), rtol=1e-5)
-  for got, want in zip(jax.jit(jax.grad(causal, argnums=(0, 1, 2)))(q, k, v),
-                       jax.jit(jax.grad(reference, argnums=(0, 1, 2)))(q, k, v)):
+  for got, want in zip(
+    jax.jit(jax.grad(causal, argnums=(0, 1, 2)))(q, k, v), jax.jit(jax.grad(reference, argnums=(0, 1, 2)))(q, k, v)
+  ):
     np.testing.assert_allclose(got, want, atol=2e-5)
 
 
@@ -72,8 +78,9 @@ def test_blocks_rematerialised_or_kept_give_the_same_gradients(keep_bytes, monke
   def loss(fn):
     return lambda q, k, v: jnp.sum(jnp.where(valid[:, :, None, None], fn(q, k, v) * weights, 0.0))
 
-  blocked = jax.jit(jax.grad(loss(lambda q, k, v: dot_product_attention(q, k, v, mask, causal=True,
-                                                                         block_bytes=1)), argnums=(0, 1, 2)))
+  blocked = jax.jit(
+    jax.grad(loss(lambda q, k, v: dot_product_attention(q, k, v, mask, causal=True, block_bytes=1)), argnums=(0, 1, 2))
+  )
   reference = jax.grad(loss(lambda q, k, v: _reference(q, k, v, mask)), argnums=(0, 1, 2))
   text = blocked.lower(q, k, v).as_text()
   assert ('optimization_barrier' in text) == (keep_bytes == 0)  # how jax.checkpoint lowers
@@ -98,8 +105,9 @@ def test_accelerators_keep_whole_blocks_and_always_rematerialise():
 def test_causal_blocks_read_only_earlier_keys():
   q, k, v = _qkv(1, 32, 32)
   mask, _ = _causal_mask(1, 32, [0])
-  text = jax.jit(lambda q, k, v: dot_product_attention(q, k, v, mask, causal=True, block_bytes=1)).lower(
-      q, k, v).as_text()
+  text = (
+    jax.jit(lambda q, k, v: dot_product_attention(q, k, v, mask, causal=True, block_bytes=1)).lower(q, k, v).as_text()
+  )
   # 32 queries in blocks of 8 (the smallest multiple of 8 under MAX_QUERY_BLOCKS): the first block's
   # scores are [1, 2, 3*8, 8], over 8 keys, not 32.
   assert 'tensor<1x2x24x8xf32>' in text
@@ -113,9 +121,16 @@ def test_attention_checks_its_mask_and_causal_shapes():
     dot_product_attention(q, k, v, jnp.ones((1, 4, 6), bool), causal=True)
 
 
-@pytest.mark.parametrize('batch,heads,length,keys,budget', [
-    (8, 4, 256, 256, 2 * 2**20), (4, 4, 1024, 1024, 2 * 2**20), (1, 1, 7, 7, 1), (2, 8, 4096, 4096, 1),
-    (3, 5, 100, 300, 10**12)])
+@pytest.mark.parametrize(
+  'batch,heads,length,keys,budget',
+  [
+    (8, 4, 256, 256, 2 * 2**20),
+    (4, 4, 1024, 1024, 2 * 2**20),
+    (1, 1, 7, 7, 1),
+    (2, 8, 4096, 4096, 1),
+    (3, 5, 100, 300, 10**12),
+  ],
+)
 def test_query_block_size_respects_budget_length_and_block_count(batch, heads, length, keys, budget):
   block = query_block_size(batch, heads, length, keys, budget)
   assert 1 <= block <= length

@@ -5,19 +5,40 @@ import pytest
 from bite_jax.models import PRESETS, ModelConfig, get_preset
 
 QWEN2_JSON = {
-    'model_type': 'qwen2', 'vocab_size': 151936, 'hidden_size': 896, 'intermediate_size': 4864,
-    'num_hidden_layers': 24, 'num_attention_heads': 14, 'num_key_value_heads': 2,
-    'hidden_act': 'silu', 'max_position_embeddings': 32768, 'rms_norm_eps': 1e-6,
-    'rope_theta': 1000000.0, 'sliding_window': 32768, 'use_sliding_window': False,
-    'max_window_layers': 21, 'tie_word_embeddings': True, 'bos_token_id': 151643,
-    'eos_token_id': 151645,
+  'model_type': 'qwen2',
+  'vocab_size': 151936,
+  'hidden_size': 896,
+  'intermediate_size': 4864,
+  'num_hidden_layers': 24,
+  'num_attention_heads': 14,
+  'num_key_value_heads': 2,
+  'hidden_act': 'silu',
+  'max_position_embeddings': 32768,
+  'rms_norm_eps': 1e-6,
+  'rope_theta': 1000000.0,
+  'sliding_window': 32768,
+  'use_sliding_window': False,
+  'max_window_layers': 21,
+  'tie_word_embeddings': True,
+  'bos_token_id': 151643,
+  'eos_token_id': 151645,
 }
 STARCODER2_JSON = {
-    'model_type': 'starcoder2', 'vocab_size': 49152, 'hidden_size': 3072, 'intermediate_size': 12288,
-    'num_hidden_layers': 30, 'num_attention_heads': 24, 'num_key_value_heads': 2,
-    'hidden_act': 'gelu_pytorch_tanh', 'max_position_embeddings': 16384, 'norm_epsilon': 1e-5,
-    'rope_theta': 999999.4420358813, 'sliding_window': 4096, 'use_bias': True, 'bos_token_id': 0,
-    'eos_token_id': 0,
+  'model_type': 'starcoder2',
+  'vocab_size': 49152,
+  'hidden_size': 3072,
+  'intermediate_size': 12288,
+  'num_hidden_layers': 30,
+  'num_attention_heads': 24,
+  'num_key_value_heads': 2,
+  'hidden_act': 'gelu_pytorch_tanh',
+  'max_position_embeddings': 16384,
+  'norm_epsilon': 1e-5,
+  'rope_theta': 999999.4420358813,
+  'sliding_window': 4096,
+  'use_bias': True,
+  'bos_token_id': 0,
+  'eos_token_id': 0,
 }
 
 
@@ -41,8 +62,9 @@ def test_qwen2_use_sliding_window_slides_layers_from_max_window_layers():
 
 def test_qwen2_explicit_layer_types_win_over_max_window_layers():
   layer_types = ['sliding_attention', 'full_attention'] * 12
-  c = ModelConfig.from_hf_dict({**QWEN2_JSON, 'use_sliding_window': True, 'sliding_window': 64,
-                                'layer_types': layer_types})
+  c = ModelConfig.from_hf_dict(
+    {**QWEN2_JSON, 'use_sliding_window': True, 'sliding_window': 64, 'layer_types': layer_types}
+  )
   assert [c.layer_window(i) for i in range(4)] == [64, None, 64, None]
 
 
@@ -111,18 +133,27 @@ def test_invalid_fields_raise_with_the_field_name():
     c.replace(dtype='int8')
 
 
-@pytest.mark.parametrize('name,published', [
-    ('qwen2_5_0_5b', 494_032_768), ('qwen2_5_1_5b', 1_543_714_304), ('qwen2_5_3b', 3_085_938_688),
-    ('qwen2_5_7b', 7_615_616_512), ('starcoder2_3b', 3_030_371_328),
-    ('starcoder2_7b', 7_173_923_840)])
+@pytest.mark.parametrize(
+  'name,published',
+  [
+    ('qwen2_5_0_5b', 494_032_768),
+    ('qwen2_5_1_5b', 1_543_714_304),
+    ('qwen2_5_3b', 3_085_938_688),
+    ('qwen2_5_7b', 7_615_616_512),
+    ('starcoder2_3b', 3_030_371_328),
+    ('starcoder2_7b', 7_173_923_840),
+  ],
+)
 def test_presets_have_the_published_parameter_counts(name, published):
   assert PRESETS[name].num_params() == published
 
 
 def test_num_params_matches_an_initialised_model():
-  from flax import nnx
   import jax
+  from flax import nnx
+
   from bite_jax.models import Decoder
+
   for name in ('tiny', 'tiny_starcoder2'):
     c = get_preset(name)
     model = Decoder(c.replace(tie_embeddings=name == 'tiny'), rngs=nnx.Rngs(0))

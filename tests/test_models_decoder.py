@@ -70,7 +70,7 @@ def test_kv_cache_prefill_then_single_steps_equals_full_forward(model):
   logits, cache = _forward_cached(model, ids[:, :5], mask[:, :5], cache)
   steps = [logits]
   for t in range(5, 12):
-    logits, cache = _forward_cached(model, ids[:, t:t + 1], mask[:, t:t + 1], cache)
+    logits, cache = _forward_cached(model, ids[:, t : t + 1], mask[:, t : t + 1], cache)
     steps.append(logits)
   np.testing.assert_allclose(jnp.concatenate(steps, axis=1), full, atol=2e-5)
   assert int(cache.index) == 12 and bool(cache.key_valid[:, :12].all())
@@ -85,7 +85,7 @@ def test_left_padded_batch_equals_each_row_alone(model):
   batched = _forward(model, ids, mask)
   for i, row in enumerate(rows):
     alone = _forward(model, row[None], jnp.ones((1, len(row)), jnp.int32))
-    np.testing.assert_allclose(batched[i, length - len(row):], alone[0], atol=2e-5)
+    np.testing.assert_allclose(batched[i, length - len(row) :], alone[0], atol=2e-5)
 
 
 def test_left_padded_prefill_and_decode_equals_each_row_alone(model):
@@ -97,12 +97,12 @@ def test_left_padded_prefill_and_decode_equals_each_row_alone(model):
   _, cache = _forward_cached(model, ids, mask, cache)
   decoded = []
   for t in range(4):
-    logits, cache = _forward_cached(model, continuation[:, t:t + 1], jnp.ones((2, 1), jnp.int32), cache)
+    logits, cache = _forward_cached(model, continuation[:, t : t + 1], jnp.ones((2, 1), jnp.int32), cache)
     decoded.append(logits[:, 0])
   for i, prompt in enumerate(prompts):
     seq = jnp.concatenate([prompt, continuation[i]])[None]
     alone = _forward(model, seq, jnp.ones_like(seq))
-    np.testing.assert_allclose(jnp.stack(decoded)[:, i], alone[0, len(prompt):], atol=2e-5)
+    np.testing.assert_allclose(jnp.stack(decoded)[:, i], alone[0, len(prompt) :], atol=2e-5)
 
 
 def test_cache_works_inside_while_loop(model):
@@ -188,7 +188,8 @@ def test_default_positions_skip_left_padding(model):
   padded = jnp.concatenate([jnp.zeros((1, 2), jnp.int32), ids], axis=1)
   mask = jnp.array([[0, 0, 1, 1, 1, 1, 1, 1]], jnp.int32)
   explicit = jax.jit(lambda m, i, a, p: m(i, attention_mask=a, positions=p))(
-      model, padded, mask, jnp.array([[0, 0, 0, 1, 2, 3, 4, 5]]))
+    model, padded, mask, jnp.array([[0, 0, 0, 1, 2, 3, 4, 5]])
+  )
   np.testing.assert_allclose(_forward(model, padded, mask), explicit, atol=1e-6)
 
 
@@ -218,10 +219,13 @@ def test_every_parameter_carries_logical_axis_names():
   assert names['lm_head.kernel'] == ('embed', 'vocab')
 
 
-@pytest.mark.parametrize('bad,match', [
+@pytest.mark.parametrize(
+  'bad,match',
+  [
     (lambda: jnp.zeros((4,), jnp.int32), 'input_ids'),
     (lambda: jnp.zeros((1, 4), jnp.float32), 'input_ids'),
-])
+  ],
+)
 def test_bad_input_ids_are_rejected(bad, match):
   with pytest.raises(ValueError, match=match):
     _model()(bad())

@@ -11,8 +11,11 @@ pytest.importorskip('torch')
 pytest.importorskip('transformers')
 
 from bite_jax.models import CheckpointError, from_pretrained, load_tokenizer, save_pretrained  # noqa: E402
-from tests.checkpoints import (hf_logits, make_qwen2_checkpoint,  # noqa: E402
-                               make_starcoder2_checkpoint)
+from tests.checkpoints import (
+  hf_logits,
+  make_qwen2_checkpoint,  # noqa: E402
+  make_starcoder2_checkpoint,
+)
 
 VOCAB = 128
 
@@ -31,16 +34,23 @@ def _ours(directory, ids, **kwargs):
 
 
 CASES = {
-    'qwen2_tied': (make_qwen2_checkpoint, dict(tie=True), 40),
-    'qwen2_untied_mqa_odd_heads': (make_qwen2_checkpoint,
-                                   dict(tie=False, hidden=36, heads=6, kv_heads=1, head_dim=10,
-                                        rope_theta=500.0, seed=3), 40),
-    'starcoder2_window64_t150': (make_starcoder2_checkpoint, dict(sliding_window=64, seed=1), 150),
-    'qwen2_sliding_upper_layers': (make_qwen2_checkpoint,
-                                   dict(sliding_window=8, max_window_layers=1, layers=3, seed=2), 40),
-    'starcoder2_no_bias_untied_mha_no_window': (make_starcoder2_checkpoint,
-                                                dict(sliding_window=None, use_bias=False, tie=False,
-                                                     kv_heads=4, rope_theta=2e5, seed=6), 40),
+  'qwen2_tied': (make_qwen2_checkpoint, dict(tie=True), 40),
+  'qwen2_untied_mqa_odd_heads': (
+    make_qwen2_checkpoint,
+    dict(tie=False, hidden=36, heads=6, kv_heads=1, head_dim=10, rope_theta=500.0, seed=3),
+    40,
+  ),
+  'starcoder2_window64_t150': (make_starcoder2_checkpoint, dict(sliding_window=64, seed=1), 150),
+  'qwen2_sliding_upper_layers': (
+    make_qwen2_checkpoint,
+    dict(sliding_window=8, max_window_layers=1, layers=3, seed=2),
+    40,
+  ),
+  'starcoder2_no_bias_untied_mha_no_window': (
+    make_starcoder2_checkpoint,
+    dict(sliding_window=None, use_bias=False, tie=False, kv_heads=4, rope_theta=2e5, seed=6),
+    40,
+  ),
 }
 
 
@@ -118,9 +128,9 @@ def test_rope_parameters_form_is_read(checkpoints):
 def test_bfloat16_checkpoint_loads_and_stays_close(checkpoints, tmp_path):
   import torch
   import transformers
+
   directory, length = checkpoints['starcoder2_window64_t150']
-  transformers.AutoModelForCausalLM.from_pretrained(str(directory), dtype=torch.bfloat16).save_pretrained(
-      str(tmp_path))
+  transformers.AutoModelForCausalLM.from_pretrained(str(directory), dtype=torch.bfloat16).save_pretrained(str(tmp_path))
   model = from_pretrained(tmp_path, dtype=jnp.bfloat16)
   assert model.embed_tokens.embedding.get_value().dtype == jnp.bfloat16
   ids = _ids(1, 32, seed=11)
@@ -135,7 +145,7 @@ def test_float32_compute_with_bfloat16_params_exports_bfloat16(checkpoints, tmp_
   save_pretrained(model, tmp_path)
   header = (tmp_path / 'model.safetensors').read_bytes()
   n = int.from_bytes(header[:8], 'little')
-  entries = json.loads(header[8:8 + n])
+  entries = json.loads(header[8 : 8 + n])
   assert {v['dtype'] for k, v in entries.items() if k != '__metadata__'} == {'BF16'}
   assert json.loads((tmp_path / 'config.json').read_text())['dtype'] == 'bfloat16'
 
@@ -151,6 +161,7 @@ def test_unsupported_model_type_names_config_file(tmp_path):
 
 def _rewrite_tensors(path, change):
   from safetensors.numpy import load_file, save_file
+
   tensors = load_file(str(path))
   change(tensors)
   save_file(tensors, str(path), metadata={'format': 'pt'})
@@ -158,8 +169,7 @@ def _rewrite_tensors(path, change):
 
 def test_missing_tensor_names_tensor_and_file(tmp_path):
   directory = make_qwen2_checkpoint(tmp_path)
-  _rewrite_tensors(directory / 'model.safetensors',
-                   lambda t: t.pop('model.layers.1.mlp.up_proj.weight'))
+  _rewrite_tensors(directory / 'model.safetensors', lambda t: t.pop('model.layers.1.mlp.up_proj.weight'))
   with pytest.raises(CheckpointError, match=r'model\.layers\.1\.mlp\.up_proj\.weight.*model\.safetensors'):
     from_pretrained(directory)
 
@@ -188,6 +198,7 @@ def test_shape_mismatch_names_tensor_file_and_shapes(tmp_path):
 
   def shrink(tensors):
     tensors['model.layers.0.self_attn.k_proj.weight'] = tensors['model.layers.0.self_attn.k_proj.weight'][:8]
+
   _rewrite_tensors(directory / 'model.safetensors', shrink)
   with pytest.raises(CheckpointError, match=r'k_proj\.weight in .*model\.safetensors has shape \[8, 32\]'):
     from_pretrained(directory)

@@ -17,10 +17,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _run_worker(*args: str, devices: int = 8) -> dict:
-  env = dict(os.environ, XLA_FLAGS=f'--xla_force_host_platform_device_count={devices}',
-             JAX_PLATFORMS='cpu')
-  proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args], env=env, cwd=REPO,
-                        capture_output=True, text=True, timeout=600)
+  env = dict(os.environ, XLA_FLAGS=f'--xla_force_host_platform_device_count={devices}', JAX_PLATFORMS='cpu')
+  proc = subprocess.run(
+    [sys.executable, str(Path(__file__).resolve()), *args],
+    env=env,
+    cwd=REPO,
+    capture_output=True,
+    text=True,
+    timeout=600,
+  )
   if proc.returncode != 0:
     pytest.fail(f'worker {args[0]} failed (rc={proc.returncode}):\n{proc.stderr[-4000:]}')
   return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -33,6 +38,7 @@ def test_rules_map_logical_names_to_mesh_axes():
   from jax.sharding import PartitionSpec as P
 
   from bite_jax.parallel import logical_to_sharding, make_mesh
+
   mesh = make_mesh()
   assert logical_to_sharding(mesh, ('vocab', 'embed')).spec == P('tensor', 'fsdp')
   assert logical_to_sharding(mesh, ('embed', 'heads', 'head_dim')).spec == P('fsdp', 'tensor', None)
@@ -43,12 +49,14 @@ def test_a_mesh_axis_is_used_once_per_array():
   from jax.sharding import PartitionSpec as P
 
   from bite_jax.parallel import logical_to_sharding, make_mesh
+
   # batch already takes fsdp, so embed stays replicated.
   assert logical_to_sharding(make_mesh(), ('batch', 'length', 'embed')).spec == P(('data', 'fsdp'), None, None)
 
 
 def test_unknown_logical_axis_is_an_error():
   from bite_jax.parallel import logical_to_sharding, make_mesh
+
   with pytest.raises(ValueError, match="'experts'"):
     logical_to_sharding(make_mesh(), ('experts',))
 
@@ -57,6 +65,7 @@ def test_make_mesh_rejects_a_size_product_that_does_not_match_the_devices():
   import jax
 
   from bite_jax.parallel import make_mesh
+
   n = jax.device_count()
   with pytest.raises(ValueError, match=f'{n} devices'):
     make_mesh(data=n + 1)
@@ -68,6 +77,7 @@ def test_make_mesh_fills_the_free_axis():
   import jax
 
   from bite_jax.parallel import make_mesh
+
   mesh = make_mesh(data=1, fsdp=-1)
   assert dict(mesh.shape) == {'data': 1, 'fsdp': jax.device_count(), 'tensor': 1}
 
@@ -79,10 +89,11 @@ def test_make_mesh_fills_the_free_axis():
 def sharded_results(tmp_path_factory):
   pytest.importorskip('torch')
   from tests.checkpoints import make_qwen2_checkpoint, make_starcoder2_checkpoint
-  qwen = make_qwen2_checkpoint(tmp_path_factory.mktemp('qwen'), tie=False, vocab=128, hidden=32,
-                               heads=4, kv_heads=2, seed=11)
-  sc2 = make_starcoder2_checkpoint(tmp_path_factory.mktemp('sc2'), sliding_window=8, vocab=128,
-                                   seed=12)
+
+  qwen = make_qwen2_checkpoint(
+    tmp_path_factory.mktemp('qwen'), tie=False, vocab=128, hidden=32, heads=4, kv_heads=2, seed=11
+  )
+  sc2 = make_starcoder2_checkpoint(tmp_path_factory.mktemp('sc2'), sliding_window=8, vocab=128, seed=12)
   return _run_worker('sharded', str(qwen), str(sc2), str(tmp_path_factory.mktemp('export')))
 
 
@@ -128,8 +139,11 @@ def test_each_sharded_param_holds_the_expected_fraction_per_device(sharded_resul
 
 def test_indivisible_dims_fall_back_to_replication(sharded_results):
   # 2 kv heads on tensor=2 shard, 1 kv head cannot; 6 on fsdp=4 cannot.
-  assert sharded_results['fallback'] == {'kv2': [None, 'tensor', None], 'kv1': [None, None, None],
-                                         'embed6': [None, 'tensor']}
+  assert sharded_results['fallback'] == {
+    'kv2': [None, 'tensor', None],
+    'kv1': [None, None, None],
+    'embed6': [None, 'tensor'],
+  }
 
 
 def test_sharded_model_exports_the_same_weights(sharded_results):
@@ -197,13 +211,14 @@ def _worker_sharded(qwen_dir: str, sc2_dir: str, export_dir: str) -> dict:
       first, cache = model(x[:, :8], cache=cache)
       steps = [first]
       for t in range(8, x.shape[1]):
-        logits, cache = model(x[:, t:t + 1], cache=cache)
+        logits, cache = model(x[:, t : t + 1], cache=cache)
         steps.append(logits)
       return jnp.concatenate(steps, axis=1)
 
     res['cached_decode_diff'] = max_diff(prefill_decode(on_mesh, sharded_ids), ref)
     # Query-blocked attention (one query per block) on the mesh, forward and gradient.
     from bite_jax.models import attention
+
     budget = attention.ATTENTION_BLOCK_BYTES['cpu']
 
     def loss(model, x):
@@ -217,7 +232,8 @@ def _worker_sharded(qwen_dir: str, sc2_dir: str, export_dir: str) -> dict:
     finally:
       attention.ATTENTION_BLOCK_BYTES['cpu'] = budget
     res['blocked_attention_grad_diff'] = max(
-        max_diff(a, b) for a, b in zip(jax.tree.leaves(grad_blocked), jax.tree.leaves(grad_ref)))
+      max_diff(a, b) for a, b in zip(jax.tree.leaves(grad_blocked), jax.tree.leaves(grad_ref))
+    )
     specs, shard_shapes = {}, {}
     for path, var in nnx.iter_graph(on_mesh):
       if isinstance(var, nnx.Param):
@@ -241,40 +257,52 @@ def _worker_sharded(qwen_dir: str, sc2_dir: str, export_dir: str) -> dict:
   pairs = zip(jax.tree.leaves(nnx.state(eager, nnx.Param)), jax.tree.leaves(nnx.state(on_mesh, nnx.Param)))
   q_spec = on_mesh.layers[0].self_attn.q_proj.kernel.get_value().sharding.spec
   out['init_sharded'] = {
-      'max_param_diff': max(max_diff(a, b) for a, b in pairs),
-      'q_proj_spec': list(q_spec) + [None] * (3 - len(q_spec)),
-      'forward_diff': max_diff(forward(on_mesh, sharded_ids), forward(eager, ids))}
+    'max_param_diff': max(max_diff(a, b) for a, b in pairs),
+    'q_proj_spec': list(q_spec) + [None] * (3 - len(q_spec)),
+    'forward_diff': max_diff(forward(on_mesh, sharded_ids), forward(eager, ids)),
+  }
 
   def spec(axes, shape):
     s = parallel.logical_to_sharding(mesh, axes, shape=shape).spec
     return list(s) + [None] * (len(shape) - len(s))
 
-  out['fallback'] = {'kv2': spec(('embed', 'kv_heads', 'head_dim'), (6, 2, 8)),
-                     'kv1': spec(('embed', 'kv_heads', 'head_dim'), (6, 1, 8)),
-                     'embed6': spec(('embed', 'vocab'), (6, 10))}
-  out['batch_spec'] = [list(a) if isinstance(a, tuple) else a
-                       for a in parallel.batch_sharding(mesh).spec]
+  out['fallback'] = {
+    'kv2': spec(('embed', 'kv_heads', 'head_dim'), (6, 2, 8)),
+    'kv1': spec(('embed', 'kv_heads', 'head_dim'), (6, 1, 8)),
+    'embed6': spec(('embed', 'vocab'), (6, 10)),
+  }
+  out['batch_spec'] = [list(a) if isinstance(a, tuple) else a for a in parallel.batch_sharding(mesh).spec]
   return out
 
 
 def _worker_distributed_auto() -> dict:
   from bite_jax.parallel import initialize_distributed
+
   initialize_distributed()
   import jax
+
   return {'initialized': jax.distributed.is_initialized(), 'process_count': jax.process_count()}
 
 
 def _worker_distributed_explicit(coordinator: str) -> dict:
   from bite_jax.parallel import initialize_distributed
+
   initialize_distributed(coordinator, num_processes=1, process_id=0)
   import jax
-  result = {'initialized': jax.distributed.is_initialized(), 'process_count': jax.process_count(),
-            'process_index': jax.process_index()}
+
+  result = {
+    'initialized': jax.distributed.is_initialized(),
+    'process_count': jax.process_count(),
+    'process_index': jax.process_index(),
+  }
   jax.distributed.shutdown()
   return result
 
 
 if __name__ == '__main__':
-  workers = {'sharded': _worker_sharded, 'distributed_auto': _worker_distributed_auto,
-             'distributed_explicit': _worker_distributed_explicit}
+  workers = {
+    'sharded': _worker_sharded,
+    'distributed_auto': _worker_distributed_auto,
+    'distributed_explicit': _worker_distributed_explicit,
+  }
   print(json.dumps(workers[sys.argv[1]](*sys.argv[2:])))

@@ -7,25 +7,47 @@ from pathlib import Path
 
 import pytest
 
-from bite_jax import defaults
-from bite_jax import pipeline
+from bite_jax import config as bite_config
+from bite_jax import stages
+from bite_jax.data.mini import train_pairs
 from bite_jax.data.pairs import write_pairs
-from bite_jax.evaluate.mini import train_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALL = ['--config.data.languages=python', '--config.tree.max_roots=2', '--config.tree.height=1',
-         '--config.tree.width=2', '--config.sample.max_new_tokens=24', '--config.model.tokenizer_vocab=400',
-         '--config.evaluate.baselines=False', '--config.executor.workers=2']
+SMALL = [
+  '--config.data.languages=python',
+  '--config.tree.max_roots=2',
+  '--config.tree.height=1',
+  '--config.tree.width=2',
+  '--config.sample.max_new_tokens=24',
+  '--config.model.tokenizer_vocab=400',
+  '--config.evaluate.baselines=False',
+  '--config.executor.workers=2',
+]
 for section in ('optimizer', 'degrader'):
-  SMALL += [f'--config.editors.{section}.steps=2', f'--config.editors.{section}.batch_size=4',
-            f'--config.editors.{section}.max_len=1024']
+  SMALL += [
+    f'--config.editors.{section}.steps=2',
+    f'--config.editors.{section}.batch_size=4',
+    f'--config.editors.{section}.max_len=1024',
+  ]
 SMALL += ['--config.pkac.steps=2', '--config.pkac.batch_size=4', '--config.pkac.max_len=1024']
 
 
 def _main(workdir, *extra):
-  return subprocess.run([sys.executable, '-m', 'bite_jax.main', f'--config={ROOT / "configs" / "tiny.py"}',
-                         f'--workdir={workdir}', *SMALL, *extra], capture_output=True, text=True, cwd=ROOT,
-                        timeout=900)
+  return subprocess.run(
+    [
+      sys.executable,
+      '-m',
+      'bite_jax.main',
+      f'--config={ROOT / "configs" / "tiny.py"}',
+      f'--workdir={workdir}',
+      *SMALL,
+      *extra,
+    ],
+    capture_output=True,
+    text=True,
+    cwd=ROOT,
+    timeout=900,
+  )
 
 
 @pytest.fixture(scope='module')
@@ -71,7 +93,7 @@ def test_second_run_skips_every_stage(finished_run):
 
 
 def _config(workdir_languages='python'):
-  config = defaults.base_config()
+  config = bite_config.base_config()
   config.data.languages = workdir_languages
   config.model.tokenizer_vocab = 400
   config.pkac.steps = 2
@@ -84,10 +106,12 @@ def test_each_pkac_stage_starts_from_the_previous_one(tmp_path):
   pairs = train_pairs('train', languages=['python'])[:6]
   (tmp_path / 'curriculum').mkdir()
   for level, chunk in (('easy', pairs[:2]), ('medium', pairs[2:4]), ('hard', pairs[4:6])):
-    write_pairs(tmp_path / 'curriculum' / f'{level}.jsonl',
-                [p.__class__(**{**p.to_dict(), 'speedup': 1.5 + i}) for i, p in enumerate(chunk)])
+    write_pairs(
+      tmp_path / 'curriculum' / f'{level}.jsonl',
+      [p.__class__(**{**p.to_dict(), 'speedup': 1.5 + i}) for i, p in enumerate(chunk)],
+    )
   config = _config()
-  finals = pipeline.run_pkac(config, tmp_path)
+  finals = stages.run_pkac(config, tmp_path)
   infos = [json.loads((f / 'train_info.json').read_text()) for f in finals]
   assert Path(infos[0]['source']) == tmp_path / 'base'
   assert Path(infos[1]['source']) == finals[0]
@@ -100,12 +124,13 @@ def test_a_pkac_stage_without_pairs_keeps_its_start_and_says_so(tmp_path):
   (tmp_path / 'curriculum').mkdir()
   for level in ('easy', 'medium', 'hard'):
     write_pairs(tmp_path / 'curriculum' / f'{level}.jsonl', [])
-  finals = pipeline.run_pkac(_config(), tmp_path)
+  finals = stages.run_pkac(_config(), tmp_path)
   info = json.loads((finals[0] / 'train_info.json').read_text())
   assert info['trained'] is False and info['steps'] == 0
-  from bite_jax.train import load_trained
-  from bite_jax.models import from_pretrained
   import numpy as np
+
+  from bite_jax.models import from_pretrained, load_trained
+
   model, _ = load_trained(finals[2])
   base = from_pretrained(tmp_path / 'base')
   ids = np.array([[5, 6, 7]], dtype=np.int32)
@@ -114,16 +139,17 @@ def test_a_pkac_stage_without_pairs_keeps_its_start_and_says_so(tmp_path):
 
 def test_trees_need_trained_editors(tmp_path):
   with pytest.raises(FileNotFoundError, match='editors'):
-    pipeline.run_trees(_config(), tmp_path)
+    stages.run_trees(_config(), tmp_path)
 
 
 def test_tree_roots_come_from_a_task_file_when_given(tmp_path):
+  from bite_jax.data.mini import load_mini
   from bite_jax.evaluate.cli import export_tasks
-  from bite_jax.evaluate.mini import load_mini
+
   tasks = load_mini(split='train', languages=['python', 'c'])[:4]
   export_tasks(tasks, tmp_path / 'roots.jsonl')
   config = _config('c')
   config.data.roots = str(tmp_path / 'roots.jsonl')
-  roots = pipeline.tree_roots(config)
+  roots = stages.tree_roots(config)
   assert [t.task_id for t in roots] == [t.task_id for t in tasks if t.language == 'c']
   assert roots[0].inputs == [t for t in tasks if t.language == 'c'][0].inputs

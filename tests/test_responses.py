@@ -37,7 +37,9 @@ def test_program_cut_by_max_new_tokens_is_truncated():
 
 def test_unclosed_fence_cut_by_max_new_tokens_is_truncated():
   assert extract_program('```go\npackage main\nfunc main() {', 'length') == (
-      'package main\nfunc main() {\n', 'truncated')
+    'package main\nfunc main() {\n',
+    'truncated',
+  )
 
 
 @pytest.mark.parametrize('text', ['', '\n\n  \n', '```python\n```', '### Python Code:\nprint(1)'])

@@ -14,8 +14,7 @@ PROMPTS = [[5, 9, 11, 40, 7], [100, 3, 8, 250, 17, 66, 12], [31, 32] * 20]
 
 @pytest.fixture(scope='module')
 def checkpoint(tmp_path_factory):
-  return make_qwen2_checkpoint(tmp_path_factory.mktemp('qwen2'), vocab=VOCAB, with_tokenizer=True,
-                               init_std=0.3)
+  return make_qwen2_checkpoint(tmp_path_factory.mktemp('qwen2'), vocab=VOCAB, with_tokenizer=True, init_std=0.3)
 
 
 @pytest.fixture(scope='module')
@@ -58,14 +57,16 @@ def test_samples_do_not_depend_on_the_other_prompts_of_their_batch(sampler, mode
   together = sampler.generate(PROMPTS, num_samples=3, max_new_tokens=8, seed=11)
   # One prompt per batch, without the long third prompt: other padding, other batch shapes.
   alone = Sampler(model, tokenizer, max_batch=3, **BUCKETS).generate(
-      PROMPTS[:2], num_samples=3, max_new_tokens=8, seed=11)
+    PROMPTS[:2], num_samples=3, max_new_tokens=8, seed=11
+  )
   assert _tokens(together)[:2] == _tokens(alone)
 
 
 def test_samples_split_over_batches_equal_samples_in_one_batch(sampler, model, tokenizer):
   one_batch = sampler.generate(PROMPTS[:1], num_samples=8, max_new_tokens=8, seed=5)
   split = Sampler(model, tokenizer, max_batch=2, **BUCKETS).generate(
-      PROMPTS[:1], num_samples=8, max_new_tokens=8, seed=5)
+    PROMPTS[:1], num_samples=8, max_new_tokens=8, seed=5
+  )
   assert _tokens(one_batch) == _tokens(split)
 
 
@@ -98,23 +99,23 @@ def test_eos_ends_a_sample_and_is_kept_in_its_tokens_only(model, tokenizer):
   stopping = Sampler(model, tokenizer, max_batch=8, eos_token_ids=(eos,), **BUCKETS)
   sample = stopping.generate(PROMPTS[:1], num_samples=1, max_new_tokens=12, greedy=True)[0][0]
   assert sample.token_ids == full[:cut] and sample.finish_reason == 'eos'
-  assert sample.text == tokenizer.decode(full[:cut - 1])
+  assert sample.text == tokenizer.decode(full[: cut - 1])
 
 
 def test_stop_string_ends_a_sample_and_is_cut_from_its_text(model, tokenizer):
   free = Sampler(model, tokenizer, max_batch=8, eos_token_ids=(), stop_check_interval=4, **BUCKETS)
   full = free.generate(PROMPTS, num_samples=1, max_new_tokens=24, greedy=True)
   text = full[0][0].text
-  stop = next(c for c in text[len(text) // 3:] if c.isascii() and c.isprintable() and not c.isspace())
+  stop = next(c for c in text[len(text) // 3 :] if c.isascii() and c.isprintable() and not c.isspace())
   stopped = free.generate(PROMPTS, num_samples=1, max_new_tokens=24, greedy=True, stop_strings=[stop])
   for before, after in zip(full, stopped):
     before, after = before[0], after[0]
     if stop in before.text:
       assert after.finish_reason == 'stop' and stop not in after.text
-      assert after.token_ids == before.token_ids[:len(after.token_ids)]
+      assert after.token_ids == before.token_ids[: len(after.token_ids)]
       assert stop in tokenizer.decode(after.token_ids)
       assert stop not in tokenizer.decode(after.token_ids[:-1])
-      assert after.text == tokenizer.decode(after.token_ids)[:tokenizer.decode(after.token_ids).find(stop)]
+      assert after.text == tokenizer.decode(after.token_ids)[: tokenizer.decode(after.token_ids).find(stop)]
     else:
       assert after == before
   assert stopped[0][0].finish_reason == 'stop'
@@ -140,16 +141,20 @@ def test_stream_yields_each_batch_once_and_covers_every_sample(sampler):
 def test_bfloat16_greedy_tokens_are_the_models_own_argmax(checkpoint):
   import jax
   import jax.numpy as jnp
+
   model = from_pretrained(checkpoint, dtype=jnp.bfloat16)
   sample = Sampler(model, max_batch=8, eos_token_ids=(), **BUCKETS).generate(
-      PROMPTS[:1], num_samples=1, max_new_tokens=10, greedy=True)[0][0]
+    PROMPTS[:1], num_samples=1, max_new_tokens=10, greedy=True
+  )[0][0]
   sequence = jnp.asarray([PROMPTS[0] + sample.token_ids])
   logits = jax.jit(lambda m, x: m(x))(model, sequence)[0]
-  teacher_forced = np.asarray(jnp.argmax(logits[len(PROMPTS[0]) - 1:-1], axis=-1)).tolist()
+  teacher_forced = np.asarray(jnp.argmax(logits[len(PROMPTS[0]) - 1 : -1], axis=-1)).tolist()
   assert np.mean(np.array(teacher_forced) == np.array(sample.token_ids)) >= 0.9
 
 
-@pytest.mark.parametrize('kwargs,match', [
+@pytest.mark.parametrize(
+  'kwargs,match',
+  [
     (dict(num_samples=0), 'num_samples'),
     (dict(max_new_tokens=0), 'max_new_tokens'),
     (dict(top_p=0.0), 'top_p'),
@@ -157,18 +162,22 @@ def test_bfloat16_greedy_tokens_are_the_models_own_argmax(checkpoint):
     (dict(temperature=-1.0), 'temperature'),
     (dict(seed=-1), 'seed'),
     (dict(stop_strings='###'), 'stop_strings'),
-])
+  ],
+)
 def test_bad_arguments_are_rejected(sampler, kwargs, match):
   args = dict(num_samples=1, max_new_tokens=4) | kwargs
   with pytest.raises(ValueError, match=match):
     sampler.stream(PROMPTS, **args)  # checked before the first batch is requested
 
 
-@pytest.mark.parametrize('prompts,match', [
+@pytest.mark.parametrize(
+  'prompts,match',
+  [
     ([[1, 2], []], r'prompts\[1\]: empty'),
     ([[1, VOCAB]], r'prompts\[0\]: token id 300'),
     ('a single string', 'one string'),
-])
+  ],
+)
 def test_bad_prompts_are_rejected(sampler, prompts, match):
   with pytest.raises(ValueError, match=match):
     sampler.generate(prompts, num_samples=1, max_new_tokens=4)
@@ -184,17 +193,18 @@ def test_text_prompts_and_stop_strings_need_a_tokenizer(model):
 
 def test_prompt_keys_seed_samples_whatever_the_prompts_position(sampler):
   default = sampler.generate(PROMPTS, num_samples=2, max_new_tokens=8, seed=7)
-  assert _tokens(sampler.generate(PROMPTS, num_samples=2, max_new_tokens=8, seed=7,
-                                  prompt_keys=[0, 1, 2])) == _tokens(default)
+  assert _tokens(sampler.generate(PROMPTS, num_samples=2, max_new_tokens=8, seed=7, prompt_keys=[0, 1, 2])) == _tokens(
+    default
+  )
   keyed = sampler.generate(PROMPTS, num_samples=2, max_new_tokens=8, seed=7, prompt_keys=[901, 17, 2**31 - 1])
-  moved = sampler.generate(PROMPTS[1:][::-1], num_samples=2, max_new_tokens=8, seed=7,
-                           prompt_keys=[2**31 - 1, 17])
+  moved = sampler.generate(PROMPTS[1:][::-1], num_samples=2, max_new_tokens=8, seed=7, prompt_keys=[2**31 - 1, 17])
   assert _tokens(moved) == _tokens(keyed)[1:][::-1]
   assert _tokens(keyed)[0] != _tokens(default)[0]
 
 
-@pytest.mark.parametrize('keys,match', [([1, 2], '2 keys for 3 prompts'), ([0, -1, 3], 'outside'),
-                                        ([0, 1, 2**31], 'outside')])
+@pytest.mark.parametrize(
+  'keys,match', [([1, 2], '2 keys for 3 prompts'), ([0, -1, 3], 'outside'), ([0, 1, 2**31], 'outside')]
+)
 def test_bad_prompt_keys_are_rejected(sampler, keys, match):
   with pytest.raises(ValueError, match=match):
     sampler.generate(PROMPTS, num_samples=1, max_new_tokens=2, prompt_keys=keys)

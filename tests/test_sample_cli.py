@@ -9,14 +9,20 @@ import pytest
 from absl import flags
 from flax import nnx
 
-from bite_jax import sample_cli
 from bite_jax.models import from_pretrained, load_tokenizer
 from bite_jax.sample import Sampler
+from bite_jax.sample import cli as sample_cli
 from tests.checkpoints import make_qwen2_checkpoint
 
 REPO = Path(__file__).resolve().parents[1]
-SUMMARY_KEYS = {'generated_tokens', 'decode_seconds', 'compile_seconds', 'load_seconds', 'total_seconds',
-                'tokens_per_second'}
+SUMMARY_KEYS = {
+  'generated_tokens',
+  'decode_seconds',
+  'compile_seconds',
+  'load_seconds',
+  'total_seconds',
+  'tokens_per_second',
+}
 
 
 @pytest.fixture(scope='module')
@@ -50,9 +56,23 @@ def test_cli_writes_one_line_per_sample_and_a_summary_last(tmp_path, checkpoint)
   prompts = _write_prompts(tmp_path / 'p.jsonl', lines)
   out = tmp_path / 'out' / 's.jsonl'
   proc = subprocess.run(
-      [sys.executable, '-m', 'bite_jax.sample', f'--hf_dir={checkpoint}', f'--prompts={prompts}',
-       f'--out={out}', '--num_samples=2', '--max_new_tokens=5', '--seed=7', '--top_k=50'],
-      cwd=REPO, capture_output=True, text=True, timeout=300)
+    [
+      sys.executable,
+      '-m',
+      'bite_jax.sample',
+      f'--hf_dir={checkpoint}',
+      f'--prompts={prompts}',
+      f'--out={out}',
+      '--num_samples=2',
+      '--max_new_tokens=5',
+      '--seed=7',
+      '--top_k=50',
+    ],
+    cwd=REPO,
+    capture_output=True,
+    text=True,
+    timeout=300,
+  )
   assert proc.returncode == 0, proc.stderr[-2000:]
   lines = _read_jsonl(out)
   assert sorted((r['prompt_index'], r['sample_index']) for r in lines) == [(0, 0), (0, 1), (1, 0), (1, 1)]
@@ -85,24 +105,35 @@ def test_malformed_prompt_line_names_file_and_line(tmp_path):
 def test_token_prompts_run_without_a_tokenizer(tmp_path, capsys):
   directory = make_qwen2_checkpoint(tmp_path / 'ck', vocab=64)
   prompts = _write_prompts(tmp_path / 'p.jsonl', ['{"input_ids": [5, 6, 7]}'])
-  stdout, _ = _run_in_process([f'--hf_dir={directory}', f'--prompts={prompts}',
-                               f'--out={tmp_path / "o.jsonl"}', '--max_new_tokens=3', '--greedy'], capsys)
+  stdout, _ = _run_in_process(
+    [
+      f'--hf_dir={directory}',
+      f'--prompts={prompts}',
+      f'--out={tmp_path / "o.jsonl"}',
+      '--max_new_tokens=3',
+      '--greedy',
+    ],
+    capsys,
+  )
   (line,) = _read_jsonl(tmp_path / 'o.jsonl')
   assert line['text'] is None and len(line['token_ids']) == 3
   assert json.loads(stdout[-1])['generated_tokens'] == 3
 
 
 def test_trained_checkpoint_directory_samples_like_its_hf_source(tmp_path, checkpoint, capsys):
-  from bite_jax.train_checkpoint import save_final
+  from bite_jax.models.trained import save_final
+
   model = from_pretrained(checkpoint)
-  final = save_final(tmp_path / 'final', nnx.state(model, nnx.Param), model_config=model.config,
-                     source=checkpoint, info={})
+  final = save_final(
+    tmp_path / 'final', nnx.state(model, nnx.Param), model_config=model.config, source=checkpoint, info={}
+  )
   prompts = _write_prompts(tmp_path / 'p.jsonl', ['{"prompt": "for i in"}', '{"input_ids": [9, 8]}'])
   outputs = {}
   for source in (f'--checkpoint={final}', f'--hf_dir={checkpoint}'):
     out = tmp_path / f'{source.split("=")[0][2:]}.jsonl'
-    stdout, _ = _run_in_process([source, f'--prompts={prompts}', f'--out={out}', '--max_new_tokens=6',
-                                 '--greedy'], capsys)
+    stdout, _ = _run_in_process(
+      [source, f'--prompts={prompts}', f'--out={out}', '--max_new_tokens=6', '--greedy'], capsys
+    )
     assert set(json.loads(stdout[-1])) == SUMMARY_KEYS
     outputs[source[:6]] = sorted((r['prompt_index'], r['token_ids'], r['text']) for r in _read_jsonl(out))
   assert outputs['--chec'] == outputs['--hf_d']

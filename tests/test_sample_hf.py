@@ -22,17 +22,20 @@ def _prompts():
 def _hf_greedy(directory, prompts, max_new, eos):
   import torch
   import transformers
+
   model = transformers.AutoModelForCausalLM.from_pretrained(
-      str(directory), dtype=torch.float32, attn_implementation='eager').eval()
+    str(directory), dtype=torch.float32, attn_implementation='eager'
+  ).eval()
   width = max(len(p) for p in prompts)
   ids = torch.tensor([[0] * (width - len(p)) + p for p in prompts])
   mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts])
   with torch.no_grad():
-    out = model.generate(ids, attention_mask=mask, do_sample=False, max_new_tokens=max_new,
-                         pad_token_id=0, eos_token_id=eos)
+    out = model.generate(
+      ids, attention_mask=mask, do_sample=False, max_new_tokens=max_new, pad_token_id=0, eos_token_id=eos
+    )
   rows = []
   for row in out[:, width:].tolist():
-    rows.append(row[:row.index(eos) + 1] if eos in row else row)
+    rows.append(row[: row.index(eos) + 1] if eos in row else row)
   return rows
 
 

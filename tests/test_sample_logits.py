@@ -4,13 +4,28 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from bite_jax.sample_logits import (NUCLEUS_CANDIDATES, SamplingMode, choose_tokens, first_argmax,
-                                   inverse_cdf, nucleus_threshold, row_keys, step_uniforms)
+from bite_jax.sample.logits import (
+  NUCLEUS_CANDIDATES,
+  SamplingMode,
+  choose_tokens,
+  first_argmax,
+  inverse_cdf,
+  nucleus_threshold,
+  row_keys,
+  step_uniforms,
+)
 
 
 def _choose(logits, u, temperature=1.0, top_p=1.0, **mode):
-  return np.asarray(choose_tokens(jnp.asarray(logits, jnp.float32), jnp.asarray(u, jnp.float32),
-                                  jnp.float32(temperature), jnp.float32(top_p), SamplingMode(**mode)))
+  return np.asarray(
+    choose_tokens(
+      jnp.asarray(logits, jnp.float32),
+      jnp.asarray(u, jnp.float32),
+      jnp.float32(temperature),
+      jnp.float32(top_p),
+      SamplingMode(**mode),
+    )
+  )
 
 
 def test_inverse_cdf_picks_the_interval_that_holds_u():

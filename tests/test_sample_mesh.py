@@ -42,8 +42,9 @@ print(json.dumps(out))
 def test_mesh_samples_equal_single_device_samples(tmp_path):
   directory = make_qwen2_checkpoint(tmp_path / 'ck', vocab=128, init_std=0.3)
   env = dict(os.environ, XLA_FLAGS='--xla_force_host_platform_device_count=4', JAX_PLATFORMS='cpu')
-  proc = subprocess.run([sys.executable, '-c', _SCRIPT, str(directory)], cwd=REPO, env=env,
-                        capture_output=True, text=True, timeout=600)
+  proc = subprocess.run(
+    [sys.executable, '-c', _SCRIPT, str(directory)], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
+  )
   assert proc.returncode == 0, proc.stderr[-3000:]
   out = json.loads(proc.stdout.strip().splitlines()[-1])
   single, _ = out['single']

@@ -30,7 +30,7 @@ def test_fixed_values_reach_every_command():
 
 def test_stage_lists_with_commas_stay_one_value():
   commands = sweep.expand('c.py', 'r', {'curriculum.stages': ['1,2,3']}, {})
-  (workdir, argv), = commands
+  ((workdir, argv),) = commands
   assert '--config.curriculum.stages=1,2,3' in argv
   assert workdir.endswith('stages-1+2+3')
 

@@ -11,12 +11,12 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from bite_jax import defaults
+from bite_jax import config as bite_config
 from bite_jax.data.pairs import write_pairs
 from bite_jax.data.records import Pair
-from bite_jax.models import hf
-from bite_jax.train import load_trained, train_ift
-from bite_jax.train_metrics import read_metrics
+from bite_jax.models import hf, load_trained
+from bite_jax.train import train_ift
+from bite_jax.train.metrics import read_metrics
 from tests.checkpoints import make_qwen2_checkpoint
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,12 +31,19 @@ def make_base(directory: Path) -> Path:
 
 def synthetic_pairs(n: int = 24) -> list[Pair]:
   """Python (slow loop, closed form) pairs that a tiny model can start to learn in a few steps."""
-  return [Pair('python', f'total = 0\nfor i in range({k}):\n    total += i\nprint(total)\n',
-               f'print({k} * {k - 1} // 2)\n', problem_id=f'p{k}') for k in range(3, 3 + n)]
+  return [
+    Pair(
+      'python',
+      f'total = 0\nfor i in range({k}):\n    total += i\nprint(total)\n',
+      f'print({k} * {k - 1} // 2)\n',
+      problem_id=f'p{k}',
+    )
+    for k in range(3, 3 + n)
+  ]
 
 
 def ift_config(**overrides):
-  config = defaults.base_config()
+  config = bite_config.base_config()
   ift = config.ift
   ift.lr, ift.warmup_steps, ift.epochs, ift.batch_size, ift.max_len = 3e-3, 2, 0, 4, 256
   ift.checkpoint_every, ift.steps = 3, 6
@@ -102,7 +109,8 @@ def test_steps_logged_but_not_checkpointed_are_logged_again_once(base, six_steps
 
 
 def test_preemption_notice_checkpoints_stops_and_resumes(base, six_steps, tmp_path, monkeypatch):
-  from bite_jax.train_checkpoint import CheckpointStore
+  from bite_jax.train.checkpoint import CheckpointStore
+
   out = tmp_path / 'preempted'
   monkeypatch.setattr(CheckpointStore, 'reached_preemption', lambda self, step: step == 2)
   with pytest.raises(SystemExit, match='preempted: checkpoint at step 2'):
@@ -163,10 +171,20 @@ def test_command_line_ift_stage(base, tmp_path):
     data = tmp_path / 'pairs.jsonl'
     write_pairs(data, synthetic_pairs())
   workdir = tmp_path / 'work'
-  cmd = [sys.executable, '-m', 'bite_jax.main', '--config=configs/tiny.py', f'--workdir={workdir}',
-         '--config.stage=ift', f'--config.model.hf_path={base}', f'--config.ift.data={data}',
-         '--config.ift.steps=2', '--config.ift.batch_size=2', '--config.ift.max_len=512',
-         '--config.ift.checkpoint_every=1']
+  cmd = [
+    sys.executable,
+    '-m',
+    'bite_jax.main',
+    '--config=configs/tiny.py',
+    f'--workdir={workdir}',
+    '--config.stage=ift',
+    f'--config.model.hf_path={base}',
+    f'--config.ift.data={data}',
+    '--config.ift.steps=2',
+    '--config.ift.batch_size=2',
+    '--config.ift.max_len=512',
+    '--config.ift.checkpoint_every=1',
+  ]
   proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
   assert proc.returncode == 0, proc.stderr[-3000:]
   assert 'dropped as longer than max_len=512' in proc.stdout

@@ -16,16 +16,16 @@ from tests.test_train import make_base
 
 ROOT = Path(__file__).resolve().parents[1]
 
-_RUN = textwrap.dedent('''
+_RUN = textwrap.dedent("""
     import json, os, sys
     os.environ['XLA_FLAGS'] = '--xla_force_host_platform_device_count=' + sys.argv[1]
     from pathlib import Path
     import jax
     from bite_jax.train import train_ift
-    from bite_jax.train_checkpoint import load_trained_model
+    from bite_jax.models.trained import load_trained_model
     from bite_jax import parallel
-    from bite_jax.train_metrics import read_metrics
-    from bite_jax.train_step import rows_sharding
+    from bite_jax.train.metrics import read_metrics
+    from bite_jax.train.step import rows_sharding
     from tests.test_train import ift_config, synthetic_pairs
     config = ift_config(steps=3)
     config.mesh.fsdp, config.mesh.tensor = int(sys.argv[2]), int(sys.argv[3])
@@ -38,12 +38,17 @@ _RUN = textwrap.dedent('''
     print(json.dumps({'devices': jax.device_count(), 'gate_proj_spec': [str(s) for s in spec],
                       'rows_spec_4': list(rows_sharding(mesh, 4).spec), 'rows_spec_2': list(rows_sharding(mesh, 2).spec),
                       'losses': [r['loss'] for r in read_metrics(out / 'metrics.jsonl')]}))
-''')
+""")
 
 
 def _run(base: Path, out: Path, devices: int, fsdp: int, tensor: int) -> dict:
-  proc = subprocess.run([sys.executable, '-c', _RUN, str(devices), str(fsdp), str(tensor), str(base), str(out)],
-                        cwd=ROOT, capture_output=True, text=True, timeout=600)
+  proc = subprocess.run(
+    [sys.executable, '-c', _RUN, str(devices), str(fsdp), str(tensor), str(base), str(out)],
+    cwd=ROOT,
+    capture_output=True,
+    text=True,
+    timeout=600,
+  )
   assert proc.returncode == 0, proc.stderr[-3000:]
   return json.loads(proc.stdout.strip().splitlines()[-1])
 

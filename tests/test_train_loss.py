@@ -5,8 +5,14 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from bite_jax.train_loss import (auto_chunk, chunk_budget, chunked_cross_entropy_sum, cross_entropy_sum, fused_cross_entropy_sum,
-                                 token_nll)
+from bite_jax.train.loss import (
+  auto_chunk,
+  chunk_budget,
+  chunked_cross_entropy_sum,
+  cross_entropy_sum,
+  fused_cross_entropy_sum,
+  token_nll,
+)
 
 
 def _problem(batch=2, length=16, dim=8, vocab=37, seed=0):
@@ -43,8 +49,9 @@ def test_chunked_loss_equals_full_loss(chunk):
 def test_chunked_loss_gradients_equal_full_loss_gradients():
   hidden, head, targets, mask = _problem(seed=1)
   full = jax.grad(lambda w, h: cross_entropy_sum(h @ w, targets, mask), argnums=(0, 1))(head, hidden)
-  chunked = jax.grad(lambda w, h: chunked_cross_entropy_sum(h, targets, mask, lambda x: x @ w, chunk=4),
-                     argnums=(0, 1))(head, hidden)
+  chunked = jax.grad(
+    lambda w, h: chunked_cross_entropy_sum(h, targets, mask, lambda x: x @ w, chunk=4), argnums=(0, 1)
+  )(head, hidden)
   for a, b in zip(full, chunked):
     np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
 

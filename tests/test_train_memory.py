@@ -32,11 +32,18 @@ def test_a_child_peak_is_its_own_not_its_large_parents(tmp_path):
   # peak; the benchmark reads the child's own high-water mark instead.
   import subprocess
   import sys
+
   ballast = bytearray(600 * 2**20)
   ballast[::4096] = b'\1' * len(ballast[::4096])  # touch every page so it is resident
-  code = ('import importlib.util, sys; spec = importlib.util.spec_from_file_location("m", sys.argv[1]); '
-          'm = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); print(m.own_peak_kb())')
-  out = subprocess.run([sys.executable, '-c', code, str(ROOT / 'benchmarks' / 'train_memory.py')],
-                       capture_output=True, text=True, check=True).stdout
+  code = (
+    'import importlib.util, sys; spec = importlib.util.spec_from_file_location("m", sys.argv[1]); '
+    'm = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); print(m.own_peak_kb())'
+  )
+  out = subprocess.run(
+    [sys.executable, '-c', code, str(ROOT / 'benchmarks' / 'train_memory.py')],
+    capture_output=True,
+    text=True,
+    check=True,
+  ).stdout
   assert int(out.strip()) < 200 * 1024
   del ballast

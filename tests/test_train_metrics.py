@@ -3,16 +3,19 @@
 import pytest
 
 from bite_jax.models import get_preset
-from bite_jax.train_metrics import cpu_flops_per_cycle, cpu_peak_flops, mfu, progress_line
+from bite_jax.train.metrics import cpu_flops_per_cycle, cpu_peak_flops, mfu, progress_line
 
 
-@pytest.mark.parametrize('flags,per_cycle', [
+@pytest.mark.parametrize(
+  'flags,per_cycle',
+  [
     ({'sse2', 'avx', 'avx2', 'fma', 'avx512f', 'avx512bw'}, 64),
     ({'sse2', 'avx', 'avx2', 'fma'}, 32),
     ({'sse2', 'avx', 'avx2'}, 16),  # AVX2 without FMA units: no fused multiply-add
     ({'sse2'}, 16),
     (set(), 16),
-])
+  ],
+)
 def test_cpu_flops_per_cycle_follow_the_widest_fma_vectors(flags, per_cycle):
   assert cpu_flops_per_cycle(flags) == per_cycle
 

@@ -17,7 +17,7 @@ from tests.test_train import make_base
 
 ROOT = Path(__file__).resolve().parents[1]
 
-_PROCESS = textwrap.dedent('''
+_PROCESS = textwrap.dedent("""
     import json, os, sys
     os.environ['XLA_FLAGS'] = '--xla_force_host_platform_device_count=1'
     from pathlib import Path
@@ -38,7 +38,7 @@ _PROCESS = textwrap.dedent('''
     train_module.global_batch = recording_global_batch
     train_ift(config.ift, config.model, config.mesh, Path(out), base_dir=base, pairs=synthetic_pairs(), log=None)
     print(json.dumps({'process': jax.process_index(), 'count': jax.process_count(), 'local_batches': seen}))
-''')
+""")
 
 
 def _free_port() -> int:
@@ -49,9 +49,16 @@ def _free_port() -> int:
 
 def _launch(base: Path, out: Path, steps: int, num_processes: int) -> list[dict]:
   coordinator = f'127.0.0.1:{_free_port()}'
-  procs = [subprocess.Popen([sys.executable, '-c', _PROCESS, coordinator, str(num_processes), str(i), str(base),
-                             str(out), str(steps)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True) for i in range(num_processes)]
+  procs = [
+    subprocess.Popen(
+      [sys.executable, '-c', _PROCESS, coordinator, str(num_processes), str(i), str(base), str(out), str(steps)],
+      cwd=ROOT,
+      stdout=subprocess.PIPE,
+      stderr=subprocess.PIPE,
+      text=True,
+    )
+    for i in range(num_processes)
+  ]
   results = []
   try:
     for proc in procs:
@@ -80,7 +87,9 @@ def test_two_processes_split_the_batch_checkpoint_and_resume(base, tmp_path):
   assert sorted(r['process'] for r in first) == [0, 1] and all(r['count'] == 2 for r in first)
   data_dir = tmp_path / 'multi' / 'checkpoints' / '2' / 'data'
   assert sorted(p.name for p in data_dir.iterdir() if p.suffix == '.json') == [
-      'process_0-of-2.json', 'process_1-of-2.json']
+    'process_0-of-2.json',
+    'process_1-of-2.json',
+  ]
   second = _launch(base, tmp_path / 'multi', steps=4, num_processes=2)
 
   # Each process read 2 of the 4 rows of every global batch; together they are the single run's rows.
@@ -92,6 +101,10 @@ def test_two_processes_split_the_batch_checkpoint_and_resume(base, tmp_path):
     assert local[0] != local[1]
 
   assert [json.loads(x)['step'] for x in (tmp_path / 'multi' / 'metrics.jsonl').read_text().splitlines()] == [
-      1, 2, 3, 4]
+    1,
+    2,
+    3,
+    4,
+  ]
   np.testing.assert_allclose(_losses(tmp_path / 'multi'), _losses(tmp_path / 'single'), rtol=1e-5)
   assert (tmp_path / 'multi' / 'final' / 'params').is_dir()

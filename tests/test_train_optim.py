@@ -6,12 +6,12 @@ import numpy as np
 import optax
 import pytest
 
-from bite_jax import defaults
-from bite_jax.train_optim import Schedule, make_optimizer, make_schedule
+from bite_jax import config as bite_config
+from bite_jax.train.optim import Schedule, make_optimizer, make_schedule
 
 
 def _ift(**overrides) -> ml_collections.ConfigDict:
-  ift = defaults.ift_defaults()
+  ift = bite_config.ift_defaults()
   for key, value in overrides.items():
     ift[key] = value
   return ift
@@ -51,7 +51,7 @@ def test_explicit_decay_steps_wins_and_warmup_ratio_applies_to_it():
 
 
 def test_paper_defaults_are_lr_1e5_over_two_epochs():
-  ift = defaults.ift_defaults()
+  ift = bite_config.ift_defaults()
   assert (ift.lr, ift.epochs) == (1e-5, 2)
 
 

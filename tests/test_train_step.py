@@ -12,8 +12,17 @@ from flax import nnx
 
 from bite_jax import parallel
 from bite_jax.models import Decoder, get_preset
-from bite_jax.train_step import (choose_loss_chunk, choose_row_passes, global_batch, init_opt_state, lm_head_parts, make_train_step,
-                                 opt_state_shardings, param_shardings, rows_sharding)
+from bite_jax.train.step import (
+  choose_loss_chunk,
+  choose_row_passes,
+  global_batch,
+  init_opt_state,
+  lm_head_parts,
+  make_train_step,
+  opt_state_shardings,
+  param_shardings,
+  rows_sharding,
+)
 
 VOCAB, ROWS, LENGTH = 64, 4, 16
 
@@ -29,8 +38,17 @@ def _setup(grad_accum=1, loss_chunk=4, dtype='float32', optimizer='adamw'):
   # Plain SGD moves parameters exactly as much as the gradients differ (Adam would amplify rounding).
   tx = optax.sgd(1.0) if optimizer == 'sgd' else optax.adamw(1e-2)
   opt_state, opt_sh = init_opt_state(tx, params, mesh)
-  step = make_train_step(graphdef, rest, tx, mesh=mesh, params_sh=param_shardings(params), opt_sh=opt_sh,
-                         grad_accum=grad_accum, loss_chunk=loss_chunk, batch_rows=ROWS)
+  step = make_train_step(
+    graphdef,
+    rest,
+    tx,
+    mesh=mesh,
+    params_sh=param_shardings(params),
+    opt_sh=opt_sh,
+    grad_accum=grad_accum,
+    loss_chunk=loss_chunk,
+    batch_rows=ROWS,
+  )
   return mesh, step, params, opt_state
 
 
@@ -38,9 +56,12 @@ def _batch(seed=0):
   rng = np.random.default_rng(seed)
   mask = np.zeros((ROWS, LENGTH), np.int32)
   for row, start in enumerate([3, 5, 8, 2]):
-    mask[row, start:start + 6] = 1
-  return {'inputs': rng.integers(0, VOCAB, (ROWS, LENGTH)).astype(np.int32),
-          'targets': rng.integers(0, VOCAB, (ROWS, LENGTH)).astype(np.int32), 'mask': mask}
+    mask[row, start : start + 6] = 1
+  return {
+    'inputs': rng.integers(0, VOCAB, (ROWS, LENGTH)).astype(np.int32),
+    'targets': rng.integers(0, VOCAB, (ROWS, LENGTH)).astype(np.int32),
+    'mask': mask,
+  }
 
 
 def _run(grad_accum, batches, **kw):
@@ -134,8 +155,9 @@ def test_row_passes_keep_a_cpu_pass_in_cache():
   assert choose_row_passes(0, micro_rows=8, seq_len=256, hidden_size=256, intermediate_size=1024, mesh=cpu) == 4
   assert choose_row_passes(0, micro_rows=8, seq_len=128, hidden_size=1536, intermediate_size=8960, mesh=cpu) == 2
   # With a small hidden size the attention scores dominate: hidden 32 with 4 heads x 256 keys -> 4 rows.
-  assert choose_row_passes(0, micro_rows=8, seq_len=256, hidden_size=32, intermediate_size=64, num_heads=4,
-                           mesh=cpu) == 2
+  assert (
+    choose_row_passes(0, micro_rows=8, seq_len=256, hidden_size=32, intermediate_size=64, num_heads=4, mesh=cpu) == 2
+  )
   assert choose_row_passes(0, micro_rows=8, seq_len=256, hidden_size=32, intermediate_size=64, mesh=cpu) == 1
   # A tiny model takes the micro-batch at once.
   assert choose_row_passes(0, micro_rows=8, seq_len=64, hidden_size=32, intermediate_size=64, mesh=cpu) == 1

@@ -3,9 +3,9 @@
 import pytest
 
 from bite_jax.tree import REASONS, grow_tree, grow_tree_kwargs, read_tree
-from bite_jax.tree_store import TreeFormatError
+from bite_jax.tree.store import TreeFormatError
 from executor import ExecutorConfig, Pool
-from tests.tree_fakes import C_ROOT, N, CountingPool, FakeEditor, make_task
+from tests.tree_fakes import C_ROOT, CountingPool, FakeEditor, N, make_task
 
 SETTINGS = dict(meter='cpu', compare_options={'max_rounds': 8}, progress=False)
 
@@ -28,12 +28,20 @@ def by_id(path):
 def test_children_are_kept_or_pruned_with_the_executor_verdict(tmp_path, pool):
   plan = ('next', 'wrong', 'same', 'syntax', 'empty', 'truncated', 'unchanged')
   path = tmp_path / 'opt.jsonl'
-  stats = grow_tree([make_task('t')], FakeEditor(plan), 'optimize', path, height=1, width=len(plan), pool=pool,
-                    **SETTINGS)
+  stats = grow_tree(
+    [make_task('t')], FakeEditor(plan), 'optimize', path, height=1, width=len(plan), pool=pool, **SETTINGS
+  )
   nodes = by_id(path)
   reasons = {j: nodes[f't:{j}']['reason'] for j in range(len(plan))}
-  assert reasons == {0: 'kept', 1: 'wrong_output', 2: 'not_faster', 3: 'runtime_error', 4: 'empty',
-                     5: 'truncated', 6: 'unchanged'}
+  assert reasons == {
+    0: 'kept',
+    1: 'wrong_output',
+    2: 'not_faster',
+    3: 'runtime_error',
+    4: 'empty',
+    5: 'truncated',
+    6: 'unchanged',
+  }
   assert [n['node_id'] for n in nodes.values() if n['kept']] == ['t', 't:0']
   kept = nodes['t:0']
   assert kept['correct'] is True and kept['speedup'] > 1.1 and kept['interval'][0] > 1.1
@@ -49,8 +57,16 @@ def test_children_are_kept_or_pruned_with_the_executor_verdict(tmp_path, pool):
 
 def test_every_line_is_a_well_formed_node(tmp_path, pool):
   path = tmp_path / 'opt.jsonl'
-  grow_tree([make_task('a'), make_task('b', n=9000)], FakeEditor(('next', 'wrong', 'empty')), 'optimize', path,
-            height=2, width=3, pool=pool, **SETTINGS)
+  grow_tree(
+    [make_task('a'), make_task('b', n=9000)],
+    FakeEditor(('next', 'wrong', 'empty')),
+    'optimize',
+    path,
+    height=2,
+    width=3,
+    pool=pool,
+    **SETTINGS,
+  )
   nodes = read_tree(path)
   ids = [n['node_id'] for n in nodes]
   assert len(ids) == len(set(ids)) == 2 + 2 * 3 + 2 * 3
@@ -75,8 +91,7 @@ def test_a_child_that_does_not_compile_is_pruned_as_compile_error(tmp_path, pool
 
 def test_identical_siblings_are_executed_once(tmp_path, pool):
   path = tmp_path / 'opt.jsonl'
-  stats = grow_tree([make_task('t')], FakeEditor(('next',)), 'optimize', path, height=1, width=3, pool=pool,
-                    **SETTINGS)
+  stats = grow_tree([make_task('t')], FakeEditor(('next',)), 'optimize', path, height=1, width=3, pool=pool, **SETTINGS)
   nodes = by_id(path)
   assert len(pool.compares()) == 1 and stats.duplicates == 2
   assert nodes['t:0']['reason'] == 'kept'
@@ -88,8 +103,9 @@ def test_identical_siblings_are_executed_once(tmp_path, pool):
 
 def test_the_same_comparison_under_another_root_reuses_its_verdict(tmp_path, pool):
   path = tmp_path / 'opt.jsonl'
-  stats = grow_tree([make_task('a'), make_task('b')], FakeEditor(('next',)), 'optimize', path, height=1,
-                    width=1, pool=pool, **SETTINGS)
+  stats = grow_tree(
+    [make_task('a'), make_task('b')], FakeEditor(('next',)), 'optimize', path, height=1, width=1, pool=pool, **SETTINGS
+  )
   nodes = by_id(path)
   assert len(pool.compares()) == 1 and stats.reused == 1
   assert nodes['a:0']['kept'] and nodes['b:0']['kept']
@@ -97,24 +113,24 @@ def test_the_same_comparison_under_another_root_reuses_its_verdict(tmp_path, poo
   assert nodes['a:0']['speedup'] == nodes['b:0']['speedup']
 
 
-
 def test_a_verdict_recorded_by_an_earlier_run_is_reused(tmp_path, pool):
   path = tmp_path / 'opt.jsonl'
   grow_tree([make_task('a')], FakeEditor(('next',)), 'optimize', path, height=1, width=1, pool=pool, **SETTINGS)
   pool.jobs.clear()
-  stats = grow_tree([make_task('a'), make_task('b')], FakeEditor(('next',)), 'optimize', path, height=1, width=1,
-                    pool=pool, **SETTINGS)
+  stats = grow_tree(
+    [make_task('a'), make_task('b')], FakeEditor(('next',)), 'optimize', path, height=1, width=1, pool=pool, **SETTINGS
+  )
   assert [j['kind'] for j in pool.jobs] == ['measure'] and stats.reused == 1
   nodes = by_id(path)
   assert nodes['b:0']['reused'] and nodes['b:0']['kept'] and nodes['b:0']['speedup'] == nodes['a:0']['speedup']
+
 
 def test_each_level_is_one_editor_call_over_the_whole_frontier(tmp_path, pool, capsys):
   path = tmp_path / 'opt.jsonl'
   editor = FakeEditor(('next', 'wrong'), batch_rows=3)
   # 8 N keeps the level-2 programs (~4 ms of work) clear of start-up noise, so both are kept.
   roots = [make_task('a', n=8 * N), make_task('b', n=8 * N - 1000)]
-  stats = grow_tree(roots, editor, 'optimize', path, height=2, width=2, pool=pool,
-                    **{**SETTINGS, 'progress': True})
+  stats = grow_tree(roots, editor, 'optimize', path, height=2, width=2, pool=pool, **{**SETTINGS, 'progress': True})
   assert [len(c['prompts']) for c in editor.calls] == [2, 2] and stats.editor_calls == 2
   assert all(c['num_samples'] == 2 for c in editor.calls)
   assert editor.calls[0]['seed'] != editor.calls[1]['seed']
@@ -144,16 +160,16 @@ def test_compare_jobs_start_while_the_editor_is_still_streaming(tmp_path, pool):
       waited.append(pool.compare_submitted.wait(timeout=30))
 
   editor = FakeEditor(('next', 'wrong'), batch_rows=1, before_batch=before_batch)
-  grow_tree([make_task('t')], editor, 'optimize', tmp_path / 'opt.jsonl', height=1, width=2, pool=pool,
-            **SETTINGS)
+  grow_tree([make_task('t')], editor, 'optimize', tmp_path / 'opt.jsonl', height=1, width=2, pool=pool, **SETTINGS)
   assert waited == [True]
   assert pool.jobs[1]['kind'] == 'compare'
 
 
 def test_degradation_tree_keeps_slower_children(tmp_path, pool):
   path = tmp_path / 'degr.jsonl'
-  grow_tree([make_task('t', level=1)], FakeEditor(('next', 'same')), 'degrade', path, height=1, width=2,
-            pool=pool, **SETTINGS)
+  grow_tree(
+    [make_task('t', level=1)], FakeEditor(('next', 'same')), 'degrade', path, height=1, width=2, pool=pool, **SETTINGS
+  )
   nodes = by_id(path)
   assert nodes['t:0']['kept'] and nodes['t:0']['speedup'] < 1 / 1.1 and nodes['t:0']['interval'][1] < 1 / 1.1
   assert '# level 0' in nodes['t:0']['code']
@@ -178,19 +194,21 @@ def test_a_tree_file_of_the_other_direction_is_refused(tmp_path, pool):
   path = tmp_path / 'opt.jsonl'
   grow_tree([make_task('t')], FakeEditor(('empty',)), 'optimize', path, height=1, width=1, pool=pool, **SETTINGS)
   with pytest.raises(TreeFormatError, match='belongs to a optimize tree, not degrade'):
-    grow_tree([make_task('t')], FakeEditor(('empty',)), 'degrade', path, height=1, width=1, pool=pool,
-              **SETTINGS)
-
+    grow_tree([make_task('t')], FakeEditor(('empty',)), 'degrade', path, height=1, width=1, pool=pool, **SETTINGS)
 
 
 def test_a_root_whose_program_changed_is_refused(tmp_path, pool):
   path = tmp_path / 'opt.jsonl'
   grow_tree([make_task('t')], FakeEditor(('empty',)), 'optimize', path, height=1, width=1, pool=pool, **SETTINGS)
   with pytest.raises(TreeFormatError, match="line 1: root 't' was grown from another src"):
-    grow_tree([make_task('t', level=1)], FakeEditor(('empty',)), 'optimize', path, height=1, width=2, pool=pool,
-              **SETTINGS)
+    grow_tree(
+      [make_task('t', level=1)], FakeEditor(('empty',)), 'optimize', path, height=1, width=2, pool=pool, **SETTINGS
+    )
 
-@pytest.mark.parametrize('change, message', [
+
+@pytest.mark.parametrize(
+  'change, message',
+  [
     (dict(direction='sideways'), "direction: 'sideways'"),
     (dict(width=0), 'tree.width: 0'),
     (dict(height=-1), 'tree.height: -1'),
@@ -198,18 +216,28 @@ def test_a_root_whose_program_changed_is_refused(tmp_path, pool):
     (dict(meter='wall'), "executor.meter: 'wall'"),
     (dict(compare_options={'rounds': 3}), r"compare_options: unknown option\(s\) \['rounds'\]"),
     (dict(roots=[make_task('t'), make_task('t')]), "roots\\[1\\]: duplicate task_id 't'"),
-])
+  ],
+)
 def test_bad_arguments_are_refused_by_name(tmp_path, change, message):
-  args = dict(roots=[make_task('t')], editor=FakeEditor(('next',)), direction='optimize',
-              out_path=tmp_path / 'opt.jsonl', height=1, width=1, pool=None, progress=False)
+  args = dict(
+    roots=[make_task('t')],
+    editor=FakeEditor(('next',)),
+    direction='optimize',
+    out_path=tmp_path / 'opt.jsonl',
+    height=1,
+    width=1,
+    pool=None,
+    progress=False,
+  )
   with pytest.raises(ValueError, match=message):
     grow_tree(**{**args, **change})
   assert not (tmp_path / 'opt.jsonl').exists()
 
 
 def test_settings_come_from_the_config_sections():
-  from bite_jax import defaults
-  config = defaults.base_config()
+  from bite_jax import config as bite_config
+
+  config = bite_config.base_config()
   config.tree.height, config.tree.max_rounds, config.seed = 2, 12, 7
   kwargs = grow_tree_kwargs(config)
   assert (kwargs['height'], kwargs['width'], kwargs['threshold'], kwargs['seed']) == (2, 10, 1.1, 7)

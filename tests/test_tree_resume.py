@@ -14,9 +14,14 @@ REPO = Path(__file__).resolve().parents[1]
 
 def grow(out: Path, cache: Path, *extra: str) -> subprocess.Popen:
   """Starts `python -m tests.tree_fakes` (a small optimization tree) in its own process group."""
-  return subprocess.Popen([sys.executable, '-m', 'tests.tree_fakes', '--out', str(out), '--cache', str(cache),
-                           *extra], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          start_new_session=True)
+  return subprocess.Popen(
+    [sys.executable, '-m', 'tests.tree_fakes', '--out', str(out), '--cache', str(cache), *extra],
+    cwd=REPO,
+    stdout=subprocess.PIPE,
+    stderr=subprocess.PIPE,
+    text=True,
+    start_new_session=True,
+  )
 
 
 def finish(proc: subprocess.Popen) -> str:
@@ -64,4 +69,3 @@ def test_a_kill_mid_level_then_a_rerun_gives_the_uninterrupted_tree(tmp_path):
   assert summary(killed) == summary(full)
   assert len(before.splitlines()) < len(ids) == 2 + 2 * 4 + 2 * 4
   assert sorted(i for i, n in summary(full).items() if n[1] and n[0] == 2) == ['sum/a:0.0', 'sum/b:0.0']
-

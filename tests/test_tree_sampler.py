@@ -12,10 +12,14 @@ from tests.tree_fakes import CountingPool, make_task
 
 @pytest.fixture(scope='module')
 def editor(tmp_path_factory):
-  directory = make_qwen2_checkpoint(tmp_path_factory.mktemp('editor'), vocab=300, with_tokenizer=True,
-                                    init_std=0.3)
-  sampler = Sampler(from_pretrained(directory), load_tokenizer(directory), max_batch=4,
-                    length_buckets=(64, 128, 256), batch_buckets=(1, 2, 4))
+  directory = make_qwen2_checkpoint(tmp_path_factory.mktemp('editor'), vocab=300, with_tokenizer=True, init_std=0.3)
+  sampler = Sampler(
+    from_pretrained(directory),
+    load_tokenizer(directory),
+    max_batch=4,
+    length_buckets=(64, 128, 256),
+    batch_buckets=(1, 2, 4),
+  )
   return SamplerEditor(sampler, max_new_tokens=24, temperature=1.0)
 
 
@@ -24,8 +28,19 @@ def test_sampled_children_of_a_random_model_are_recorded_and_pruned(tmp_path, ed
   roots = [make_task('a', level=3), make_task('b', level=3, n=77)]
   with Pool(1, config=ExecutorConfig(cache_dir=tmp_path / 'executor-cache')) as executor_pool:
     pool = CountingPool(executor_pool)
-    stats = grow_tree(roots, editor, 'optimize', path, height=2, width=3, pool=pool, meter='cpu',
-                      compare_options={'max_rounds': 6}, timeout=2.0, progress=False)
+    stats = grow_tree(
+      roots,
+      editor,
+      'optimize',
+      path,
+      height=2,
+      width=3,
+      pool=pool,
+      meter='cpu',
+      compare_options={'max_rounds': 6},
+      timeout=2.0,
+      progress=False,
+    )
   nodes = read_tree(path)
   ids = [n['node_id'] for n in nodes]
   assert len(ids) == len(set(ids)) == 2 + 2 * 3
@@ -47,8 +62,19 @@ def test_children_lost_in_a_kill_are_regenerated_exactly(tmp_path, editor):
   config = ExecutorConfig(cache_dir=tmp_path / 'executor-cache')
   first = tmp_path / 'first' / 'opt.jsonl'
   with Pool(1, config=config) as pool:
-    grow_tree(roots, editor, 'optimize', first, height=1, width=3, pool=pool, meter='cpu',
-              compare_options={'max_rounds': 6}, timeout=2.0, progress=False)
+    grow_tree(
+      roots,
+      editor,
+      'optimize',
+      first,
+      height=1,
+      width=3,
+      pool=pool,
+      meter='cpu',
+      compare_options={'max_rounds': 6},
+      timeout=2.0,
+      progress=False,
+    )
   nodes = read_tree(first)
   lines = first.read_text().splitlines(keepends=True)
   resumed = tmp_path / 'resumed' / 'opt.jsonl'
@@ -56,8 +82,19 @@ def test_children_lost_in_a_kill_are_regenerated_exactly(tmp_path, editor):
   # The kill lost every child of 'b' (the second parent of the level).
   resumed.write_text(''.join(line for line, n in zip(lines, nodes) if n.get('parent_id') != 'b'))
   with Pool(1, config=config) as pool:
-    grow_tree(roots, editor, 'optimize', resumed, height=1, width=3, pool=pool, meter='cpu',
-              compare_options={'max_rounds': 6}, timeout=2.0, progress=False)
+    grow_tree(
+      roots,
+      editor,
+      'optimize',
+      resumed,
+      height=1,
+      width=3,
+      pool=pool,
+      meter='cpu',
+      compare_options={'max_rounds': 6},
+      timeout=2.0,
+      progress=False,
+    )
   code = {n['node_id']: n['code'] for n in nodes}
   again = {n['node_id']: n['code'] for n in read_tree(resumed)}
   assert sorted(again) == sorted(code)

@@ -2,19 +2,32 @@
 
 import pytest
 
-from bite_jax.tree_stats import format_statistics, tree_statistics
+from bite_jax.tree.stats import format_statistics, tree_statistics
 
 
 def node(node_id, root_id, depth, reason, speedup=None, path=None, direction='optimize'):
-  return {'node_id': node_id, 'root_id': root_id, 'depth': depth, 'kept': reason in ('root', 'kept'),
-          'reason': reason, 'speedup': speedup, 'path_speedup': path, 'direction': direction, 'meter': 'cpu'}
+  return {
+    'node_id': node_id,
+    'root_id': root_id,
+    'depth': depth,
+    'kept': reason in ('root', 'kept'),
+    'reason': reason,
+    'speedup': speedup,
+    'path_speedup': path,
+    'direction': direction,
+    'meter': 'cpu',
+  }
 
 
 OPT = [
-    node('a', 'a', 0, 'root', path=1.0), node('b', 'b', 0, 'runtime_error'),
-    node('a:0', 'a', 1, 'kept', 2.0, 2.0), node('a:1', 'a', 1, 'wrong_output'), node('a:2', 'a', 1, 'kept', 1.5, 1.5),
-    node('a:0.0', 'a', 2, 'kept', 4.0, 8.0), node('a:0.1', 'a', 2, 'not_faster', 1.02, 2.04),
-    node('a:0.1', 'a', 2, 'not_faster', 1.02, 2.04),  # a repeated line counts once
+  node('a', 'a', 0, 'root', path=1.0),
+  node('b', 'b', 0, 'runtime_error'),
+  node('a:0', 'a', 1, 'kept', 2.0, 2.0),
+  node('a:1', 'a', 1, 'wrong_output'),
+  node('a:2', 'a', 1, 'kept', 1.5, 1.5),
+  node('a:0.0', 'a', 2, 'kept', 4.0, 8.0),
+  node('a:0.1', 'a', 2, 'not_faster', 1.02, 2.04),
+  node('a:0.1', 'a', 2, 'not_faster', 1.02, 2.04),  # a repeated line counts once
 ]
 
 
@@ -24,9 +37,11 @@ def test_counts_per_depth_and_reasons():
   assert (stats['nodes'], stats['children'], stats['kept']) == (7, 5, 3)
   assert stats['kept_share'] == pytest.approx(0.6)
   assert stats['reasons'] == {'kept': 3, 'wrong_output': 1, 'not_faster': 1}
-  assert stats['depths'] == [{'depth': 0, 'nodes': 2, 'kept': 1, 'kept_share': 0.5},
-                             {'depth': 1, 'nodes': 3, 'kept': 2, 'kept_share': 2 / 3},
-                             {'depth': 2, 'nodes': 2, 'kept': 1, 'kept_share': 0.5}]
+  assert stats['depths'] == [
+    {'depth': 0, 'nodes': 2, 'kept': 1, 'kept_share': 0.5},
+    {'depth': 1, 'nodes': 3, 'kept': 2, 'kept_share': 2 / 3},
+    {'depth': 2, 'nodes': 2, 'kept': 1, 'kept_share': 0.5},
+  ]
 
 
 def test_factors_of_kept_edges_and_best_paths():
@@ -38,9 +53,11 @@ def test_factors_of_kept_edges_and_best_paths():
 
 
 def test_degradation_factors_are_slowdowns():
-  degr = [node('a', 'a', 0, 'root', path=1.0, direction='degrade'),
-          node('a:0', 'a', 1, 'kept', 0.5, 0.5, direction='degrade'),
-          node('a:0.0', 'a', 2, 'kept', 0.25, 0.125, direction='degrade')]
+  degr = [
+    node('a', 'a', 0, 'root', path=1.0, direction='degrade'),
+    node('a:0', 'a', 1, 'kept', 0.5, 0.5, direction='degrade'),
+    node('a:0.0', 'a', 2, 'kept', 0.25, 0.125, direction='degrade'),
+  ]
   stats = tree_statistics(degr)
   assert stats['edge_factor']['min'] == 2.0 and stats['edge_factor']['max'] == 4.0
   assert stats['best_path_factor']['max'] == 8.0

@@ -4,13 +4,29 @@ import json
 
 import pytest
 
-from bite_jax.tree_store import (TreeFormatError, TreeWriter, child_id, clear_done, done_path, node_path,
-                                 read_tree, tree_complete, tree_signature, write_done)
+from bite_jax.tree.store import (
+  TreeFormatError,
+  TreeWriter,
+  child_id,
+  clear_done,
+  done_path,
+  node_path,
+  read_tree,
+  tree_complete,
+  tree_signature,
+  write_done,
+)
 
 
 def node(node_id, root_id='r', parent_id=None, depth=0, kept=True, reason='root'):
-  return {'node_id': node_id, 'root_id': root_id, 'parent_id': parent_id, 'depth': depth, 'kept': kept,
-          'reason': reason}
+  return {
+    'node_id': node_id,
+    'root_id': root_id,
+    'parent_id': parent_id,
+    'depth': depth,
+    'kept': kept,
+    'reason': reason,
+  }
 
 
 def write_lines(path, nodes, tail=b''):
@@ -40,7 +56,7 @@ def test_writer_appends_one_line_per_node(tmp_path):
 def test_a_torn_last_line_is_ignored_and_cut_off_on_repair(tmp_path):
   path = tmp_path / 'opt.jsonl'
   write_lines(path, [node('r'), node('r:0', 'r', 'r', 1)], tail=b'{"node_id": "r:1", "root_')
-  complete = path.read_bytes()[:-len(b'{"node_id": "r:1", "root_')]
+  complete = path.read_bytes()[: -len(b'{"node_id": "r:1", "root_')]
   assert [n['node_id'] for n in read_tree(path)] == ['r', 'r:0']
   assert path.read_bytes().endswith(b'"root_')  # reading alone changes nothing
   read_tree(path, repair=True)

@@ -35,19 +35,31 @@ def program(level: int, *, bug: str = '', name: str = 'total') -> str:
   """A Python program printing sum(range(n)) for n on stdin, with cost ~ reps(level) x n."""
   if level >= 3:
     return f'# level {level}\nimport sys\nn = int(sys.stdin.read())\nprint(n * (n - 1) // 2{bug})\n'
-  return (f'# level {level}\nimport sys\nn = int(sys.stdin.read())\n{name} = 0\n'
-          f'for _ in range({reps(level)}):\n    {name} = sum(range(n))\nprint({name}{bug})\n')
+  return (
+    f'# level {level}\nimport sys\nn = int(sys.stdin.read())\n{name} = 0\n'
+    f'for _ in range({reps(level)}):\n    {name} = sum(range(n))\nprint({name}{bug})\n'
+  )
 
 
-def make_task(task_id: str, level: int = 0, n: int = N, language: str = 'python', src: str | None = None,
-              outputs=None) -> Task:
+def make_task(
+  task_id: str, level: int = 0, n: int = N, language: str = 'python', src: str | None = None, outputs=None
+) -> Task:
   """A root task: the level-`level` program (or `src`) on one input."""
-  return Task(task_id=task_id, problem_id='sumloop', language=language, src=src or program(level), expert=None,
-              inputs=(f'{n}\n',), outputs=outputs)
+  return Task(
+    task_id=task_id,
+    problem_id='sumloop',
+    language=language,
+    src=src or program(level),
+    expert=None,
+    inputs=(f'{n}\n',),
+    outputs=outputs,
+  )
 
 
-C_ROOT = '#include <stdio.h>\nint main(void) {\n  long n; scanf("%ld", &n);\n  printf("%ld\\n", n * (n - 1) / 2);\n' \
-         '  return 0;\n}\n'
+C_ROOT = (
+  '#include <stdio.h>\nint main(void) {\n  long n; scanf("%ld", &n);\n  printf("%ld\\n", n * (n - 1) / 2);\n'
+  '  return 0;\n}\n'
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -117,7 +129,7 @@ class FakeEditor:
       if self.before_batch is not None:
         self.before_batch(b)
       batch = []
-      for i, j in rows[start:start + self.batch_rows]:
+      for i, j in rows[start : start + self.batch_rows]:
         text, reason = respond(prompts[i], self.plan[j % len(self.plan)])
         batch.append(FakeSample(i, j, text, reason))
       self.yielded += 1
@@ -149,8 +161,9 @@ KILL_TEST_PLAN = ('next', 'wrong', 'next', 'empty')
 
 
 def main(argv=None) -> None:
-  from executor import ExecutorConfig, Pool
   from bite_jax.tree import grow_tree
+  from executor import ExecutorConfig, Pool
+
   parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
   parser.add_argument('--out', required=True)
   parser.add_argument('--cache', required=True)
@@ -159,8 +172,19 @@ def main(argv=None) -> None:
   roots = [make_task(task_id, level, n) for task_id, level, n in KILL_TEST_ROOTS]
   editor = FakeEditor(KILL_TEST_PLAN, batch_rows=2, hang_after_batches=args.hang_after_batches)
   with Pool(2, config=ExecutorConfig(cache_dir=args.cache)) as pool:
-    stats = grow_tree(roots, editor, 'optimize', args.out, height=2, width=4, pool=pool, meter='cpu',
-                      compare_options={'max_rounds': 12}, progress=True, progress_every_s=0.0)
+    stats = grow_tree(
+      roots,
+      editor,
+      'optimize',
+      args.out,
+      height=2,
+      width=4,
+      pool=pool,
+      meter='cpu',
+      compare_options={'max_rounds': 12},
+      progress=True,
+      progress_every_s=0.0,
+    )
   print(f'written {stats.nodes_written} jobs {stats.jobs} total {stats.nodes_total}', flush=True)
 
 

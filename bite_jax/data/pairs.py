@@ -50,12 +50,14 @@ def pair_from_record(record: dict) -> Pair:
     if missing:
       raise ValueError(f'missing field(s) {", ".join(missing)} (PIE format)')
     problem_id = record.get('problem_id')
-    return Pair(language=normalize_language(record.get('language') or 'python'),
-                slow=_require_str(record, 'input'),
-                fast=_require_str(record, 'target'),
-                problem_id=None if problem_id is None else str(problem_id),
-                speedup=_pie_speedup(record),
-                source='pie')
+    return Pair(
+      language=normalize_language(record.get('language') or 'python'),
+      slow=_require_str(record, 'input'),
+      fast=_require_str(record, 'target'),
+      problem_id=None if problem_id is None else str(problem_id),
+      speedup=_pie_speedup(record),
+      source='pie',
+    )
   raise ValueError('neither our pair format (language, slow, fast) nor PIE format (input, target)')
 
 

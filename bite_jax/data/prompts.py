@@ -34,12 +34,12 @@ DEGRADE = 'degrade'
 DIRECTIONS = (OPTIMIZE, DEGRADE)
 
 _INSTRUCTIONS = {
-    OPTIMIZE: 'Optimize the program and provide a more efficient version.',
-    DEGRADE: 'Degenerate the program and provide a less efficient versions.',
+  OPTIMIZE: 'Optimize the program and provide a more efficient version.',
+  DEGRADE: 'Degenerate the program and provide a less efficient versions.',
 }
 _RESPONSE_HEADERS = {
-    OPTIMIZE: '### Optimized Version:',
-    DEGRADE: '### Degraded Version:',
+  OPTIMIZE: '### Optimized Version:',
+  DEGRADE: '### Degraded Version:',
 }
 
 
@@ -64,10 +64,10 @@ def build_prompt(language: str, code: str, direction: str) -> str:
   name = LANGUAGE_NAMES[normalize_language(language)]
   check_direction(direction)
   parts = [
-      f'Below is a {name} program. {_INSTRUCTIONS[direction]}',
-      f'### {name} Code:',
-      code.rstrip('\n'),
-      _RESPONSE_HEADERS[direction],
+    f'Below is a {name} program. {_INSTRUCTIONS[direction]}',
+    f'### {name} Code:',
+    code.rstrip('\n'),
+    _RESPONSE_HEADERS[direction],
   ]
   return '\n'.join(parts) + '\n'
 
@@ -79,9 +79,11 @@ def eos_token_id(tokenizer, fallback: int | None = None) -> int:
   if eos is None:
     eos = fallback
   if eos is None:
-    raise ValueError(f'tokenizer {getattr(tokenizer, "name_or_path", tokenizer)!r} has no eos_token and the '
-                     'model config has no eos_token_id; set eos_token in tokenizer_config.json or '
-                     'eos_token_id in config.json')
+    raise ValueError(
+      f'tokenizer {getattr(tokenizer, "name_or_path", tokenizer)!r} has no eos_token and the '
+      'model config has no eos_token_id; set eos_token in tokenizer_config.json or '
+      'eos_token_id in config.json'
+    )
   return int(eos)
 
 
@@ -102,6 +104,7 @@ class Example:
     tokens: int32 [n] token ids.
     prompt_len: how many leading tokens belong to the prompt (no loss there).
   """
+
   tokens: np.ndarray
   prompt_len: int
 
@@ -112,7 +115,7 @@ class Example:
   def response_mask(self) -> np.ndarray:
     """int32 [n]: 1 on response tokens (the target program and EOS), 0 on the prompt."""
     mask = np.ones(len(self), np.int32)
-    mask[:self.prompt_len] = 0
+    mask[: self.prompt_len] = 0
     return mask
 
 
@@ -122,8 +125,9 @@ def make_example(prompt_ids, response_ids, eos_id: int) -> Example:
   return Example(tokens=tokens, prompt_len=len(prompt_ids))
 
 
-def build_example(tokenizer, language: str, source: str, target: str, direction: str, *,
-                  eos_id: int | None = None) -> Example:
+def build_example(
+  tokenizer, language: str, source: str, target: str, direction: str, *, eos_id: int | None = None
+) -> Example:
   """Tokenises one (source program -> target program) instruction example.
 
   Args:

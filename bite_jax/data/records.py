@@ -17,12 +17,26 @@ LANGUAGE_NAMES = {'c': 'C', 'cpp': 'C++', 'go': 'Go', 'java': 'Java', 'python': 
 SOURCE_EXTENSIONS = {'c': 'c', 'cpp': 'cpp', 'go': 'go', 'java': 'java', 'python': 'py'}
 
 _ALIASES = {
-    'c': 'c', 'gnu c': 'c', 'c11': 'c', 'c17': 'c',
-    'cpp': 'cpp', 'c++': 'cpp', 'cxx': 'cpp', 'cc': 'cpp', 'gnu c++': 'cpp', 'c++17': 'cpp', 'c++14': 'cpp',
-    'go': 'go', 'golang': 'go',
-    'java': 'java',
-    'python': 'python', 'py': 'python', 'python3': 'python', 'py3': 'python', 'pypy': 'python',
-    'pypy3': 'python',
+  'c': 'c',
+  'gnu c': 'c',
+  'c11': 'c',
+  'c17': 'c',
+  'cpp': 'cpp',
+  'c++': 'cpp',
+  'cxx': 'cpp',
+  'cc': 'cpp',
+  'gnu c++': 'cpp',
+  'c++17': 'cpp',
+  'c++14': 'cpp',
+  'go': 'go',
+  'golang': 'go',
+  'java': 'java',
+  'python': 'python',
+  'py': 'python',
+  'python3': 'python',
+  'py3': 'python',
+  'pypy': 'python',
+  'pypy3': 'python',
 }
 
 
@@ -36,8 +50,10 @@ def normalize_language(name: str) -> str:
     raise ValueError(f'language must be a string, got {type(name).__name__}')
   key = _ALIASES.get(name.strip().lower())
   if key is None:
-    raise ValueError(f'unknown language {name!r}; expected one of {", ".join(LANGUAGES)} '
-                     f'(or a spelling such as C++, py, Python3, golang)')
+    raise ValueError(
+      f'unknown language {name!r}; expected one of {", ".join(LANGUAGES)} '
+      f'(or a spelling such as C++, py, Python3, golang)'
+    )
   return key
 
 
@@ -125,17 +141,19 @@ class Task:
     if 'inputs' not in record:
       raise ValueError("missing field 'inputs'")
     outputs = record.get('outputs')
-    return cls(task_id=_required_str(record, 'task_id'),
-               problem_id=_required_str(record, 'problem_id'),
-               language=_required_str(record, 'language'),
-               src=_required_str(record, 'src'),
-               expert=_optional_str(record, 'expert'),
-               inputs=_str_tuple(record['inputs'], 'inputs'),
-               outputs=None if outputs is None else _str_tuple(outputs, 'outputs'),
-               slow=_optional_str(record, 'slow'),
-               split=_optional_str(record, 'split'),
-               statement=_optional_str(record, 'statement'),
-               source=_optional_str(record, 'source') or 'mini')
+    return cls(
+      task_id=_required_str(record, 'task_id'),
+      problem_id=_required_str(record, 'problem_id'),
+      language=_required_str(record, 'language'),
+      src=_required_str(record, 'src'),
+      expert=_optional_str(record, 'expert'),
+      inputs=_str_tuple(record['inputs'], 'inputs'),
+      outputs=None if outputs is None else _str_tuple(outputs, 'outputs'),
+      slow=_optional_str(record, 'slow'),
+      split=_optional_str(record, 'split'),
+      statement=_optional_str(record, 'statement'),
+      source=_optional_str(record, 'source') or 'mini',
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -159,7 +177,7 @@ class Pair:
       if not isinstance(getattr(self, key), str):
         raise ValueError(f'field {key!r} must be a string, got {type(getattr(self, key)).__name__}')
     if self.speedup is not None and (isinstance(self.speedup, bool) or not isinstance(self.speedup, (int, float))):
-      raise ValueError(f'field \'speedup\' must be a number or null, got {type(self.speedup).__name__}')
+      raise ValueError(f"field 'speedup' must be a number or null, got {type(self.speedup).__name__}")
     if self.speedup is not None:
       object.__setattr__(self, 'speedup', float(self.speedup))
 
@@ -174,11 +192,13 @@ class Pair:
       raise ValueError(f'expected a JSON object, got {type(record).__name__}')
     speedup = record.get('speedup')
     if speedup is not None and (isinstance(speedup, bool) or not isinstance(speedup, (int, float))):
-      raise ValueError(f'field \'speedup\' must be a number or null, got {type(speedup).__name__}')
+      raise ValueError(f"field 'speedup' must be a number or null, got {type(speedup).__name__}")
     problem_id = record.get('problem_id')
-    return cls(language=_required_str(record, 'language'),
-               slow=_required_str(record, 'slow'),
-               fast=_required_str(record, 'fast'),
-               problem_id=None if problem_id is None else str(problem_id),
-               speedup=None if speedup is None else float(speedup),
-               source=_optional_str(record, 'source'))
+    return cls(
+      language=_required_str(record, 'language'),
+      slow=_required_str(record, 'slow'),
+      fast=_required_str(record, 'fast'),
+      problem_id=None if problem_id is None else str(problem_id),
+      speedup=None if speedup is None else float(speedup),
+      source=_optional_str(record, 'source'),
+    )

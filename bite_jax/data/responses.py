@@ -27,7 +27,7 @@ def _first_fenced_block(text: str) -> tuple[str, bool] | None:
   closing = _FENCE.search(text, body_start)
   if closing is None:
     return text[body_start:], False
-  return text[body_start:closing.start()], True
+  return text[body_start : closing.start()], True
 
 
 def _trim_blank_lines(code: str) -> str:
@@ -60,7 +60,7 @@ def extract_program(text: str, finish_reason: str) -> tuple[str, str]:
   complete = finish_reason != 'length'
   header = _HEADER.search(text)
   if header is not None:
-    text, complete = text[:header.start()], True
+    text, complete = text[: header.start()], True
   block = _first_fenced_block(text)
   if block is not None:
     text, closed = block

@@ -12,12 +12,27 @@ the executor, reports and the direct / RAG / refine baselines. README.md here ha
 Command line: python -m bite_jax.evaluate --help
 """
 
-from bite_jax.evaluate.baselines import METHODS, generate_candidates, load_editor
-from bite_jax.evaluate.candidates import Candidate, CandidateError, read_candidates, reference_candidates, \
-    write_candidates
+from bite_jax.evaluate.baselines import METHODS, generate_candidates
+from bite_jax.evaluate.candidates import (
+  Candidate,
+  CandidateError,
+  read_candidates,
+  reference_candidates,
+  write_candidates,
+)
 from bite_jax.evaluate.loaders import BenchmarkFormatError, load_benchmark
 from bite_jax.evaluate.runner import evaluate_candidates, read_results
 
-__all__ = ['METHODS', 'BenchmarkFormatError', 'Candidate', 'CandidateError', 'evaluate_candidates',
-           'generate_candidates', 'load_benchmark', 'load_editor', 'read_candidates', 'read_results',
-           'reference_candidates', 'write_candidates']
+__all__ = [
+  'METHODS',
+  'BenchmarkFormatError',
+  'Candidate',
+  'CandidateError',
+  'evaluate_candidates',
+  'generate_candidates',
+  'load_benchmark',
+  'read_candidates',
+  'read_results',
+  'reference_candidates',
+  'write_candidates',
+]

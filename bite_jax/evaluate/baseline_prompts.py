@@ -30,12 +30,17 @@ def refine_prompt(language: str, code: str, attempt: str, feedback: str) -> str:
   feedback = feedback.strip()
   if len(feedback) > MAX_FEEDBACK_CHARS:
     feedback = feedback[:MAX_FEEDBACK_CHARS] + '\n...'
-  parts = [f'Below is a {name} program, a previous attempt at a more efficient version, and what running '
-           'that attempt showed. Optimize the program and provide a more efficient version.',
-           f'### {name} Code:', code.rstrip('\n'),
-           '### Previous Attempt:', attempt.rstrip('\n') or '(no program)',
-           '### Execution Feedback:', feedback,
-           '### Optimized Version:']
+  parts = [
+    f'Below is a {name} program, a previous attempt at a more efficient version, and what running '
+    'that attempt showed. Optimize the program and provide a more efficient version.',
+    f'### {name} Code:',
+    code.rstrip('\n'),
+    '### Previous Attempt:',
+    attempt.rstrip('\n') or '(no program)',
+    '### Execution Feedback:',
+    feedback,
+    '### Optimized Version:',
+  ]
   return '\n'.join(parts) + '\n'
 
 
@@ -56,8 +61,10 @@ def feedback_text(result: dict | None, extraction: str = 'ok', threshold: float 
     mismatch = result.get('mismatch') or {}
     if 'difference' in mismatch:
       d = mismatch['difference']
-      text = (f'Wrong output on input {mismatch.get("input", 0)}: token {d.get("token")} is {d.get("got")!r} '
-              f'where {d.get("expected")!r} is expected.')
+      text = (
+        f'Wrong output on input {mismatch.get("input", 0)}: token {d.get("token")} is {d.get("got")!r} '
+        f'where {d.get("expected")!r} is expected.'
+      )
     else:
       text = f'The program failed: {result.get("reason", "")}.'
       stderr = mismatch.get('stderr') or ''
@@ -69,5 +76,11 @@ def feedback_text(result: dict | None, extraction: str = 'ok', threshold: float 
   speedup = float(result.get('speedup') or 1.0)
   if result.get('faster'):
     return f'The program is correct and {speedup:.2f}x as fast as the original. Make it faster still.', 2, speedup
-  return (f'The program is correct but only {speedup:.2f}x as fast as the original (at least {threshold:.2f}x is '
-          'needed). Find a more efficient algorithm or data structure.'), 1, speedup
+  return (
+    (
+      f'The program is correct but only {speedup:.2f}x as fast as the original (at least {threshold:.2f}x is '
+      'needed). Find a more efficient algorithm or data structure.'
+    ),
+    1,
+    speedup,
+  )

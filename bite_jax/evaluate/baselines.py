@@ -23,36 +23,12 @@ from bite_jax.data.responses import extract_program
 from bite_jax.evaluate.baseline_prompts import direct_prompt, feedback_text, rag_prompt, refine_prompt
 from bite_jax.evaluate.bm25 import BM25, code_tokens
 from bite_jax.evaluate.progress import Progress
+from bite_jax.sample.sampler import load_sampler
+from executor import Pool
 
 log = logging.getLogger(__name__)
 
 METHODS = ('direct', 'rag', 'refine')
-
-
-def load_editor(model_dir, *, dtype: str | None = None, max_batch: int = 64):
-  """A Sampler over a model directory: a trained one (the trainer's OUT/final) or a Hugging Face one.
-
-  With several devices the sample rows are spread over a data-parallel mesh of all of them.
-  """
-  import jax
-
-  from bite_jax import parallel
-  from bite_jax.sample import Sampler
-  from bite_jax.train_checkpoint import is_trained_dir
-  path = Path(model_dir)
-  if not path.is_dir():
-    raise FileNotFoundError(f'{path}: model directory does not exist')
-  mesh = parallel.make_mesh(data=-1) if jax.device_count() > 1 else None
-  if is_trained_dir(path):
-    from bite_jax.train import load_trained
-    model, tokenizer = load_trained(path, mesh=mesh, dtype=dtype, param_dtype=dtype)
-  else:
-    import jax.numpy as jnp
-
-    from bite_jax.models import from_pretrained, load_tokenizer
-    model = from_pretrained(path, dtype=jnp.dtype(dtype or 'float32'), mesh=mesh)
-    tokenizer = load_tokenizer(path)
-  return Sampler(model, tokenizer, mesh=mesh, max_batch=max_batch)
 
 
 class PairRetriever:
@@ -78,8 +54,11 @@ def _sample_all(sampler, prompts: list[str], num_samples: int, options: dict, la
   out = [[] for _ in prompts]
   bar = Progress(len(prompts) * num_samples, label=label, unit='samples', enabled=progress, min_interval=5.0)
   stream = getattr(sampler, 'stream', None)
-  batches = stream(prompts, num_samples=num_samples, **options) if stream else \
-      [[s for row in sampler.generate(prompts, num_samples=num_samples, **options) for s in row]]
+  batches = (
+    stream(prompts, num_samples=num_samples, **options)
+    if stream
+    else [[s for row in sampler.generate(prompts, num_samples=num_samples, **options) for s in row]]
+  )
   for batch in batches:
     for s in batch:
       out[s.prompt_index].append(s)
@@ -89,11 +68,28 @@ def _sample_all(sampler, prompts: list[str], num_samples: int, options: dict, la
   return out
 
 
-def generate_candidates(tasks, model, method: str, *, num_samples: int = 1, max_new_tokens: int = 512,
-                        temperature: float = 0.7, top_p: float = 1.0, top_k: int = 0, seed: int = 0,
-                        train_pairs: list[Pair] | None = None, rag_k: int = 2, refine_rounds: int = 2,
-                        feedback_inputs: int = 1, pool=None, workers: int | None = None, executor_config=None,
-                        meter: str | None = None, max_batch: int = 64, progress: bool = True) -> list[dict]:
+def generate_candidates(
+  tasks,
+  model,
+  method: str,
+  *,
+  num_samples: int = 1,
+  max_new_tokens: int = 512,
+  temperature: float = 0.7,
+  top_p: float = 1.0,
+  top_k: int = 0,
+  seed: int = 0,
+  train_pairs: list[Pair] | None = None,
+  rag_k: int = 2,
+  refine_rounds: int = 2,
+  feedback_inputs: int = 1,
+  pool=None,
+  workers: int | None = None,
+  executor_config=None,
+  meter: str | None = None,
+  max_batch: int = 64,
+  progress: bool = True,
+) -> list[dict]:
   """Candidates for tasks from an editor: `model` is a model directory or a Sampler-like object.
 
   method: 'direct', 'rag' (needs train_pairs) or 'refine' (runs the executor: `pool` or `workers`).
@@ -106,9 +102,8 @@ def generate_candidates(tasks, model, method: str, *, num_samples: int = 1, max_
     raise ValueError('method rag needs train_pairs (the pairs to retrieve in-context examples from)')
   if num_samples < 1 or refine_rounds < 0 or rag_k < 1 or feedback_inputs < 1:
     raise ValueError('num_samples, rag_k and feedback_inputs must be >= 1 and refine_rounds >= 0')
-  sampler = load_editor(model, max_batch=max_batch) if isinstance(model, (str, Path)) else model
-  options = {'max_new_tokens': max_new_tokens, 'temperature': temperature, 'top_p': top_p, 'top_k': top_k,
-             'seed': seed}
+  sampler = load_sampler(model, max_batch=max_batch) if isinstance(model, (str, Path)) else model
+  options = {'max_new_tokens': max_new_tokens, 'temperature': temperature, 'top_p': top_p, 'top_k': top_k, 'seed': seed}
   if method == 'rag':
     retriever = PairRetriever(train_pairs)
     prompts = [rag_prompt(t.language, t.src, retriever.examples(t, rag_k)) for t in tasks]
@@ -117,11 +112,24 @@ def generate_candidates(tasks, model, method: str, *, num_samples: int = 1, max_
   samples = _sample_all(sampler, prompts, num_samples, options, f'generate {method}', progress)
   attempts = [[extract_program(s.text or '', s.finish_reason) for s in row] for row in samples]
   if method == 'refine' and refine_rounds > 0:
-    attempts = _refine(tasks, sampler, attempts, options, refine_rounds=refine_rounds,
-                       feedback_inputs=feedback_inputs, pool=pool, workers=workers, executor_config=executor_config,
-                       meter=meter, progress=progress)
-  return [{'task_id': t.task_id, 'code': code, 'sample_index': j, 'status': status, 'method': method}
-          for t, row in zip(tasks, attempts) for j, (code, status) in enumerate(row)]
+    attempts = _refine(
+      tasks,
+      sampler,
+      attempts,
+      options,
+      refine_rounds=refine_rounds,
+      feedback_inputs=feedback_inputs,
+      pool=pool,
+      workers=workers,
+      executor_config=executor_config,
+      meter=meter,
+      progress=progress,
+    )
+  return [
+    {'task_id': t.task_id, 'code': code, 'sample_index': j, 'status': status, 'method': method}
+    for t, row in zip(tasks, attempts)
+    for j, (code, status) in enumerate(row)
+  ]
 
 
 def _feedback(tasks, chains, pool, feedback_inputs: int, meter: str | None) -> list[tuple[str, int, float]]:
@@ -131,8 +139,16 @@ def _feedback(tasks, chains, pool, feedback_inputs: int, meter: str | None) -> l
     if status == 'empty':
       out[k] = feedback_text(None, 'empty')
       continue
-    job = {'kind': 'compare', 'id': k, 'lang': tasks[i].language, 'baseline': tasks[i].src, 'candidate': code,
-           'inputs': list(tasks[i].inputs[:feedback_inputs]), 'max_rounds': 6, 'budget_s': 60.0}
+    job = {
+      'kind': 'compare',
+      'id': k,
+      'lang': tasks[i].language,
+      'baseline': tasks[i].src,
+      'candidate': code,
+      'inputs': list(tasks[i].inputs[:feedback_inputs]),
+      'max_rounds': 6,
+      'budget_s': 60.0,
+    }
     if meter is not None:
       job['meter'] = meter
     jobs.append(job)
@@ -142,12 +158,12 @@ def _feedback(tasks, chains, pool, feedback_inputs: int, meter: str | None) -> l
   return out
 
 
-def _refine(tasks, sampler, attempts, options, *, refine_rounds, feedback_inputs, pool, workers, executor_config,
-            meter, progress):
+def _refine(
+  tasks, sampler, attempts, options, *, refine_rounds, feedback_inputs, pool, workers, executor_config, meter, progress
+):
   """Runs the refinement rounds; returns, per task and chain, the best (code, status) by feedback."""
   own = pool is None
   if own:
-    from executor import Pool
     pool = Pool(workers, config=executor_config)
   try:
     chains = [(i, j) for i, row in enumerate(attempts) for j in range(len(row))]
@@ -155,18 +171,23 @@ def _refine(tasks, sampler, attempts, options, *, refine_rounds, feedback_inputs
     best = {}
     for r in range(refine_rounds + 1):
       notes = _feedback(tasks, [(i, *latest[(i, j)]) for i, j in chains], pool, feedback_inputs, meter)
-      for c, (text, rank, speedup) in zip(chains, notes):
+      for c, (_text, rank, speedup) in zip(chains, notes):
         if c not in best or (rank, speedup) >= best[c][0]:
           best[c] = ((rank, speedup), latest[c])
       if progress:
         good = sum(1 for c in chains if best[c][0][0] == 2)
-        print(f'[refine] round {r}/{refine_rounds}: {good}/{len(chains)} chains correct and faster', flush=True,
-              file=sys.stderr)
+        print(
+          f'[refine] round {r}/{refine_rounds}: {good}/{len(chains)} chains correct and faster',
+          flush=True,
+          file=sys.stderr,
+        )
       if r == refine_rounds:
         break
-      prompts = [refine_prompt(tasks[i].language, tasks[i].src, latest[(i, j)][0], text)
-                 for (i, j), (text, _, _) in zip(chains, notes)]
-      round_options = dict(options, seed=(options['seed'] + r + 1) % 2 ** 32)
+      prompts = [
+        refine_prompt(tasks[i].language, tasks[i].src, latest[(i, j)][0], text)
+        for (i, j), (text, _, _) in zip(chains, notes)
+      ]
+      round_options = dict(options, seed=(options['seed'] + r + 1) % 2**32)
       samples = _sample_all(sampler, prompts, 1, round_options, f'refine round {r + 1}', progress)
       for c, row in zip(chains, samples):
         latest[c] = extract_program(row[0].text or '', row[0].finish_reason)

@@ -54,4 +54,4 @@ class BM25:
     """Indices of the k best documents (ties: lower index first), among `allowed` indices if given."""
     scores = self.scores(query)
     pool = range(len(scores)) if allowed is None else allowed
-    return sorted(pool, key=lambda i: (-scores[i], i))[:max(0, k)]
+    return sorted(pool, key=lambda i: (-scores[i], i))[: max(0, k)]

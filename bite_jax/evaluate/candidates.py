@@ -19,6 +19,7 @@ class CandidateError(ValueError):
 @dataclasses.dataclass(frozen=True)
 class Candidate:
   """One candidate program for a task. where: 'FILE:LINE' or 'candidates[i]', for error messages."""
+
   task_id: str
   code: str
   sample_index: int
@@ -94,22 +95,25 @@ def group_by_task(candidates: Iterable[Candidate], tasks: Iterable[Task]) -> dic
   for c in candidates:
     if c.task_id not in known:
       hint = ', '.join(sorted(known)[:3])
-      raise CandidateError(f'{c.where or c.task_id}: task_id {c.task_id!r} is not in the benchmark '
-                           f'({len(known)} tasks, e.g. {hint})')
+      raise CandidateError(
+        f'{c.where or c.task_id}: task_id {c.task_id!r} is not in the benchmark ({len(known)} tasks, e.g. {hint})'
+      )
     if c.sample_index in grouped[c.task_id]:
       first = grouped[c.task_id][c.sample_index]
-      raise CandidateError(f'{c.where or c.task_id}: sample_index {c.sample_index} of {c.task_id!r} already given '
-                           f'at {first.where or "an earlier candidate"}')
+      raise CandidateError(
+        f'{c.where or c.task_id}: sample_index {c.sample_index} of {c.task_id!r} already given '
+        f'at {first.where or "an earlier candidate"}'
+      )
     grouped[c.task_id][c.sample_index] = c
   return {task_id: [by_index[i] for i in sorted(by_index)] for task_id, by_index in grouped.items()}
 
 
 _CONSTANT = {
-    'c': '#include <stdio.h>\nint main(void) {{ puts("{0}"); return 0; }}\n',
-    'cpp': '#include <iostream>\nint main() {{ std::cout << "{0}" << std::endl; return 0; }}\n',
-    'go': 'package main\n\nimport "fmt"\n\nfunc main() {{ fmt.Println("{0}") }}\n',
-    'java': 'public class Main {{\n  public static void main(String[] args) {{ System.out.println("{0}"); }}\n}}\n',
-    'python': 'print("{0}")\n',
+  'c': '#include <stdio.h>\nint main(void) {{ puts("{0}"); return 0; }}\n',
+  'cpp': '#include <iostream>\nint main() {{ std::cout << "{0}" << std::endl; return 0; }}\n',
+  'go': 'package main\n\nimport "fmt"\n\nfunc main() {{ fmt.Println("{0}") }}\n',
+  'java': 'public class Main {{\n  public static void main(String[] args) {{ System.out.println("{0}"); }}\n}}\n',
+  'python': 'print("{0}")\n',
 }
 
 

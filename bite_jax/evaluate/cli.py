@@ -20,15 +20,21 @@ import sys
 import time
 from pathlib import Path
 
+from bite_jax.data.mini import train_pairs
+from bite_jax.data.pairs import read_pairs
 from bite_jax.data.records import Task, write_jsonl
+from bite_jax.evaluate.baselines import generate_candidates
 from bite_jax.evaluate.candidates import CandidateError, from_records, group_by_task, read_candidates
 from bite_jax.evaluate.loaders import BenchmarkFormatError, load_benchmark
 from bite_jax.evaluate.loaders.common import select
+from bite_jax.evaluate.runner import evaluate_candidates
+from executor import Pool
 
 
 def build_parser() -> argparse.ArgumentParser:
-  p = argparse.ArgumentParser(prog='python -m bite_jax.evaluate', description=__doc__,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+  p = argparse.ArgumentParser(
+    prog='python -m bite_jax.evaluate', description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+  )
   a = p.add_argument
   a('--benchmark', required=True, help='mini | pie:PATH | ecco:PATH | mercury:PATH | codenet:PATH | tasks:PATH')
   a('--split', choices=('train', 'test'), help='mini only: one split')
@@ -58,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
   a('--feedback_inputs', type=int, default=1, help='refine: inputs the feedback runs on (the first N)')
   a('--workers', type=int, help='executor worker processes (default: one per core)')
   a('--meter', choices=('auto', 'cpu', 'instructions'), help='executor meter (default auto)')
-  a('--repeats', type=int, help='measured rounds per task (default: the executor\'s, 5 for cpu)')
+  a('--repeats', type=int, help="measured rounds per task (default: the executor's, 5 for cpu)")
   a('--max_rounds', type=int, default=20, help='most measured rounds for a speedup whose interval contains 1.10')
   a('--timeout', type=float, help='CPU seconds per run (default 10)')
   a('--memory_mb', type=int, help='memory per run in MiB (default 1024)')
@@ -68,10 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load(args, *, filtered: bool) -> list[Task]:
-  return load_benchmark(args.benchmark, split=args.split if filtered else None,
-                        languages=args.languages if filtered else None, problems=args.problems if filtered else None,
-                        limit=args.limit if filtered else None, tests_dir=args.tests_dir, statements=args.statements,
-                        language=args.language, generated_cases=args.generated_cases)
+  return load_benchmark(
+    args.benchmark,
+    split=args.split if filtered else None,
+    languages=args.languages if filtered else None,
+    problems=args.problems if filtered else None,
+    limit=args.limit if filtered else None,
+    tests_dir=args.tests_dir,
+    statements=args.statements,
+    language=args.language,
+    generated_cases=args.generated_cases,
+  )
 
 
 def _filter(args, tasks: list[Task]) -> list[Task]:
@@ -87,16 +100,13 @@ def export_tasks(tasks: list[Task], path) -> Path:
 
 def _train_pairs(args):
   if args.train_pairs:
-    from bite_jax.data.pairs import read_pairs
     return read_pairs(args.train_pairs)
   if args.benchmark == 'mini':
-    from bite_jax.evaluate.mini import train_pairs
     return train_pairs('train')
   raise ValueError(f'--method=rag on {args.benchmark} needs --train_pairs (JSONL of slow/fast pairs)')
 
 
 def run(args) -> int:
-  from bite_jax.evaluate.runner import evaluate_candidates
   if args.export_tasks is None and not args.out:
     raise ValueError('--out=DIR is required with --candidates or --model')
   started = time.monotonic()
@@ -106,8 +116,16 @@ def run(args) -> int:
     export_tasks(tasks, args.export_tasks)
     print(f'wrote {len(tasks)} tasks to {args.export_tasks}')
     return 0
-  scoring = dict(workers=args.workers, meter=args.meter, repeats=args.repeats, timeout=args.timeout,
-                 memory_mb=args.memory_mb, max_rounds=args.max_rounds, resume=not args.no_resume, progress=not args.quiet)
+  scoring = dict(
+    workers=args.workers,
+    meter=args.meter,
+    repeats=args.repeats,
+    timeout=args.timeout,
+    memory_mb=args.memory_mb,
+    max_rounds=args.max_rounds,
+    resume=not args.no_resume,
+    progress=not args.quiet,
+  )
   out = Path(args.out)
   if args.candidates is not None:
     candidates = read_candidates(args.candidates)
@@ -118,33 +136,53 @@ def run(args) -> int:
     candidates = [c for c in candidates if c.task_id in keep]
     details['candidates'] = args.candidates
   else:
-    from executor import Pool
     tasks = _load(args, filtered=True)
     pairs = _train_pairs(args) if args.method == 'rag' else None
-    details.update(model=args.model, method=args.method, num_samples=args.num_samples,
-                   temperature=args.temperature, seed=args.seed)
+    details.update(
+      model=args.model, method=args.method, num_samples=args.num_samples, temperature=args.temperature, seed=args.seed
+    )
     with Pool(args.workers) as pool:
       generated = generate_and_save(tasks, args, pairs, pool, out)
       candidates = from_records({k: c[k] for k in ('task_id', 'code', 'sample_index')} for c in generated)
-      metrics = evaluate_candidates(tasks, candidates, out, pool=pool, title=f'Evaluation: {args.benchmark}',
-                                    details=details, **{k: v for k, v in scoring.items() if k != 'workers'})
+      metrics = evaluate_candidates(
+        tasks,
+        candidates,
+        out,
+        pool=pool,
+        title=f'Evaluation: {args.benchmark}',
+        details=details,
+        **{k: v for k, v in scoring.items() if k != 'workers'},
+      )
     _print_summary(metrics, out, started)
     return 0
-  metrics = evaluate_candidates(tasks, candidates, out, title=f'Evaluation: {args.benchmark}', details=details,
-                                **scoring)
+  metrics = evaluate_candidates(
+    tasks, candidates, out, title=f'Evaluation: {args.benchmark}', details=details, **scoring
+  )
   _print_summary(metrics, out, started)
   return 0
 
 
 def generate_and_save(tasks, args, pairs, pool, out: Path) -> list[dict]:
   """Generates candidates with --model/--method and writes them to DIR/candidates.jsonl."""
-  from bite_jax.evaluate.baselines import generate_candidates
-  generated = generate_candidates(tasks, args.model, args.method, num_samples=args.num_samples,
-                                  max_new_tokens=args.max_new_tokens, temperature=args.temperature,
-                                  top_p=args.top_p, top_k=args.top_k, seed=args.seed, train_pairs=pairs,
-                                  rag_k=args.rag_k, refine_rounds=args.refine_rounds,
-                                  feedback_inputs=args.feedback_inputs, pool=pool, meter=args.meter,
-                                  max_batch=args.max_batch, progress=not args.quiet)
+  generated = generate_candidates(
+    tasks,
+    args.model,
+    args.method,
+    num_samples=args.num_samples,
+    max_new_tokens=args.max_new_tokens,
+    temperature=args.temperature,
+    top_p=args.top_p,
+    top_k=args.top_k,
+    seed=args.seed,
+    train_pairs=pairs,
+    rag_k=args.rag_k,
+    refine_rounds=args.refine_rounds,
+    feedback_inputs=args.feedback_inputs,
+    pool=pool,
+    meter=args.meter,
+    max_batch=args.max_batch,
+    progress=not args.quiet,
+  )
   out.mkdir(parents=True, exist_ok=True)
   with (out / 'candidates.jsonl').open('w', encoding='utf-8') as f:
     for c in generated:
@@ -157,8 +195,10 @@ def _print_summary(metrics: dict, out: Path, started: float) -> None:
   if overall is None:
     print(f'no task could be scored ({metrics["invalid_tasks"]} invalid); see {out / "report.md"}')
   else:
-    print(f'AP {overall["AP"]:.1f}  OPT {overall["OPT"]:.1f}  SP {overall["SP"]:.1f}  COR {overall["COR"]:.1f}  '
-          f'({overall["tasks"]} tasks, meter {metrics["meter"]}, {time.monotonic() - started:.0f} s)  -> {out}')
+    print(
+      f'AP {overall["AP"]:.1f}  OPT {overall["OPT"]:.1f}  SP {overall["SP"]:.1f}  COR {overall["COR"]:.1f}  '
+      f'({overall["tasks"]} tasks, meter {metrics["meter"]}, {time.monotonic() - started:.0f} s)  -> {out}'
+    )
 
 
 def main(argv=None) -> int:

@@ -28,6 +28,7 @@ OPT_THRESHOLD = 1.10
 @dataclasses.dataclass(frozen=True)
 class Outcome:
   """One scored candidate. Costs are in the meter's unit (seconds or instructions)."""
+
   task_id: str
   language: str
   correct: bool
@@ -57,11 +58,11 @@ def task_scores(o: Outcome) -> dict[str, float]:
   """Per-task values in [0, 1] (AP, OPT, COR) and the speedup used for SP."""
   s = speedup(o)
   return {
-      'speedup': s,
-      'ap': acceleration_progress(o),
-      'opt': float(o.correct and s >= OPT_THRESHOLD),
-      'sp': max(s, 1.0),
-      'cor': float(o.correct),
+    'speedup': s,
+    'ap': acceleration_progress(o),
+    'opt': float(o.correct and s >= OPT_THRESHOLD),
+    'sp': max(s, 1.0),
+    'cor': float(o.correct),
   }
 
 
@@ -80,11 +81,11 @@ def _mean_table(outcomes: list[Outcome]) -> dict[str, float]:
   n = len(outcomes)
   scores = [task_scores(o) for o in outcomes]
   return {
-      'AP': 100.0 * sum(s['ap'] for s in scores) / n,
-      'OPT': 100.0 * sum(s['opt'] for s in scores) / n,
-      'SP': 100.0 * sum(s['sp'] for s in scores) / n,
-      'COR': 100.0 * sum(s['cor'] for s in scores) / n,
-      'tasks': n,
+    'AP': 100.0 * sum(s['ap'] for s in scores) / n,
+    'OPT': 100.0 * sum(s['opt'] for s in scores) / n,
+    'SP': 100.0 * sum(s['sp'] for s in scores) / n,
+    'COR': 100.0 * sum(s['cor'] for s in scores) / n,
+    'tasks': n,
   }
 
 
@@ -100,6 +101,6 @@ def aggregate(outcomes: Iterable[Outcome]) -> dict:
   for o in chosen:
     by_language[o.language].append(o)
   return {
-      'overall': _mean_table(chosen),
-      'by_language': {lang: _mean_table(items) for lang, items in sorted(by_language.items())},
+    'overall': _mean_table(chosen),
+    'by_language': {lang: _mean_table(items) for lang, items in sorted(by_language.items())},
   }

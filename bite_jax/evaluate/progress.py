@@ -23,8 +23,18 @@ class Progress:
   printed at most every `min_interval` seconds, and always for the last item.
   """
 
-  def __init__(self, total: int, *, label: str = 'evaluate', unit: str = 'tasks', already: int = 0,
-               stream=None, min_interval: float = 1.0, enabled: bool = True, clock=time.monotonic):
+  def __init__(
+    self,
+    total: int,
+    *,
+    label: str = 'evaluate',
+    unit: str = 'tasks',
+    already: int = 0,
+    stream=None,
+    min_interval: float = 1.0,
+    enabled: bool = True,
+    clock=time.monotonic,
+  ):
     self.total, self.label, self.unit = int(total), label, unit
     self.done = self.already = int(already)
     self.stream = stream if stream is not None else sys.stderr
@@ -43,8 +53,10 @@ class Progress:
     rate = self.rate()
     left = self.total - self.done
     eta = format_seconds(left / rate) if rate > 0 else '?'
-    text = (f'[{self.label}] {self.done}/{self.total} {self.unit} ({pct:.0f}%), {rate:.2f} {self.unit}/s, '
-            f'ETA {eta}, elapsed {format_seconds(self.clock() - self.started)}')
+    text = (
+      f'[{self.label}] {self.done}/{self.total} {self.unit} ({pct:.0f}%), {rate:.2f} {self.unit}/s, '
+      f'ETA {eta}, elapsed {format_seconds(self.clock() - self.started)}'
+    )
     return f'{text}, {note}' if note else text
 
   def advance(self, n: int = 1, note: str = '') -> None:

@@ -38,8 +38,17 @@ def outcomes(rows) -> list[Outcome]:
     opti = row['opti'] if row.get('opti') is not None else old
     for s in row['samples']:
       correct = bool(s['correct']) and s.get('new') is not None
-      out.append(Outcome(task_id=row['task_id'], language=row['language'], correct=correct, old=old,
-                         new=s['new'] if correct else old, opti=opti, sample_index=s['sample_index']))
+      out.append(
+        Outcome(
+          task_id=row['task_id'],
+          language=row['language'],
+          correct=correct,
+          old=old,
+          new=s['new'] if correct else old,
+          opti=opti,
+          sample_index=s['sample_index'],
+        )
+      )
   return out
 
 
@@ -54,32 +63,46 @@ def summarize(rows) -> dict:
     if r.get('meter'):
       meters[r['language']].add(r['meter'])
   reasons = Counter(s['reason'] for r in scored for s in r['samples'] if not s['correct'])
-  return {**table,
-          'meter': {lang: '/'.join(sorted(m)) for lang, m in sorted(meters.items())},
-          'tasks': len(rows), 'scored_tasks': len(scored), 'invalid_tasks': len(rows) - len(scored),
-          'invalid': [{'task_id': r['task_id'], 'reason': r.get('reason', '')} for r in rows if r.get('status') != 'scored'],
-          'samples': sum(len(r['samples']) for r in scored),
-          'failure_reasons': dict(reasons.most_common())}
+  return {
+    **table,
+    'meter': {lang: '/'.join(sorted(m)) for lang, m in sorted(meters.items())},
+    'tasks': len(rows),
+    'scored_tasks': len(scored),
+    'invalid_tasks': len(rows) - len(scored),
+    'invalid': [{'task_id': r['task_id'], 'reason': r.get('reason', '')} for r in rows if r.get('status') != 'scored'],
+    'samples': sum(len(r['samples']) for r in scored),
+    'failure_reasons': dict(reasons.most_common()),
+  }
 
 
 def _fmt_row(name: str, t: dict) -> str:
   return f'| {name} | {t["AP"]:.1f} | {t["OPT"]:.1f} | {t["SP"]:.1f} | {t["COR"]:.1f} | {t["tasks"]} |'
 
 
-def render_report(summary: dict, *, title: str = 'Evaluation', plot_name: str | None = None,
-                  details: dict | None = None) -> str:
+def render_report(
+  summary: dict, *, title: str = 'Evaluation', plot_name: str | None = None, details: dict | None = None
+) -> str:
   """The markdown report: the metric table overall and per language, meters, failures, definitions."""
   lines = [f'# {title}', '']
   for key, value in (details or {}).items():
     lines.append(f'- {key}: {value}')
-  meters = ', '.join(f'{LANGUAGE_NAMES.get(k, k)}: {v}' for k, v in summary['meter'].items()) or 'none (nothing measured)'
-  lines += [f'- meter: {meters}', f'- tasks: {summary["tasks"]} ({summary["scored_tasks"]} scored, '
-            f'{summary["invalid_tasks"]} invalid), samples: {summary["samples"]}', '']
+  meters = (
+    ', '.join(f'{LANGUAGE_NAMES.get(k, k)}: {v}' for k, v in summary['meter'].items()) or 'none (nothing measured)'
+  )
+  lines += [
+    f'- meter: {meters}',
+    f'- tasks: {summary["tasks"]} ({summary["scored_tasks"]} scored, '
+    f'{summary["invalid_tasks"]} invalid), samples: {summary["samples"]}',
+    '',
+  ]
   if summary['overall'] is None:
     lines += ['No task could be scored.', '']
   else:
-    lines += ['| | AP | OPT | SP | COR | tasks |', '| --- | ---: | ---: | ---: | ---: | ---: |',
-              _fmt_row('overall', summary['overall'])]
+    lines += [
+      '| | AP | OPT | SP | COR | tasks |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      _fmt_row('overall', summary['overall']),
+    ]
     lines += [_fmt_row(LANGUAGE_NAMES.get(lang, lang), t) for lang, t in summary['by_language'].items()]
     lines.append('')
   if plot_name:
@@ -101,9 +124,10 @@ def render_report(summary: dict, *, title: str = 'Evaluation', plot_name: str | 
 def plot_speedups(rows, path) -> Path | None:
   """A PNG of each scored task's speedup (best sample, log scale) by language, with the 1.10x line;
   None when no task was scored."""
-  import matplotlib
+  import matplotlib  # noqa: PLC0415 -- plotting alone needs it, and it is slow to import
+
   matplotlib.use('Agg')
-  import matplotlib.pyplot as plt
+  import matplotlib.pyplot as plt  # noqa: PLC0415
 
   by_lang = defaultdict(list)
   for r in rows:

@@ -33,8 +33,18 @@ from bite_jax.evaluate import metrics
 from bite_jax.evaluate.candidates import Candidate, from_records, group_by_task
 from bite_jax.evaluate.progress import Progress
 from bite_jax.evaluate.report import outcomes, write_outputs
-from bite_jax.evaluate.verdicts import Check, Costs, add_rounds, check_runs, expected_references, failure, \
-    measured_costs, run_references, unsettled
+from bite_jax.evaluate.verdicts import (
+  Check,
+  Costs,
+  add_rounds,
+  check_runs,
+  expected_references,
+  failure,
+  measured_costs,
+  run_references,
+  unsettled,
+)
+from executor import Pool
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +56,7 @@ class ScoringConfig:
   """How programs are run and measured. meter: None/'auto', 'cpu' or 'instructions'. repeats: measured
   rounds per measure job (None: the executor's default, 5 for cpu). timeout: CPU seconds per run;
   memory_mb per run. confidence, max_rounds: of the speedup intervals and of the settle stage."""
+
   meter: str | None = None
   repeats: int | None = None
   timeout: float | None = None
@@ -71,9 +82,16 @@ def _sha(text: str) -> str:
 
 def fingerprint(task: Task, samples: list[Candidate], config: ScoringConfig) -> str:
   """Identity of one task's scoring: its programs, inputs, candidates and settings."""
-  parts = [task.task_id, task.language, _sha(task.src), _sha(task.expert or ''), _sha(json.dumps(task.inputs)),
-           _sha(json.dumps(task.outputs)), [(c.sample_index, _sha(c.code)) for c in samples],
-           dataclasses.asdict(config)]
+  parts = [
+    task.task_id,
+    task.language,
+    _sha(task.src),
+    _sha(task.expert or ''),
+    _sha(json.dumps(task.inputs)),
+    _sha(json.dumps(task.outputs)),
+    [(c.sample_index, _sha(c.code)) for c in samples],
+    dataclasses.asdict(config),
+  ]
   return _sha(json.dumps(parts))
 
 
@@ -100,27 +118,42 @@ def _state(task: Task, samples: list[Candidate], config: ScoringConfig) -> _Task
       index[c.code] = len(codes)
       codes.append(c.code)
     code_of.append(index[c.code])
-  return _TaskState(task=task, samples=samples, fingerprint=fingerprint(task, samples, config), codes=codes,
-                    code_of=code_of)
+  return _TaskState(
+    task=task, samples=samples, fingerprint=fingerprint(task, samples, config), codes=codes, code_of=code_of
+  )
 
 
 def _sample_row(c: Candidate, check: Check | None, measured, reason: str, old: float | None, rounds: int) -> dict:
   """measured: (speedup, low, high) for a correct candidate, else None."""
   correct = measured is not None
-  return {'sample_index': c.sample_index, 'correct': correct,
-          'reason': 'ok' if correct else (reason or (check.reason if check else 'not run')),
-          'detail': '' if correct or check is None else check.detail,
-          'new': old / measured[0] if correct else None, 'speedup': measured[0] if correct else None,
-          'interval': list(measured[1:]) if correct else None, 'rounds': rounds if correct else None}
+  return {
+    'sample_index': c.sample_index,
+    'correct': correct,
+    'reason': 'ok' if correct else (reason or (check.reason if check else 'not run')),
+    'detail': '' if correct or check is None else check.detail,
+    'new': old / measured[0] if correct else None,
+    'speedup': measured[0] if correct else None,
+    'interval': list(measured[1:]) if correct else None,
+    'rounds': rounds if correct else None,
+  }
 
 
 def _row(state: _TaskState, *, invalid: str = '', costs: Costs | None = None, confidence: float = 0.95) -> dict:
   """The results.jsonl row of a finished task (see the README for the fields)."""
   task = state.task
-  row = {'task_id': task.task_id, 'problem_id': task.problem_id, 'language': task.language, 'source': task.source,
-         'status': 'invalid' if invalid else 'scored', 'reason': invalid, 'old': None, 'opti': None,
-         'meter': costs.meter if costs else None, 'meter_backend': costs.meter_backend if costs else None,
-         'fingerprint': state.fingerprint}
+  row = {
+    'task_id': task.task_id,
+    'problem_id': task.problem_id,
+    'language': task.language,
+    'source': task.source,
+    'status': 'invalid' if invalid else 'scored',
+    'reason': invalid,
+    'old': None,
+    'opti': None,
+    'meter': costs.meter if costs else None,
+    'meter_backend': costs.meter_backend if costs else None,
+    'fingerprint': state.fingerprint,
+  }
   old = costs.old if costs else None
   if costs:
     row.update(old=costs.old, opti=costs.opti)
@@ -135,14 +168,30 @@ def _row(state: _TaskState, *, invalid: str = '', costs: Costs | None = None, co
       rounds = len(costs.logs[k] or [])
     samples.append(_sample_row(c, check, measured, reason, old, rounds))
   if not state.samples:
-    samples.append({'sample_index': 0, 'correct': False, 'reason': 'no candidate', 'detail': '', 'new': None,
-                    'speedup': None, 'interval': None, 'rounds': None})
+    samples.append(
+      {
+        'sample_index': 0,
+        'correct': False,
+        'reason': 'no candidate',
+        'detail': '',
+        'new': None,
+        'speedup': None,
+        'interval': None,
+        'rounds': None,
+      }
+    )
   row['samples'] = samples
   if not invalid:
     best = metrics.best_of_k(outcomes([row]))
     scores = metrics.task_scores(best)
-    row.update(correct=best.correct, best_sample=best.sample_index, new=best.new if best.correct else None,
-               speedup=scores['speedup'], ap=scores['ap'], opt=bool(scores['opt']))
+    row.update(
+      correct=best.correct,
+      best_sample=best.sample_index,
+      new=best.new if best.correct else None,
+      speedup=scores['speedup'],
+      ap=scores['ap'],
+      opt=bool(scores['opt']),
+    )
   else:
     row.update(correct=False, best_sample=None, new=None, speedup=None, ap=None, opt=None)
   return row
@@ -190,11 +239,25 @@ class _Scheduler:
     return tag, future.result()
 
 
-def evaluate_candidates(tasks: Iterable[Task], candidates, out_dir, *, pool=None, workers: int | None = None,
-                        executor_config=None, meter: str | None = None, repeats: int | None = None,
-                        timeout: float | None = None, memory_mb: int | None = None, confidence: float = 0.95,
-                        max_rounds: int = 20, resume: bool = True, progress: bool = True, title: str = 'Evaluation',
-                        details: dict | None = None) -> dict:
+def evaluate_candidates(
+  tasks: Iterable[Task],
+  candidates,
+  out_dir,
+  *,
+  pool=None,
+  workers: int | None = None,
+  executor_config=None,
+  meter: str | None = None,
+  repeats: int | None = None,
+  timeout: float | None = None,
+  memory_mb: int | None = None,
+  confidence: float = 0.95,
+  max_rounds: int = 20,
+  resume: bool = True,
+  progress: bool = True,
+  title: str = 'Evaluation',
+  details: dict | None = None,
+) -> dict:
   """Scores candidates (Candidate objects or {"task_id", "code", "sample_index"} dicts) on tasks.
 
   Writes OUT/results.jsonl (one row per task, appended as each finishes), OUT/metrics.json,
@@ -209,8 +272,9 @@ def evaluate_candidates(tasks: Iterable[Task], candidates, out_dir, *, pool=None
   for t in tasks:
     if t.expert is None:
       raise ValueError(f'task {t.task_id} has no expert program: opti (and AP) cannot be measured')
-  config = ScoringConfig(meter=meter, repeats=repeats, timeout=timeout, memory_mb=memory_mb, confidence=confidence,
-                         max_rounds=max_rounds)
+  config = ScoringConfig(
+    meter=meter, repeats=repeats, timeout=timeout, memory_mb=memory_mb, confidence=confidence, max_rounds=max_rounds
+  )
   grouped = group_by_task(from_records(candidates), tasks)
   missing = sum(1 for t in tasks if t.task_id not in grouped)
   if missing:
@@ -222,12 +286,10 @@ def evaluate_candidates(tasks: Iterable[Task], candidates, out_dir, *, pool=None
   todo = [s for s in states.values() if s.task.task_id not in rows]
   bar = Progress(len(tasks), already=len(rows), enabled=progress)
   if rows and progress:
-    print(f'[evaluate] reusing {len(rows)} scored task(s) from {out_dir / RESULTS}', flush=True,
-          file=bar.stream)
+    print(f'[evaluate] reusing {len(rows)} scored task(s) from {out_dir / RESULTS}', flush=True, file=bar.stream)
   if todo:
     own = pool is None
     if own:
-      from executor import Pool
       pool = Pool(workers, config=executor_config)
     try:
       with (out_dir / RESULTS).open('a', encoding='utf-8') as sink:
@@ -267,8 +329,17 @@ def _check_jobs(states: list[_TaskState], config: ScoringConfig):
     programs = [('src', 0, s.task.src), ('expert', 0, s.task.expert)] + [('cand', j, c) for j, c in enumerate(s.codes)]
     s.pending = len(programs)
     for role, j, source in programs:
-      yield (s.task.task_id, role, j), {'kind': 'run', 'id': f'{s.task.task_id}:{role}:{j}', 'lang': s.task.language,
-                                        'source': source, 'inputs': list(s.task.inputs), **config.job_fields()}
+      yield (
+        (s.task.task_id, role, j),
+        {
+          'kind': 'run',
+          'id': f'{s.task.task_id}:{role}:{j}',
+          'lang': s.task.language,
+          'source': source,
+          'inputs': list(s.task.inputs),
+          **config.job_fields(),
+        },
+      )
 
 
 def _after_checks(s: _TaskState, config: ScoringConfig) -> tuple[str, dict | None]:
@@ -290,8 +361,14 @@ def _after_checks(s: _TaskState, config: ScoringConfig) -> tuple[str, dict | Non
   s.measured = [j for j, c in enumerate(s.checks) if c.reason in ('ok', 'undecided')]
   if not s.measured:
     return '', None
-  job = {'kind': 'measure', 'id': f'{task.task_id}:measure', 'lang': task.language, 'inputs': list(task.inputs),
-         'sources': [task.src, task.expert] + [s.codes[j] for j in s.measured], **config.job_fields()}
+  job = {
+    'kind': 'measure',
+    'id': f'{task.task_id}:measure',
+    'lang': task.language,
+    'inputs': list(task.inputs),
+    'sources': [task.src, task.expert] + [s.codes[j] for j in s.measured],
+    **config.job_fields(),
+  }
   if config.meter is not None:
     job['meter'] = config.meter
   if config.repeats is not None:
@@ -304,15 +381,23 @@ def _settle_job(s: _TaskState, config: ScoringConfig) -> dict | None:
   costs = s.costs
   if costs.exact:
     return None
-  s.settling = [k for k, logs in enumerate(costs.logs)
-                if logs is not None and len(logs) < config.max_rounds
-                and unsettled(logs, config.confidence, metrics.OPT_THRESHOLD)]
+  s.settling = [
+    k
+    for k, logs in enumerate(costs.logs)
+    if logs is not None and len(logs) < config.max_rounds and unsettled(logs, config.confidence, metrics.OPT_THRESHOLD)
+  ]
   if not s.settling:
     return None
   done = max(len(costs.logs[k]) for k in s.settling)
-  job = {'kind': 'measure', 'id': f'{s.task.task_id}:settle', 'lang': s.task.language, 'inputs': list(s.task.inputs),
-         'sources': [s.task.src] + [s.codes[s.measured[k]] for k in s.settling],
-         'repeats': max(1, min(config.repeats or 5, config.max_rounds - done)), **config.job_fields()}
+  job = {
+    'kind': 'measure',
+    'id': f'{s.task.task_id}:settle',
+    'lang': s.task.language,
+    'inputs': list(s.task.inputs),
+    'sources': [s.task.src] + [s.codes[s.measured[k]] for k in s.settling],
+    'repeats': max(1, min(config.repeats or 5, config.max_rounds - done)),
+    **config.job_fields(),
+  }
   if config.meter is not None:
     job['meter'] = config.meter
   return job

@@ -26,6 +26,7 @@ FAILURES = ('compile_error', 'runtime_error', 'timeout', 'memory_limit', 'output
 class Reference:
   """What one input must print: the text (possibly cut at the executor's stdout window), its sha256,
   and whether the text is cut."""
+
   text: str
   sha256: str
   truncated: bool = False
@@ -38,14 +39,17 @@ def expected_references(outputs) -> list[Reference]:
 
 def run_references(result: dict) -> list[Reference]:
   """References from a successful run job result (src's own outputs)."""
-  return [Reference(r.get('stdout', ''), r.get('stdout_sha256', ''), bool(r.get('stdout_truncated')))
-          for r in result.get('runs', [])]
+  return [
+    Reference(r.get('stdout', ''), r.get('stdout_sha256', ''), bool(r.get('stdout_truncated')))
+    for r in result.get('runs', [])
+  ]
 
 
 @dataclasses.dataclass(frozen=True)
 class Check:
   """Verdict of one program's runs. reason: 'ok', an executor failure status, 'wrong_output', or
   'undecided' (outputs too long to compare here; the measure job's own comparison decides)."""
+
   reason: str
   detail: str = ''
 
@@ -100,17 +104,21 @@ def check_runs(result: dict, references: list[Reference], *, rel_tol: float = 1e
     if run.get('stdout_sha256') == ref.sha256:
       continue
     if run.get('stdout_truncated') or ref.truncated:
-      diff = _prefix_difference(ref.text, ref.truncated, run.get('stdout', ''), bool(run.get('stdout_truncated')),
-                                rel_tol, abs_tol)
+      diff = _prefix_difference(
+        ref.text, ref.truncated, run.get('stdout', ''), bool(run.get('stdout_truncated')), rel_tol, abs_tol
+      )
       if diff is not None:
-        return Check('wrong_output', f'input {i}: token {diff["token"]}: expected {diff["expected"]!r}, '
-                                     f'got {diff["got"]!r}')
+        return Check(
+          'wrong_output', f'input {i}: token {diff["token"]}: expected {diff["expected"]!r}, got {diff["got"]!r}'
+        )
       undecided = undecided or Check('undecided', f'input {i}: output over the compare window differs in bytes')
       continue
     if not outputs_equal(ref.text, run.get('stdout', ''), rel_tol=rel_tol, abs_tol=abs_tol):
       diff = first_difference(ref.text, run.get('stdout', ''), rel_tol=rel_tol, abs_tol=abs_tol) or {}
-      return Check('wrong_output', f'input {i}: token {diff.get("token")}: expected {diff.get("expected")!r}, '
-                                   f'got {diff.get("got")!r}')
+      return Check(
+        'wrong_output',
+        f'input {i}: token {diff.get("token")}: expected {diff.get("expected")!r}, got {diff.get("got")!r}',
+      )
   return undecided or Check('ok')
 
 
@@ -144,6 +152,7 @@ def unsettled(logs: list[float], confidence: float, threshold: float) -> bool:
 class Costs:
   """Measured costs of one task's programs (the meter's unit). For candidate j: logs[j] its paired
   per-round log ratios over src (None when it failed while measured; reasons[j] says why)."""
+
   old: float
   opti: float
   logs: list
@@ -169,8 +178,9 @@ def _entry_verdict(entry: dict, logs, expected, unsure: bool) -> str:
   return 'ok'
 
 
-def measured_costs(result: dict, n_candidates: int, expected: list[Reference] | None,
-                   undecided: list[bool] | None = None) -> tuple[Costs | None, str]:
+def measured_costs(
+  result: dict, n_candidates: int, expected: list[Reference] | None, undecided: list[bool] | None = None
+) -> tuple[Costs | None, str]:
   """(Costs, '') from a measure job of [src, expert, candidates...], or (None, why) when src or the expert
   failed while measured (the task cannot be scored). undecided[j]: candidate j's output could not be
   compared before (too long); the measure job's full comparison then decides it."""
@@ -196,8 +206,15 @@ def measured_costs(result: dict, n_candidates: int, expected: list[Reference] | 
     reasons.append(reason)
   old = float(src['cost'])
   opti = old / math.exp(stats.yuen_interval(expert_logs)[0])
-  return Costs(old=old, opti=opti, logs=logs, reasons=reasons, meter=result.get('meter', ''),
-               meter_backend=result.get('meter_backend', ''), exact=bool(result.get('meter_exact'))), ''
+  return Costs(
+    old=old,
+    opti=opti,
+    logs=logs,
+    reasons=reasons,
+    meter=result.get('meter', ''),
+    meter_backend=result.get('meter_backend', ''),
+    exact=bool(result.get('meter_exact')),
+  ), ''
 
 
 def add_rounds(costs: Costs, result: dict, candidates: list[int], expected: list[Reference] | None) -> None:

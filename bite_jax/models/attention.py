@@ -38,9 +38,13 @@ class KVCache:
     shape = (batch, max_len, config.num_kv_heads, config.head_dim)
     dtype = dtype_of(config.dtype)
     zeros = tuple(jnp.zeros(shape, dtype) for _ in range(config.num_layers))
-    return cls(k=zeros, v=tuple(jnp.zeros(shape, dtype) for _ in range(config.num_layers)),
-               key_positions=jnp.zeros((batch, max_len), jnp.int32),
-               key_valid=jnp.zeros((batch, max_len), bool), index=jnp.zeros((), jnp.int32))
+    return cls(
+      k=zeros,
+      v=tuple(jnp.zeros(shape, dtype) for _ in range(config.num_layers)),
+      key_positions=jnp.zeros((batch, max_len), jnp.int32),
+      key_valid=jnp.zeros((batch, max_len), bool),
+      index=jnp.zeros((), jnp.int32),
+    )
 
   @property
   def max_len(self) -> int:
@@ -57,12 +61,17 @@ class KVCache:
     start = (jnp.zeros((), jnp.int32), self.index)
     key_positions = jax.lax.dynamic_update_slice(self.key_positions, positions.astype(jnp.int32), start)
     key_valid = jax.lax.dynamic_update_slice(self.key_valid, attention_mask.astype(bool), start)
-    return self.replace(key_positions=key_positions, key_valid=key_valid,
-                        index=self.index + positions.shape[1])
+    return self.replace(key_positions=key_positions, key_valid=key_valid, index=self.index + positions.shape[1])
 
 
-def visibility_mask(query_positions: jax.Array, key_positions: jax.Array, key_valid: jax.Array,
-                   window: int | None, *, first_slot: jax.Array | int | None = None) -> jax.Array:
+def visibility_mask(
+  query_positions: jax.Array,
+  key_positions: jax.Array,
+  key_valid: jax.Array,
+  window: int | None,
+  *,
+  first_slot: jax.Array | int | None = None,
+) -> jax.Array:
   """Boolean [B, T, S]: key is a real token, not in the future, and (with a window W) at most W-1 back.
 
   The window matches transformers' sliding_window_overlay (kv_idx > q_idx - W): W keys incl. itself.
@@ -130,13 +139,14 @@ def _attend(q: jax.Array, k: jax.Array, v: jax.Array, mask: jax.Array) -> jax.Ar
   k = k.transpose(0, 2, 1, 3)  # [B, K, S, H]
   v = v.transpose(0, 2, 1, 3)
   scores = jax.lax.dot_general(q, k, (((3,), (3,)), ((0, 1), (0, 1))), preferred_element_type=jnp.float32)
-  scores = scores.reshape(batch, num_kv, group, length, -1) * (head_dim ** -0.5)
+  scores = scores.reshape(batch, num_kv, group, length, -1) * (head_dim**-0.5)
   scores = jnp.where(mask[:, None, None, :, :], scores, _MASKED)
   top = jax.lax.stop_gradient(jnp.max(scores, axis=-1, keepdims=True))
   exp = jnp.exp(scores - top)
   probs = (exp / jnp.sum(exp, axis=-1, keepdims=True)).astype(v.dtype)
-  out = jax.lax.dot_general(probs.reshape(batch, num_kv, group * length, -1), v,
-                            (((3,), (2,)), ((0, 1), (0, 1))))  # [B, K, G*T, H]
+  out = jax.lax.dot_general(
+    probs.reshape(batch, num_kv, group * length, -1), v, (((3,), (2,)), ((0, 1), (0, 1)))
+  )  # [B, K, G*T, H]
   out = out.reshape(batch, num_kv, group, length, head_dim).transpose(0, 3, 1, 2, 4)
   return out.reshape(batch, length, num_heads, head_dim)
 
@@ -151,8 +161,9 @@ def _block_spans(length: int, keys: int, block: int, causal: bool):
     yield start, stop, stop if causal else keys
 
 
-def attention_plan(batch: int, num_heads: int, length: int, keys: int, *, causal: bool, platform: str,
-                   block_bytes: int | None = None) -> tuple[int, bool]:
+def attention_plan(
+  batch: int, num_heads: int, length: int, keys: int, *, causal: bool, platform: str, block_bytes: int | None = None
+) -> tuple[int, bool]:
   """(queries per block, rematerialise each block) for dot_product_attention on `platform`.
 
   The block is query_block_size's within the platform's ATTENTION_BLOCK_BYTES (or `block_bytes`),
@@ -170,8 +181,9 @@ def attention_plan(batch: int, num_heads: int, length: int, keys: int, *, causal
   return block, 4 * batch * num_heads * probs > KEEP_PROBS_BYTES.get(platform, 0)
 
 
-def dot_product_attention(q: jax.Array, k: jax.Array, v: jax.Array, mask: jax.Array, *,
-                          causal: bool = False, block_bytes: int | None = None) -> jax.Array:
+def dot_product_attention(
+  q: jax.Array, k: jax.Array, v: jax.Array, mask: jax.Array, *, causal: bool = False, block_bytes: int | None = None
+) -> jax.Array:
   """Softmax attention in float32: q [B,T,N,H], k/v [B,S,K,H] (N = K*G), mask [B,T,S] -> [B,T,N,H].
 
   Queries are taken in blocks (attention_plan) so that float32 scores are never [B, N, T, S] at
@@ -186,13 +198,16 @@ def dot_product_attention(q: jax.Array, k: jax.Array, v: jax.Array, mask: jax.Ar
     raise ValueError(f'attention mask {mask.shape} != [batch, queries, keys] {(batch, length, keys)}')
   if causal and keys != length:
     raise ValueError(f'causal attention needs as many keys as queries, got {keys} keys for {length}')
-  block, remat = attention_plan(batch, num_heads, length, keys, causal=causal, platform=jax.default_backend(),
-                                block_bytes=block_bytes)
+  block, remat = attention_plan(
+    batch, num_heads, length, keys, causal=causal, platform=jax.default_backend(), block_bytes=block_bytes
+  )
   if block >= length:
     return _attend(q, k, v, mask)
   attend = _attend_remat if remat else _attend
-  outs = [attend(q[:, start:stop], k[:, :end], v[:, :end], mask[:, start:stop, :end])
-          for start, stop, end in _block_spans(length, keys, block, causal)]
+  outs = [
+    attend(q[:, start:stop], k[:, :end], v[:, :end], mask[:, start:stop, :end])
+    for start, stop, end in _block_spans(length, keys, block, causal)
+  ]
   return jnp.concatenate(outs, axis=1)
 
 
@@ -202,18 +217,27 @@ class Attention(nnx.Module):
   def __init__(self, config: ModelConfig, *, rngs: nnx.Rngs):
     d, n, kv, h = config.hidden_size, config.num_heads, config.num_kv_heads, config.head_dim
     self.rope_theta = config.rope_theta
-    self.q_proj = Linear((d, n, h), ('embed', 'heads', 'head_dim'), 1,
-                         use_bias=config.qkv_bias, config=config, rngs=rngs)
-    self.k_proj = Linear((d, kv, h), ('embed', 'kv_heads', 'head_dim'), 1,
-                         use_bias=config.qkv_bias, config=config, rngs=rngs)
-    self.v_proj = Linear((d, kv, h), ('embed', 'kv_heads', 'head_dim'), 1,
-                         use_bias=config.qkv_bias, config=config, rngs=rngs)
-    self.o_proj = Linear((n, h, d), ('heads', 'head_dim', 'embed'), 2,
-                         use_bias=config.use_bias, config=config, rngs=rngs)
+    self.q_proj = Linear(
+      (d, n, h), ('embed', 'heads', 'head_dim'), 1, use_bias=config.qkv_bias, config=config, rngs=rngs
+    )
+    self.k_proj = Linear(
+      (d, kv, h), ('embed', 'kv_heads', 'head_dim'), 1, use_bias=config.qkv_bias, config=config, rngs=rngs
+    )
+    self.v_proj = Linear(
+      (d, kv, h), ('embed', 'kv_heads', 'head_dim'), 1, use_bias=config.qkv_bias, config=config, rngs=rngs
+    )
+    self.o_proj = Linear(
+      (n, h, d), ('heads', 'head_dim', 'embed'), 2, use_bias=config.use_bias, config=config, rngs=rngs
+    )
 
-  def __call__(self, x: jax.Array, positions: jax.Array, mask: jax.Array,
-               kv: tuple[jax.Array, jax.Array] | None = None, index: jax.Array | None = None,
-               ) -> tuple[jax.Array, tuple[jax.Array, jax.Array] | None]:
+  def __call__(
+    self,
+    x: jax.Array,
+    positions: jax.Array,
+    mask: jax.Array,
+    kv: tuple[jax.Array, jax.Array] | None = None,
+    index: jax.Array | None = None,
+  ) -> tuple[jax.Array, tuple[jax.Array, jax.Array] | None]:
     """x [B,T,D] -> ([B,T,D], updated (k, v) cache slots or None).
 
     Without `kv`, keys are the T tokens themselves and mask is [B,T,T], which must hide every later

@@ -50,13 +50,19 @@ class ModelConfig:
   def __post_init__(self):
     if self.model_type not in SUPPORTED_MODEL_TYPES:
       raise ValueError(f'ModelConfig.model_type={self.model_type!r}: supported are {SUPPORTED_MODEL_TYPES}')
-    for name in ('vocab_size', 'hidden_size', 'intermediate_size', 'num_layers', 'num_heads',
-                 'num_kv_heads', 'head_dim'):
+    for name in (
+      'vocab_size',
+      'hidden_size',
+      'intermediate_size',
+      'num_layers',
+      'num_heads',
+      'num_kv_heads',
+      'head_dim',
+    ):
       if int(getattr(self, name)) <= 0:
         raise ValueError(f'ModelConfig.{name}={getattr(self, name)!r} must be a positive integer')
     if self.num_heads % self.num_kv_heads:
-      raise ValueError(f'ModelConfig.num_heads={self.num_heads} is not a multiple of '
-                       f'num_kv_heads={self.num_kv_heads}')
+      raise ValueError(f'ModelConfig.num_heads={self.num_heads} is not a multiple of num_kv_heads={self.num_kv_heads}')
     if self.head_dim % 2:
       raise ValueError(f'ModelConfig.head_dim={self.head_dim} must be even for rotary embeddings')
     if self.norm_kind not in ('rms', 'layer'):
@@ -70,8 +76,7 @@ class ModelConfig:
       raise ValueError(f'ModelConfig.sliding_window={self.sliding_window} must be positive or None')
     if self.layer_types is not None:
       if len(self.layer_types) != self.num_layers:
-        raise ValueError(f'ModelConfig.layer_types has {len(self.layer_types)} entries, '
-                         f'num_layers={self.num_layers}')
+        raise ValueError(f'ModelConfig.layer_types has {len(self.layer_types)} entries, num_layers={self.num_layers}')
       bad = sorted(set(self.layer_types) - {'full_attention', 'sliding_attention'})
       if bad:
         raise ValueError(f'ModelConfig.layer_types: unsupported entries {bad}')
@@ -98,10 +103,10 @@ class ModelConfig:
     """
     model_type = d.get('model_type')
     if model_type not in SUPPORTED_MODEL_TYPES:
-      raise ValueError(f'config.json: unsupported model_type={model_type!r} '
-                       f'(supported: {", ".join(SUPPORTED_MODEL_TYPES)})')
-    for key in ('vocab_size', 'hidden_size', 'intermediate_size', 'num_hidden_layers',
-                'num_attention_heads'):
+      raise ValueError(
+        f'config.json: unsupported model_type={model_type!r} (supported: {", ".join(SUPPORTED_MODEL_TYPES)})'
+      )
+    for key in ('vocab_size', 'hidden_size', 'intermediate_size', 'num_hidden_layers', 'num_attention_heads'):
       if key not in d:
         raise ValueError(f'config.json: missing field {key!r}')
     num_heads = int(d['num_attention_heads'])
@@ -110,12 +115,21 @@ class ModelConfig:
     num_layers = int(d['num_hidden_layers'])
     eos_ids = _as_id_tuple(d.get('eos_token_id'))
     common = dict(
-        model_type=model_type, vocab_size=int(d['vocab_size']), hidden_size=int(d['hidden_size']),
-        intermediate_size=int(d['intermediate_size']), num_layers=num_layers, num_heads=num_heads,
-        num_kv_heads=num_kv_heads, head_dim=head_dim, rope_theta=_rope_theta(d),
-        bos_token_id=_first_id(d.get('bos_token_id')), eos_token_id=eos_ids[0] if eos_ids else None,
-        eos_token_ids=eos_ids, pad_token_id=_first_id(d.get('pad_token_id')),
-        initializer_range=float(d.get('initializer_range', 0.02)))
+      model_type=model_type,
+      vocab_size=int(d['vocab_size']),
+      hidden_size=int(d['hidden_size']),
+      intermediate_size=int(d['intermediate_size']),
+      num_layers=num_layers,
+      num_heads=num_heads,
+      num_kv_heads=num_kv_heads,
+      head_dim=head_dim,
+      rope_theta=_rope_theta(d),
+      bos_token_id=_first_id(d.get('bos_token_id')),
+      eos_token_id=eos_ids[0] if eos_ids else None,
+      eos_token_ids=eos_ids,
+      pad_token_id=_first_id(d.get('pad_token_id')),
+      initializer_range=float(d.get('initializer_range', 0.02)),
+    )
     act = d.get('hidden_act')
     if model_type == 'qwen2':
       if act not in (None, 'silu', 'swish'):
@@ -125,44 +139,73 @@ class ModelConfig:
       if window is not None and layer_types is None:
         # transformers' Qwen2Config default: only layers >= max_window_layers slide.
         max_window_layers = int(d.get('max_window_layers', 28))
-        layer_types = ['sliding_attention' if i >= max_window_layers else 'full_attention'
-                       for i in range(num_layers)]
-      return cls(**common, norm_eps=float(d.get('rms_norm_eps', 1e-6)), norm_kind='rms',
-                 mlp_kind='swiglu', qkv_bias=True, use_bias=False,
-                 sliding_window=None if window is None else int(window),
-                 tie_embeddings=bool(d.get('tie_word_embeddings', False)),
-                 max_position_embeddings=int(d.get('max_position_embeddings', 32768)),
-                 layer_types=None if window is None else tuple(layer_types))
+        layer_types = ['sliding_attention' if i >= max_window_layers else 'full_attention' for i in range(num_layers)]
+      return cls(
+        **common,
+        norm_eps=float(d.get('rms_norm_eps', 1e-6)),
+        norm_kind='rms',
+        mlp_kind='swiglu',
+        qkv_bias=True,
+        use_bias=False,
+        sliding_window=None if window is None else int(window),
+        tie_embeddings=bool(d.get('tie_word_embeddings', False)),
+        max_position_embeddings=int(d.get('max_position_embeddings', 32768)),
+        layer_types=None if window is None else tuple(layer_types),
+      )
     if act not in (None, *_GELU_TANH_ACTS):
-      raise ValueError(f'config.json: hidden_act={act!r} is not supported for starcoder2 '
-                       f'(expected one of {_GELU_TANH_ACTS})')
+      raise ValueError(
+        f'config.json: hidden_act={act!r} is not supported for starcoder2 (expected one of {_GELU_TANH_ACTS})'
+      )
     use_bias = bool(d.get('use_bias', True))
     window = d.get('sliding_window')
-    return cls(**common, norm_eps=float(d.get('norm_epsilon', 1e-5)), norm_kind='layer',
-               mlp_kind='gelu_tanh', qkv_bias=use_bias, use_bias=use_bias,
-               sliding_window=None if window is None else int(window),
-               tie_embeddings=bool(d.get('tie_word_embeddings', True)),
-               max_position_embeddings=int(d.get('max_position_embeddings', 4096)))
+    return cls(
+      **common,
+      norm_eps=float(d.get('norm_epsilon', 1e-5)),
+      norm_kind='layer',
+      mlp_kind='gelu_tanh',
+      qkv_bias=use_bias,
+      use_bias=use_bias,
+      sliding_window=None if window is None else int(window),
+      tie_embeddings=bool(d.get('tie_word_embeddings', True)),
+      max_position_embeddings=int(d.get('max_position_embeddings', 4096)),
+    )
 
   def to_hf_dict(self) -> dict[str, Any]:
     """Returns a config.json dict that transformers 5 loads into Qwen2Config / Starcoder2Config."""
     eos: Any = list(self.eos_token_ids) if len(self.eos_token_ids) > 1 else self.eos_token_id
     d: dict[str, Any] = dict(
-        model_type=self.model_type, vocab_size=self.vocab_size, hidden_size=self.hidden_size,
-        intermediate_size=self.intermediate_size, num_hidden_layers=self.num_layers,
-        num_attention_heads=self.num_heads, num_key_value_heads=self.num_kv_heads,
-        head_dim=self.head_dim, max_position_embeddings=self.max_position_embeddings,
-        rope_parameters={'rope_theta': self.rope_theta, 'rope_type': 'default'},
-        rope_theta=self.rope_theta, tie_word_embeddings=self.tie_embeddings,
-        bos_token_id=self.bos_token_id, eos_token_id=eos, pad_token_id=self.pad_token_id,
-        initializer_range=self.initializer_range, attention_dropout=0.0, use_cache=True,
-        dtype=self.param_dtype)
+      model_type=self.model_type,
+      vocab_size=self.vocab_size,
+      hidden_size=self.hidden_size,
+      intermediate_size=self.intermediate_size,
+      num_hidden_layers=self.num_layers,
+      num_attention_heads=self.num_heads,
+      num_key_value_heads=self.num_kv_heads,
+      head_dim=self.head_dim,
+      max_position_embeddings=self.max_position_embeddings,
+      rope_parameters={'rope_theta': self.rope_theta, 'rope_type': 'default'},
+      rope_theta=self.rope_theta,
+      tie_word_embeddings=self.tie_embeddings,
+      bos_token_id=self.bos_token_id,
+      eos_token_id=eos,
+      pad_token_id=self.pad_token_id,
+      initializer_range=self.initializer_range,
+      attention_dropout=0.0,
+      use_cache=True,
+      dtype=self.param_dtype,
+    )
     if self.model_type == 'qwen2':
-      d.update(architectures=['Qwen2ForCausalLM'], hidden_act='silu', rms_norm_eps=self.norm_eps,
-               use_sliding_window=self.sliding_window is not None,
-               sliding_window=self.sliding_window,
-               layer_types=[('sliding_attention' if self.layer_window(i) is not None else 'full_attention')
-                            for i in range(self.num_layers)])
+      d.update(
+        architectures=['Qwen2ForCausalLM'],
+        hidden_act='silu',
+        rms_norm_eps=self.norm_eps,
+        use_sliding_window=self.sliding_window is not None,
+        sliding_window=self.sliding_window,
+        layer_types=[
+          ('sliding_attention' if self.layer_window(i) is not None else 'full_attention')
+          for i in range(self.num_layers)
+        ],
+      )
       if self.sliding_window is not None:
         # Consistent with layer_types so that either reading of the config agrees.
         first_sliding = next((i for i in range(self.num_layers) if self.layer_window(i)), self.num_layers)
@@ -170,9 +213,15 @@ class ModelConfig:
     else:
       if self.layer_types is not None and len(set(self.layer_types)) > 1:
         raise ValueError('ModelConfig.layer_types: starcoder2 cannot mix full and sliding layers')
-      d.update(architectures=['Starcoder2ForCausalLM'], hidden_act='gelu_pytorch_tanh',
-               norm_epsilon=self.norm_eps, use_bias=self.use_bias, sliding_window=self.sliding_window,
-               residual_dropout=0.0, embedding_dropout=0.0)
+      d.update(
+        architectures=['Starcoder2ForCausalLM'],
+        hidden_act='gelu_pytorch_tanh',
+        norm_epsilon=self.norm_eps,
+        use_bias=self.use_bias,
+        sliding_window=self.sliding_window,
+        residual_dropout=0.0,
+        embedding_dropout=0.0,
+      )
     return d
 
   # ---------------------------------------------------------------- accounting
@@ -214,8 +263,7 @@ def _rope_theta(d: dict[str, Any]) -> float:
   params = d.get('rope_parameters') or d.get('rope_scaling') or {}
   rope_type = params.get('rope_type', params.get('type', 'default'))
   if rope_type != 'default':
-    raise ValueError(f'config.json: rope_parameters.rope_type={rope_type!r} is not supported '
-                     f"(only 'default')")
+    raise ValueError(f"config.json: rope_parameters.rope_type={rope_type!r} is not supported (only 'default')")
   theta = params.get('rope_theta', d.get('rope_theta', 10000.0))
   return float(theta)
 

@@ -56,8 +56,9 @@ class Decoder(nnx.Module):
     if config.tie_embeddings:
       self.lm_head = None
     else:
-      self.lm_head = Linear((config.hidden_size, config.vocab_size),
-                            ('embed', 'vocab'), 1, use_bias=False, config=config, rngs=rngs)
+      self.lm_head = Linear(
+        (config.hidden_size, config.vocab_size), ('embed', 'vocab'), 1, use_bias=False, config=config, rngs=rngs
+      )
 
   def __call__(self, input_ids, *, attention_mask=None, positions=None, cache=None):
     """Logits float32 [B, T, V]; with `cache`, returns (logits, new_cache).
@@ -124,14 +125,14 @@ class Decoder(nnx.Module):
   def _check_inputs(self, input_ids, attention_mask, positions):
     input_ids = jnp.asarray(input_ids)
     if input_ids.ndim != 2 or not jnp.issubdtype(input_ids.dtype, jnp.integer):
-      raise ValueError(f'input_ids: expected an integer array [batch, length], got '
-                       f'{input_ids.dtype}{list(input_ids.shape)}')
+      raise ValueError(
+        f'input_ids: expected an integer array [batch, length], got {input_ids.dtype}{list(input_ids.shape)}'
+      )
     if attention_mask is None:
       attention_mask = jnp.ones(input_ids.shape, jnp.int32)
     attention_mask = jnp.asarray(attention_mask)
     if attention_mask.shape != input_ids.shape:
-      raise ValueError(f'attention_mask: shape {attention_mask.shape} != input_ids shape '
-                       f'{input_ids.shape}')
+      raise ValueError(f'attention_mask: shape {attention_mask.shape} != input_ids shape {input_ids.shape}')
     attention_mask = attention_mask.astype(jnp.int32)
     if positions is not None:
       positions = jnp.asarray(positions)

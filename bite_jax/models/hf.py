@@ -20,13 +20,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from flax import nnx
+from jax.experimental import multihost_utils
 
 from bite_jax import parallel
 from bite_jax.models.config import ModelConfig
 from bite_jax.models.decoder import Decoder
 from bite_jax.models.layers import Linear
-from bite_jax.models.safetensors_io import (SafetensorsFile, dtype_itemsize, safetensors_dtype,
-                                            write_safetensors)
+from bite_jax.models.safetensors_io import SafetensorsFile, dtype_itemsize, safetensors_dtype, write_safetensors
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class _Leaf:
 
   def hf_shape(self) -> tuple[int, ...]:
     if self.is_kernel:
-      return (math.prod(self.shape[self.n_in:]), math.prod(self.shape[:self.n_in]))
+      return (math.prod(self.shape[self.n_in :]), math.prod(self.shape[: self.n_in]))
     if self.is_linear_bias:
       return (math.prod(self.shape),)
     return self.shape
@@ -81,7 +81,7 @@ class _Leaf:
 
   def to_hf(self, ours: np.ndarray) -> np.ndarray:
     if self.is_kernel:
-      return ours.reshape(math.prod(self.shape[:self.n_in]), -1).T
+      return ours.reshape(math.prod(self.shape[: self.n_in]), -1).T
     return ours.reshape(self.hf_shape())
 
 
@@ -112,8 +112,9 @@ class _CheckpointFiles:
         raise CheckpointError(f'{index_path}: no readable "weight_map" ({e})') from e
       self._where = {name: directory / file for name, file in weight_map.items()}
     else:
-      paths = ([directory / SINGLE_FILE] if (directory / SINGLE_FILE).exists()
-               else sorted(directory.glob('*.safetensors')))
+      paths = (
+        [directory / SINGLE_FILE] if (directory / SINGLE_FILE).exists() else sorted(directory.glob('*.safetensors'))
+      )
       if not paths:
         raise CheckpointError(f'{directory}: no {INDEX_FILE}, {SINGLE_FILE} or *.safetensors file')
       self.source = paths[0] if len(paths) == 1 else directory
@@ -142,8 +143,9 @@ class _CheckpointFiles:
       raise CheckpointError(f'tensor {name} is missing from {path} (listed in {self.source})')
     shape = file.shape(name)
     if shape != tuple(expected_shape):
-      raise CheckpointError(f'tensor {name} in {path} has shape {list(shape)}, '
-                            f'the config expects {list(expected_shape)}')
+      raise CheckpointError(
+        f'tensor {name} in {path} has shape {list(shape)}, the config expects {list(expected_shape)}'
+      )
     return file.get(name), path
 
 
@@ -162,8 +164,9 @@ def _dtype_name(dtype) -> str:
   return jnp.dtype(dtype).name
 
 
-def from_pretrained(path, *, dtype=jnp.float32, param_dtype=None, mesh=None,
-                    rules=None, config_overrides=None) -> Decoder:
+def from_pretrained(
+  path, *, dtype=jnp.float32, param_dtype=None, mesh=None, rules=None, config_overrides=None
+) -> Decoder:
   """Loads a Qwen2/StarCoder2 Hugging Face checkpoint directory into a Decoder.
 
   dtype: compute dtype; param_dtype: storage dtype (defaults to dtype). With `mesh`, each tensor is
@@ -171,8 +174,7 @@ def from_pretrained(path, *, dtype=jnp.float32, param_dtype=None, mesh=None,
   config_overrides: dict of ModelConfig fields to change (e.g. remat=True).
   """
   directory = Path(path)
-  fields = {'dtype': _dtype_name(dtype),
-            'param_dtype': _dtype_name(param_dtype if param_dtype is not None else dtype)}
+  fields = {'dtype': _dtype_name(dtype), 'param_dtype': _dtype_name(param_dtype if param_dtype is not None else dtype)}
   config = read_config(directory).replace(**{**fields, **dict(config_overrides or {})})
   files = _CheckpointFiles(directory)
   rules = parallel.LOGICAL_AXIS_RULES if rules is None else rules
@@ -186,8 +188,7 @@ def from_pretrained(path, *, dtype=jnp.float32, param_dtype=None, mesh=None,
     host = np.empty(leaf.shape, target)
     np.copyto(host, leaf.to_ours(raw), casting='unsafe')
     if mesh is not None:
-      sharding = parallel.logical_to_sharding(mesh, parallel.param_logical_axes(variable), rules,
-                                              host.shape)
+      sharding = parallel.logical_to_sharding(mesh, parallel.param_logical_axes(variable), rules, host.shape)
       value = jax.make_array_from_callback(host.shape, sharding, lambda index, h=host: h[index])
     else:
       value = jax.device_put(host)
@@ -196,12 +197,18 @@ def from_pretrained(path, *, dtype=jnp.float32, param_dtype=None, mesh=None,
     total_bytes += host.nbytes
     del host, raw
     if count % max(1, len(leaves) // 10) == 0 or count == len(leaves):
-      log.info('from_pretrained: %d/%d tensors, %.1f MB, %.1f s', count, len(leaves),
-               total_bytes / 1e6, time.monotonic() - start)
+      log.info(
+        'from_pretrained: %d/%d tensors, %.1f MB, %.1f s',
+        count,
+        len(leaves),
+        total_bytes / 1e6,
+        time.monotonic() - start,
+      )
   unused = sorted(files.names() - used - ({'lm_head.weight'} if config.tie_embeddings else set()))
   if unused:
-    log.warning('from_pretrained: %d tensors in %s were not used: %s', len(unused), files.source,
-                ', '.join(unused[:10]))
+    log.warning(
+      'from_pretrained: %d tensors in %s were not used: %s', len(unused), files.source, ', '.join(unused[:10])
+    )
   if mesh is not None and hasattr(model, 'activation_sharding'):
     model.activation_sharding = parallel.logical_to_sharding(mesh, ('batch', 'length', None), rules)
   return model
@@ -213,13 +220,11 @@ def from_pretrained(path, *, dtype=jnp.float32, param_dtype=None, mesh=None,
 def _to_host(value: jax.Array) -> np.ndarray:
   """Gathers one (possibly multi-host sharded) array to a host numpy array."""
   if isinstance(value, jax.Array) and not value.is_fully_addressable:
-    from jax.experimental import multihost_utils
     return np.asarray(multihost_utils.process_allgather(value, tiled=True))
   return np.asarray(jax.device_get(value))
 
 
-def save_pretrained(model: Decoder, out_dir, *, max_shard_size_bytes: int | None = None,
-                    tokenizer=None) -> None:
+def save_pretrained(model: Decoder, out_dir, *, max_shard_size_bytes: int | None = None, tokenizer=None) -> None:
   """Writes config.json, generation_config.json and safetensors (sharded + index when over the limit).
 
   Tensors are streamed one at a time in HF names and layouts; with tied embeddings lm_head.weight
@@ -227,8 +232,7 @@ def save_pretrained(model: Decoder, out_dir, *, max_shard_size_bytes: int | None
   """
   out = Path(out_dir)
   config = model.config
-  entries = sorted(((name, variable, leaf) for _, variable, leaf, name in _param_leaves(model)),
-                   key=lambda e: e[0])
+  entries = sorted(((name, variable, leaf) for _, variable, leaf, name in _param_leaves(model)), key=lambda e: e[0])
   specs = []
   for name, variable, leaf in entries:
     specs.append((name, safetensors_dtype(variable.get_value().dtype), leaf.hf_shape()))
@@ -238,8 +242,7 @@ def save_pretrained(model: Decoder, out_dir, *, max_shard_size_bytes: int | None
   if writer:
     out.mkdir(parents=True, exist_ok=True)
     (out / 'config.json').write_text(json.dumps(config.to_hf_dict(), indent=2) + '\n')
-    generation = {k: v for k, v in config.to_hf_dict().items()
-                  if k in ('bos_token_id', 'eos_token_id', 'pad_token_id')}
+    generation = {k: v for k, v in config.to_hf_dict().items() if k in ('bos_token_id', 'eos_token_id', 'pad_token_id')}
     (out / 'generation_config.json').write_text(json.dumps(generation, indent=2) + '\n')
 
   def produce(name: str) -> np.ndarray:
@@ -282,10 +285,10 @@ def _plan_shards(specs, max_shard_size_bytes):
   return shards
 
 
-
 def load_tokenizer(path):
   """The tokenizer saved in checkpoint directory `path`, via transformers.AutoTokenizer."""
-  import transformers  # heavy import, only when a tokenizer is needed
+  import transformers  # noqa: PLC0415 -- slow to import, and only tokenizers need it
+
   directory = Path(path)
   if not directory.is_dir():
     raise FileNotFoundError(f'{directory}: tokenizer directory does not exist')

@@ -40,8 +40,16 @@ class Linear(nnx.Module):
   import/export a reshape.
   """
 
-  def __init__(self, kernel_shape: tuple[int, ...], kernel_axes: Axes, n_in: int, *,
-               use_bias: bool, config: ModelConfig, rngs: nnx.Rngs):
+  def __init__(
+    self,
+    kernel_shape: tuple[int, ...],
+    kernel_axes: Axes,
+    n_in: int,
+    *,
+    use_bias: bool,
+    config: ModelConfig,
+    rngs: nnx.Rngs,
+  ):
     if not 0 < n_in < len(kernel_shape):
       raise ValueError(f'Linear: n_in={n_in} must leave input and output dims in kernel {kernel_shape}')
     self.n_in = n_in
@@ -57,13 +65,12 @@ class Linear(nnx.Module):
 
   def __call__(self, x: jax.Array, *, out_dtype=None) -> jax.Array:
     kernel = self.kernel[...].astype(self.compute_dtype)
-    in_shape, out_shape = kernel.shape[:self.n_in], kernel.shape[self.n_in:]
-    if x.shape[x.ndim - self.n_in:] != in_shape:
-      raise ValueError(f'Linear: input {x.shape} does not end with the kernel\'s input dims {in_shape}')
-    lead = x.shape[:x.ndim - self.n_in]
+    in_shape, out_shape = kernel.shape[: self.n_in], kernel.shape[self.n_in :]
+    if x.shape[x.ndim - self.n_in :] != in_shape:
+      raise ValueError(f"Linear: input {x.shape} does not end with the kernel's input dims {in_shape}")
+    lead = x.shape[: x.ndim - self.n_in]
     rows = x.astype(self.compute_dtype).reshape(math.prod(lead), math.prod(in_shape))
-    y = jnp.dot(rows, kernel.reshape(math.prod(in_shape), math.prod(out_shape)),
-                preferred_element_type=out_dtype)
+    y = jnp.dot(rows, kernel.reshape(math.prod(in_shape), math.prod(out_shape)), preferred_element_type=out_dtype)
     y = y.reshape(*lead, *out_shape)
     if self.bias is not None:
       y = y + self.bias[...].astype(y.dtype)
@@ -100,8 +107,9 @@ class Norm(nnx.Module):
     param_dtype = dtype_of(config.param_dtype)
     # Norm vectors are tiny: replicate them rather than shard.
     self.scale = make_param(jnp.ones((config.hidden_size,), param_dtype), (None,))
-    self.bias = (make_param(jnp.zeros((config.hidden_size,), param_dtype), (None,))
-                 if config.norm_kind == 'layer' else None)
+    self.bias = (
+      make_param(jnp.zeros((config.hidden_size,), param_dtype), (None,)) if config.norm_kind == 'layer' else None
+    )
 
   def __call__(self, x: jax.Array) -> jax.Array:
     x32 = x.astype(jnp.float32)
@@ -128,7 +136,7 @@ def apply_rope(x: jax.Array, positions: jax.Array, theta: float) -> jax.Array:
   freqs = positions.astype(jnp.float32)[..., None] * rope_inv_freq(head_dim, theta)  # [B, T, H/2]
   cos, sin = jnp.cos(freqs)[:, :, None, :], jnp.sin(freqs)[:, :, None, :]
   x32 = x.astype(jnp.float32)
-  x1, x2 = x32[..., :head_dim // 2], x32[..., head_dim // 2:]
+  x1, x2 = x32[..., : head_dim // 2], x32[..., head_dim // 2 :]
   rotated = jnp.concatenate([x1 * cos - x2 * sin, x2 * cos + x1 * sin], axis=-1)
   return rotated.astype(x.dtype)
 
@@ -156,4 +164,3 @@ class MLP(nnx.Module):
     if self.kind == 'swiglu':
       return self.down_proj(jax.nn.silu(self.gate_proj(x)) * self.up_proj(x))
     return self.c_proj(jax.nn.gelu(self.c_fc(x), approximate=True))
-

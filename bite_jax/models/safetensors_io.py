@@ -16,9 +16,16 @@ import ml_dtypes
 import numpy as np
 
 _DTYPES: dict[str, np.dtype] = {
-    'F64': np.dtype('<f8'), 'F32': np.dtype('<f4'), 'F16': np.dtype('<f2'),
-    'BF16': np.dtype(ml_dtypes.bfloat16), 'I64': np.dtype('<i8'), 'I32': np.dtype('<i4'),
-    'I16': np.dtype('<i2'), 'I8': np.dtype('i1'), 'U8': np.dtype('u1'), 'BOOL': np.dtype(bool),
+  'F64': np.dtype('<f8'),
+  'F32': np.dtype('<f4'),
+  'F16': np.dtype('<f2'),
+  'BF16': np.dtype(ml_dtypes.bfloat16),
+  'I64': np.dtype('<i8'),
+  'I32': np.dtype('<i4'),
+  'I16': np.dtype('<i2'),
+  'I8': np.dtype('i1'),
+  'U8': np.dtype('u1'),
+  'BOOL': np.dtype(bool),
 }
 _NAMES = {v: k for k, v in _DTYPES.items()}
 
@@ -81,11 +88,15 @@ class SafetensorsFile:
       raise ValueError(f'{self.path}: tensor {name} byte range does not match its shape {shape}')
     if self._map is None:
       self._map = np.memmap(self.path, dtype=np.uint8, mode='r')
-    return self._map[self._data_start + begin:self._data_start + end].view(dtype).reshape(shape)
+    return self._map[self._data_start + begin : self._data_start + end].view(dtype).reshape(shape)
 
 
-def write_safetensors(path: str | Path, specs: Iterable[tuple[str, str, tuple[int, ...]]],
-                      produce: Callable[[str], np.ndarray], metadata: dict[str, str] | None = None) -> int:
+def write_safetensors(
+  path: str | Path,
+  specs: Iterable[tuple[str, str, tuple[int, ...]]],
+  produce: Callable[[str], np.ndarray],
+  metadata: dict[str, str] | None = None,
+) -> int:
   """Writes tensors one at a time; returns the number of data bytes written.
 
   specs: (name, safetensors dtype, shape) in file order; produce(name) returns that tensor's array,
@@ -106,7 +117,6 @@ def write_safetensors(path: str | Path, specs: Iterable[tuple[str, str, tuple[in
     for name, dtype, shape in specs:
       array = np.ascontiguousarray(produce(name))
       if array.dtype != _DTYPES[dtype] or tuple(array.shape) != tuple(shape):
-        raise ValueError(f'{path}: tensor {name} is {array.dtype}{list(array.shape)}, '
-                         f'header says {dtype}{list(shape)}')
+        raise ValueError(f'{path}: tensor {name} is {array.dtype}{list(array.shape)}, header says {dtype}{list(shape)}')
       f.write(array.reshape(-1).view(np.uint8))  # no extra copy of the tensor
   return offset

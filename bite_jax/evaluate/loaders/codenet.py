@@ -28,8 +28,16 @@ from bite_jax.evaluate.loaders.common import BenchmarkFormatError, language_filt
 log = logging.getLogger(__name__)
 
 PAIRINGS = ('user', 'problem', 'user_or_problem')
-_COLUMNS = ('submission_id', 'problem_id', 'user_id', 'language', 'original_language', 'filename_ext', 'status',
-            'cpu_time')
+_COLUMNS = (
+  'submission_id',
+  'problem_id',
+  'user_id',
+  'language',
+  'original_language',
+  'filename_ext',
+  'status',
+  'cpu_time',
+)
 _PYTHON2 = re.compile(r'python\s*\(?\s*2|pypy\s*\(?\s*2|python2|pypy2', re.I)
 _TAG = re.compile(r'<[^>]+>')
 
@@ -66,15 +74,19 @@ def _submissions(root: Path, csv_path: Path, languages) -> dict[str, list[dict]]
       source = root / 'data' / row['problem_id'] / row['language'] / f'{row["submission_id"]}.{row["filename_ext"]}'
       if not source.is_file():
         continue
-      out[lang].append({'sid': row['submission_id'], 'user': row['user_id'], 'cpu': cpu, 'path': source,
-                        'line': number})
+      out[lang].append(
+        {'sid': row['submission_id'], 'user': row['user_id'], 'cpu': cpu, 'path': source, 'line': number}
+      )
   return out
 
 
 def _pairs(subs: list[dict], pairing: str, min_ratio: float, per_problem: int) -> list[tuple[dict, dict]]:
   """(slow, fast) submissions, best ratio first: same-user pairs, then the problem-wide one if allowed."""
+
   def ok(slow, fast):
-    return slow['sid'] != fast['sid'] and slow['cpu'] >= min_ratio * max(fast['cpu'], 1e-9) and slow['cpu'] > fast['cpu']
+    return (
+      slow['sid'] != fast['sid'] and slow['cpu'] >= min_ratio * max(fast['cpu'], 1e-9) and slow['cpu'] > fast['cpu']
+    )
 
   found = []
   if pairing in ('user', 'user_or_problem'):
@@ -95,8 +107,16 @@ def _pairs(subs: list[dict], pairing: str, min_ratio: float, per_problem: int) -
   return found[:per_problem]
 
 
-def load_codenet(root, *, languages=None, problems=None, limit: int | None = None, pairing: str = 'user_or_problem',
-                 min_ratio: float = 1.1, pairs_per_problem: int = 1) -> list[Task]:
+def load_codenet(
+  root,
+  *,
+  languages=None,
+  problems=None,
+  limit: int | None = None,
+  pairing: str = 'user_or_problem',
+  min_ratio: float = 1.1,
+  pairs_per_problem: int = 1,
+) -> list[Task]:
   """CodeNet tasks, ids 'codenet/<pid>/<lang>/<slow sid>-<fast sid>'; see the module docstring.
 
   min_ratio: least judged cpu_time ratio slow/fast of a pair. pairs_per_problem: most pairs per
@@ -125,10 +145,19 @@ def load_codenet(root, *, languages=None, problems=None, limit: int | None = Non
     statement = _statement(root, problem_id)
     for lang, subs in sorted(_submissions(root, csv_path, langs).items()):
       for slow, fast in _pairs(subs, pairing, min_ratio, pairs_per_problem):
-        tasks.append(Task(task_id=f'codenet/{problem_id}/{lang}/{slow["sid"]}-{fast["sid"]}', problem_id=problem_id,
-                          language=lang, src=slow['path'].read_text(encoding='utf-8', errors='replace'),
-                          expert=fast['path'].read_text(encoding='utf-8', errors='replace'), inputs=inputs,
-                          outputs=outputs, statement=statement, source='codenet'))
+        tasks.append(
+          Task(
+            task_id=f'codenet/{problem_id}/{lang}/{slow["sid"]}-{fast["sid"]}',
+            problem_id=problem_id,
+            language=lang,
+            src=slow['path'].read_text(encoding='utf-8', errors='replace'),
+            expert=fast['path'].read_text(encoding='utf-8', errors='replace'),
+            inputs=inputs,
+            outputs=outputs,
+            statement=statement,
+            source='codenet',
+          )
+        )
   if no_tests:
     log.warning('%s: %d problem(s) skipped: no derived/input_output test', root, no_tests)
   return select(tasks, limit=limit)

@@ -56,7 +56,7 @@ def read_case_dir(directory: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
       cases.append((int(match.group(1)), path))
   inputs, outputs = [], []
   for _, path in sorted(cases):
-    expected = path.with_name('output' + path.name[len('input'):])
+    expected = path.with_name('output' + path.name[len('input') :])
     if not expected.is_file():
       raise BenchmarkFormatError(f'{path}: has no matching {expected.name}')
     inputs.append(path.read_text(encoding='utf-8', errors='replace'))

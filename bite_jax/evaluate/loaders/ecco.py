@@ -14,7 +14,10 @@ def load_ecco(path, *, tests_dir, languages=None, problems=None, limit: int | No
   Rows without `language` are Python. Rows whose problem has no test case are skipped.
   """
   if tests_dir is None:
-    raise ValueError('ecco needs tests_dir: the test-case directory (<dir>/<problem_id>/input.N.txt), e.g. '
-                     "ECCO's data/codenet/public_test_cases")
-  return load_pairs_jsonl(path, source='ecco', tests_dir=tests_dir, language='python', languages=languages,
-                          problems=problems, limit=limit)
+    raise ValueError(
+      'ecco needs tests_dir: the test-case directory (<dir>/<problem_id>/input.N.txt), e.g. '
+      "ECCO's data/codenet/public_test_cases"
+    )
+  return load_pairs_jsonl(
+    path, source='ecco', tests_dir=tests_dir, language='python', languages=languages, problems=problems, limit=limit
+  )

@@ -24,6 +24,7 @@ from pathlib import Path
 from bite_jax.data.records import Task
 from bite_jax.evaluate.loaders.common import BenchmarkFormatError, read_jsonl, required_str, select
 from bite_jax.evaluate.loaders.mercury_driver import PRELUDE, case_line, driver_program, render
+from executor import Pool
 
 log = logging.getLogger(__name__)
 
@@ -79,41 +80,62 @@ def _parameter_count(solution: str, entry_point: str, where: str) -> int:
   for node in ast.walk(tree):
     if isinstance(node, ast.FunctionDef) and node.name == entry_point:
       return len(node.args.args) - 1 + len(node.args.kwonlyargs)
-  raise BenchmarkFormatError(f"{where}: no method {entry_point!r} (entry_point) in the solution")
+  raise BenchmarkFormatError(f'{where}: no method {entry_point!r} (entry_point) in the solution')
 
 
 def _generator_program(generator_code: str, count: int, seed: int, params: int) -> str:
   """A program printing `count` cases of generate_test_case(), one JSON argument list per line."""
   wrap = 'case = [case]' if params == 1 else 'case = list(case) if isinstance(case, tuple) else case'
-  return (PRELUDE + generator_code.rstrip() + '\n\n\n'
-          f'random.seed({seed})\n'
-          'import json as _json\n'
-          f'for _ in range({count}):\n'
-          '    case = generate_test_case()\n'
-          f'    {wrap}\n'
-          '    print(_json.dumps(case))\n')
+  return (
+    PRELUDE + generator_code.rstrip() + '\n\n\n'
+    f'random.seed({seed})\n'
+    'import json as _json\n'
+    f'for _ in range({count}):\n'
+    '    case = generate_test_case()\n'
+    f'    {wrap}\n'
+    '    print(_json.dumps(case))\n'
+  )
 
 
 def _generated(rows: list[dict], count: int, seed: int, executor_config) -> dict[str, list[str]]:
   """Generated case lines per slug, from each row's generator run in the sandbox."""
-  from executor import Pool
-  jobs = [{'kind': 'run', 'id': r['slug'], 'lang': 'python', 'inputs': [''], 'timeout': 30,
-           'source': _generator_program(r['generator_code'], count, seed, r['params'])}
-          for r in rows if r['generator_code']]
+  jobs = [
+    {
+      'kind': 'run',
+      'id': r['slug'],
+      'lang': 'python',
+      'inputs': [''],
+      'timeout': 30,
+      'source': _generator_program(r['generator_code'], count, seed, r['params']),
+    }
+    for r in rows
+    if r['generator_code']
+  ]
   out = {}
   with Pool(1, config=executor_config) as pool:
     for result in pool.map_unordered(jobs):
       run = (result.get('runs') or [{}])[0]
       if result.get('status') != 'ok' or run.get('status') != 'ok' or run.get('stdout_truncated'):
-        log.warning('mercury %s: test generator failed (%s); using the listed test cases only', result['id'],
-                    run.get('status') or result.get('status'))
+        log.warning(
+          'mercury %s: test generator failed (%s); using the listed test cases only',
+          result['id'],
+          run.get('status') or result.get('status'),
+        )
         continue
       out[result['id']] = [line for line in run['stdout'].splitlines() if line.strip()]
   return out
 
 
-def load_mercury(path, *, generated_cases: int = 0, seed: int = 0, executor_config=None, problems=None,
-                 limit: int | None = None, languages=None) -> list[Task]:
+def load_mercury(
+  path,
+  *,
+  generated_cases: int = 0,
+  seed: int = 0,
+  executor_config=None,
+  problems=None,
+  limit: int | None = None,
+  languages=None,
+) -> list[Task]:
   """Mercury tasks, ids 'mercury/<slug_name>' (Python); see the module docstring.
 
   Rows with fewer than two solutions of different runtime are skipped (nothing to accelerate).
@@ -128,21 +150,31 @@ def load_mercury(path, *, generated_cases: int = 0, seed: int = 0, executor_conf
     slug = required_str(record, 'slug_name', where)
     entry_point = required_str(record, 'entry_point', where).strip()
     solutions = record.get('solutions')
-    if not isinstance(solutions, list) or not all(isinstance(s, dict) and isinstance(s.get('solution'), str)
-                                                  for s in solutions):
+    if not isinstance(solutions, list) or not all(
+      isinstance(s, dict) and isinstance(s.get('solution'), str) for s in solutions
+    ):
       raise BenchmarkFormatError(f"{where}: field 'solutions' must be a list of {{solution, runtime}}")
     ranked = sorted(((_runtime_ms(s.get('runtime'), where), i, s['solution']) for i, s in enumerate(solutions)))
     if len(ranked) < 2 or ranked[0][0] == ranked[-1][0]:
       skipped += 1
       continue
     params = _parameter_count(ranked[-1][2], entry_point, where)
-    cases = [{'args': _case_args(c['input'], params, f'{where}: test_cases[{i}]'), 'expected': c['expected']}
-             for i, c in enumerate(_test_cases(record, where))]
-    rows.append({'slug': slug, 'entry_point': entry_point, 'slow': ranked[-1][2], 'fast': ranked[0][2],
-                 'cases': cases, 'statement': _statement(record),
-                 'params': params,
-                 'generator_code': record.get('generator_code') if isinstance(record.get('generator_code'), str)
-                 else None})
+    cases = [
+      {'args': _case_args(c['input'], params, f'{where}: test_cases[{i}]'), 'expected': c['expected']}
+      for i, c in enumerate(_test_cases(record, where))
+    ]
+    rows.append(
+      {
+        'slug': slug,
+        'entry_point': entry_point,
+        'slow': ranked[-1][2],
+        'fast': ranked[0][2],
+        'cases': cases,
+        'statement': _statement(record),
+        'params': params,
+        'generator_code': record.get('generator_code') if isinstance(record.get('generator_code'), str) else None,
+      }
+    )
   if problems is not None:
     wanted = set(problems.split(',') if isinstance(problems, str) else problems)
     rows = [r for r in rows if r['slug'] in wanted]
@@ -152,11 +184,19 @@ def load_mercury(path, *, generated_cases: int = 0, seed: int = 0, executor_conf
     lines = [case_line(c['args']) for c in r['cases']]
     outputs = '\n'.join(render(c['expected']) for c in r['cases']) + '\n'
     extra = generated.get(r['slug'], [])
-    tasks.append(Task(task_id=f'mercury/{r["slug"]}', problem_id=r['slug'], language='python',
-                      src=driver_program(r['slow'], r['entry_point']),
-                      expert=driver_program(r['fast'], r['entry_point']),
-                      inputs=('\n'.join(lines + extra) + '\n',), outputs=None if extra else (outputs,),
-                      statement=r['statement'], source='mercury'))
+    tasks.append(
+      Task(
+        task_id=f'mercury/{r["slug"]}',
+        problem_id=r['slug'],
+        language='python',
+        src=driver_program(r['slow'], r['entry_point']),
+        expert=driver_program(r['fast'], r['entry_point']),
+        inputs=('\n'.join(lines + extra) + '\n',),
+        outputs=None if extra else (outputs,),
+        statement=r['statement'],
+        source='mercury',
+      )
+    )
   if skipped:
     log.warning('%s: %d row(s) skipped: fewer than two solutions of different runtime', path, skipped)
   return select(tasks, languages=languages, limit=limit)

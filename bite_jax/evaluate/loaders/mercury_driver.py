@@ -11,7 +11,9 @@ a method returning an empty ListNode / TreeNode (None) prints [].
 
 from __future__ import annotations
 
-PRELUDE = '''\
+import json
+
+PRELUDE = """\
 import bisect, collections, functools, heapq, itertools, math, operator, random, re, string, sys
 from bisect import *
 from collections import *
@@ -39,9 +41,9 @@ class TreeNode:
         self.left = left
         self.right = right
 
-'''
+"""
 
-RUNTIME = '''\
+RUNTIME = """\
 def _bite_render(x):
     if x is None:
         return 'null'
@@ -61,9 +63,9 @@ def _bite_render(x):
     if isinstance(x, (set, frozenset)):
         return _bite_render(sorted(x, key=repr))
     return _bite_render(str(x))
-'''
+"""
 
-MAIN = '''
+MAIN = """
 
 def _bite_linked(values):
     head = None
@@ -146,7 +148,7 @@ def _bite_main(entry_point):
 
 
 _bite_main(ENTRY_POINT)
-'''
+"""
 
 _HOST: dict = {}
 
@@ -168,5 +170,4 @@ def driver_program(solution: str, entry_point: str) -> str:
 
 def case_line(case) -> str:
   """One stdin line for a test case: its argument list (or keyword object) as compact JSON."""
-  import json
   return json.dumps(case, separators=(',', ':'))

@@ -13,21 +13,37 @@ import logging
 from pathlib import Path
 
 from bite_jax.data.records import Task, normalize_language
-from bite_jax.evaluate.loaders.common import BenchmarkFormatError, CaseDirs, read_jsonl, required_str, select, \
-    unique_ids
+from bite_jax.evaluate.loaders.common import (
+  BenchmarkFormatError,
+  CaseDirs,
+  read_jsonl,
+  required_str,
+  select,
+  unique_ids,
+)
+from executor import sample_io_many
 
 log = logging.getLogger(__name__)
 
 
 def _statement_cases(problem_ids, statements) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
   """Sample (inputs, outputs) per problem parsed from CodeNet statement HTML, one pass over the tarball."""
-  from executor import sample_io_many
   pairs = sample_io_many(sorted(problem_ids), statements)
   return {pid: (tuple(i for i, _ in p), tuple(o for _, o in p)) for pid, p in pairs.items() if p}
 
 
-def load_pairs_jsonl(path, *, source: str, tests_dir=None, statements=None, language: str | None = None,
-                     languages=None, problems=None, limit: int | None = None, split: str | None = None) -> list[Task]:
+def load_pairs_jsonl(
+  path,
+  *,
+  source: str,
+  tests_dir=None,
+  statements=None,
+  language: str | None = None,
+  languages=None,
+  problems=None,
+  limit: int | None = None,
+  split: str | None = None,
+) -> list[Task]:
   """Tasks from a JSONL of (input=slow, target=fast) rows; see the module docstring.
 
   source: 'pie' or 'ecco' (the task id prefix). language: for rows without a `language` field.
@@ -36,8 +52,10 @@ def load_pairs_jsonl(path, *, source: str, tests_dir=None, statements=None, lang
   """
   path = Path(path)
   if tests_dir is None and statements is None:
-    raise ValueError(f'{source}:{path} needs test cases: give tests_dir (<dir>/<problem_id>/input.N.txt + '
-                     'output.N.txt) or statements (CodeNet problem_descriptions.tar.gz with sample I/O)')
+    raise ValueError(
+      f'{source}:{path} needs test cases: give tests_dir (<dir>/<problem_id>/input.N.txt + '
+      'output.N.txt) or statements (CodeNet problem_descriptions.tar.gz with sample I/O)'
+    )
   rows = []
   for number, record in read_jsonl(path):
     where = f'{path}:{number}'
@@ -79,15 +97,42 @@ def load_pairs_jsonl(path, *, source: str, tests_dir=None, statements=None, lang
       skipped += 1
       continue
     inputs, outputs = cases[problem_id]
-    tasks.append(Task(task_id=task_id, problem_id=problem_id, language=lang, src=slow, expert=fast, inputs=inputs,
-                      outputs=outputs, split=split, source=source))
+    tasks.append(
+      Task(
+        task_id=task_id,
+        problem_id=problem_id,
+        language=lang,
+        src=slow,
+        expert=fast,
+        inputs=inputs,
+        outputs=outputs,
+        split=split,
+        source=source,
+      )
+    )
   if skipped:
     log.warning('%s: %d of %d rows skipped: their problem has no test case', path, skipped, len(rows))
   return select(tasks, languages=languages, limit=limit)
 
 
-def load_pie(path, *, tests_dir=None, statements=None, language: str | None = None, languages=None,
-             problems=None, limit: int | None = None) -> list[Task]:
+def load_pie(
+  path,
+  *,
+  tests_dir=None,
+  statements=None,
+  language: str | None = None,
+  languages=None,
+  problems=None,
+  limit: int | None = None,
+) -> list[Task]:
   """PIE tasks (ids 'pie/<problem_id>/<slow submission>-<fast submission>'); see load_pairs_jsonl."""
-  return load_pairs_jsonl(path, source='pie', tests_dir=tests_dir, statements=statements, language=language,
-                          languages=languages, problems=problems, limit=limit)
+  return load_pairs_jsonl(
+    path,
+    source='pie',
+    tests_dir=tests_dir,
+    statements=statements,
+    language=language,
+    languages=languages,
+    problems=problems,
+    limit=limit,
+  )

@@ -18,20 +18,22 @@ import os
 from pathlib import Path
 
 import jax
+import psutil
 
 # Dense bf16 peak FLOP/s per device (per chip for TPUs), by substring of jax's device_kind.
 PEAK_FLOPS = (
-    ('v6', 918e12),       # TPU v6e (Trillium)
-    ('v5p', 459e12),
-    ('v5', 197e12),       # v5e / "TPU v5 lite"
-    ('v4', 275e12),
-    ('v3', 123e12),
-    ('h200', 989e12),
-    ('h100', 989e12),
-    ('a100', 312e12),
-    ('l4', 121e12),
-    ('a10', 125e12),
+  ('v6', 918e12),  # TPU v6e (Trillium)
+  ('v5p', 459e12),
+  ('v5', 197e12),  # v5e / "TPU v5 lite"
+  ('v4', 275e12),
+  ('v3', 123e12),
+  ('h200', 989e12),
+  ('h100', 989e12),
+  ('a100', 312e12),
+  ('l4', 121e12),
+  ('a10', 125e12),
 )
+
 # CPU estimate: float32 FLOPs per cycle per core with two FMA units, by the widest vector ISA
 # (2 units x lanes x 2 FLOPs): AVX-512 16 lanes, AVX2 + FMA 8 lanes, otherwise SSE's 4.
 CPU_FLOPS_PER_CYCLE = {'avx512f': 64, 'avx2': 32, 'sse': 16}
@@ -58,7 +60,6 @@ def cpu_flops_per_cycle(flags: set[str] | None = None) -> int:
 
 def cpu_peak_flops(cores: int | None = None, flags: set[str] | None = None) -> float:
   """Estimated float32 peak FLOP/s of this host's CPU (cores x clock x cpu_flops_per_cycle)."""
-  import psutil
   freq = psutil.cpu_freq()
   ghz = (freq.max or freq.current) / 1000 if freq and (freq.max or freq.current) else 2.5
   return (cores or os.cpu_count() or 1) * ghz * 1e9 * cpu_flops_per_cycle(flags)
@@ -129,9 +130,12 @@ def read_metrics(path: Path) -> list[dict]:
   return [json.loads(line) for line in Path(path).read_text(encoding='utf-8').splitlines() if line.strip()]
 
 
-def progress_line(step: int, total: int, loss: float, lr: float, tokens_per_s: float,
-                  mfu_value: float | None, eta_s: float) -> str:
+def progress_line(
+  step: int, total: int, loss: float, lr: float, tokens_per_s: float, mfu_value: float | None, eta_s: float
+) -> str:
   """One human progress line: step, loss, lr, tokens/s, MFU and time left."""
   mfu_text = 'n/a' if mfu_value is None else f'{100 * mfu_value:.1f}%'
-  return (f'[ift] step {step}/{total} loss {loss:.4f} lr {lr:.2e} {tokens_per_s:,.0f} tokens/s '
-          f'MFU {mfu_text} eta {eta_s / 60:.1f} min')
+  return (
+    f'[ift] step {step}/{total} loss {loss:.4f} lr {lr:.2e} {tokens_per_s:,.0f} tokens/s '
+    f'MFU {mfu_text} eta {eta_s / 60:.1f} min'
+  )

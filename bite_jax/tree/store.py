@@ -31,7 +31,7 @@ def node_path(node: dict) -> tuple[int, ...]:
   """Sample indices from the root to `node` (() for the root); used to order nodes deterministically."""
   if node['depth'] == 0:
     return ()
-  suffix = node['node_id'][len(node['root_id']) + 1:]
+  suffix = node['node_id'][len(node['root_id']) + 1 :]
   return tuple(int(part) for part in suffix.split('.'))
 
 
@@ -45,7 +45,7 @@ def _check_node(node, where: str) -> dict:
   if missing:
     raise TreeFormatError(f'{where}: missing field(s) {", ".join(missing)}')
   if not isinstance(node['depth'], int) or node['depth'] < 0:
-    raise TreeFormatError(f'{where}: field \'depth\' must be an integer >= 0, got {node["depth"]!r}')
+    raise TreeFormatError(f"{where}: field 'depth' must be an integer >= 0, got {node['depth']!r}")
   return node
 
 
@@ -120,11 +120,16 @@ def roots_digest(root_ids: Iterable[str]) -> str:
   return hashlib.sha256('\n'.join(sorted(root_ids)).encode()).hexdigest()[:16]
 
 
-def tree_signature(direction: str, root_ids: Sequence[str], *, height: int, width: int,
-                   threshold: float) -> dict:
+def tree_signature(direction: str, root_ids: Sequence[str], *, height: int, width: int, threshold: float) -> dict:
   """What a `.done` marker certifies: the tree of these roots is complete to this height and width."""
-  return {'direction': direction, 'height': int(height), 'width': int(width), 'threshold': float(threshold),
-          'roots': len(root_ids), 'roots_digest': roots_digest(root_ids)}
+  return {
+    'direction': direction,
+    'height': int(height),
+    'width': int(width),
+    'threshold': float(threshold),
+    'roots': len(root_ids),
+    'roots_digest': roots_digest(root_ids),
+  }
 
 
 def write_done(path: str | Path, signature: dict, summary: dict) -> Path:
@@ -145,8 +150,7 @@ def read_done(path: str | Path) -> dict | None:
     return None
 
 
-def tree_complete(path: str | Path, roots, *, direction: str, height: int, width: int,
-                  threshold: float = 1.1) -> bool:
+def tree_complete(path: str | Path, roots, *, direction: str, height: int, width: int, threshold: float = 1.1) -> bool:
   """True when `path` holds a finished tree of these roots (Tasks or ids) for these settings."""
   done = read_done(path)
   if done is None:

@@ -4,13 +4,13 @@
       --config.model.hf_path=DIR --config.ift.data=PAIRS.jsonl --config.ift.steps=6
 
 What a run writes under its output directory OUT (WORKDIR/ift for the `ift` stage):
-  OUT/metrics.jsonl    one line per optimizer step (bite_jax.train_metrics)
+  OUT/metrics.jsonl    one line per optimizer step (bite_jax.train.metrics)
   OUT/checkpoints/     Orbax steps: params, optimizer state, grain iterator state
   OUT/final/           config.json + tokenizer + params (+ hf/ on request); `load_trained(OUT/final)`
 
 Rerunning the same command resumes from the newest checkpoint and gives the
 same losses as an uninterrupted run; a larger `steps` continues training (the
-learning-rate schedule never depends on `steps`, see bite_jax.train_optim).
+learning-rate schedule never depends on `steps`, see bite_jax.train.optim).
 
 Speed and memory knobs that never change the losses: `ift.rows_per_pass` (a
 micro-batch is taken that many rows per device at a time and its gradient
@@ -30,34 +30,26 @@ import numpy as np
 from flax import nnx
 
 from bite_jax import parallel
-from bite_jax.data import pipeline
+from bite_jax.data import batching
 from bite_jax.data.pairs import read_pairs
 from bite_jax.data.prompts import check_direction
 from bite_jax.data.records import Pair
 from bite_jax.models import hf
-from bite_jax.train_checkpoint import (CheckpointStore, is_trained_dir, load_trained, load_trained_model,
-                                       save_final)
-from bite_jax.train_metrics import MetricsLog, mfu, progress_line, total_peak_flops
-from bite_jax.train_optim import make_optimizer, make_schedule
-from bite_jax.train_step import (compile_step, global_batch, init_opt_state, make_train_step, param_shardings,
-                                 rows_sharding, step_layout)
+from bite_jax.models.trained import TOKENIZER_FILES, has_tokenizer, is_trained_dir, load_trained_model, save_final
+from bite_jax.train.checkpoint import CheckpointStore
+from bite_jax.train.metrics import MetricsLog, mfu, progress_line, total_peak_flops
+from bite_jax.train.optim import make_optimizer, make_schedule
+from bite_jax.train.step import (
+  compile_step,
+  global_batch,
+  init_opt_state,
+  make_train_step,
+  param_shardings,
+  rows_sharding,
+  step_layout,
+)
 
-__all__ = ['run_stage', 'train_ift', 'load_trained']
-
-_TOKENIZER_FILES = ('tokenizer.json', 'tokenizer_config.json', 'vocab.json', 'tokenizer.model')
-
-
-def run_stage(config, workdir: Path) -> Path:
-  """The `ift` stage of bite_jax.main: one IFT run from `config.ift` into WORKDIR/ift; returns the final dir.
-
-  The base model is `config.model.hf_path`, or (empty) the demo base built by bite_jax.base_model.
-  """
-  from bite_jax.base_model import prepare_base
-  if not config.ift.data:
-    raise ValueError('config.ift.data: empty; pass --config.ift.data=PAIRS.jsonl')
-  base = prepare_base(config, Path(workdir))
-  return train_ift(config.ift, config.model, config.mesh, Path(workdir) / 'ift', base_dir=str(base),
-                   pairs=config.ift.data)
+__all__ = ['train_ift']
 
 
 def _check_ift(ift) -> None:
@@ -76,19 +68,24 @@ def _check_ift(ift) -> None:
 def _model_source(ift, base_dir: str | None) -> Path:
   source = ift.init or base_dir
   if not source:
-    raise ValueError('config.model.hf_path (or config.ift.init): empty; IFT starts from a Hugging Face '
-                     'checkpoint directory (config.json, safetensors, tokenizer) or a trained OUT/final dir')
+    raise ValueError(
+      'config.model.hf_path (or config.ift.init): empty; IFT starts from a Hugging Face '
+      'checkpoint directory (config.json, safetensors, tokenizer) or a trained OUT/final dir'
+    )
   source = Path(source)
   if not (source / 'config.json').is_file():
-    raise FileNotFoundError(f'{source}: no config.json; expected a Hugging Face checkpoint directory '
-                            'or a trained OUT/final directory')
+    raise FileNotFoundError(
+      f'{source}: no config.json; expected a Hugging Face checkpoint directory or a trained OUT/final directory'
+    )
   return source
 
 
 def _load_tokenizer(source: Path):
-  if not any((source / name).is_file() for name in _TOKENIZER_FILES):
-    raise FileNotFoundError(f'{source}: no tokenizer files ({", ".join(_TOKENIZER_FILES)}); the IFT '
-                            'trainer loads the tokenizer from the model directory')
+  if not has_tokenizer(source):
+    raise FileNotFoundError(
+      f'{source}: no tokenizer files ({", ".join(TOKENIZER_FILES)}); the IFT '
+      'trainer loads the tokenizer from the model directory'
+    )
   return hf.load_tokenizer(source)
 
 
@@ -96,8 +93,13 @@ def _load_model(source: Path, model_cfg, mesh):
   overrides = dict(dtype=model_cfg.dtype, param_dtype=model_cfg.param_dtype, remat=bool(model_cfg.remat))
   if is_trained_dir(source):
     return load_trained_model(source, mesh=mesh, **overrides)
-  return hf.from_pretrained(source, dtype=overrides['dtype'], param_dtype=overrides['param_dtype'], mesh=mesh,
-                            config_overrides={'remat': overrides['remat']})
+  return hf.from_pretrained(
+    source,
+    dtype=overrides['dtype'],
+    param_dtype=overrides['param_dtype'],
+    mesh=mesh,
+    config_overrides={'remat': overrides['remat']},
+  )
 
 
 def _data_hash(examples) -> str:
@@ -111,16 +113,26 @@ def _data_hash(examples) -> str:
 def _check_resume(meta: dict, fingerprint: dict, ckpt_dir: Path) -> None:
   for key, value in fingerprint.items():
     if key in meta and meta[key] != value:
-      raise ValueError(f'{ckpt_dir}: the checkpoint was written with {key}={meta[key]!r} but this run has '
-                       f'{key}={value!r}; rerun with the same settings or use a fresh output directory')
+      raise ValueError(
+        f'{ckpt_dir}: the checkpoint was written with {key}={meta[key]!r} but this run has '
+        f'{key}={value!r}; rerun with the same settings or use a fresh output directory'
+      )
 
 
 def _to_float(x) -> float:
   return float(np.asarray(jax.device_get(x.addressable_data(0))))
 
 
-def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None = None,
-              pairs: Sequence[Pair] | str | Path | None = None, log=print) -> Path:
+def train_ift(
+  ift,
+  model_cfg,
+  mesh_cfg,
+  out_dir: Path,
+  *,
+  base_dir: str | None = None,
+  pairs: Sequence[Pair] | str | Path | None = None,
+  log=print,
+) -> Path:
   """One resumable IFT run; returns OUT/final.
 
   Args:
@@ -142,8 +154,10 @@ def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None =
   micro = ift.batch_size // ift.grad_accum
   if micro % data_ways and jax.process_count() > 1:
     # One process holds only its own rows, so rows cannot fall back to being replicated.
-    raise ValueError(f'config.ift.batch_size / grad_accum = {micro} rows must be a multiple of '
-                     f'mesh data x fsdp = {data_ways} when training on several hosts')
+    raise ValueError(
+      f'config.ift.batch_size / grad_accum = {micro} rows must be a multiple of '
+      f'mesh data x fsdp = {data_ways} when training on several hosts'
+    )
 
   source = _model_source(ift, base_dir)
   tokenizer = _load_tokenizer(source)
@@ -155,38 +169,66 @@ def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None =
     pairs = read_pairs(pairs)
   model = _load_model(source, model_cfg, mesh)
   config = model.config
-  examples, stats = pipeline.tokenize_pairs(list(pairs), tokenizer, direction=ift.direction,
-                                            max_len=ift.max_len, log=say, eos_id=config.eos_token_id)
+  examples, stats = batching.tokenize_pairs(
+    list(pairs), tokenizer, direction=ift.direction, max_len=ift.max_len, log=say, eos_id=config.eos_token_id
+  )
   top_id = max(int(ex.tokens.max()) for ex in examples) if examples else -1
   if top_id >= config.vocab_size:
-    raise ValueError(f'{source}: the tokenizer produced token id {top_id} but the model vocab_size is '
-                     f'{config.vocab_size}')
+    raise ValueError(
+      f'{source}: the tokenizer produced token id {top_id} but the model vocab_size is {config.vocab_size}'
+    )
 
-  spe = pipeline.steps_per_epoch(len(examples), ift.batch_size)
-  total_steps = int(ift.steps) if ift.steps > 0 else pipeline.epochs_to_steps(ift.epochs, len(examples),
-                                                                               ift.batch_size)
+  spe = batching.steps_per_epoch(len(examples), ift.batch_size)
+  total_steps = int(ift.steps) if ift.steps > 0 else batching.epochs_to_steps(ift.epochs, len(examples), ift.batch_size)
   schedule = make_schedule(ift, steps_per_epoch=spe)
   tx = make_optimizer(ift, schedule)
-  passes, chunk = step_layout(rows_per_pass=int(ift.get('rows_per_pass', 0)), loss_chunk=int(ift.loss_chunk),
-                              micro_rows=micro, seq_len=ift.max_len, config=config, mesh=mesh)
+  passes, chunk = step_layout(
+    rows_per_pass=int(ift.get('rows_per_pass', 0)),
+    loss_chunk=int(ift.loss_chunk),
+    micro_rows=micro,
+    seq_len=ift.max_len,
+    config=config,
+    mesh=mesh,
+  )
   graphdef, params, rest = nnx.split(model, nnx.Param, ...)
   del model
   opt_state, opt_sh = init_opt_state(tx, params, mesh)
   params_sh = param_shardings(params)
-  step_fn = make_train_step(graphdef, rest, tx, mesh=mesh, params_sh=params_sh, opt_sh=opt_sh,
-                            grad_accum=int(ift.grad_accum) * passes, loss_chunk=chunk,
-                            batch_rows=int(ift.batch_size))
+  step_fn = make_train_step(
+    graphdef,
+    rest,
+    tx,
+    mesh=mesh,
+    params_sh=params_sh,
+    opt_sh=opt_sh,
+    grad_accum=int(ift.grad_accum) * passes,
+    loss_chunk=chunk,
+    batch_rows=int(ift.batch_size),
+  )
 
   pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-  dataset = pipeline.make_dataset(examples, batch_size=ift.batch_size, max_len=ift.max_len, seed=ift.seed,
-                                  shard_index=jax.process_index(), shard_count=jax.process_count(),
-                                  pad_id=pad_id)
-  iterator = pipeline.make_iterator(dataset)
+  dataset = batching.make_dataset(
+    examples,
+    batch_size=ift.batch_size,
+    max_len=ift.max_len,
+    seed=ift.seed,
+    shard_index=jax.process_index(),
+    shard_count=jax.process_count(),
+    pad_id=pad_id,
+  )
+  iterator = batching.make_iterator(dataset)
   # What a resume must not change; the mesh and grad_accum may change (memory, not the maths).
-  fingerprint = dict(batch_size=int(ift.batch_size), max_len=int(ift.max_len), seed=int(ift.seed),
-                     direction=ift.direction, lr=float(ift.lr),
-                     warmup_steps=schedule.warmup_steps, decay_steps=schedule.decay_steps,
-                     num_examples=len(examples), data_hash=_data_hash(examples))
+  fingerprint = dict(
+    batch_size=int(ift.batch_size),
+    max_len=int(ift.max_len),
+    seed=int(ift.seed),
+    direction=ift.direction,
+    lr=float(ift.lr),
+    warmup_steps=schedule.warmup_steps,
+    decay_steps=schedule.decay_steps,
+    num_examples=len(examples),
+    data_hash=_data_hash(examples),
+  )
   store = CheckpointStore(out_dir / 'checkpoints', keep=int(ift.keep_checkpoints))
   metrics = MetricsLog(out_dir / 'metrics.jsonl', writer=lead)
   start = store.latest_step()
@@ -195,10 +237,12 @@ def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None =
     params, opt_state, _ = store.restore(start, params, opt_state, iterator)
     say(f'[ift] resumed from {store.directory}/{start}')
   metrics.truncate_after(start)
-  say(f'[ift] {total_steps} steps of {ift.batch_size} x {ift.max_len} tokens ({spe:.1f} steps/epoch), '
-      f'mesh {dict(mesh.shape)}, {micro // passes} rows per pass, loss chunk {chunk}, lr {schedule.peak_lr:g} '
-      f'warmup {schedule.warmup_steps} '
-      f'decay {schedule.decay_steps or "none"}, out {out_dir}')
+  say(
+    f'[ift] {total_steps} steps of {ift.batch_size} x {ift.max_len} tokens ({spe:.1f} steps/epoch), '
+    f'mesh {dict(mesh.shape)}, {micro // passes} rows per pass, loss chunk {chunk}, lr {schedule.peak_lr:g} '
+    f'warmup {schedule.warmup_steps} '
+    f'decay {schedule.decay_steps or "none"}, out {out_dir}'
+  )
 
   tokens_per_step = ift.batch_size * ift.max_len
   flops_per_token = config.flops_per_token(ift.max_len)
@@ -214,16 +258,24 @@ def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None =
       step, m = pending.pop(0)
       loss, target_tokens = _to_float(m['loss']), int(round(_to_float(m['target_tokens'])))
       now = time.time()
-      record = dict(step=step, loss=loss, tokens=tokens_per_step, target_tokens=target_tokens,
-                    lr=schedule.at_step(step), time=now)
+      record = dict(
+        step=step, loss=loss, tokens=tokens_per_step, target_tokens=target_tokens, lr=schedule.at_step(step), time=now
+      )
       metrics.append(record)
       last.update(record)
       if step % max(1, ift.log_every) == 0 or step == total_steps or window['first']:
         steps = max(1, step - window['step'])
         elapsed = max(now - window['time'], 1e-9)
         rate = steps * tokens_per_step / elapsed
-        line = progress_line(step, total_steps, loss, record['lr'], rate, mfu(rate, flops_per_token, peak),
-                             (total_steps - step) * elapsed / steps)
+        line = progress_line(
+          step,
+          total_steps,
+          loss,
+          record['lr'],
+          rate,
+          mfu(rate, flops_per_token, peak),
+          (total_steps - step) * elapsed / steps,
+        )
         say(line + (' (first step, incl. compilation)' if window['first'] else ''))
       if window['first']:
         window.update(time=now, step=step, first=False)
@@ -242,17 +294,24 @@ def train_ift(ift, model_cfg, mesh_cfg, out_dir: Path, *, base_dir: str | None =
       store.save(step, params, opt_state, iterator, dict(fingerprint, step=step))
     if preempted:
       store.close()
-      raise SystemExit(f'[ift] preempted: checkpoint at step {step} in {store.directory}; '
-                       'rerun the same command to resume')
+      raise SystemExit(
+        f'[ift] preempted: checkpoint at step {step} in {store.directory}; rerun the same command to resume'
+      )
   flush(keep_last=False)
   store.close()
   if start >= total_steps:
     say(f'[ift] already trained to step {start} (steps={total_steps}); writing the final directory')
 
-  info = dict(steps=max(start, total_steps), direction=ift.direction, source=str(source),
-              data=data_desc,
-              pairs_total=stats.total, pairs_kept=stats.kept, pairs_dropped=stats.dropped,
-              final_loss=last.get('loss'))
+  info = dict(
+    steps=max(start, total_steps),
+    direction=ift.direction,
+    source=str(source),
+    data=data_desc,
+    pairs_total=stats.total,
+    pairs_kept=stats.kept,
+    pairs_dropped=stats.dropped,
+    final_loss=last.get('loss'),
+  )
   final = save_final(out_dir / 'final', params, model_config=config, source=source, info=info)
   if ift.export_hf:
     hf.save_pretrained(nnx.merge(graphdef, params, rest), final / 'hf', tokenizer=tokenizer)

@@ -28,6 +28,7 @@ class Schedule:
     decay_steps: total horizon in updates (warmup included) or None for a constant rate after warmup.
     min_lr_ratio: the final rate as a fraction of peak_lr.
   """
+
   peak_lr: float
   warmup_steps: int
   decay_steps: int | None
@@ -73,8 +74,9 @@ def make_schedule(ift, *, steps_per_epoch: float) -> Schedule:
     warmup = int(round(ift.warmup_ratio * decay_steps))
   else:
     warmup = 0
-  return Schedule(peak_lr=float(ift.lr), warmup_steps=warmup, decay_steps=decay_steps,
-                  min_lr_ratio=float(ift.min_lr_ratio))
+  return Schedule(
+    peak_lr=float(ift.lr), warmup_steps=warmup, decay_steps=decay_steps, min_lr_ratio=float(ift.min_lr_ratio)
+  )
 
 
 def _decay_mask(params):
@@ -87,6 +89,9 @@ def make_optimizer(ift, schedule: Schedule) -> optax.GradientTransformation:
   parts = []
   if ift.clip_norm and ift.clip_norm > 0:
     parts.append(optax.clip_by_global_norm(float(ift.clip_norm)))
-  parts.append(optax.adamw(schedule, b1=float(ift.b1), b2=float(ift.b2), eps=1e-8,
-                           weight_decay=float(ift.weight_decay), mask=_decay_mask))
+  parts.append(
+    optax.adamw(
+      schedule, b1=float(ift.b1), b2=float(ift.b2), eps=1e-8, weight_decay=float(ift.weight_decay), mask=_decay_mask
+    )
+  )
   return optax.chain(*parts)

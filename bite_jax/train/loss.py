@@ -68,8 +68,9 @@ def _chunk_splitter(hidden: jax.Array, targets: jax.Array, chunk: int) -> Callab
   return split
 
 
-def chunked_cross_entropy_sum(hidden: jax.Array, targets: jax.Array, mask: jax.Array,
-                              head: Callable[[jax.Array], jax.Array], *, chunk: int) -> jax.Array:
+def chunked_cross_entropy_sum(
+  hidden: jax.Array, targets: jax.Array, mask: jax.Array, head: Callable[[jax.Array], jax.Array], *, chunk: int
+) -> jax.Array:
   """Sum of masked NLL computed `chunk` positions at a time.
 
   Args:
@@ -95,8 +96,9 @@ def chunked_cross_entropy_sum(hidden: jax.Array, targets: jax.Array, mask: jax.A
   return total
 
 
-def fused_cross_entropy_sum(hidden: jax.Array, targets: jax.Array, mask: jax.Array,
-                            head_apply: Callable, head_params, *, chunk: int) -> jax.Array:
+def fused_cross_entropy_sum(
+  hidden: jax.Array, targets: jax.Array, mask: jax.Array, head_apply: Callable, head_params, *, chunk: int
+) -> jax.Array:
   """chunked_cross_entropy_sum's value, with its gradient computed during the forward pass.
 
   Each chunk's logits are made once: the same pass takes their logsumexp and the gradient
@@ -139,7 +141,8 @@ def fused_cross_entropy_sum(hidden: jax.Array, targets: jax.Array, mask: jax.Arr
 
     zeros = jax.tree.map(jnp.zeros_like, params)
     (total, d_params), d_hidden = jax.lax.scan(
-        body, (jnp.zeros((), jnp.float32), zeros), (split(hidden), split(targets), split(mask)))
+      body, (jnp.zeros((), jnp.float32), zeros), (split(hidden), split(targets), split(mask))
+    )
     d_hidden = jnp.swapaxes(d_hidden, 0, 1).reshape(hidden.shape)
     return total, (d_params, d_hidden)
 

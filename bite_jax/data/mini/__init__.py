@@ -6,17 +6,34 @@ optional even-slower programs with seeded input generators. Layout: README.md he
   load_problems(split=None, problems=None) -> list[Problem]
   problems_dir() -> Path
 
-Validation against the executor: python -m bite_jax.evaluate.mini.validate
+Validation against the executor: python -m bite_jax.data.mini.validate
 """
 
 from __future__ import annotations
 
+from bite_jax.data.mini.catalog import (
+  PATTERNS,
+  SPLITS,
+  MiniFormatError,
+  Problem,
+  load_problems,
+  problems_dir,
+  read_problem,
+)
 from bite_jax.data.records import LANGUAGES, Pair, Task, normalize_language
-from bite_jax.evaluate.mini.catalog import PATTERNS, SPLITS, MiniFormatError, Problem, load_problems, \
-    problems_dir, read_problem
 
-__all__ = ['load_mini', 'train_pairs', 'load_problems', 'read_problem', 'problems_dir', 'task_id', 'Problem',
-           'MiniFormatError', 'PATTERNS', 'SPLITS']
+__all__ = [
+  'load_mini',
+  'train_pairs',
+  'load_problems',
+  'read_problem',
+  'problems_dir',
+  'task_id',
+  'Problem',
+  'MiniFormatError',
+  'PATTERNS',
+  'SPLITS',
+]
 
 
 def task_id(problem_id: str, language: str) -> str:
@@ -43,10 +60,21 @@ def load_mini(split: str | None = None, languages=None, problems=None) -> list[T
   langs = _languages(languages)
   for problem in load_problems(split, problems):
     for lang in langs:
-      tasks.append(Task(task_id=task_id(problem.problem_id, lang), problem_id=problem.problem_id, language=lang,
-                        src=problem.source('src', lang), expert=problem.source('expert', lang),
-                        inputs=problem.inputs(lang), outputs=None, slow=problem.source('slow', lang),
-                        split=problem.split, statement=problem.statement, source='mini'))
+      tasks.append(
+        Task(
+          task_id=task_id(problem.problem_id, lang),
+          problem_id=problem.problem_id,
+          language=lang,
+          src=problem.source('src', lang),
+          expert=problem.source('expert', lang),
+          inputs=problem.inputs(lang),
+          outputs=None,
+          slow=problem.source('slow', lang),
+          split=problem.split,
+          statement=problem.statement,
+          source='mini',
+        )
+      )
   return tasks
 
 

@@ -26,14 +26,35 @@ from executor import outputs_equal
 KEPT = 'kept'
 EXTRACTION_REASONS = ('empty', 'truncated')
 RUN_FAILURES = ('compile_error', 'runtime_error', 'timeout', 'memory_limit', 'output_limit')
-REASONS = (KEPT, *EXTRACTION_REASONS, 'unchanged', 'duplicate', *RUN_FAILURES, 'wrong_output', 'flaky',
-           'not_faster', 'not_slower', 'parent_error', 'executor_error')
+REASONS = (
+  KEPT,
+  *EXTRACTION_REASONS,
+  'unchanged',
+  'duplicate',
+  *RUN_FAILURES,
+  'wrong_output',
+  'flaky',
+  'not_faster',
+  'not_slower',
+  'parent_error',
+  'executor_error',
+)
 ROOT_REASON = 'root'
 COMPARE_OPTIONS = ('confidence', 'min_rounds', 'max_rounds', 'budget_s', 'rel_tol', 'abs_tol', 'exact', 'net')
 METERS = (None, '', 'auto', 'cpu', 'instructions')
 # Fields a verdict carries from the executor into a node (and back, when a verdict is reused).
-VERDICT_FIELDS = ('correct', 'kept', 'reason', 'cost', 'parent_cost', 'speedup', 'interval', 'meter',
-                  'rounds', 'detail')
+VERDICT_FIELDS = (
+  'correct',
+  'kept',
+  'reason',
+  'cost',
+  'parent_cost',
+  'speedup',
+  'interval',
+  'meter',
+  'rounds',
+  'detail',
+)
 
 
 def normalize_code(code: str) -> str:
@@ -78,17 +99,26 @@ def check_compare_options(options) -> dict:
   return options
 
 
-def compare_job(job_id, language: str, parent_code: str, child_code: str, inputs, *, threshold: float,
-                limits: dict, options: dict) -> dict:
+def compare_job(
+  job_id, language: str, parent_code: str, child_code: str, inputs, *, threshold: float, limits: dict, options: dict
+) -> dict:
   """The executor compare job for (parent -> child)."""
-  return {'kind': 'compare', 'id': job_id, 'lang': language, 'baseline': parent_code, 'candidate': child_code,
-          'inputs': list(inputs), 'threshold': float(threshold), **limits, **options}
+  return {
+    'kind': 'compare',
+    'id': job_id,
+    'lang': language,
+    'baseline': parent_code,
+    'candidate': child_code,
+    'inputs': list(inputs),
+    'threshold': float(threshold),
+    **limits,
+    **options,
+  }
 
 
 def measure_job(job_id, language: str, sources, inputs, *, limits: dict, repeats: int | None = None) -> dict:
   """The executor measure job for several programs on the same inputs (interleaved)."""
-  job = {'kind': 'measure', 'id': job_id, 'lang': language, 'sources': list(sources), 'inputs': list(inputs),
-         **limits}
+  job = {'kind': 'measure', 'id': job_id, 'lang': language, 'sources': list(sources), 'inputs': list(inputs), **limits}
   if repeats:
     job['repeats'] = int(repeats)
   return job
@@ -115,10 +145,16 @@ def compare_verdict(result: dict, direction: str) -> dict:
       verdict['detail'] = _short(f'{result.get("reason")}: {mismatch["stderr"].strip()}')
     return verdict
   kept = bool(result['faster']) if direction == OPTIMIZE else bool(result['slower'])
-  verdict.update(correct=True, kept=kept,
-                 reason=KEPT if kept else ('not_faster' if direction == OPTIMIZE else 'not_slower'),
-                 cost=result.get('candidate', {}).get('cost'), parent_cost=result.get('baseline', {}).get('cost'),
-                 speedup=result.get('speedup'), interval=result.get('interval'), rounds=result.get('rounds'))
+  verdict.update(
+    correct=True,
+    kept=kept,
+    reason=KEPT if kept else ('not_faster' if direction == OPTIMIZE else 'not_slower'),
+    cost=result.get('candidate', {}).get('cost'),
+    parent_cost=result.get('baseline', {}).get('cost'),
+    speedup=result.get('speedup'),
+    interval=result.get('interval'),
+    rounds=result.get('rounds'),
+  )
   return verdict
 
 
@@ -151,14 +187,15 @@ def root_verdict(result: dict, expected_outputs) -> dict:
   if status != 'ok':
     reason = status if status in RUN_FAILURES else 'runtime_error'
     runs = entry.get('runs') or []
-    stderr = next((r.get('stderr') for r in runs if r.get('status') != 'ok'), None) or \
-        entry.get('compile', {}).get('message')
+    stderr = next((r.get('stderr') for r in runs if r.get('status') != 'ok'), None) or entry.get('compile', {}).get(
+      'message'
+    )
     out.update(correct=False, reason=reason, detail=_short(stderr))
     return out
   if expected_outputs is not None:
     for i, (run, want) in enumerate(zip(entry.get('runs') or [], expected_outputs)):
       if not outputs_equal(run.get('stdout', ''), want):
-        out.update(correct=False, reason='wrong_output', detail=f'input {i}: output differs from the task\'s')
+        out.update(correct=False, reason='wrong_output', detail=f"input {i}: output differs from the task's")
         return out
   if entry.get('cost') is None:
     out.update(reason='executor_error', detail='no cost measured')

@@ -26,8 +26,7 @@ import grain
 import numpy as np
 
 from bite_jax.data.pairs import source_and_target
-from bite_jax.data.prompts import (
-    Example, build_prompt, check_direction, eos_token_id, make_example)
+from bite_jax.data.prompts import Example, build_prompt, check_direction, eos_token_id, make_example
 from bite_jax.data.records import Pair
 
 _TOKENIZE_CHUNK = 512
@@ -36,21 +35,25 @@ _TOKENIZE_CHUNK = 512
 @dataclasses.dataclass(frozen=True)
 class TokenizeStats:
   """What tokenisation kept: counts of pairs and response (target) tokens."""
+
   total: int
   kept: int
-  dropped: int            # longer than max_len tokens (prompt + response + EOS)
+  dropped: int  # longer than max_len tokens (prompt + response + EOS)
   max_len: int
-  longest: int            # tokens of the longest example seen, kept or not
-  target_tokens: int      # response tokens (incl. EOS) over the kept examples
+  longest: int  # tokens of the longest example seen, kept or not
+  target_tokens: int  # response tokens (incl. EOS) over the kept examples
 
   def summary(self) -> str:
-    return (f'{self.kept}/{self.total} pairs kept, {self.dropped} dropped as longer than '
-            f'max_len={self.max_len} tokens (longest {self.longest}); '
-            f'{self.target_tokens} target tokens')
+    return (
+      f'{self.kept}/{self.total} pairs kept, {self.dropped} dropped as longer than '
+      f'max_len={self.max_len} tokens (longest {self.longest}); '
+      f'{self.target_tokens} target tokens'
+    )
 
 
-def tokenize_pairs(pairs: Sequence[Pair], tokenizer, *, direction: str, max_len: int,
-                   log=print, eos_id: int | None = None) -> tuple[list[Example], TokenizeStats]:
+def tokenize_pairs(
+  pairs: Sequence[Pair], tokenizer, *, direction: str, max_len: int, log=print, eos_id: int | None = None
+) -> tuple[list[Example], TokenizeStats]:
   """Tokenises every pair into an Example and drops those longer than `max_len`.
 
   Args:
@@ -71,7 +74,7 @@ def tokenize_pairs(pairs: Sequence[Pair], tokenizer, *, direction: str, max_len:
   kept, dropped, longest, target_tokens = [], 0, 0, 0
   start = last_log = time.time()
   for lo in range(0, len(pairs), _TOKENIZE_CHUNK):
-    chunk = pairs[lo:lo + _TOKENIZE_CHUNK]
+    chunk = pairs[lo : lo + _TOKENIZE_CHUNK]
     sources, targets = zip(*(source_and_target(p, direction) for p in chunk))
     prompts = [build_prompt(p.language, s, direction) for p, s in zip(chunk, sources)]
     prompt_ids = tokenizer(prompts, add_special_tokens=False)['input_ids']
@@ -88,8 +91,9 @@ def tokenize_pairs(pairs: Sequence[Pair], tokenizer, *, direction: str, max_len:
       done = lo + len(chunk)
       log(f'[data] tokenised {done}/{len(pairs)} pairs ({done / (time.time() - start):.0f} pairs/s)')
       last_log = time.time()
-  stats = TokenizeStats(total=len(pairs), kept=len(kept), dropped=dropped, max_len=max_len,
-                        longest=longest, target_tokens=target_tokens)
+  stats = TokenizeStats(
+    total=len(pairs), kept=len(kept), dropped=dropped, max_len=max_len, longest=longest, target_tokens=target_tokens
+  )
   if log:
     log(f'[data] {stats.summary()}')
   return kept, stats
@@ -104,8 +108,8 @@ def pad_example(example: Example, max_len: int, pad_id: int = 0) -> dict[str, np
   targets = np.full(max_len, pad_id, np.int32)
   mask = np.zeros(max_len, np.int32)
   inputs[:n] = example.tokens
-  targets[:n - 1] = example.tokens[1:]
-  mask[max(example.prompt_len - 1, 0):n - 1] = 1
+  targets[: n - 1] = example.tokens[1:]
+  mask[max(example.prompt_len - 1, 0) : n - 1] = 1
   return {'inputs': inputs, 'targets': targets, 'mask': mask}
 
 
@@ -114,8 +118,16 @@ def steps_per_epoch(num_examples: int, batch_size: int) -> float:
   return num_examples / batch_size
 
 
-def make_dataset(examples: Sequence[Example], *, batch_size: int, max_len: int, seed: int,
-                 shard_index: int = 0, shard_count: int = 1, pad_id: int = 0) -> grain.MapDataset:
+def make_dataset(
+  examples: Sequence[Example],
+  *,
+  batch_size: int,
+  max_len: int,
+  seed: int,
+  shard_index: int = 0,
+  shard_count: int = 1,
+  pad_id: int = 0,
+) -> grain.MapDataset:
   """An endless dataset of this process's local batches (dicts of int32 [batch_size / shard_count, max_len]).
 
   Args:

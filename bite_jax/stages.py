@@ -7,6 +7,12 @@
   evaluate    final model + benchmark -> evaluate/<system>/{results.jsonl,metrics.json}, metrics.json, report.md
 
 Each stage returns at once when its outputs are complete, and resumes when they are partial.
+
+The base model every stage starts from is a Hugging Face directory. With `config.model.hf_path` set,
+that directory is used as is. Otherwise (the CPU demo) a byte-level BPE tokenizer is trained on the
+bundled corpus, a freshly initialised model of `config.model.preset` is sized to it, and both are
+written to WORKDIR/base in Hugging Face format, so every later stage loads the base the same way it
+would load a downloaded checkpoint.
 """
 
 from __future__ import annotations
@@ -14,11 +20,68 @@ from __future__ import annotations
 import copy
 import json
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
-from bite_jax.base_model import prepare_base
+import jax
+import tokenizers
+import transformers
+from flax import nnx
+
+import executor
+from bite_jax import curriculum, report, tree
+from bite_jax.data.mini import load_mini, train_pairs
+from bite_jax.data.pairs import read_pairs
+from bite_jax.data.prompts import build_prompt
+from bite_jax.evaluate.baselines import generate_candidates
+from bite_jax.evaluate.loaders import load_benchmark, load_tasks_jsonl
+from bite_jax.evaluate.runner import evaluate_candidates
+from bite_jax.models import (
+  Decoder,
+  from_pretrained,
+  get_preset,
+  is_trained_dir,
+  load_trained_model,
+  save_final,
+  save_pretrained,
+)
+from bite_jax.train import train_ift
+from bite_jax.tree import store as tree_store
 
 EDITORS = {'optimizer': 'optimize', 'degrader': 'degrade'}
+SPECIAL_TOKENS = ('<|endoftext|>', '<|pad|>')
+_BASE_DONE = 'BASE_DONE'
+
+
+def train_tokenizer(texts: Iterable[str], vocab_size: int):
+  """A byte-level BPE tokenizer (transformers PreTrainedTokenizerFast) trained on `texts`.
+
+  Byte-level, so any program round-trips; `<|endoftext|>` is EOS and BOS, `<|pad|>` pads.
+  """
+  alphabet = tokenizers.pre_tokenizers.ByteLevel.alphabet()
+  if vocab_size < len(alphabet) + len(SPECIAL_TOKENS):
+    raise ValueError(f'tokenizer vocab_size={vocab_size} is below {len(alphabet) + len(SPECIAL_TOKENS)}')
+  tok = tokenizers.Tokenizer(tokenizers.models.BPE())
+  tok.pre_tokenizer = tokenizers.pre_tokenizers.ByteLevel(add_prefix_space=False)
+  tok.decoder = tokenizers.decoders.ByteLevel()
+  trainer = tokenizers.trainers.BpeTrainer(
+    vocab_size=vocab_size, special_tokens=list(SPECIAL_TOKENS), initial_alphabet=alphabet, show_progress=False
+  )
+  tok.train_from_iterator(texts, trainer=trainer)
+  return transformers.PreTrainedTokenizerFast(
+    tokenizer_object=tok, eos_token='<|endoftext|>', bos_token='<|endoftext|>', pad_token='<|pad|>'
+  )
+
+
+def demo_corpus(languages=None) -> list[str]:
+  """Texts for the demo tokenizer: the paper's prompts around every program of the mini train split."""
+  texts = []
+  for task in load_mini(split='train', languages=languages):
+    for code in (task.src, task.expert, task.slow):
+      if code:
+        for direction in ('optimize', 'degrade'):
+          texts.append(build_prompt(task.language, code, direction) + code)
+  return texts
 
 
 def _languages(config) -> list[str] | None:
@@ -29,10 +92,52 @@ def _say(message: str) -> None:
   print(f'[bite] {message}', flush=True)
 
 
+def prepare_base(config, workdir: Path) -> Path:
+  """The Hugging Face directory of the base model; builds WORKDIR/base for the demo once."""
+  if config.model.hf_path:
+    path = Path(config.model.hf_path)
+    if not (path / 'config.json').is_file():
+      raise FileNotFoundError(f'config.model.hf_path: no config.json in {path}')
+    return path
+  base = workdir / 'base'
+  if (base / _BASE_DONE).is_file():
+    return base
+  languages = [s for s in config.data.languages.split(',') if s] or None
+  tokenizer = train_tokenizer(demo_corpus(languages), vocab_size=config.model.get('tokenizer_vocab', 2048))
+  eos = tokenizer.convert_tokens_to_ids('<|endoftext|>')
+  pad = tokenizer.convert_tokens_to_ids('<|pad|>')
+  model_config = get_preset(config.model.preset).replace(
+    vocab_size=len(tokenizer),
+    bos_token_id=eos,
+    eos_token_id=eos,
+    eos_token_ids=(eos,),
+    pad_token_id=pad,
+    dtype=config.model.dtype,
+    param_dtype=config.model.param_dtype,
+  )
+  model = Decoder(model_config, rngs=nnx.Rngs(params=jax.random.key(config.seed)))
+  base.mkdir(parents=True, exist_ok=True)
+  save_pretrained(model, base, tokenizer=tokenizer)
+  (base / _BASE_DONE).write_text(json.dumps({'preset': config.model.preset, 'vocab_size': len(tokenizer)}) + '\n')
+  print(f'[bite] base: {config.model.preset} from scratch, tokenizer of {len(tokenizer)} tokens -> {base}', flush=True)
+  return base
+
+
+def run_ift(config, workdir: Path) -> Path:
+  """The `ift` stage: one IFT run from `config.ift` into WORKDIR/ift; returns the final dir.
+
+  The base model is `config.model.hf_path`, or (empty) the demo base built by `prepare_base`.
+  """
+  if not config.ift.data:
+    raise ValueError('config.ift.data: empty; pass --config.ift.data=PAIRS.jsonl')
+  base = prepare_base(config, Path(workdir))
+  return train_ift(
+    config.ift, config.model, config.mesh, Path(workdir) / 'ift', base_dir=str(base), pairs=config.ift.data
+  )
+
+
 def editor_pairs(config):
   """The editors' training pairs: `data.pairs` (ours or PIE JSONL), else the mini train split."""
-  from bite_jax.data.pairs import read_pairs
-  from bite_jax.evaluate.mini import train_pairs
   if config.data.pairs:
     return read_pairs(config.data.pairs)
   return train_pairs('train', languages=_languages(config))
@@ -40,23 +145,17 @@ def editor_pairs(config):
 
 def tree_roots(config):
   """The tree roots: `data.roots` (Task JSONL), else the mini train split; at most `tree.max_roots`."""
-  from bite_jax.evaluate.loaders import load_tasks_jsonl
-  from bite_jax.evaluate.mini import load_mini
-  roots = load_tasks_jsonl(config.data.roots) if config.data.roots else load_mini(split='train',
-                                                                            languages=_languages(config))
+  roots = (
+    load_tasks_jsonl(config.data.roots) if config.data.roots else load_mini(split='train', languages=_languages(config))
+  )
   if config.data.roots and _languages(config):
     wanted = set(_languages(config))
     roots = [t for t in roots if t.language in wanted]
   if config.tree.max_roots > 0:
-    roots = roots[:config.tree.max_roots]
+    roots = roots[: config.tree.max_roots]
   if not roots:
     raise ValueError('no tree roots: data.roots / data.languages select nothing')
   return roots
-
-
-def _trained(final: Path) -> bool:
-  from bite_jax.train_checkpoint import is_trained_dir
-  return is_trained_dir(final)
 
 
 def editor_dir(workdir: Path, name: str) -> Path:
@@ -66,14 +165,13 @@ def editor_dir(workdir: Path, name: str) -> Path:
 def run_editors(config, workdir: Path) -> dict[str, Path]:
   """IFT of the optimizer (slow -> fast) and the degrader (fast -> slow), both from the base model."""
   finals = {name: editor_dir(workdir, name) for name in EDITORS}
-  if all(_trained(f) for f in finals.values()):
+  if all(is_trained_dir(f) for f in finals.values()):
     _say('editors: complete, skipped')
     return finals
-  from bite_jax.train import train_ift
   base = prepare_base(config, workdir)
   pairs = editor_pairs(config)
   for name, direction in EDITORS.items():
-    if _trained(finals[name]):
+    if is_trained_dir(finals[name]):
       continue
     ift = copy.deepcopy(config.editors[name])
     ift.direction = direction
@@ -83,14 +181,12 @@ def run_editors(config, workdir: Path) -> dict[str, Path]:
 
 
 def _executor_pool(config):
-  import executor
   workers = int(config.executor.workers) or None
   return executor.Pool(workers)
 
 
 def run_trees(config, workdir: Path) -> dict:
   """Grows the optimization and the degradation tree of every root (bite_jax.tree)."""
-  from bite_jax import tree
   roots = tree_roots(config)
   kwargs = tree.grow_tree_kwargs(config)
   shape = dict(height=kwargs['height'], width=kwargs['width'], threshold=kwargs['threshold'])
@@ -104,7 +200,7 @@ def run_trees(config, workdir: Path) -> dict:
         _say(f'trees: {path.name} complete, skipped')
       else:
         final = editor_dir(workdir, name)
-        if not _trained(final):
+        if not is_trained_dir(final):
           raise FileNotFoundError(f'{final}: the {name} editor is not trained; run --config.stage=editors first')
         pool = pool or _executor_pool(config)
         editor = tree.load_editor(final, config.sample)
@@ -120,7 +216,6 @@ def run_trees(config, workdir: Path) -> dict:
 
 def run_curriculum(config, workdir: Path) -> dict:
   """Easy/medium/hard pairs from the trees (bite_jax.curriculum), written to WORKDIR/curriculum."""
-  from bite_jax import curriculum, tree, tree_store
   out = workdir / 'curriculum'
   summary_path = out / 'levels.json'
   if summary_path.is_file():
@@ -134,12 +229,16 @@ def run_curriculum(config, workdir: Path) -> dict:
       raise FileNotFoundError(f'{path}: the tree is not complete; run --config.stage=trees first')
     nodes[direction] = tree.read_tree(path)
   with _executor_pool(config) as pool:
-    levels = curriculum.build_levels(roots, nodes['optimize'], nodes['degrade'], pool=pool,
-                                     **curriculum.levels_kwargs(config))
+    levels = curriculum.build_levels(
+      roots, nodes['optimize'], nodes['degrade'], pool=pool, **curriculum.levels_kwargs(config)
+    )
   out.mkdir(parents=True, exist_ok=True)
   curriculum.write_levels(levels, out)  # levels.json is written last: its presence marks completion
-  _say('curriculum: ' + ', '.join(f'{lvl} {len(levels[lvl])} pairs' for lvl in curriculum.LEVELS)
-       + f'; roots lacking a level: {levels["missing"]}')
+  _say(
+    'curriculum: '
+    + ', '.join(f'{lvl} {len(levels[lvl])} pairs' for lvl in curriculum.LEVELS)
+    + f'; roots lacking a level: {levels["missing"]}'
+  )
   return json.loads(summary_path.read_text(encoding='utf-8'))
 
 
@@ -149,16 +248,15 @@ def stage_dir(workdir: Path, k: int) -> Path:
 
 def pkac_plan(config, workdir: Path) -> list[tuple[int, list]]:
   """[(stage number, training pairs)] in order, from the curriculum files."""
-  from bite_jax import curriculum
-  from bite_jax.data.pairs import read_pairs
   levels = {}
   for level in curriculum.LEVELS:
     path = workdir / 'curriculum' / f'{level}.jsonl'
     if not path.is_file():
       raise FileNotFoundError(f'{path}: missing; run --config.stage=curriculum first')
     levels[level] = read_pairs(path)
-  mixtures = curriculum.pkac_mixtures(levels['easy'], levels['medium'], levels['hard'],
-                                      **curriculum.mixtures_kwargs(config))
+  mixtures = curriculum.pkac_mixtures(
+    levels['easy'], levels['medium'], levels['hard'], **curriculum.mixtures_kwargs(config)
+  )
   numbers = curriculum.parse_stages(config.curriculum.stages)
   if config.curriculum.mixing == 'union':
     numbers = numbers[-1:]
@@ -173,33 +271,35 @@ def final_model_dir(config, workdir: Path) -> Path:
 
 def _carry_forward(config, source: Path, final: Path, stage: int, reason: str) -> None:
   """A stage with no pairs keeps its starting parameters, saved as that stage's checkpoint and marked untrained."""
-  from flax import nnx
-  from bite_jax.models import from_pretrained
-  from bite_jax.train_checkpoint import load_trained_model, save_final
   kw = dict(dtype=config.model.dtype, param_dtype=config.model.param_dtype)
-  model = load_trained_model(source, **kw) if _trained(source) else from_pretrained(source, **kw)
+  model = load_trained_model(source, **kw) if is_trained_dir(source) else from_pretrained(source, **kw)
   params = nnx.state(model, nnx.Param)
-  save_final(final, params, model_config=model.config, source=source,
-             info={'pkac_stage': stage, 'trained': False, 'reason': reason, 'started_from': str(source), 'steps': 0})
+  save_final(
+    final,
+    params,
+    model_config=model.config,
+    source=source,
+    info={'pkac_stage': stage, 'trained': False, 'reason': reason, 'started_from': str(source), 'steps': 0},
+  )
 
 
 def run_pkac(config, workdir: Path) -> list[Path]:
   """PKAC: each stage trains on its mixture, starting from the previous stage (stage 1: the base model)."""
   plan = pkac_plan(config, workdir)
   finals = [stage_dir(workdir, k) / 'final' for k, _ in plan]
-  if all(_trained(f) for f in finals):
+  if all(is_trained_dir(f) for f in finals):
     _say('pkac: complete, skipped')
     return finals
-  from bite_jax.train import train_ift
   base = prepare_base(config, workdir)
   start = base
   for (k, pairs), final in zip(plan, finals):
-    if not _trained(final):
+    if not is_trained_dir(final):
       ift = copy.deepcopy(config.pkac)
       ift.direction = 'optimize'
       if not pairs:
-        _say(f'pkac: stage {k} has no pairs (the trees kept no node for its levels); its checkpoint is '
-             f'{start} unchanged')
+        _say(
+          f'pkac: stage {k} has no pairs (the trees kept no node for its levels); its checkpoint is {start} unchanged'
+        )
         _carry_forward(config, start, final, k, 'no pairs from the trees')
       else:
         ift.init = str(start)
@@ -225,10 +325,12 @@ def evaluation_systems(config, workdir: Path) -> list[tuple[str, Path, str]]:
 
 def evaluation_tasks(config):
   """The benchmark's tasks: `evaluate.benchmark` ('mini' uses `evaluate.split`), restricted to data.languages."""
-  from bite_jax.evaluate.loaders import load_benchmark
   split = config.evaluate.split or None
-  return load_benchmark(config.evaluate.benchmark, split=split if config.evaluate.benchmark == 'mini' else None,
-                        languages=_languages(config))
+  return load_benchmark(
+    config.evaluate.benchmark,
+    split=split if config.evaluate.benchmark == 'mini' else None,
+    languages=_languages(config),
+  )
 
 
 def _candidates(path: Path) -> list[dict] | None:
@@ -239,15 +341,12 @@ def _candidates(path: Path) -> list[dict] | None:
 
 def run_evaluate(config, workdir: Path) -> dict:
   """Scores the final model and the baselines on the benchmark; writes evaluate/, metrics.json and report.md."""
-  from bite_jax import report
   out = workdir / 'evaluate'
   metrics_path = workdir / 'metrics.json'
   if metrics_path.is_file():
     _say('evaluate: complete, skipped')
     report.write_report(workdir)
     return json.loads(metrics_path.read_text(encoding='utf-8'))
-  from bite_jax.evaluate.baselines import generate_candidates
-  from bite_jax.evaluate.runner import evaluate_candidates
   tasks = evaluation_tasks(config)
   pairs = editor_pairs(config)
   summary = {}
@@ -258,33 +357,61 @@ def run_evaluate(config, workdir: Path) -> dict:
       candidates = _candidates(cand_path)
       if candidates is None:
         started = time.time()
-        _say(f'evaluate: {name}: generating {config.evaluate.num_samples} candidate(s) for {len(tasks)} tasks '
-             f'with {model_dir}')
+        _say(
+          f'evaluate: {name}: generating {config.evaluate.num_samples} candidate(s) for {len(tasks)} tasks '
+          f'with {model_dir}'
+        )
         candidates = generate_candidates(
-            tasks, model_dir, method, num_samples=int(config.evaluate.num_samples),
-            max_new_tokens=int(config.sample.max_new_tokens), temperature=float(config.sample.temperature),
-            top_p=float(config.sample.top_p), top_k=int(config.sample.top_k), seed=int(config.seed),
-            train_pairs=pairs, pool=pool, meter=config.executor.meter or None,
-            max_batch=int(config.sample.batch_size))
+          tasks,
+          model_dir,
+          method,
+          num_samples=int(config.evaluate.num_samples),
+          max_new_tokens=int(config.sample.max_new_tokens),
+          temperature=float(config.sample.temperature),
+          top_p=float(config.sample.top_p),
+          top_k=int(config.sample.top_k),
+          seed=int(config.seed),
+          train_pairs=pairs,
+          pool=pool,
+          meter=config.executor.meter or None,
+          max_batch=int(config.sample.batch_size),
+        )
         sys_dir.mkdir(parents=True, exist_ok=True)
         tmp = cand_path.with_name(cand_path.name + '.tmp')
         tmp.write_text(''.join(json.dumps(c) + '\n' for c in candidates), encoding='utf-8')
         tmp.replace(cand_path)
         _say(f'evaluate: {name}: candidates in {time.time() - started:.0f}s')
       metrics = evaluate_candidates(
-          tasks, [{k: c[k] for k in ('task_id', 'code', 'sample_index')} for c in candidates], sys_dir, pool=pool,
-          meter=config.executor.meter or None, timeout=float(config.executor.timeout),
-          memory_mb=int(config.executor.memory_mb), title=f'Evaluation: {name}',
-          details={'benchmark': config.evaluate.benchmark, 'model': str(model_dir), 'method': method})
-      summary[name] = {'metrics': metrics, 'meter': metrics.get('meter'), 'model': str(model_dir),
-                       'method': method, 'benchmark': config.evaluate.benchmark}
+        tasks,
+        [{k: c[k] for k in ('task_id', 'code', 'sample_index')} for c in candidates],
+        sys_dir,
+        pool=pool,
+        meter=config.executor.meter or None,
+        timeout=float(config.executor.timeout),
+        memory_mb=int(config.executor.memory_mb),
+        title=f'Evaluation: {name}',
+        details={'benchmark': config.evaluate.benchmark, 'model': str(model_dir), 'method': method},
+      )
+      summary[name] = {
+        'metrics': metrics,
+        'meter': metrics.get('meter'),
+        'model': str(model_dir),
+        'method': method,
+        'benchmark': config.evaluate.benchmark,
+      }
   out.mkdir(parents=True, exist_ok=True)
   (out / 'summary.json').write_text(json.dumps(summary, indent=1) + '\n', encoding='utf-8')
   first = next(iter(summary.values()))['metrics']
-  result = {'overall': first.get('overall'), 'by_language': first.get('by_language'),
-            'meter': first.get('meter'), 'system': next(iter(summary)),
-            'systems': {name: {'overall': s['metrics'].get('overall'), 'by_language': s['metrics'].get('by_language')}
-                        for name, s in summary.items()}}
+  result = {
+    'overall': first.get('overall'),
+    'by_language': first.get('by_language'),
+    'meter': first.get('meter'),
+    'system': next(iter(summary)),
+    'systems': {
+      name: {'overall': s['metrics'].get('overall'), 'by_language': s['metrics'].get('by_language')}
+      for name, s in summary.items()
+    },
+  }
   tmp = metrics_path.with_name('metrics.json.tmp')
   tmp.write_text(json.dumps(result, indent=1) + '\n', encoding='utf-8')
   tmp.replace(metrics_path)  # written last: its presence marks the stage complete

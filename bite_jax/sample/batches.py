@@ -31,8 +31,7 @@ def check_buckets(name: str, buckets: Sequence[int]) -> tuple[int, ...]:
 def batch_sizes(buckets: Sequence[int], max_batch: int, multiple: int) -> tuple[int, ...]:
   """Row-count buckets up to max_batch, each rounded up to a multiple of the data-parallel size."""
   if max_batch <= 0 or max_batch % multiple:
-    raise ValueError(f'max_batch={max_batch} must be a positive multiple of the data-parallel size '
-                     f'{multiple}')
+    raise ValueError(f'max_batch={max_batch} must be a positive multiple of the data-parallel size {multiple}')
   sizes = {-(-b // multiple) * multiple for b in buckets if b <= max_batch}
   return tuple(sorted(sizes | {max_batch}))
 
@@ -59,7 +58,7 @@ def plan_batches(lengths: Sequence[int], num_samples: int, max_batch: int) -> li
   if num_samples <= max_batch:
     per_batch = max_batch // num_samples
     for start in range(0, len(order), per_batch):
-      prompts = tuple(order[start:start + per_batch])
+      prompts = tuple(order[start : start + per_batch])
       rows = tuple((p, s) for p in prompts for s in range(num_samples))
       batches.append(Batch(prompts=prompts, rows=rows))
   else:
@@ -70,15 +69,19 @@ def plan_batches(lengths: Sequence[int], num_samples: int, max_batch: int) -> li
   return batches
 
 
-def left_pad(prompts: Sequence[Sequence[int]], rows: int, length: int, pad_id: int,
-             ) -> tuple[np.ndarray, np.ndarray]:
+def left_pad(
+  prompts: Sequence[Sequence[int]],
+  rows: int,
+  length: int,
+  pad_id: int,
+) -> tuple[np.ndarray, np.ndarray]:
   """(input_ids, attention_mask) int32 [rows, length], each prompt right-aligned; extra rows empty."""
   ids = np.full((rows, length), pad_id, np.int32)
   mask = np.zeros((rows, length), np.int32)
   for i, prompt in enumerate(prompts):
     if len(prompt):
-      ids[i, length - len(prompt):] = prompt
-      mask[i, length - len(prompt):] = 1
+      ids[i, length - len(prompt) :] = prompt
+      mask[i, length - len(prompt) :] = 1
   return ids, mask
 
 
@@ -88,8 +91,11 @@ def find_stop(text: str, stop_strings: Sequence[str]) -> int:
   return min(hits) if hits else -1
 
 
-def truncate_at_stop(token_ids: Sequence[int], decode, stop_strings: Sequence[str],
-                     ) -> tuple[list[int], str] | None:
+def truncate_at_stop(
+  token_ids: Sequence[int],
+  decode,
+  stop_strings: Sequence[str],
+) -> tuple[list[int], str] | None:
   """(shortest token prefix whose text contains a stop string, its text cut before that string).
 
   `decode` maps a token list to text. Returns None when the full text contains no stop string.
@@ -104,4 +110,4 @@ def truncate_at_stop(token_ids: Sequence[int], decode, stop_strings: Sequence[st
     else:
       lo = mid + 1
   text = decode(list(token_ids[:hi]))
-  return list(token_ids[:hi]), text[:find_stop(text, stop_strings)]
+  return list(token_ids[:hi]), text[: find_stop(text, stop_strings)]

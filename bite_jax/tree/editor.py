@@ -14,6 +14,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from bite_jax.sample.sampler import load_sampler
+
 DEFAULT_STOP_STRINGS = ('\n###',)  # a response that runs on into a new prompt header is complete
 
 
@@ -27,8 +29,7 @@ class EditorSample(Protocol):
 class Editor(Protocol):
   """Streams `num_samples` responses per prompt, batch by batch as they complete."""
 
-  def stream(self, prompts: list[str], num_samples: int, seed: int) -> Iterator[list[EditorSample]]:
-    ...
+  def stream(self, prompts: list[str], num_samples: int, seed: int) -> Iterator[list[EditorSample]]: ...
 
 
 class SamplerEditor:
@@ -41,8 +42,16 @@ class SamplerEditor:
     stop_strings: a sample ends once its text contains one of them.
   """
 
-  def __init__(self, sampler, *, max_new_tokens: int, temperature: float = 1.0, top_p: float = 1.0,
-               top_k: int = 0, stop_strings: Sequence[str] = DEFAULT_STOP_STRINGS):
+  def __init__(
+    self,
+    sampler,
+    *,
+    max_new_tokens: int,
+    temperature: float = 1.0,
+    top_p: float = 1.0,
+    top_k: int = 0,
+    stop_strings: Sequence[str] = DEFAULT_STOP_STRINGS,
+  ):
     if sampler.tokenizer is None:
       raise ValueError('SamplerEditor: the sampler needs a tokenizer (prompts and children are text)')
     self.sampler = sampler
@@ -55,19 +64,31 @@ class SamplerEditor:
   @classmethod
   def from_config(cls, sampler, sample_cfg) -> SamplerEditor:
     """Settings from the `sample` config section (temperature, top_p, top_k, max_new_tokens)."""
-    return cls(sampler, max_new_tokens=sample_cfg.max_new_tokens, temperature=sample_cfg.temperature,
-               top_p=sample_cfg.top_p, top_k=sample_cfg.top_k)
+    return cls(
+      sampler,
+      max_new_tokens=sample_cfg.max_new_tokens,
+      temperature=sample_cfg.temperature,
+      top_p=sample_cfg.top_p,
+      top_k=sample_cfg.top_k,
+    )
 
   def stream(self, prompts: list[str], num_samples: int, seed: int) -> Iterator[list]:
     """Sampler.stream with this editor's settings; yields lists of bite_jax.sample.Sample."""
     return self.stream_keyed(prompts, None, num_samples, seed)
 
-  def stream_keyed(self, prompts: list[str], keys: Sequence[int] | None, num_samples: int,
-                   seed: int) -> Iterator[list]:
+  def stream_keyed(self, prompts: list[str], keys: Sequence[int] | None, num_samples: int, seed: int) -> Iterator[list]:
     """`stream`, with prompt i's samples seeded by keys[i] (in [0, 2**31)) instead of i."""
-    return self.sampler.stream(prompts, num_samples=num_samples, max_new_tokens=self.max_new_tokens,
-                               temperature=self.temperature, top_p=self.top_p, top_k=self.top_k, seed=seed,
-                               stop_strings=self.stop_strings, prompt_keys=keys)
+    return self.sampler.stream(
+      prompts,
+      num_samples=num_samples,
+      max_new_tokens=self.max_new_tokens,
+      temperature=self.temperature,
+      top_p=self.top_p,
+      top_k=self.top_k,
+      seed=seed,
+      stop_strings=self.stop_strings,
+      prompt_keys=keys,
+    )
 
 
 def load_editor(model_dir: str | Path, sample_cfg, *, mesh=None) -> SamplerEditor:
@@ -75,8 +96,4 @@ def load_editor(model_dir: str | Path, sample_cfg, *, mesh=None) -> SamplerEdito
 
   sample_cfg: the `sample` config section; `batch_size` is the sampler's rows per batch.
   """
-  from bite_jax.sample import Sampler
-  from bite_jax.train import load_trained
-  model, tokenizer = load_trained(model_dir, mesh=mesh)
-  sampler = Sampler(model, tokenizer, mesh=mesh, max_batch=int(sample_cfg.batch_size))
-  return SamplerEditor.from_config(sampler, sample_cfg)
+  return SamplerEditor.from_config(load_sampler(model_dir, mesh=mesh, max_batch=int(sample_cfg.batch_size)), sample_cfg)

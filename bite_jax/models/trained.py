@@ -1,7 +1,4 @@
-"""IFT checkpoints (Orbax) and the self-contained final directory the next stage loads.
-
-OUT/checkpoints/<step>/ holds `params`, `opt_state`, `data` (the grain
-iterator state, one JSON per process) and `meta` (JSON: the run's fingerprint).
+"""Trained model directories: the self-contained `final/` a training run ends with, and loading any model dir.
 
 OUT/final/ holds everything a later stage needs, nothing else:
   config.json            the base model's Hugging Face config (copied)
@@ -9,7 +6,9 @@ OUT/final/ holds everything a later stage needs, nothing else:
   params/                the trained parameters (Orbax)
   train_info.json        steps, direction, data, dtypes
   hf/                    optional: a Hugging Face export (config.json + safetensors)
-`load_trained(OUT/final)` returns (model, tokenizer).
+
+`load_trained(OUT/final)` returns (model, tokenizer); `load_model_dir(DIR)` does the same for a
+final directory or a Hugging Face checkpoint directory, whichever DIR is.
 """
 
 from __future__ import annotations
@@ -18,72 +17,19 @@ import json
 import shutil
 from pathlib import Path
 
-import grain
 import jax
+import jax.numpy as jnp
 import orbax.checkpoint as ocp
 from flax import nnx
 from jax.sharding import Mesh
 
 from bite_jax import parallel
-from bite_jax.models import Decoder, ModelConfig
-from bite_jax.train_step import release_host_memory
+from bite_jax.models.config import ModelConfig
+from bite_jax.models.decoder import Decoder
+from bite_jax.models.hf import from_pretrained, load_tokenizer
 
-ITEMS = ('params', 'opt_state', 'data', 'meta')
 TRAIN_INFO = 'train_info.json'
-
-
-def abstract_like(tree):
-  """ShapeDtypeStructs (with shardings) of a placed pytree, the target of a sharded restore."""
-  return jax.tree.map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=x.sharding), tree)
-
-
-class CheckpointStore:
-  """An Orbax CheckpointManager over OUT/checkpoints keeping the last `keep` steps."""
-
-  def __init__(self, directory: Path, *, keep: int):
-    self.directory = Path(directory)
-    options = ocp.CheckpointManagerOptions(max_to_keep=max(1, keep), enable_async_checkpointing=False,
-                                           create=True)
-    self.manager = ocp.CheckpointManager(self.directory.absolute(), options=options, item_names=ITEMS)
-
-  def latest_step(self) -> int:
-    """The newest complete checkpoint's step, 0 when there is none."""
-    return self.manager.latest_step() or 0
-
-  def save(self, step: int, params, opt_state, iterator, meta: dict) -> None:
-    """Writes step `step` (blocking) and prunes old steps.
-
-    The host copies a save makes (parameters and optimizer state) are handed back to the OS at once
-    (malloc_trim, ~10 ms): left to the allocator they stayed resident and raised the next step's peak
-    at Qwen's vocabulary by ~250 MiB (hidden 128, 4 x 1024 tokens, a save each step: 1461 -> 1189 MiB).
-    """
-    self.manager.save(step, args=ocp.args.Composite(
-        params=ocp.args.StandardSave(params), opt_state=ocp.args.StandardSave(opt_state),
-        data=grain.checkpoint.CheckpointSave(iterator), meta=ocp.args.JsonSave(meta)), force=True)
-    self.manager.wait_until_finished()
-    release_host_memory()
-
-  def restore(self, step: int, params, opt_state, iterator):
-    """Restores step `step` onto the shardings of `params`/`opt_state` and into `iterator`.
-
-    Returns (params, opt_state, meta dict); the iterator is advanced in place.
-    """
-    restored = self.manager.restore(step, args=ocp.args.Composite(
-        params=ocp.args.StandardRestore(abstract_like(params)),
-        opt_state=ocp.args.StandardRestore(abstract_like(opt_state)),
-        data=grain.checkpoint.CheckpointRestore(iterator), meta=ocp.args.JsonRestore()))
-    return restored.params, restored.opt_state, restored.meta
-
-  def reached_preemption(self, step: int) -> bool:
-    """Whether the cluster announced a preemption that every host sees at `step` (False off clusters)."""
-    return bool(self.manager.reached_preemption(step))
-
-  def read_meta(self, step: int) -> dict:
-    """The `meta` item of step `step` alone."""
-    return self.manager.restore(step, args=ocp.args.Composite(meta=ocp.args.JsonRestore())).meta
-
-  def close(self) -> None:
-    self.manager.close()
+TOKENIZER_FILES = ('tokenizer.json', 'tokenizer_config.json', 'vocab.json', 'tokenizer.model')
 
 
 def is_trained_dir(path) -> bool:
@@ -106,8 +52,12 @@ def copy_tokenizer_files(source: Path, dest: Path) -> list[str]:
   if Path(source).resolve() == Path(dest).resolve():
     return copied
   for path in sorted(Path(source).iterdir()):
-    if (not path.is_file() or path.name in ('config.json', TRAIN_INFO)
-        or path.name.endswith(_WEIGHT_SUFFIXES) or path.name.startswith('.')):
+    if (
+      not path.is_file()
+      or path.name in ('config.json', TRAIN_INFO)
+      or path.name.endswith(_WEIGHT_SUFFIXES)
+      or path.name.startswith('.')
+    ):
       continue
     shutil.copyfile(path, Path(dest) / path.name)
     copied.append(path.name)
@@ -158,13 +108,15 @@ def read_model_config(path, **overrides) -> ModelConfig:
   info_file = path / TRAIN_INFO
   if info_file.is_file():
     info = json.loads(info_file.read_text(encoding='utf-8'))
-    config = config.replace(dtype=info.get('dtype', config.dtype),
-                            param_dtype=info.get('param_dtype', config.param_dtype))
+    config = config.replace(
+      dtype=info.get('dtype', config.dtype), param_dtype=info.get('param_dtype', config.param_dtype)
+    )
   return config.replace(**{k: v for k, v in overrides.items() if v is not None})
 
 
-def load_trained_model(path, *, mesh: Mesh | None = None, rules=parallel.LOGICAL_AXIS_RULES, dtype=None,
-                       param_dtype=None, remat=None) -> Decoder:
+def load_trained_model(
+  path, *, mesh: Mesh | None = None, rules=parallel.LOGICAL_AXIS_RULES, dtype=None, param_dtype=None, remat=None
+) -> Decoder:
   """The Decoder of a final directory, its parameters restored straight onto `mesh` (default: all devices)."""
   path = Path(path).absolute()
   if not is_trained_dir(path):
@@ -188,6 +140,33 @@ def load_trained(path, *, mesh: Mesh | None = None, dtype=None, param_dtype=None
     mesh: where to place the parameters (default: a data-parallel mesh over all devices).
     dtype, param_dtype: override the compute / parameter dtype names ('float32', 'bfloat16').
   """
-  from bite_jax.models import hf
   model = load_trained_model(path, mesh=mesh, dtype=dtype, param_dtype=param_dtype)
-  return model, hf.load_tokenizer(str(path))
+  return model, load_tokenizer(str(path))
+
+
+def has_tokenizer(path) -> bool:
+  """Whether a model directory holds tokenizer files."""
+  return any((Path(path) / name).exists() for name in TOKENIZER_FILES)
+
+
+def load_model_dir(path, *, mesh: Mesh | None = None, dtype: str | None = None, tokenizer: bool = True):
+  """(model, tokenizer or None) of a trained directory (`save_final`) or a Hugging Face checkpoint directory.
+
+  Args:
+    path: the directory.
+    mesh: where to place the parameters (trained dirs default to a data-parallel mesh over all devices).
+    dtype: compute and parameter dtype name ('float32', 'bfloat16'); None keeps a trained dir's own
+      dtypes and reads a Hugging Face dir in float32.
+    tokenizer: whether a tokenizer is required; when False, a directory without one gives None.
+  """
+  path = Path(path)
+  if not path.is_dir():
+    raise FileNotFoundError(f'{path}: model directory does not exist')
+  if is_trained_dir(path):
+    return load_trained(path, mesh=mesh, dtype=dtype, param_dtype=dtype)
+  model = from_pretrained(path, dtype=jnp.dtype(dtype or 'float32'), mesh=mesh)
+  if has_tokenizer(path):
+    return model, load_tokenizer(path)
+  if tokenizer:
+    raise FileNotFoundError(f'{path}: no tokenizer files ({", ".join(TOKENIZER_FILES)})')
+  return model, None

@@ -12,25 +12,25 @@ STAGES = ('editors', 'trees', 'curriculum', 'pkac', 'evaluate')
 def ift_defaults() -> ml_collections.ConfigDict:
   """One instruction fine-tuning run (used by `ift`, `editors` and each PKAC stage)."""
   c = ml_collections.ConfigDict()
-  c.data = ''                 # JSONL pairs (our records or PIE format)
-  c.direction = 'optimize'    # optimize: slow -> fast; degrade: fast -> slow
-  c.init = ''                 # '' = the base model; else an Orbax or HF directory to start from
-  c.steps = 0                 # 0 = derive from epochs
+  c.data = ''  # JSONL pairs (our records or PIE format)
+  c.direction = 'optimize'  # optimize: slow -> fast; degrade: fast -> slow
+  c.init = ''  # '' = the base model; else an Orbax or HF directory to start from
+  c.steps = 0  # 0 = derive from epochs
   c.epochs = 2
   c.batch_size = 8
-  c.max_len = 1024            # tokens per packed/padded row
+  c.max_len = 1024  # tokens per packed/padded row
   c.grad_accum = 1
-  c.rows_per_pass = 0         # rows per device per forward/backward pass (a micro-batch is summed over passes); 0 = auto (cache-sized on CPU, whole micro-batch on accelerators)
+  c.rows_per_pass = 0  # rows per device per forward/backward pass (a micro-batch is summed over passes); 0 = auto (cache-sized on CPU, whole micro-batch on accelerators)
   c.lr = 1e-5
   c.warmup_steps = 0
   c.warmup_ratio = 0.03
-  c.decay_steps = 0           # cosine horizon in steps; 0 = epochs x steps/epoch (constant after warmup if epochs = 0)
+  c.decay_steps = 0  # cosine horizon in steps; 0 = epochs x steps/epoch (constant after warmup if epochs = 0)
   c.min_lr_ratio = 0.0
   c.weight_decay = 0.0
   c.clip_norm = 1.0
   c.b1 = 0.9
   c.b2 = 0.95
-  c.loss_chunk = 0            # positions per cross-entropy chunk; 0 = auto (2-32 MiB of logits per CPU device, by LM-head size; 1 GiB on accelerators)
+  c.loss_chunk = 0  # positions per cross-entropy chunk; 0 = auto (2-32 MiB of logits per CPU device, by LM-head size; 1 GiB on accelerators)
   c.checkpoint_every = 200
   c.keep_checkpoints = 3
   c.export_hf = False
@@ -41,29 +41,29 @@ def ift_defaults() -> ml_collections.ConfigDict:
 
 def base_config() -> ml_collections.ConfigDict:
   c = ml_collections.ConfigDict()
-  c.stage = 'all'             # 'all', one of STAGES, or 'ift' (a single IFT run)
+  c.stage = 'all'  # 'all', one of STAGES, or 'ift' (a single IFT run)
   c.seed = 0
 
   c.model = ml_collections.ConfigDict()
-  c.model.preset = 'tiny'     # a name in bite_jax.models.presets.PRESETS
-  c.model.hf_path = ''        # a Hugging Face checkpoint dir; '' = preset trained from scratch
-  c.model.dtype = 'float32'   # compute dtype
+  c.model.preset = 'tiny'  # a name in bite_jax.models.presets.PRESETS
+  c.model.hf_path = ''  # a Hugging Face checkpoint dir; '' = preset trained from scratch
+  c.model.dtype = 'float32'  # compute dtype
   c.model.param_dtype = 'float32'
   c.model.remat = False
   c.model.tokenizer_vocab = 2048  # demo only: BPE size when the base is trained from scratch
 
   c.mesh = ml_collections.ConfigDict()
-  c.mesh.data = -1            # -1 fills the devices left over by the other axes
+  c.mesh.data = -1  # -1 fills the devices left over by the other axes
   c.mesh.fsdp = 1
   c.mesh.tensor = 1
-  c.mesh.coordinator = ''     # host:port for multi-host jax.distributed; '' = single host
+  c.mesh.coordinator = ''  # host:port for multi-host jax.distributed; '' = single host
   c.mesh.num_processes = 0
   c.mesh.process_id = -1
 
   c.data = ml_collections.ConfigDict()
-  c.data.pairs = ''           # editor training pairs; '' = the mini benchmark's train split
-  c.data.roots = ''           # tree roots (JSONL tasks); '' = the mini benchmark's train split
-  c.data.languages = ''       # comma-separated subset, '' = all
+  c.data.pairs = ''  # editor training pairs; '' = the mini benchmark's train split
+  c.data.roots = ''  # tree roots (JSONL tasks); '' = the mini benchmark's train split
+  c.data.languages = ''  # comma-separated subset, '' = all
 
   c.ift = ift_defaults()
 
@@ -80,33 +80,33 @@ def base_config() -> ml_collections.ConfigDict:
   c.sample.batch_size = 16
 
   c.tree = ml_collections.ConfigDict()
-  c.tree.height = 5           # h
-  c.tree.width = 10           # m children per node
-  c.tree.threshold = 1.1      # keep a child only if > 10% faster (slower)
-  c.tree.max_roots = 0        # 0 = all
-  c.tree.max_rounds = 40      # most interleaved rounds per parent/child comparison (inexact meters)
-  c.tree.budget_s = 300.0     # most seconds per comparison
+  c.tree.height = 5  # h
+  c.tree.width = 10  # m children per node
+  c.tree.threshold = 1.1  # keep a child only if > 10% faster (slower)
+  c.tree.max_roots = 0  # 0 = all
+  c.tree.max_rounds = 40  # most interleaved rounds per parent/child comparison (inexact meters)
+  c.tree.budget_s = 300.0  # most seconds per comparison
 
   c.curriculum = ml_collections.ConfigDict()
   c.curriculum.top_fraction = 0.5
-  c.curriculum.stages = '1,2,3'   # PKAC stages to run, in order (ablations: '3', '2,3', ...)
+  c.curriculum.stages = '1,2,3'  # PKAC stages to run, in order (ablations: '3', '2,3', ...)
   c.curriculum.mixing = 'progressive'  # progressive (PKAC) or union (all levels in one stage)
-  c.curriculum.min_speedup = 1.0   # drop a pair whose re-measured speedup is not above this
-  c.curriculum.repeats = 0         # measured rounds per root when re-measuring slow/src/fast; 0 = executor default
+  c.curriculum.min_speedup = 1.0  # drop a pair whose re-measured speedup is not above this
+  c.curriculum.repeats = 0  # measured rounds per root when re-measuring slow/src/fast; 0 = executor default
 
   c.pkac = ift_defaults()
 
   c.evaluate = ml_collections.ConfigDict()
   c.evaluate.benchmark = 'mini'
   c.evaluate.split = 'test'
-  c.evaluate.methods = 'direct'   # comma-separated: direct, rag, refine
+  c.evaluate.methods = 'direct'  # comma-separated: direct, rag, refine
   c.evaluate.num_samples = 1
   c.evaluate.baselines = True
 
   c.executor = ml_collections.ConfigDict()
-  c.executor.workers = 0      # 0 = one per core
-  c.executor.meter = ''       # '' = the best the machine supports
-  c.executor.timeout = 10.0   # seconds per run
+  c.executor.workers = 0  # 0 = one per core
+  c.executor.meter = ''  # '' = the best the machine supports
+  c.executor.timeout = 10.0  # seconds per run
   c.executor.memory_mb = 1024
   return c
 

@@ -18,13 +18,16 @@ import sys
 import time
 from pathlib import Path
 
+import jax
 from absl import app, flags, logging
 
-_HF_DIR = flags.DEFINE_string('hf_dir', None,
-                              'Hugging Face checkpoint directory (config.json + safetensors).')
-_CHECKPOINT = flags.DEFINE_string('checkpoint', None, 'Trained model directory (the trainer\'s OUT/final).')
-_PROMPTS = flags.DEFINE_string('prompts', None,
-                               'JSONL file: {"prompt": text} or {"input_ids": [...]} per line.')
+from bite_jax import parallel
+from bite_jax.models.trained import TOKENIZER_FILES, has_tokenizer, load_model_dir
+from bite_jax.sample.sampler import Sampler
+
+_HF_DIR = flags.DEFINE_string('hf_dir', None, 'Hugging Face checkpoint directory (config.json + safetensors).')
+_CHECKPOINT = flags.DEFINE_string('checkpoint', None, "Trained model directory (the trainer's OUT/final).")
+_PROMPTS = flags.DEFINE_string('prompts', None, 'JSONL file: {"prompt": text} or {"input_ids": [...]} per line.')
 _OUT = flags.DEFINE_string('out', None, 'Output JSONL file, one line per sample.')
 _NUM_SAMPLES = flags.DEFINE_integer('num_samples', 1, 'Samples per prompt.')
 _MAX_NEW = flags.DEFINE_integer('max_new_tokens', None, 'Most generated tokens per sample (EOS included).')
@@ -35,13 +38,14 @@ _GREEDY = flags.DEFINE_bool('greedy', False, 'Argmax decoding.')
 _SEED = flags.DEFINE_integer('seed', 0, 'Random seed in [0, 2**32): fixes every sample.')
 _STOP = flags.DEFINE_multi_string('stop', [], 'Stop string (repeatable); needs a tokenizer.')
 _MAX_BATCH = flags.DEFINE_integer('max_batch', 64, 'Most sample rows decoded together.')
-_DTYPE = flags.DEFINE_enum('dtype', None, ['float32', 'bfloat16'],
-                           'Compute/parameter dtype (default: float32 for --hf_dir, the trained one for '
-                           '--checkpoint).')
+_DTYPE = flags.DEFINE_enum(
+  'dtype',
+  None,
+  ['float32', 'bfloat16'],
+  'Compute/parameter dtype (default: float32 for --hf_dir, the trained one for --checkpoint).',
+)
 _FSDP = flags.DEFINE_integer('fsdp', 1, 'Mesh fsdp size (weights sharded); data takes the other devices.')
 _TENSOR = flags.DEFINE_integer('tensor', 1, 'Mesh tensor-parallel size.')
-
-_TOKENIZER_FILES = ('tokenizer.json', 'tokenizer_config.json', 'vocab.json', 'tokenizer.model')
 
 
 class PromptFileError(ValueError):
@@ -71,8 +75,11 @@ def read_prompts(path) -> list[str | list[int]]:
         prompts.append(record['prompt'])
       else:
         ids = record['input_ids']
-        if (not isinstance(ids, list) or not ids
-            or not all(isinstance(t, int) and not isinstance(t, bool) and t >= 0 for t in ids)):
+        if (
+          not isinstance(ids, list)
+          or not ids
+          or not all(isinstance(t, int) and not isinstance(t, bool) and t >= 0 for t in ids)
+        ):
           raise PromptFileError(f'{where}: "input_ids" must be a non-empty list of non-negative integers')
         prompts.append(ids)
   if not prompts:
@@ -81,9 +88,6 @@ def read_prompts(path) -> list[str | list[int]]:
 
 
 def _mesh():
-  import jax
-
-  from bite_jax import parallel
   if jax.device_count() == 1 and _FSDP.value == 1 and _TENSOR.value == 1:
     return None
   return parallel.make_mesh(data=-1, fsdp=_FSDP.value, tensor=_TENSOR.value)
@@ -91,26 +95,16 @@ def _mesh():
 
 def load_model(needs_tokenizer: bool):
   """(model, tokenizer or None, mesh) from --hf_dir or --checkpoint."""
-  import jax.numpy as jnp
-
-  from bite_jax.models import from_pretrained, load_tokenizer
   if (_HF_DIR.value is None) == (_CHECKPOINT.value is None):
     raise app.UsageError('give exactly one of --hf_dir or --checkpoint')
   mesh = _mesh()
-  if _CHECKPOINT.value is not None:
-    from bite_jax.train import load_trained
-    model, tokenizer = load_trained(_CHECKPOINT.value, mesh=mesh, dtype=_DTYPE.value,
-                                    param_dtype=_DTYPE.value)
-    return model, tokenizer, mesh
-  directory = Path(_HF_DIR.value)
-  model = from_pretrained(directory, dtype=jnp.dtype(_DTYPE.value or 'float32'), mesh=mesh)
-  tokenizer = None
-  if any((directory / name).exists() for name in _TOKENIZER_FILES):
-    tokenizer = load_tokenizer(directory)
-  elif needs_tokenizer:
-    raise FileNotFoundError(f'{directory}: no tokenizer files ({", ".join(_TOKENIZER_FILES)}), needed for '
-                            'text prompts or --stop')
-  else:
+  directory = Path(_CHECKPOINT.value or _HF_DIR.value)
+  if _HF_DIR.value is not None and needs_tokenizer and not has_tokenizer(directory):
+    raise FileNotFoundError(
+      f'{directory}: no tokenizer files ({", ".join(TOKENIZER_FILES)}), needed for text prompts or --stop'
+    )
+  model, tokenizer = load_model_dir(directory, mesh=mesh, dtype=_DTYPE.value, tokenizer=False)
+  if tokenizer is None:
     logging.warning('%s: no tokenizer; output "text" fields will be null', directory)
   return model, tokenizer, mesh
 
@@ -121,7 +115,6 @@ def main(argv) -> None:
   for flag in (_PROMPTS, _OUT, _MAX_NEW):
     if flag.value is None:
       raise app.UsageError(f'--{flag.name} is required')
-  from bite_jax.sample import Sampler
   start = time.perf_counter()
   prompts = read_prompts(_PROMPTS.value)
   model, tokenizer, mesh = load_model(any(isinstance(p, str) for p in prompts) or bool(_STOP.value))
@@ -131,24 +124,48 @@ def main(argv) -> None:
   out_path.parent.mkdir(parents=True, exist_ok=True)
   written, total = 0, len(prompts) * _NUM_SAMPLES.value
   with out_path.open('w', encoding='utf-8') as out:
-    for batch in sampler.stream(prompts, num_samples=_NUM_SAMPLES.value, max_new_tokens=_MAX_NEW.value,
-                                temperature=_TEMPERATURE.value, top_p=_TOP_P.value, top_k=_TOP_K.value,
-                                greedy=_GREEDY.value, seed=_SEED.value, stop_strings=tuple(_STOP.value)):
+    for batch in sampler.stream(
+      prompts,
+      num_samples=_NUM_SAMPLES.value,
+      max_new_tokens=_MAX_NEW.value,
+      temperature=_TEMPERATURE.value,
+      top_p=_TOP_P.value,
+      top_k=_TOP_K.value,
+      greedy=_GREEDY.value,
+      seed=_SEED.value,
+      stop_strings=tuple(_STOP.value),
+    ):
       for s in batch:
-        out.write(json.dumps({'prompt_index': s.prompt_index, 'sample_index': s.sample_index,
-                              'token_ids': s.token_ids, 'text': s.text,
-                              'finish_reason': s.finish_reason}) + '\n')
+        out.write(
+          json.dumps(
+            {
+              'prompt_index': s.prompt_index,
+              'sample_index': s.sample_index,
+              'token_ids': s.token_ids,
+              'text': s.text,
+              'finish_reason': s.finish_reason,
+            }
+          )
+          + '\n'
+        )
       out.flush()
       written += len(batch)
       stats = sampler.stats
-      print(f'[sample] {written}/{total} samples, {stats.generated_tokens} tokens, '
-            f'{stats.generated_tokens / max(stats.decode_seconds, 1e-9):.1f} tokens/s after compile',
-            file=sys.stderr, flush=True)
+      print(
+        f'[sample] {written}/{total} samples, {stats.generated_tokens} tokens, '
+        f'{stats.generated_tokens / max(stats.decode_seconds, 1e-9):.1f} tokens/s after compile',
+        file=sys.stderr,
+        flush=True,
+      )
   stats = sampler.stats
-  summary = {'generated_tokens': stats.generated_tokens, 'decode_seconds': round(stats.decode_seconds, 4),
-             'compile_seconds': round(stats.compile_seconds, 4), 'load_seconds': round(load_seconds, 4),
-             'total_seconds': round(time.perf_counter() - start, 4),
-             'tokens_per_second': round(stats.generated_tokens / max(stats.decode_seconds, 1e-9), 2)}
+  summary = {
+    'generated_tokens': stats.generated_tokens,
+    'decode_seconds': round(stats.decode_seconds, 4),
+    'compile_seconds': round(stats.compile_seconds, 4),
+    'load_seconds': round(load_seconds, 4),
+    'total_seconds': round(time.perf_counter() - start, 4),
+    'tokens_per_second': round(stats.generated_tokens / max(stats.decode_seconds, 1e-9), 2),
+  }
   print(json.dumps(summary), flush=True)
 
 

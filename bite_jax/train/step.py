@@ -20,7 +20,7 @@ import optax
 from flax import nnx
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-from bite_jax.train_loss import auto_chunk, chunk_budget, chunked_cross_entropy_sum, fused_cross_entropy_sum
+from bite_jax.train.loss import auto_chunk, chunk_budget, chunked_cross_entropy_sum, fused_cross_entropy_sum
 
 BATCH_KEYS = ('inputs', 'targets', 'mask')
 
@@ -57,8 +57,9 @@ def init_opt_state(tx: optax.GradientTransformation, params, mesh: Mesh):
   return jax.jit(tx.init, out_shardings=shardings)(params), shardings
 
 
-def choose_loss_chunk(requested: int, *, seq_len: int, micro_batch: int, vocab_size: int, hidden_size: int,
-                      mesh: Mesh) -> int:
+def choose_loss_chunk(
+  requested: int, *, seq_len: int, micro_batch: int, vocab_size: int, hidden_size: int, mesh: Mesh
+) -> int:
   """Positions per loss chunk: the largest divisor of seq_len <= `requested` when > 0, else auto_chunk's
   within chunk_budget (which grows with the per-device LM-head size, vocab x hidden)."""
   if requested > 0:
@@ -79,8 +80,16 @@ PASS_BYTES = {'cpu': 8 * 2**20}
 MIN_PASS_TOKENS = 512
 
 
-def choose_row_passes(requested_rows: int, *, micro_rows: int, seq_len: int, hidden_size: int,
-                      intermediate_size: int, mesh: Mesh, num_heads: int = 0) -> int:
+def choose_row_passes(
+  requested_rows: int,
+  *,
+  micro_rows: int,
+  seq_len: int,
+  hidden_size: int,
+  intermediate_size: int,
+  mesh: Mesh,
+  num_heads: int = 0,
+) -> int:
   """Passes per micro-batch: its rows are taken `micro_rows / passes` at a time and their gradients summed.
 
   `requested_rows` > 0 asks for at most that many rows per device per pass; 0 chooses from PASS_BYTES
@@ -105,15 +114,28 @@ def choose_row_passes(requested_rows: int, *, micro_rows: int, seq_len: int, hid
   return min(p for p in range(1, local + 1) if local % p == 0 and local // p <= rows_per_pass)
 
 
-def step_layout(*, rows_per_pass: int, loss_chunk: int, micro_rows: int, seq_len: int, config,
-                mesh: Mesh) -> tuple[int, int]:
+def step_layout(
+  *, rows_per_pass: int, loss_chunk: int, micro_rows: int, seq_len: int, config, mesh: Mesh
+) -> tuple[int, int]:
   """(row passes per micro-batch, loss chunk) for a model config: choose_row_passes, then
   choose_loss_chunk for one pass's rows. `rows_per_pass` / `loss_chunk` of 0 mean automatic."""
-  passes = choose_row_passes(rows_per_pass, micro_rows=micro_rows, seq_len=seq_len,
-                             hidden_size=config.hidden_size, intermediate_size=config.intermediate_size,
-                             num_heads=config.num_heads, mesh=mesh)
-  chunk = choose_loss_chunk(loss_chunk, seq_len=seq_len, micro_batch=micro_rows // passes,
-                            vocab_size=config.vocab_size, hidden_size=config.hidden_size, mesh=mesh)
+  passes = choose_row_passes(
+    rows_per_pass,
+    micro_rows=micro_rows,
+    seq_len=seq_len,
+    hidden_size=config.hidden_size,
+    intermediate_size=config.intermediate_size,
+    num_heads=config.num_heads,
+    mesh=mesh,
+  )
+  chunk = choose_loss_chunk(
+    loss_chunk,
+    seq_len=seq_len,
+    micro_batch=micro_rows // passes,
+    vocab_size=config.vocab_size,
+    hidden_size=config.hidden_size,
+    mesh=mesh,
+  )
   return passes, chunk
 
 
@@ -173,8 +195,18 @@ def lm_head_parts(model) -> tuple[Callable, object] | None:
   return apply, state
 
 
-def make_train_step(graphdef, rest, tx: optax.GradientTransformation, *, mesh: Mesh, params_sh, opt_sh,
-                    grad_accum: int, loss_chunk: int, batch_rows: int) -> Callable:
+def make_train_step(
+  graphdef,
+  rest,
+  tx: optax.GradientTransformation,
+  *,
+  mesh: Mesh,
+  params_sh,
+  opt_sh,
+  grad_accum: int,
+  loss_chunk: int,
+  batch_rows: int,
+) -> Callable:
   """The jitted step (params, opt_state, batch) -> (params, opt_state, metrics).
 
   Args:
@@ -200,8 +232,9 @@ def make_train_step(graphdef, rest, tx: optax.GradientTransformation, *, mesh: M
     hidden = model.hidden_states(micro['inputs'])
     head = lm_head_parts(model)
     if head is None:
-      nll = chunked_cross_entropy_sum(hidden, micro['targets'], micro['mask'], model.logits_from_hidden,
-                                      chunk=loss_chunk)
+      nll = chunked_cross_entropy_sum(
+        hidden, micro['targets'], micro['mask'], model.logits_from_hidden, chunk=loss_chunk
+      )
     else:
       nll = fused_cross_entropy_sum(hidden, micro['targets'], micro['mask'], head[0], head[1], chunk=loss_chunk)
     return nll / denom
@@ -225,8 +258,9 @@ def make_train_step(graphdef, rest, tx: optax.GradientTransformation, *, mesh: M
         return (loss_acc + loss, jax.tree.map(jnp.add, grad_acc, grads)), None
 
       zeros = jax.tree.map(lambda p: jnp.zeros(p.shape, jnp.float32), params)
-      (loss, grads), _ = jax.lax.scan(body, (jnp.zeros((), jnp.float32), zeros),
-                                      {k: split(v) for k, v in batch.items()})
+      (loss, grads), _ = jax.lax.scan(
+        body, (jnp.zeros((), jnp.float32), zeros), {k: split(v) for k, v in batch.items()}
+      )
       grads = jax.tree.map(lambda g, p: g.astype(p.dtype), grads, params)
     grad_norm = optax.tree.norm(grads)
     updates, opt_state = tx.update(grads, opt_state, params)
@@ -235,5 +269,9 @@ def make_train_step(graphdef, rest, tx: optax.GradientTransformation, *, mesh: M
     return params, opt_state, metrics
 
   batch_sh = {k: data_sh for k in BATCH_KEYS}
-  return jax.jit(step, in_shardings=(params_sh, opt_sh, batch_sh),
-                 out_shardings=(params_sh, opt_sh, replicated), donate_argnums=(0, 1))
+  return jax.jit(
+    step,
+    in_shardings=(params_sh, opt_sh, batch_sh),
+    out_shardings=(params_sh, opt_sh, replicated),
+    donate_argnums=(0, 1),
+  )

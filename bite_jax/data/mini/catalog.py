@@ -15,8 +15,15 @@ from bite_jax.data.records import LANGUAGES, SOURCE_EXTENSIONS, normalize_langua
 PROBLEMS_DIR = Path(__file__).resolve().parent / 'problems'
 SPLITS = ('train', 'test')
 VARIANTS = ('src', 'expert', 'slow')  # slow is optional
-PATTERNS = ('closed_form', 'algorithm', 'memoisation', 'buffered_io', 'data_structure', 'string_building',
-            'recomputation')
+PATTERNS = (
+  'closed_form',
+  'algorithm',
+  'memoisation',
+  'buffered_io',
+  'data_structure',
+  'string_building',
+  'recomputation',
+)
 _REQUIRED = ('problem_id', 'title', 'statement', 'pattern', 'split', 'seeds', 'scale')
 
 
@@ -115,16 +122,25 @@ def read_problem(directory: Path) -> Problem:
   slow_files = [lang for lang in LANGUAGES if (directory / f'slow.{SOURCE_EXTENSIONS[lang]}').is_file()]
   if slow_files and len(slow_files) != len(LANGUAGES):
     missing = sorted(set(LANGUAGES) - set(slow_files))
-    raise MiniFormatError(f'{directory}: slow variant present for {", ".join(slow_files)} but missing for '
-                          f'{", ".join(missing)} (give it in every language or in none)')
+    raise MiniFormatError(
+      f'{directory}: slow variant present for {", ".join(slow_files)} but missing for '
+      f'{", ".join(missing)} (give it in every language or in none)'
+    )
   for variant in ('src', 'expert'):
     for lang in LANGUAGES:
       program = directory / f'{variant}.{SOURCE_EXTENSIONS[lang]}'
       if not program.is_file():
         raise MiniFormatError(f'{program}: missing {variant} program')
-  return Problem(problem_id=meta['problem_id'], title=meta['title'], statement=meta['statement'],
-                 pattern=meta['pattern'], split=meta['split'], seeds=tuple(seeds), scale=dict(scale),
-                 dir=directory)
+  return Problem(
+    problem_id=meta['problem_id'],
+    title=meta['title'],
+    statement=meta['statement'],
+    pattern=meta['pattern'],
+    split=meta['split'],
+    seeds=tuple(seeds),
+    scale=dict(scale),
+    dir=directory,
+  )
 
 
 def load_problems(split: str | None = None, problems=None) -> list[Problem]:

@@ -8,11 +8,11 @@ in one `stream` call (m samples per node), and every child is sent to the execut
 its sampler batch completes, while the editor keeps decoding the next batch in another thread.
 A child is kept when it is correct and faster (slower) than its parent beyond `threshold` by the
 executor's compare verdict; kept children form the next frontier. Every node, kept or pruned, is
-appended to the tree file (bite_jax.tree_store); a rerun after a kill reads it, skips every
+appended to the tree file (bite_jax.tree.store); a rerun after a kill reads it, skips every
 (parent, sample index) already recorded and generates only what is missing (with an editor that
 has `stream_keyed`, samples are seeded by parent, so these are the very children it lost). Identical siblings
 are executed once, and a (parent, child, inputs) comparison seen before reuses its verdict.
-Pruning reasons: bite_jax.tree_verdict. Statistics: bite_jax.tree_stats.
+Pruning reasons: bite_jax.tree.verdict. Statistics: bite_jax.tree.stats.
 """
 
 from __future__ import annotations
@@ -30,17 +30,32 @@ from pathlib import Path
 from bite_jax.data.prompts import OPTIMIZE, build_prompt
 from bite_jax.data.records import Task
 from bite_jax.data.responses import extract_program
-from bite_jax.tree_editor import DEFAULT_STOP_STRINGS, Editor, EditorSample, SamplerEditor, load_editor
-from bite_jax.tree_stats import format_statistics, tree_statistics
-from bite_jax.tree_store import (TreeFormatError, TreeWriter, child_id, clear_done, node_path, read_tree,
-                                 tree_complete, tree_signature, write_done)
-from bite_jax.tree_verdict import (REASONS, VERDICT_FIELDS, check_compare_options, check_direction, compare_job,
-                                   compare_verdict, limit_fields, measure_job, normalize_code, root_verdict,
-                                   verdict_key)
-
-__all__ = ['grow_tree', 'grow_tree_kwargs', 'TreeStats', 'read_tree', 'tree_statistics', 'format_statistics', 'tree_complete',
-           'Editor', 'EditorSample', 'SamplerEditor', 'load_editor', 'DEFAULT_STOP_STRINGS', 'REASONS',
-           'TreeFormatError', 'tree_name']
+from bite_jax.tree.editor import Editor
+from bite_jax.tree.stats import tree_statistics
+from bite_jax.tree.store import (
+  TreeFormatError,
+  TreeWriter,
+  child_id,
+  clear_done,
+  node_path,
+  read_tree,
+  tree_complete,
+  tree_signature,
+  write_done,
+)
+from bite_jax.tree.verdict import (
+  REASONS,
+  VERDICT_FIELDS,
+  check_compare_options,
+  check_direction,
+  compare_job,
+  compare_verdict,
+  limit_fields,
+  measure_job,
+  normalize_code,
+  root_verdict,
+  verdict_key,
+)
 
 # Reasons whose verdict came from a comparison that can be reused for the same (parent, child, inputs).
 _REUSABLE = frozenset(REASONS) - {'empty', 'truncated', 'unchanged', 'duplicate', 'executor_error'}
@@ -58,16 +73,16 @@ class TreeStats:
   direction: str
   path: str
   roots: int
-  nodes_written: int = 0   # lines appended by this call
-  jobs: int = 0            # executor jobs submitted by this call (root measures + compares)
-  reused: int = 0          # children judged by an earlier identical comparison (no job)
-  duplicates: int = 0      # children identical to an earlier sibling (no job)
-  editor_calls: int = 0    # editor.stream calls (one per level with missing children)
+  nodes_written: int = 0  # lines appended by this call
+  jobs: int = 0  # executor jobs submitted by this call (root measures + compares)
+  reused: int = 0  # children judged by an earlier identical comparison (no job)
+  duplicates: int = 0  # children identical to an earlier sibling (no job)
+  editor_calls: int = 0  # editor.stream calls (one per level with missing children)
   seconds: float = 0.0
-  nodes_total: int = 0     # nodes of these roots in the file, roots included
-  kept: int = 0            # kept children (depth >= 1) of these roots in the file
+  nodes_total: int = 0  # nodes of these roots in the file, roots included
+  kept: int = 0  # kept children (depth >= 1) of these roots in the file
   complete: bool = False
-  skipped: bool = False    # the .done marker matched: nothing was grown
+  skipped: bool = False  # the .done marker matched: nothing was grown
 
   @property
   def nodes_per_s(self) -> float:
@@ -80,16 +95,30 @@ def parent_key(node_id: str) -> int:
   return zlib.crc32(node_id.encode('utf-8')) & 0x7FFFFFFF
 
 
-def grow_tree(roots: Sequence[Task], editor: Editor, direction: str, out_path: str | Path, *, height: int,
-              width: int, threshold: float = 1.1, pool, meter: str | None = None, timeout: float | None = None,
-              memory_mb: int | None = None, compare_options: Mapping | None = None, seed: int = 0,
-              progress: bool = True, progress_every_s: float = 10.0) -> TreeStats:
+def grow_tree(
+  roots: Sequence[Task],
+  editor: Editor,
+  direction: str,
+  out_path: str | Path,
+  *,
+  height: int,
+  width: int,
+  threshold: float = 1.1,
+  pool,
+  meter: str | None = None,
+  timeout: float | None = None,
+  memory_mb: int | None = None,
+  compare_options: Mapping | None = None,
+  seed: int = 0,
+  progress: bool = True,
+  progress_every_s: float = 10.0,
+) -> TreeStats:
   """Grows (or finishes) one tree per root, breadth first, into the JSONL file `out_path`.
 
   Args:
     roots: the tasks whose `src` programs are the roots (task ids must be unique); their
       `inputs` are the inputs every comparison runs on.
-    editor: streams children (see bite_jax.tree_editor.Editor); only asked for missing children.
+    editor: streams children (see bite_jax.tree.editor.Editor); only asked for missing children.
     direction: 'optimize' (optimization tree) or 'degrade' (degradation tree).
     out_path: the tree file (e.g. WORKDIR/trees/opt.jsonl); appended to, never rewritten.
     height: h, the deepest level grown (0 = roots only). width: m, children sampled per node.
@@ -120,9 +149,22 @@ def grow_tree(roots: Sequence[Task], editor: Editor, direction: str, out_path: s
     stats.complete = stats.skipped = True
     return stats
   clear_done(out_path)
-  grower = _Grower(tasks, editor, direction, out_path, height=height, width=width, threshold=threshold, pool=pool,
-                   limits=limit_fields(meter, timeout, memory_mb), options=check_compare_options(compare_options),
-                   seed=seed, stats=stats, progress=progress, progress_every_s=progress_every_s)
+  grower = _Grower(
+    tasks,
+    editor,
+    direction,
+    out_path,
+    height=height,
+    width=width,
+    threshold=threshold,
+    pool=pool,
+    limits=limit_fields(meter, timeout, memory_mb),
+    options=check_compare_options(compare_options),
+    seed=seed,
+    stats=stats,
+    progress=progress,
+    progress_every_s=progress_every_s,
+  )
   grower.run()
   stats.complete = True
   summary = {k: v for k, v in tree_statistics(grower.own_nodes()).items() if k in ('nodes', 'kept', 'reasons')}
@@ -132,11 +174,16 @@ def grow_tree(roots: Sequence[Task], editor: Editor, direction: str, out_path: s
 
 def grow_tree_kwargs(config) -> dict:
   """grow_tree's settings from a full config: `tree.*`, `executor.*` (meter, timeout, memory_mb) and `seed`."""
-  return dict(height=int(config.tree.height), width=int(config.tree.width), threshold=float(config.tree.threshold),
-              meter=config.executor.meter or None, timeout=float(config.executor.timeout),
-              memory_mb=int(config.executor.memory_mb),
-              compare_options={'max_rounds': int(config.tree.max_rounds), 'budget_s': float(config.tree.budget_s)},
-              seed=int(config.seed))
+  return dict(
+    height=int(config.tree.height),
+    width=int(config.tree.width),
+    threshold=float(config.tree.threshold),
+    meter=config.executor.meter or None,
+    timeout=float(config.executor.timeout),
+    memory_mb=int(config.executor.memory_mb),
+    compare_options={'max_rounds': int(config.tree.max_rounds), 'budget_s': float(config.tree.budget_s)},
+    seed=int(config.seed),
+  )
 
 
 def _check_shape(height, width, threshold) -> None:
@@ -157,8 +204,24 @@ def _totals(nodes, tasks, stats: TreeStats) -> None:
 class _Grower:
   """The state of one growth: the nodes on disk, pending comparisons, duplicates waiting on them."""
 
-  def __init__(self, tasks: dict[str, Task], editor, direction, path: Path, *, height, width, threshold, pool,
-               limits, options, seed, stats: TreeStats, progress: bool, progress_every_s: float):
+  def __init__(
+    self,
+    tasks: dict[str, Task],
+    editor,
+    direction,
+    path: Path,
+    *,
+    height,
+    width,
+    threshold,
+    pool,
+    limits,
+    options,
+    seed,
+    stats: TreeStats,
+    progress: bool,
+    progress_every_s: float,
+  ):
     self.tasks, self.editor, self.direction, self.path = tasks, editor, direction, path
     self.height, self.width, self.threshold = int(height), int(width), float(threshold)
     self.pool, self.limits, self.options, self.seed = pool, limits, options, int(seed)
@@ -166,15 +229,15 @@ class _Grower:
     self.name = tree_name(direction)
     self._root_index = {task_id: i for i, task_id in enumerate(tasks)}
     self.nodes: dict[str, dict] = {}
-    self.seen: dict[str, dict[str, str]] = {}            # parent id -> normalised child code -> first node id
-    self.verdicts: dict[str, dict] = {}                  # verdict key -> verdict fields
-    self.waiting: dict[str, list[dict]] = {}             # verdict key -> nodes waiting on its job
-    self.duplicates: dict[str, list[dict]] = {}          # node id -> later identical siblings waiting on it
+    self.seen: dict[str, dict[str, str]] = {}  # parent id -> normalised child code -> first node id
+    self.verdicts: dict[str, dict] = {}  # verdict key -> verdict fields
+    self.waiting: dict[str, list[dict]] = {}  # verdict key -> nodes waiting on its job
+    self.duplicates: dict[str, list[dict]] = {}  # node id -> later identical siblings waiting on it
     self.progress = progress
     self.progress_every_s = progress_every_s
     self._started = time.monotonic()
     self._last_print = self._started
-    self._level = (0, 0, 0)                              # depth, children expected, children recorded
+    self._level = (0, 0, 0)  # depth, children expected, children recorded
     self._in_flight = 0
     self._job_seq = 0
 
@@ -186,12 +249,16 @@ class _Grower:
   def _load(self) -> None:
     for i, node in enumerate(read_tree(self.path, repair=True)):
       if node.get('direction', self.direction) != self.direction:
-        raise TreeFormatError(f'{self.path}: line {i + 1} belongs to a {node["direction"]} tree, '
-                              f'not {self.direction}; use another file for each direction')
+        raise TreeFormatError(
+          f'{self.path}: line {i + 1} belongs to a {node["direction"]} tree, '
+          f'not {self.direction}; use another file for each direction'
+        )
       task = self.tasks.get(node['root_id'])
       if node['depth'] == 0 and task is not None and node.get('code') != task.src:
-        raise TreeFormatError(f'{self.path}: line {i + 1}: root {task.task_id!r} was grown from another src '
-                              'program; grow the changed roots into a new file')
+        raise TreeFormatError(
+          f'{self.path}: line {i + 1}: root {task.task_id!r} was grown from another src '
+          'program; grow the changed roots into a new file'
+        )
       if task is not None and node['node_id'] not in self.nodes:
         self._register(node)
 
@@ -227,14 +294,14 @@ class _Grower:
     with TreeWriter(self.path) as self.writer:
       self._grow_roots()
       for depth in range(self.height):
-        frontier = sorted((n for n in self.nodes.values() if n['depth'] == depth and n['kept']),
-                          key=self._order)
+        frontier = sorted((n for n in self.nodes.values() if n['depth'] == depth and n['kept']), key=self._order)
         if not frontier:
           break
         requests = []
         for parent in frontier:
-          missing = {j for j in range(self.width)
-                     if child_id(parent['root_id'], parent['node_id'], j) not in self.nodes}
+          missing = {
+            j for j in range(self.width) if child_id(parent['root_id'], parent['node_id'], j) not in self.nodes
+          }
           if missing:
             requests.append((parent, missing))
         if requests:
@@ -260,9 +327,16 @@ class _Grower:
       self._in_flight -= 1
       task = futures[future]
       verdict = root_verdict(future.result(), task.outputs)
-      node = {'node_id': task.task_id, 'root_id': task.task_id, 'parent_id': None, 'depth': 0,
-              'sample_index': None, 'direction': self.direction, 'language': task.language,
-              **dict.fromkeys(VERDICT_FIELDS)}
+      node = {
+        'node_id': task.task_id,
+        'root_id': task.task_id,
+        'parent_id': None,
+        'depth': 0,
+        'sample_index': None,
+        'direction': self.direction,
+        'language': task.language,
+        **dict.fromkeys(VERDICT_FIELDS),
+      }
       node.update({k: v for k, v in verdict.items() if k in VERDICT_FIELDS})
       node.update(path_speedup=1.0 if verdict['kept'] else None, duplicate_of=None, reused=False, code=task.src)
       self._record(node)
@@ -273,10 +347,11 @@ class _Grower:
     self.stats.editor_calls += 1
     events: queue.SimpleQueue = queue.SimpleQueue()
     stop = threading.Event()
-    level_seed = (self.seed + 1_000_003 * (depth + 1)) % 2 ** 32
+    level_seed = (self.seed + 1_000_003 * (depth + 1)) % 2**32
     keys = [parent_key(p['node_id']) for p, _ in requests]
-    producer = threading.Thread(target=self._produce, args=(prompts, keys, level_seed, events, stop),
-                                daemon=True, name=f'tree-{self.name}-editor')
+    producer = threading.Thread(
+      target=self._produce, args=(prompts, keys, level_seed, events, stop), daemon=True, name=f'tree-{self.name}-editor'
+    )
     producer.start()
     streaming = True
     try:
@@ -320,16 +395,24 @@ class _Grower:
   def _on_sample(self, sample, requests, events) -> None:
     p, j = sample.prompt_index, sample.sample_index
     if not 0 <= p < len(requests) or not 0 <= j < self.width:
-      raise ValueError(f'editor returned sample (prompt {p}, sample {j}) outside {len(requests)} prompts x '
-                       f'{self.width} samples')
+      raise ValueError(
+        f'editor returned sample (prompt {p}, sample {j}) outside {len(requests)} prompts x {self.width} samples'
+      )
     parent, missing = requests[p]
     if j not in missing:
       return  # recorded by an earlier run (or already handled)
     missing.discard(j)
     code, status = extract_program(sample.text or '', sample.finish_reason)
-    node = {'node_id': child_id(parent['root_id'], parent['node_id'], j), 'root_id': parent['root_id'],
-            'parent_id': parent['node_id'], 'depth': parent['depth'] + 1, 'sample_index': j,
-            'direction': self.direction, 'language': parent['language'], 'code': code}
+    node = {
+      'node_id': child_id(parent['root_id'], parent['node_id'], j),
+      'root_id': parent['root_id'],
+      'parent_id': parent['node_id'],
+      'depth': parent['depth'] + 1,
+      'sample_index': j,
+      'direction': self.direction,
+      'language': parent['language'],
+      'code': code,
+    }
     if status != 'ok':
       self._record(self._finish(node, {'reason': status}))
       return
@@ -361,8 +444,16 @@ class _Grower:
     else:
       self.waiting[key] = [node]
       task = self.tasks[parent['root_id']]
-      job = compare_job(self._next_id(), parent['language'], parent['code'], code, task.inputs,
-                        threshold=self.threshold, limits=self.limits, options=self.options)
+      job = compare_job(
+        self._next_id(),
+        parent['language'],
+        parent['code'],
+        code,
+        task.inputs,
+        threshold=self.threshold,
+        limits=self.limits,
+        options=self.options,
+      )
       self._submit(job).add_done_callback(lambda f, key=key: events.put(('result', key, f)))
 
   def _on_verdict(self, key: str, verdict: dict) -> None:
@@ -373,8 +464,7 @@ class _Grower:
 
   def _finish(self, node: dict, verdict: Mapping) -> dict:
     """The complete node record: identity, then verdict fields (None where not judged), then code."""
-    out = {k: node[k] for k in ('node_id', 'root_id', 'parent_id', 'depth', 'sample_index', 'direction',
-                                'language')}
+    out = {k: node[k] for k in ('node_id', 'root_id', 'parent_id', 'depth', 'sample_index', 'direction', 'language')}
     out.update(dict.fromkeys(VERDICT_FIELDS), correct=None, kept=False)
     out.update({k: verdict.get(k) for k in VERDICT_FIELDS if k in verdict})
     out['kept'] = bool(out['kept'])
@@ -416,7 +506,10 @@ class _Grower:
     else:
       where = f'depth {depth}/{self.height}: {done}/{expected} children'
     share = f'{kept / len(children):.0%}' if children else '-'
-    print(f'[tree {self.name}] {where}, {self.stats.nodes_written / elapsed:.2f} nodes/s, '
-          f'kept {share} ({kept}/{len(children)}), jobs {self.stats.jobs} ({self._in_flight} in flight), '
-          f'reused {self.stats.reused}, duplicates {self.stats.duplicates}, {elapsed:.0f} s',
-          file=sys.stderr, flush=True)
+    print(
+      f'[tree {self.name}] {where}, {self.stats.nodes_written / elapsed:.2f} nodes/s, '
+      f'kept {share} ({kept}/{len(children)}), jobs {self.stats.jobs} ({self._in_flight} in flight), '
+      f'reused {self.stats.reused}, duplicates {self.stats.duplicates}, {elapsed:.0f} s',
+      file=sys.stderr,
+      flush=True,
+    )

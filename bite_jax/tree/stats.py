@@ -24,8 +24,15 @@ def _quantiles(values: list[float]) -> dict | None:
     return values[lo] + (values[hi] - values[lo]) * (pos - lo)
 
   geo = math.exp(sum(math.log(v) for v in values) / len(values))
-  return {'count': len(values), 'min': values[0], 'p25': q(0.25), 'median': q(0.5), 'p75': q(0.75),
-          'max': values[-1], 'geomean': geo}
+  return {
+    'count': len(values),
+    'min': values[0],
+    'p25': q(0.25),
+    'median': q(0.5),
+    'p75': q(0.75),
+    'max': values[-1],
+    'geomean': geo,
+  }
 
 
 def _factor(node: dict, key: str) -> float | None:
@@ -59,35 +66,41 @@ def tree_statistics(nodes: Iterable[dict]) -> dict:
     if factor is not None:
       best[n['root_id']] = max(best.get(n['root_id'], 0.0), factor)
   return {
-      'roots': len(roots),
-      'roots_ok': sum(1 for n in roots if n['kept']),
-      'roots_with_kept': len({n['root_id'] for n in kept}),
-      'nodes': len(unique),
-      'children': len(children),
-      'kept': len(kept),
-      'kept_share': len(kept) / len(children) if children else None,
-      'reasons': dict(collections.Counter(n['reason'] for n in children).most_common()),
-      'depths': [{'depth': d, 'nodes': c, 'kept': k, 'kept_share': k / c}
-                 for d, (c, k) in sorted(per_depth.items())],
-      'edge_factor': _quantiles([f for f in (_factor(n, 'speedup') for n in kept) if f is not None]),
-      'best_path_factor': _quantiles(list(best.values())),
-      'meters': dict(collections.Counter(n['meter'] for n in unique.values() if n.get('meter'))),
+    'roots': len(roots),
+    'roots_ok': sum(1 for n in roots if n['kept']),
+    'roots_with_kept': len({n['root_id'] for n in kept}),
+    'nodes': len(unique),
+    'children': len(children),
+    'kept': len(kept),
+    'kept_share': len(kept) / len(children) if children else None,
+    'reasons': dict(collections.Counter(n['reason'] for n in children).most_common()),
+    'depths': [{'depth': d, 'nodes': c, 'kept': k, 'kept_share': k / c} for d, (c, k) in sorted(per_depth.items())],
+    'edge_factor': _quantiles([f for f in (_factor(n, 'speedup') for n in kept) if f is not None]),
+    'best_path_factor': _quantiles(list(best.values())),
+    'meters': dict(collections.Counter(n['meter'] for n in unique.values() if n.get('meter'))),
   }
 
 
 def format_statistics(stats: dict, title: str = 'tree') -> str:
   """A short Markdown section of `tree_statistics` output, for the run report."""
   share = '-' if stats['kept_share'] is None else f'{stats["kept_share"]:.1%}'
-  lines = [f'### {title}', '',
-           f'{stats["roots"]} roots ({stats["roots_ok"]} correct, {stats["roots_with_kept"]} with a kept child), '
-           f'{stats["children"]} children, {stats["kept"]} kept ({share}); meters: '
-           + ', '.join(f'{k} {v}' for k, v in stats['meters'].items()), '',
-           '| depth | nodes | kept | kept share |', '| --- | --- | --- | --- |']
+  lines = [
+    f'### {title}',
+    '',
+    f'{stats["roots"]} roots ({stats["roots_ok"]} correct, {stats["roots_with_kept"]} with a kept child), '
+    f'{stats["children"]} children, {stats["kept"]} kept ({share}); meters: '
+    + ', '.join(f'{k} {v}' for k, v in stats['meters'].items()),
+    '',
+    '| depth | nodes | kept | kept share |',
+    '| --- | --- | --- | --- |',
+  ]
   lines += [f'| {d["depth"]} | {d["nodes"]} | {d["kept"]} | {d["kept_share"]:.1%} |' for d in stats['depths']]
   lines += ['', 'pruning reasons: ' + (', '.join(f'{k} {v}' for k, v in stats['reasons'].items()) or 'none')]
   for key, label in (('edge_factor', 'factor per kept edge'), ('best_path_factor', 'best path factor per root')):
     q = stats[key]
     if q:
-      lines.append(f'{label}: median {q["median"]:.2f}x (min {q["min"]:.2f}, max {q["max"]:.2f}, '
-                   f'geomean {q["geomean"]:.2f}, n={q["count"]})')
+      lines.append(
+        f'{label}: median {q["median"]:.2f}x (min {q["min"]:.2f}, max {q["max"]:.2f}, '
+        f'geomean {q["geomean"]:.2f}, n={q["count"]})'
+      )
   return '\n'.join(lines) + '\n'

@@ -15,7 +15,7 @@ from flax import nnx
 
 from bite_jax import parallel
 from bite_jax.models import KVCache
-from bite_jax.sample_logits import SamplingMode, choose_tokens, row_keys, step_uniforms
+from bite_jax.sample.logits import SamplingMode, choose_tokens, row_keys, step_uniforms
 
 
 @flax.struct.dataclass
@@ -58,8 +58,15 @@ def _is_eos(tokens: jax.Array, eos_ids: tuple[int, ...]) -> jax.Array:
   return jnp.any(tokens[:, None] == jnp.asarray(eos_ids, jnp.int32)[None, :], axis=-1)
 
 
-def _advance(state: DecodeState, logits: jax.Array, cache: KVCache, values: SamplingValues,
-             mode: SamplingMode, eos_ids: tuple[int, ...], pad_id: int) -> DecodeState:
+def _advance(
+  state: DecodeState,
+  logits: jax.Array,
+  cache: KVCache,
+  values: SamplingValues,
+  mode: SamplingMode,
+  eos_ids: tuple[int, ...],
+  pad_id: int,
+) -> DecodeState:
   """Chooses each running row's next token from logits [B, V] and records it at column `step`."""
   u = step_uniforms(state.keys, state.step)
   chosen = choose_tokens(logits, u, values.temperature, values.top_p, mode)
@@ -68,13 +75,27 @@ def _advance(state: DecodeState, logits: jax.Array, cache: KVCache, values: Samp
   tokens = jax.lax.dynamic_update_slice(state.tokens, chosen[:, None], (jnp.int32(0), state.step))
   lengths = state.lengths + running.astype(jnp.int32)
   done = state.done | (running & _is_eos(chosen, eos_ids)) | (lengths >= values.max_new_tokens)
-  return state.replace(tokens=tokens, last=chosen, lengths=lengths, done=done, step=state.step + 1,
-                       cache=cache)
+  return state.replace(tokens=tokens, last=chosen, lengths=lengths, done=done, step=state.step + 1, cache=cache)
 
 
-def prefill(graphdef, params, input_ids, attention_mask, row_prompt, row_prompt_index, row_sample_index,
-            row_active, seed, values: SamplingValues, *, max_new_cap: int, mode: SamplingMode,
-            eos_ids: tuple[int, ...], pad_id: int, mesh=None) -> DecodeState:
+def prefill(
+  graphdef,
+  params,
+  input_ids,
+  attention_mask,
+  row_prompt,
+  row_prompt_index,
+  row_sample_index,
+  row_active,
+  seed,
+  values: SamplingValues,
+  *,
+  max_new_cap: int,
+  mode: SamplingMode,
+  eos_ids: tuple[int, ...],
+  pad_id: int,
+  mesh=None,
+) -> DecodeState:
   """Runs the prompts and samples every row's first token.
 
   Args:
@@ -100,15 +121,29 @@ def prefill(graphdef, params, input_ids, attention_mask, row_prompt, row_prompt_
   cache = _constrain_cache(cache, mesh)
   batch = row_prompt.shape[0]
   state = DecodeState(
-      tokens=jnp.full((batch, max_new_cap), pad_id, jnp.int32), last=jnp.full((batch,), pad_id, jnp.int32),
-      lengths=jnp.zeros((batch,), jnp.int32), done=~row_active,
-      keys=row_keys(seed, row_prompt_index, row_sample_index), step=jnp.zeros((), jnp.int32),
-      cache=cache)
+    tokens=jnp.full((batch, max_new_cap), pad_id, jnp.int32),
+    last=jnp.full((batch,), pad_id, jnp.int32),
+    lengths=jnp.zeros((batch,), jnp.int32),
+    done=~row_active,
+    keys=row_keys(seed, row_prompt_index, row_sample_index),
+    step=jnp.zeros((), jnp.int32),
+    cache=cache,
+  )
   return _advance(state, logits[row_prompt], cache, values, mode, eos_ids, pad_id)
 
 
-def decode(graphdef, params, state: DecodeState, until: jax.Array, values: SamplingValues, *,
-           mode: SamplingMode, eos_ids: tuple[int, ...], pad_id: int, mesh=None) -> DecodeState:
+def decode(
+  graphdef,
+  params,
+  state: DecodeState,
+  until: jax.Array,
+  values: SamplingValues,
+  *,
+  mode: SamplingMode,
+  eos_ids: tuple[int, ...],
+  pad_id: int,
+  mesh=None,
+) -> DecodeState:
   """Generates tokens until every row is done or `step` reaches `until` (int32 scalar)."""
   model = nnx.merge(graphdef, params)
   until = jnp.minimum(until, state.tokens.shape[1])

@@ -4,8 +4,7 @@ r"""Batched sampling with a KV cache: many prompts in, m samples each out, strea
   for samples in sampler.stream(prompts, num_samples=10, max_new_tokens=512, seed=0):
     ...  # each completed batch, while the next one decodes
 
-  python -m bite_jax.sample --hf_dir=DIR --prompts=P.jsonl --out=OUT.jsonl --num_samples=10 \
-      --max_new_tokens=512 [--temperature=1.0] [--top_p=P] [--top_k=K] [--greedy] [--seed=S]
+Command line: bite_jax.sample.cli (`python -m bite_jax.sample`).
 
 Prompts of one batch are left-padded to a length bucket and the batch to a row bucket, so a stream
 of differently sized requests reuses a few compiled programs (`compile_count`). Sample j of prompt
@@ -27,11 +26,21 @@ from flax import nnx
 from jax.sharding import NamedSharding, PartitionSpec
 
 from bite_jax import parallel
-from bite_jax.sample_batches import (DEFAULT_BATCH_BUCKETS, DEFAULT_LENGTH_BUCKETS, Batch, batch_sizes,
-                                     check_buckets, find_stop, left_pad, plan_batches, round_up,
-                                     truncate_at_stop)
-from bite_jax.sample_decode import SamplingValues, decode, prefill
-from bite_jax.sample_logits import SamplingMode
+from bite_jax.models.trained import load_model_dir
+from bite_jax.sample.batches import (
+  DEFAULT_BATCH_BUCKETS,
+  DEFAULT_LENGTH_BUCKETS,
+  Batch,
+  batch_sizes,
+  check_buckets,
+  find_stop,
+  left_pad,
+  plan_batches,
+  round_up,
+  truncate_at_stop,
+)
+from bite_jax.sample.decode import SamplingValues, decode, prefill
+from bite_jax.sample.logits import SamplingMode
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +91,18 @@ class Sampler:
     stop_check_interval: with stop strings, decoded text is checked every this many tokens.
   """
 
-  def __init__(self, model, tokenizer=None, *, mesh=None, max_batch: int = 64,
-               length_buckets: Sequence[int] = DEFAULT_LENGTH_BUCKETS,
-               batch_buckets: Sequence[int] = DEFAULT_BATCH_BUCKETS,
-               eos_token_ids: Sequence[int] | None = None, stop_check_interval: int = 32):
+  def __init__(
+    self,
+    model,
+    tokenizer=None,
+    *,
+    mesh=None,
+    max_batch: int = 64,
+    length_buckets: Sequence[int] = DEFAULT_LENGTH_BUCKETS,
+    batch_buckets: Sequence[int] = DEFAULT_BATCH_BUCKETS,
+    eos_token_ids: Sequence[int] | None = None,
+    stop_check_interval: int = 32,
+  ):
     self.model = model
     self.tokenizer = tokenizer
     self.mesh = mesh
@@ -93,8 +110,7 @@ class Sampler:
     self._dp = 1 if mesh is None else mesh.shape['data'] * mesh.shape['fsdp']
     self.max_batch = int(max_batch)
     self.length_buckets = check_buckets('length_buckets', length_buckets)
-    self.batch_buckets = batch_sizes(check_buckets('batch_buckets', batch_buckets), self.max_batch,
-                                     self._dp)
+    self.batch_buckets = batch_sizes(check_buckets('batch_buckets', batch_buckets), self.max_batch, self._dp)
     if stop_check_interval <= 0:
       raise ValueError(f'stop_check_interval={stop_check_interval} must be positive')
     self.stop_check_interval = int(stop_check_interval)
@@ -124,24 +140,54 @@ class Sampler:
 
   # ------------------------------------------------------------------------------------ public API
 
-  def generate(self, prompts, *, num_samples: int, max_new_tokens: int, temperature: float = 1.0,
-               top_p: float = 1.0, top_k: int = 0, greedy: bool = False, seed: int = 0,
-               stop_strings: Sequence[str] = (), prompt_keys: Sequence[int] | None = None) -> list[list[Sample]]:
+  def generate(
+    self,
+    prompts,
+    *,
+    num_samples: int,
+    max_new_tokens: int,
+    temperature: float = 1.0,
+    top_p: float = 1.0,
+    top_k: int = 0,
+    greedy: bool = False,
+    seed: int = 0,
+    stop_strings: Sequence[str] = (),
+    prompt_keys: Sequence[int] | None = None,
+  ) -> list[list[Sample]]:
     """All samples: result[i][j] is sample j of prompt i. Arguments as `stream`."""
     out: list[list[Sample]] = [[] for _ in prompts]
-    for batch in self.stream(prompts, num_samples=num_samples, max_new_tokens=max_new_tokens,
-                             temperature=temperature, top_p=top_p, top_k=top_k, greedy=greedy, seed=seed,
-                             stop_strings=stop_strings, prompt_keys=prompt_keys):
+    for batch in self.stream(
+      prompts,
+      num_samples=num_samples,
+      max_new_tokens=max_new_tokens,
+      temperature=temperature,
+      top_p=top_p,
+      top_k=top_k,
+      greedy=greedy,
+      seed=seed,
+      stop_strings=stop_strings,
+      prompt_keys=prompt_keys,
+    ):
       for sample in batch:
         out[sample.prompt_index].append(sample)
     for samples in out:
       samples.sort(key=lambda s: s.sample_index)
     return out
 
-  def stream(self, prompts, *, num_samples: int, max_new_tokens: int, temperature: float = 1.0,
-             top_p: float = 1.0, top_k: int = 0, greedy: bool = False, seed: int = 0,
-             stop_strings: Sequence[str] = (), prompt_keys: Sequence[int] | None = None,
-             ) -> Iterator[list[Sample]]:
+  def stream(
+    self,
+    prompts,
+    *,
+    num_samples: int,
+    max_new_tokens: int,
+    temperature: float = 1.0,
+    top_p: float = 1.0,
+    top_k: int = 0,
+    greedy: bool = False,
+    seed: int = 0,
+    stop_strings: Sequence[str] = (),
+    prompt_keys: Sequence[int] | None = None,
+  ) -> Iterator[list[Sample]]:
     """An iterator over the samples of each batch, yielded as soon as it completes (the next batch
     already runs on the device meanwhile). Arguments are checked here, before any work starts.
 
@@ -166,19 +212,33 @@ class Sampler:
     prompt_keys = [int(k) for k in prompt_keys]
     if len(prompt_keys) != len(token_prompts):
       raise ValueError(f'prompt_keys: {len(prompt_keys)} keys for {len(token_prompts)} prompts')
-    bad = [k for k in prompt_keys if not 0 <= k < 2 ** 31]
+    bad = [k for k in prompt_keys if not 0 <= k < 2**31]
     if bad:
       raise ValueError(f'prompt_keys: {bad[0]} is outside [0, 2**31)')
     mode = SamplingMode(greedy=greedy, top_k=int(top_k), use_top_p=not greedy and top_p < 1.0)
-    values = SamplingValues(temperature=np.float32(1.0 if greedy else temperature),
-                            top_p=np.float32(top_p), max_new_tokens=np.int32(max_new_tokens))
+    values = SamplingValues(
+      temperature=np.float32(1.0 if greedy else temperature),
+      top_p=np.float32(top_p),
+      max_new_tokens=np.int32(max_new_tokens),
+    )
     batches = plan_batches([len(p) for p in token_prompts], num_samples, self.max_batch)
     longest = max((len(p) for p in token_prompts), default=0) + max_new_tokens
     if longest > self.config.max_position_embeddings:
-      log.warning('sample: prompt + max_new_tokens reaches %d tokens, past the model\'s '
-                  'max_position_embeddings=%d', longest, self.config.max_position_embeddings)
-    run = functools.partial(self._launch, token_prompts, num_samples=num_samples, mode=mode,
-                            values=values, seed=seed, stop_strings=tuple(stop_strings), prompt_keys=prompt_keys)
+      log.warning(
+        "sample: prompt + max_new_tokens reaches %d tokens, past the model's max_position_embeddings=%d",
+        longest,
+        self.config.max_position_embeddings,
+      )
+    run = functools.partial(
+      self._launch,
+      token_prompts,
+      num_samples=num_samples,
+      mode=mode,
+      values=values,
+      seed=seed,
+      stop_strings=tuple(stop_strings),
+      prompt_keys=prompt_keys,
+    )
     return self._stream(batches, run, len(token_prompts) * num_samples, tuple(stop_strings))
 
   def _stream(self, batches: list[Batch], run, total_rows: int, stop_strings) -> Iterator[list[Sample]]:
@@ -194,9 +254,15 @@ class Sampler:
       stats.generated_tokens += sum(len(s.token_ids) for s in samples)
       stats.total_seconds += time.perf_counter() - active
       stats.decode_seconds = stats.total_seconds - stats.compile_seconds
-      log.info('sample: batch %d/%d, %d/%d samples, %d tokens, %.1f tokens/s after compile',
-               i + 1, len(batches), rows_done, total_rows, stats.generated_tokens,
-               stats.generated_tokens / max(stats.decode_seconds, 1e-9))
+      log.info(
+        'sample: batch %d/%d, %d/%d samples, %d tokens, %.1f tokens/s after compile',
+        i + 1,
+        len(batches),
+        rows_done,
+        total_rows,
+        stats.generated_tokens,
+        stats.generated_tokens / max(stats.decode_seconds, 1e-9),
+      )
       yield samples
       active = time.perf_counter()
 
@@ -213,7 +279,7 @@ class Sampler:
       raise ValueError(f'top_p={top_p} must be in (0, 1]')
     if int(top_k) != top_k or top_k < 0:
       raise ValueError(f'top_k={top_k!r} must be an integer >= 0')
-    if int(seed) != seed or not 0 <= seed < 2 ** 32:
+    if int(seed) != seed or not 0 <= seed < 2**32:
       raise ValueError(f'seed={seed!r} must be an integer in [0, 2**32)')
     if isinstance(stop_strings, str):
       raise ValueError(f'stop_strings={stop_strings!r}: expected a list of strings, not one string')
@@ -282,16 +348,18 @@ class Sampler:
       row_prompt[r], row_prompt_index[r], row_sample_index[r], row_active[r] = local[p], prompt_keys[p], s, True
     statics = dict(mode=mode, eos_ids=self.eos_token_ids, pad_id=self.pad_id, mesh=self.mesh)
     values = jax.tree.map(lambda v: self._place(v, False), values)
-    args = (params, *(self._place(a, True) for a in (ids, mask, row_prompt, row_prompt_index,
-                                                       row_sample_index, row_active)),
-            self._place(np.uint32(seed), False), values)
+    args = (
+      params,
+      *(self._place(a, True) for a in (ids, mask, row_prompt, row_prompt_index, row_sample_index, row_active)),
+      self._place(np.uint32(seed), False),
+      values,
+    )
     key = ('prefill', num_prompts, length, num_rows, max_new_cap, mode)
     fn = functools.partial(prefill, graphdef, max_new_cap=max_new_cap, **statics)
     state = self._executable(key, fn, (), *args)(*args)
     decode_fn = functools.partial(decode, graphdef, **statics)
     decode_key = ('decode', num_rows, length + max_new_cap, max_new_cap, mode)
-    exe = self._executable(decode_key, decode_fn, (1,), params, state, self._place(np.int32(0), False),
-                           values)
+    exe = self._executable(decode_key, decode_fn, (1,), params, state, self._place(np.int32(0), False), values)
     if not stop_strings:
       return exe(params, state, self._place(values.max_new_tokens, False), values)
     return self._decode_with_stops(exe, params, state, values, batch, stop_strings)
@@ -308,7 +376,7 @@ class Sampler:
       stopped = done.copy()
       for r in range(len(batch.rows)):
         if not done[r]:
-          text = self._decode_text(tokens[r, :lengths[r]].tolist())
+          text = self._decode_text(tokens[r, : lengths[r]].tolist())
           stopped[r] = find_stop(text, stop_strings) >= 0
       if (stopped != done).any():
         state = state.replace(done=jax.device_put(stopped, state.done.sharding))
@@ -327,7 +395,7 @@ class Sampler:
   def _finish(self, batch: Batch, tokens: np.ndarray, lengths: np.ndarray, *, stop_strings) -> list[Sample]:
     samples = []
     for r, (p, s) in enumerate(batch.rows):
-      ids = tokens[r, :lengths[r]].tolist()
+      ids = tokens[r, : lengths[r]].tolist()
       reason = 'eos' if ids and ids[-1] in self.eos_token_ids else 'length'
       text = None
       if self.tokenizer is not None:
@@ -336,11 +404,16 @@ class Sampler:
         cut = truncate_at_stop(body, self._decode_text, stop_strings) if stop_strings else None
         if cut is not None:
           ids, text, reason = cut[0], cut[1], 'stop'
-      samples.append(Sample(prompt_index=p, sample_index=s, token_ids=ids, text=text,
-                            finish_reason=reason))
+      samples.append(Sample(prompt_index=p, sample_index=s, token_ids=ids, text=text, finish_reason=reason))
     return samples
 
 
-if __name__ == '__main__':
-  from bite_jax import sample_cli
-  sample_cli.run()
+def load_sampler(model_dir, *, mesh=None, dtype: str | None = None, max_batch: int = 64) -> Sampler:
+  """A Sampler over a model directory: a trained one (the trainer's OUT/final) or a Hugging Face one.
+
+  Without `mesh`, several devices give a data-parallel mesh over all of them (sample rows spread).
+  """
+  if mesh is None and jax.device_count() > 1:
+    mesh = parallel.make_mesh(data=-1)
+  model, tokenizer = load_model_dir(model_dir, mesh=mesh, dtype=dtype)
+  return Sampler(model, tokenizer, mesh=mesh, max_batch=max_batch)

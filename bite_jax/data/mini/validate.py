@@ -1,7 +1,7 @@
 """Checks the mini benchmark with the executor: every variant agrees with src on every input,
 src costs at least the floor, expert is clearly faster than src, and slow is slower.
 
-  python -m bite_jax.evaluate.mini.validate [--problems p1,p2] [--languages c,cpp] [--split test]
+  python -m bite_jax.data.mini.validate [--problems p1,p2] [--languages c,cpp] [--split test]
       [--repeats 3] [--meter cpu] [--min-speedup 1.5] [--json report.json]
 
 Costs are the executor's (executor.measuring): the median over interleaved rounds of the summed
@@ -18,8 +18,10 @@ import sys
 import time
 from pathlib import Path
 
+from bite_jax.data.mini import load_mini
 from bite_jax.data.records import Task
-from bite_jax.evaluate.mini import load_mini
+from executor import Executor
+from executor.measuring import measure as measure_costs
 
 MIN_SRC_SECONDS = 0.005  # the paper's floor on the source program's run time, per input
 MIN_SPEEDUP = 1.5  # expert over src
@@ -37,15 +39,22 @@ def _failure_detail(entry: dict) -> str:
   return entry.get('status', 'unknown')
 
 
-def check_task(ex, task: Task, *, repeats: int = 3, meter: str | None = None, min_speedup: float = MIN_SPEEDUP,
-               min_src_seconds: float = MIN_SRC_SECONDS, min_slow_ratio: float = MIN_SLOW_RATIO) -> dict:
+def check_task(
+  ex,
+  task: Task,
+  *,
+  repeats: int = 3,
+  meter: str | None = None,
+  min_speedup: float = MIN_SPEEDUP,
+  min_src_seconds: float = MIN_SRC_SECONDS,
+  min_slow_ratio: float = MIN_SLOW_RATIO,
+) -> dict:
   """Measures src, expert (and slow) of one task interleaved on its inputs with executor `ex`.
 
   Returns {'task_id', 'language', 'meter', 'costs': {variant: cost}, 'src_net_cpu': [seconds per input],
   'speedup', 'slow_ratio', 'failures': [str]}; costs are in the meter's unit (CPU seconds or
   instructions), startup subtracted.
   """
-  from executor.measuring import measure as measure_costs
 
   if task.expert is None:
     raise ValueError(f'{task.task_id}: has no expert program to validate against')
@@ -53,9 +62,18 @@ def check_task(ex, task: Task, *, repeats: int = 3, meter: str | None = None, mi
   sources = [task.src, task.expert] + ([task.slow] if task.slow is not None else [])
   result = measure_costs(ex, task.language, sources, task.inputs, meter=meter, repeats=repeats)
   entries = dict(zip(names, result['programs']))
-  report = {'task_id': task.task_id, 'language': task.language, 'meter': result['meter'],
-            'meter_backend': result['meter_backend'], 'startup_cost': result['startup_cost'], 'costs': {},
-            'src_net_cpu': None, 'speedup': None, 'slow_ratio': None, 'failures': []}
+  report = {
+    'task_id': task.task_id,
+    'language': task.language,
+    'meter': result['meter'],
+    'meter_backend': result['meter_backend'],
+    'startup_cost': result['startup_cost'],
+    'costs': {},
+    'src_net_cpu': None,
+    'speedup': None,
+    'slow_ratio': None,
+    'failures': [],
+  }
   failures = report['failures']
   for name, entry in entries.items():
     if entry.get('status') != 'ok':
@@ -99,14 +117,22 @@ def format_row(report: dict) -> str:
   speedup = f'{report["speedup"]:.1f}x' if report['speedup'] else '-'
   slow_ratio = f'{report["slow_ratio"]:.2f}x' if report['slow_ratio'] else '-'
   verdict = 'ok' if not report['failures'] else 'FAIL'
-  return (f'{report["task_id"]:<36} {_fmt_cost(costs.get("src"), meter):>9} {_fmt_cost(costs.get("expert"), meter):>9} '
-          f'{speedup:>8} {_fmt_cost(costs.get("slow"), meter):>9} {slow_ratio:>7}  {verdict}')
+  return (
+    f'{report["task_id"]:<36} {_fmt_cost(costs.get("src"), meter):>9} {_fmt_cost(costs.get("expert"), meter):>9} '
+    f'{speedup:>8} {_fmt_cost(costs.get("slow"), meter):>9} {slow_ratio:>7}  {verdict}'
+  )
 
 
-def validate(tasks: list[Task], *, repeats: int = 3, meter: str | None = None, min_speedup: float = MIN_SPEEDUP,
-             out=sys.stdout, executor_config=None) -> list[dict]:
+def validate(
+  tasks: list[Task],
+  *,
+  repeats: int = 3,
+  meter: str | None = None,
+  min_speedup: float = MIN_SPEEDUP,
+  out=sys.stdout,
+  executor_config=None,
+) -> list[dict]:
   """check_task on every task with one long-lived executor, printing a row per task as it ends."""
-  from executor import Executor
 
   header = f'{"task":<36} {"src":>9} {"expert":>9} {"speedup":>8} {"slow":>9} {"slow/src":>7}  verdict'
   print(header + '\n' + '-' * len(header), file=out, flush=True)
@@ -116,26 +142,33 @@ def validate(tasks: list[Task], *, repeats: int = 3, meter: str | None = None, m
     for i, task in enumerate(tasks, start=1):
       report = check_task(ex, task, repeats=repeats, meter=meter, min_speedup=min_speedup)
       reports.append(report)
-      print(f'{format_row(report)}   [{i}/{len(tasks)}, {time.monotonic() - started:.0f}s]', file=out,
-            flush=True)
+      print(f'{format_row(report)}   [{i}/{len(tasks)}, {time.monotonic() - started:.0f}s]', file=out, flush=True)
   if reports:
     unit = 'ms net CPU' if reports[0]['meter'] == 'cpu' else 'instructions net'
-    print(f'costs: {unit} per round (all inputs), startup subtracted; meter {reports[0]["meter"]} '
-          f'({reports[0]["meter_backend"]})', file=out)
+    print(
+      f'costs: {unit} per round (all inputs), startup subtracted; meter {reports[0]["meter"]} '
+      f'({reports[0]["meter_backend"]})',
+      file=out,
+    )
   return reports
 
 
 def main(argv=None) -> int:
-  parser = argparse.ArgumentParser(prog='python -m bite_jax.evaluate.mini.validate', description=__doc__,
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+  parser = argparse.ArgumentParser(
+    prog='python -m bite_jax.data.mini.validate',
+    description=__doc__,
+    formatter_class=argparse.RawDescriptionHelpFormatter,
+  )
   parser.add_argument('--problems', help='comma-separated problem ids (default: all)')
   parser.add_argument('--languages', help='comma-separated languages (default: c,cpp,go,java,python)')
   parser.add_argument('--split', choices=('train', 'test'), help='only this split')
   parser.add_argument('--repeats', type=int, default=3, help='measured rounds per task (default 3)')
-  parser.add_argument('--meter', choices=('auto', 'cpu', 'instructions'), default=None,
-                      help='executor meter (default: auto)')
-  parser.add_argument('--min-speedup', type=float, default=MIN_SPEEDUP,
-                      help=f'required expert speedup over src (default {MIN_SPEEDUP})')
+  parser.add_argument(
+    '--meter', choices=('auto', 'cpu', 'instructions'), default=None, help='executor meter (default: auto)'
+  )
+  parser.add_argument(
+    '--min-speedup', type=float, default=MIN_SPEEDUP, help=f'required expert speedup over src (default {MIN_SPEEDUP})'
+  )
   parser.add_argument('--json', type=Path, help='write the per-task reports to this JSON file')
   args = parser.parse_args(argv)
   if args.repeats < 1:

@@ -34,8 +34,7 @@ class SamplingMode:
 def row_keys(seed: jax.Array, prompt_index: jax.Array, sample_index: jax.Array) -> jax.Array:
   """Typed PRNG keys [B]: key(seed) folded with each row's prompt index, then its sample index."""
   base = jax.random.key(seed)
-  return jax.vmap(lambda p, s: jax.random.fold_in(jax.random.fold_in(base, p), s))(
-      prompt_index, sample_index)
+  return jax.vmap(lambda p, s: jax.random.fold_in(jax.random.fold_in(base, p), s))(prompt_index, sample_index)
 
 
 def step_uniforms(keys: jax.Array, step: jax.Array) -> jax.Array:
@@ -144,8 +143,9 @@ def _top_p_choice(scores: jax.Array, u: jax.Array, top_p: jax.Array) -> jax.Arra
   return jax.lax.cond(covered, from_candidates, from_threshold).astype(jnp.int32)
 
 
-def choose_tokens(logits: jax.Array, u: jax.Array, temperature: jax.Array, top_p: jax.Array,
-                  mode: SamplingMode) -> jax.Array:
+def choose_tokens(
+  logits: jax.Array, u: jax.Array, temperature: jax.Array, top_p: jax.Array, mode: SamplingMode
+) -> jax.Array:
   """int32 [B] next tokens from float logits [B, V] and uniforms u [B] in [0, 1).
 
   Applies temperature, then top-k, then top-p, in transformers' warper order. Top-p keeps a token

@@ -1,0 +1,27 @@
+"""Bidirectional tree editing: grow (the level-by-level search), editor (what proposes children),
+store (the append-only tree file), verdict (which children are kept), stats (what a tree holds).
+"""
+
+from bite_jax.tree.editor import DEFAULT_STOP_STRINGS, Editor, EditorSample, SamplerEditor, load_editor
+from bite_jax.tree.grow import TreeStats, grow_tree, grow_tree_kwargs, tree_name
+from bite_jax.tree.stats import format_statistics, tree_statistics
+from bite_jax.tree.store import TreeFormatError, read_tree, tree_complete
+from bite_jax.tree.verdict import REASONS
+
+__all__ = [
+  'DEFAULT_STOP_STRINGS',
+  'REASONS',
+  'Editor',
+  'EditorSample',
+  'SamplerEditor',
+  'TreeFormatError',
+  'TreeStats',
+  'format_statistics',
+  'grow_tree',
+  'grow_tree_kwargs',
+  'load_editor',
+  'read_tree',
+  'tree_complete',
+  'tree_name',
+  'tree_statistics',
+]
