@@ -1,7 +1,7 @@
 """Time a full scoring of the `mini` benchmark and check the reference candidate sets.
 
-  python benchmarks/evaluate_mini.py [--candidates expert,src,wrong] [--workers N] [--repeats R]
-                                     [--meter cpu] [--problems a,b] [--languages c,go] [--out DIR]
+  python benchmarks/evaluate_mini.py [--candidates=expert,src,wrong] [--workers=N] [--repeats=R]
+                                     [--meter=cpu] [--problems=a,b] [--languages=c,go] [--out=DIR]
 
 For each candidate set (the tasks' experts, their sources, programs printing a wrong answer) it runs
 bite_jax.evaluate.evaluate_candidates on every selected task and prints the metrics, the meter, the
@@ -12,13 +12,14 @@ Exit status 1 when a bound does not hold.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from absl import app, flags
 
 from bite_jax.data.mini import load_mini
 from bite_jax.evaluate import evaluate_candidates, reference_candidates
@@ -28,6 +29,15 @@ BOUNDS = {  # metric: (low, high)
   'src': {'AP': (0, 10), 'OPT': (0, 10), 'COR': (100, 100)},
   'wrong': {'AP': (0, 0), 'OPT': (0, 0), 'COR': (0, 0)},
 }
+
+FLAGS = flags.FLAGS
+flags.DEFINE_list('candidates', ['expert', 'src', 'wrong'], 'candidate sets to score, comma-separated')
+flags.DEFINE_integer('workers', None, 'executor processes (default: one per core)')
+flags.DEFINE_integer('repeats', None, "measured rounds per task (default: the executor's)")
+flags.DEFINE_enum('meter', None, ['auto', 'cpu', 'instructions'], 'executor meter (default: auto)')
+flags.DEFINE_list('problems', None, 'comma-separated problem ids (default: all)')
+flags.DEFINE_list('languages', None, 'comma-separated languages (default: all five)')
+flags.DEFINE_string('out', None, 'output directory (default: a new temporary directory)')
 
 
 def check(kind: str, overall: dict) -> list[str]:
@@ -39,35 +49,29 @@ def check(kind: str, overall: dict) -> list[str]:
   ]
 
 
-def main(argv=None) -> int:
-  p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-  p.add_argument('--candidates', default='expert,src,wrong')
-  p.add_argument('--workers', type=int, default=None, help='executor processes (default: one per core)')
-  p.add_argument('--repeats', type=int, default=None)
-  p.add_argument('--meter', default=None)
-  p.add_argument('--problems', default=None)
-  p.add_argument('--languages', default=None)
-  p.add_argument('--out', default=None)
-  args = p.parse_args(argv)
-  split = lambda text: text.split(',') if text else None
+def main(argv: list[str]) -> int:
+  if len(argv) > 1:
+    sys.exit(f'unexpected argument(s) {argv[1:]}: every option is a --flag=value')
   t0 = time.monotonic()
-  tasks = load_mini(languages=split(args.languages), problems=split(args.problems))
+  tasks = load_mini(languages=FLAGS.languages or None, problems=FLAGS.problems or None)
   load_s = time.monotonic() - t0
-  out = Path(args.out or tempfile.mkdtemp(prefix='evaluate_mini_'))
-  print(f'{len(tasks)} tasks loaded in {load_s:.1f} s; workers={args.workers or os.cpu_count()}; out={out}', flush=True)
+  out = Path(FLAGS.out or tempfile.mkdtemp(prefix='evaluate_mini_'))
+  print(
+    f'{len(tasks)} tasks loaded in {load_s:.1f} s; workers={FLAGS.workers or os.cpu_count()}; out={out}', flush=True
+  )
   summary, failures = (
-    {'tasks': len(tasks), 'load_s': round(load_s, 2), 'workers': args.workers or os.cpu_count(), 'runs': {}},
+    {'tasks': len(tasks), 'load_s': round(load_s, 2), 'workers': FLAGS.workers or os.cpu_count(), 'runs': {}},
     [],
   )
-  for kind in split(args.candidates):
+  for kind in FLAGS.candidates:
     started = time.monotonic()
     metrics = evaluate_candidates(
       tasks,
       reference_candidates(tasks, kind),
       out / kind,
-      workers=args.workers,
-      repeats=args.repeats,
-      meter=args.meter,
+      workers=FLAGS.workers,
+      repeats=FLAGS.repeats,
+      meter=FLAGS.meter,
       resume=False,
       title=f'mini, {kind} candidates',
     )
@@ -97,4 +101,6 @@ def main(argv=None) -> int:
 
 
 if __name__ == '__main__':
-  sys.exit(main())
+  # Not app.run: that would also route logging through absl and print every INFO record.
+  app.define_help_flags()
+  sys.exit(main(app.parse_flags_with_usage(sys.argv)))

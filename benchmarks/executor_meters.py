@@ -1,6 +1,6 @@
 """Detection rates of each meter: how often compare() says "faster" at true speedups 1.00x, 1.10x, 1.25x.
 
-    python benchmarks/executor_meters.py [--trials 5] [--langs c python] [--meters cpu instructions]
+    python benchmarks/executor_meters.py [--trials=5] [--langs=c,python] [--meters=cpu,instructions] [--cache_dir=DIR]
 
 Programs are the same loop with iteration counts scaled by the exact ratio, so the
 candidate does 1/ratio of the baseline's work.  With threshold 1.1 the wanted answer
@@ -8,11 +8,12 @@ is: never at 1.00x, rarely at 1.10x (it sits on the threshold), always at 1.25x.
 Prints one JSON line per (meter, language, ratio) and a table.
 """
 
-import argparse
 import json
 import sys
 import time
 from pathlib import Path
+
+from absl import app, flags
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -39,22 +40,28 @@ BASE = {
   ('instructions', 'python'): 100_000,
 }
 
+FLAGS = flags.FLAGS
+flags.DEFINE_integer('trials', 5, 'compare() calls per ratio (1 for an exact meter)')
+flags.DEFINE_list('langs', ['c', 'python'], 'languages, comma-separated: c, python')
+flags.DEFINE_list('meters', ['cpu', 'instructions'], 'meters, comma-separated: cpu, instructions')
+flags.DEFINE_string('cache_dir', None, "executor compile cache (default: the executor's)")
+flags.register_validator('langs', lambda v: set(v) <= {'c', 'python'}, '--langs: each one of c, python')
+flags.register_validator(
+  'meters', lambda v: set(v) <= {'cpu', 'instructions'}, '--meters: each one of cpu, instructions'
+)
 
-def main() -> None:
-  parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-  parser.add_argument('--trials', type=int, default=5)
-  parser.add_argument('--langs', nargs='+', default=['c', 'python'])
-  parser.add_argument('--meters', nargs='+', default=['cpu', 'instructions'])
-  parser.add_argument('--cache-dir', default=None)
-  args = parser.parse_args()
-  config = ExecutorConfig(cache_dir=Path(args.cache_dir)) if args.cache_dir else ExecutorConfig()
+
+def main(argv: list[str]) -> None:
+  if len(argv) > 1:
+    sys.exit(f'unexpected argument(s) {argv[1:]}: every option is a --flag=value')
+  config = ExecutorConfig(cache_dir=Path(FLAGS.cache_dir)) if FLAGS.cache_dir else ExecutorConfig()
   rows = []
   with Executor(config) as ex:
-    for meter in args.meters:
-      for lang in args.langs:
+    for meter in FLAGS.meters:
+      for lang in FLAGS.langs:
         n = BASE[(meter, lang)]
         resolved = ex.meter(meter, lang)
-        trials = 1 if resolved.exact else args.trials
+        trials = 1 if resolved.exact else FLAGS.trials
         for ratio in RATIOS:
           faster = slower = rounds = 0
           speedups = []
@@ -90,4 +97,6 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-  main()
+  # Not app.run: that would also route logging through absl and print every INFO record.
+  app.define_help_flags()
+  sys.exit(main(app.parse_flags_with_usage(sys.argv)))

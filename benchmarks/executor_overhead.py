@@ -1,13 +1,12 @@
 """Per-run sandbox overhead: executor runs vs bare subprocess runs of the same program.
 
-    python benchmarks/executor_overhead.py [--runs 40]
+    python benchmarks/executor_overhead.py [--runs=40] [--cache_dir=DIR]
 
 Runs are interleaved (bare, sandboxed, bare, ...) so machine load hits both alike;
 times are host wall-clock per run including process creation.  Prints a JSON line
 per language and a summary table.
 """
 
-import argparse
 import json
 import statistics
 import subprocess
@@ -15,6 +14,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from absl import app, flags
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -26,13 +27,15 @@ PROGRAMS = {
   'python': 'a, b = map(int, input().split())\nprint(a + b)\n',
 }
 
+FLAGS = flags.FLAGS
+flags.DEFINE_integer('runs', 40, 'measured runs per language (after 3 warm-up runs)')
+flags.DEFINE_string('cache_dir', None, "executor compile cache (default: the executor's)")
 
-def main() -> None:
-  parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-  parser.add_argument('--runs', type=int, default=40)
-  parser.add_argument('--cache-dir', default=None)
-  args = parser.parse_args()
-  config = ExecutorConfig(cache_dir=Path(args.cache_dir)) if args.cache_dir else ExecutorConfig()
+
+def main(argv: list[str]) -> None:
+  if len(argv) > 1:
+    sys.exit(f'unexpected argument(s) {argv[1:]}: every option is a --flag=value')
+  config = ExecutorConfig(cache_dir=Path(FLAGS.cache_dir)) if FLAGS.cache_dir else ExecutorConfig()
   rows = []
   with Executor(config) as ex, tempfile.TemporaryDirectory() as tmp:
     for lang, source in PROGRAMS.items():
@@ -44,7 +47,7 @@ def main() -> None:
         bare_cmd = [sys.executable, str(Path(tmp) / 'main.py')]
         (Path(tmp) / 'main.py').write_text(source)
       bare, boxed, inner = [], [], []
-      for i in range(args.runs + 3):
+      for i in range(FLAGS.runs + 3):
         t = time.perf_counter()
         subprocess.run(bare_cmd, input=b'2 3\n', capture_output=True, check=True)
         b = time.perf_counter() - t
@@ -58,7 +61,7 @@ def main() -> None:
           inner.append(run.result.wall_time)
       row = {
         'language': lang,
-        'runs': args.runs,
+        'runs': FLAGS.runs,
         'bare_ms': 1e3 * statistics.median(bare),
         'sandboxed_ms': 1e3 * statistics.median(boxed),
         'program_wall_in_sandbox_ms': 1e3 * statistics.median(inner),
@@ -73,4 +76,6 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-  main()
+  # Not app.run: that would also route logging through absl and print every INFO record.
+  app.define_help_flags()
+  sys.exit(main(app.parse_flags_with_usage(sys.argv)))

@@ -1,6 +1,6 @@
 """Pool throughput vs bare parallel subprocesses on many short Python jobs.
 
-    python benchmarks/executor_throughput.py [--jobs 48] [--workers 2] [--trials 3]
+    python benchmarks/executor_throughput.py [--jobs=48] [--workers=2] [--trials=3]
 
 bare    = `workers` threads each running `python file.py < input` (no sandbox)
 batch   = `python -m executor batch JOBS.jsonl --workers N`, end to end (CLI start,
@@ -10,7 +10,6 @@ Trials alternate bare/batch/pool; medians are reported with the ratio bare/x
 (>= 1 means at least as fast as bare).
 """
 
-import argparse
 import concurrent.futures
 import json
 import os
@@ -21,10 +20,17 @@ import tempfile
 import time
 from pathlib import Path
 
+from absl import app, flags
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from executor import ExecutorConfig, Pool  # noqa: E402
+
+FLAGS = flags.FLAGS
+flags.DEFINE_integer('jobs', 48, 'short Python jobs per trial')
+flags.DEFINE_integer('workers', 2, 'worker processes (bare: threads)')
+flags.DEFINE_integer('trials', 3, 'rounds of bare, batch, pool')
 
 
 def make_jobs(n: int) -> list[dict]:
@@ -80,33 +86,30 @@ def run_pool(pool: Pool, jobs: list[dict]) -> float:
   return elapsed
 
 
-def main() -> None:
-  parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-  parser.add_argument('--jobs', type=int, default=48)
-  parser.add_argument('--workers', type=int, default=2)
-  parser.add_argument('--trials', type=int, default=3)
-  args = parser.parse_args()
-  jobs = make_jobs(args.jobs)
+def main(argv: list[str]) -> None:
+  if len(argv) > 1:
+    sys.exit(f'unexpected argument(s) {argv[1:]}: every option is a --flag=value')
+  jobs = make_jobs(FLAGS.jobs)
   with tempfile.TemporaryDirectory() as tmp_name:
     tmp = Path(tmp_name)
     os.chmod(tmp, 0o755)
     cache = tmp / 'cache'
     jobs_file = tmp / 'jobs.jsonl'
     jobs_file.write_text(''.join(json.dumps(j) + '\n' for j in jobs))
-    run_batch(jobs_file, args.workers, cache)  # warm the compile cache
+    run_batch(jobs_file, FLAGS.workers, cache)  # warm the compile cache
     times = {'bare': [], 'batch': [], 'pool': []}
-    with Pool(args.workers, config=ExecutorConfig(cache_dir=cache)) as pool:
+    with Pool(FLAGS.workers, config=ExecutorConfig(cache_dir=cache)) as pool:
       run_pool(pool, jobs)
-      for trial in range(args.trials):
-        times['bare'].append(run_bare(jobs, args.workers, tmp))
-        times['batch'].append(run_batch(jobs_file, args.workers, cache))
+      for trial in range(FLAGS.trials):
+        times['bare'].append(run_bare(jobs, FLAGS.workers, tmp))
+        times['batch'].append(run_batch(jobs_file, FLAGS.workers, cache))
         times['pool'].append(run_pool(pool, jobs))
         print(json.dumps({'trial': trial, **{k: round(v[-1], 3) for k, v in times.items()}}), flush=True)
   med = {k: statistics.median(v) for k, v in times.items()}
   summary = {
-    'jobs': args.jobs,
-    'workers': args.workers,
-    'trials': args.trials,
+    'jobs': FLAGS.jobs,
+    'workers': FLAGS.workers,
+    'trials': FLAGS.trials,
     **{f'{k}_s': round(v, 3) for k, v in med.items()},
     'batch_throughput_vs_bare': round(med['bare'] / med['batch'], 3),
     'pool_throughput_vs_bare': round(med['bare'] / med['pool'], 3),
@@ -115,4 +118,6 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-  main()
+  # Not app.run: that would also route logging through absl and print every INFO record.
+  app.define_help_flags()
+  sys.exit(main(app.parse_flags_with_usage(sys.argv)))

@@ -1,6 +1,6 @@
 r"""Sampling throughput: bite_jax.sample.Sampler vs transformers' generate on the same model, one run.
 
-  python benchmarks/sample_throughput.py --vocab 32000 151936 --prompts 8 --samples 10 --new_tokens 128
+  python benchmarks/sample_throughput.py --vocab=32000,151936 --prompts=8 --samples=10 --new_tokens=128
 
 For each vocabulary size, builds one tiny random Qwen2 checkpoint with transformers, left-pads
 `--prompts` random prompts of different lengths, and samples `--samples` continuations of
@@ -13,7 +13,6 @@ tokens/s is the median over rounds of generated tokens / seconds. Prints one JSO
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -22,10 +21,34 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+from absl import app, flags
+
+from bite_jax.models import from_pretrained
+from bite_jax.sample import Sampler
+
+FLAGS = flags.FLAGS
+flags.DEFINE_list(
+  'vocab', ['32000', '151936'], 'vocabulary sizes, comma-separated: one checkpoint and one JSON line each'
+)
+flags.DEFINE_integer('hidden', 128, 'hidden size')
+flags.DEFINE_integer('intermediate', 256, 'MLP size')
+flags.DEFINE_integer('layers', 2, 'decoder layers')
+flags.DEFINE_integer('heads', 4, 'attention heads')
+flags.DEFINE_integer('kv_heads', 2, 'key/value heads')
+flags.DEFINE_integer('prompts', 8, 'prompts per generate call')
+flags.DEFINE_integer('samples', 10, 'samples per prompt')
+flags.DEFINE_integer('new_tokens', 128, 'generated tokens per sample')
+flags.DEFINE_integer('prompt_len', 64, 'longest prompt; the shortest is half')
+flags.DEFINE_integer('rounds', 3, 'timed rounds per side (alternating)')
+flags.DEFINE_integer('threads', os.cpu_count(), 'torch.set_num_threads')
+flags.DEFINE_enum('hf_attention', 'sdpa', ['sdpa', 'eager'], "transformers' attention implementation")
+flags.register_validator('vocab', lambda v: all(x.isdigit() for x in v), '--vocab: comma-separated integers')
+
 
 def make_checkpoint(directory: Path, args, vocab: int) -> Path:
-  import torch
-  import transformers
+  import torch  # noqa: PLC0415 -- the transformers baseline only (torch is a test extra)
+  import transformers  # noqa: PLC0415 -- the transformers baseline only (torch is a test extra)
 
   torch.manual_seed(0)
   config = transformers.Qwen2Config(
@@ -46,8 +69,6 @@ def make_checkpoint(directory: Path, args, vocab: int) -> Path:
 
 
 def make_prompts(args, vocab: int) -> list[list[int]]:
-  import numpy as np
-
   rng = np.random.default_rng(0)
   lengths = np.linspace(args.prompt_len // 2, args.prompt_len, args.prompts).astype(int)
   return [rng.integers(3, vocab, n).tolist() for n in lengths]
@@ -57,8 +78,8 @@ class TorchRunner:
   """transformers generate with left padding and num_return_sequences."""
 
   def __init__(self, directory: Path, prompts, args):
-    import torch
-    import transformers
+    import torch  # noqa: PLC0415 -- the transformers baseline only (torch is a test extra)
+    import transformers  # noqa: PLC0415 -- the transformers baseline only (torch is a test extra)
 
     torch.set_num_threads(args.threads)
     self.torch = torch
@@ -92,9 +113,6 @@ class TorchRunner:
 
 class JaxRunner:
   def __init__(self, directory: Path, prompts, args):
-    from bite_jax.models import from_pretrained
-    from bite_jax.sample import Sampler
-
     self.sampler = Sampler(from_pretrained(str(directory)), max_batch=args.prompts * args.samples, eos_token_ids=())
     self.prompts = prompts
     self.args = args
@@ -150,25 +168,14 @@ def bench(vocab: int, args) -> dict:
   }
 
 
-def main(argv=None) -> None:
-  parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-  parser.add_argument('--vocab', type=int, nargs='+', default=[32000, 151936])
-  parser.add_argument('--hidden', type=int, default=128)
-  parser.add_argument('--intermediate', type=int, default=256)
-  parser.add_argument('--layers', type=int, default=2)
-  parser.add_argument('--heads', type=int, default=4)
-  parser.add_argument('--kv_heads', type=int, default=2)
-  parser.add_argument('--prompts', type=int, default=8)
-  parser.add_argument('--samples', type=int, default=10)
-  parser.add_argument('--new_tokens', type=int, default=128)
-  parser.add_argument('--prompt_len', type=int, default=64, help='longest prompt; the shortest is half')
-  parser.add_argument('--rounds', type=int, default=3)
-  parser.add_argument('--threads', type=int, default=os.cpu_count())
-  parser.add_argument('--hf_attention', default='sdpa', choices=['sdpa', 'eager'])
-  args = parser.parse_args(argv)
-  for vocab in args.vocab:
-    print(json.dumps(bench(vocab, args)), flush=True)
+def main(argv: list[str]) -> None:
+  if len(argv) > 1:
+    sys.exit(f'unexpected argument(s) {argv[1:]}: every option is a --flag=value')
+  for vocab in FLAGS.vocab:
+    print(json.dumps(bench(int(vocab), FLAGS)), flush=True)
 
 
 if __name__ == '__main__':
-  main()
+  # Not app.run: that would also route logging through absl and print every INFO record.
+  app.define_help_flags()
+  sys.exit(main(app.parse_flags_with_usage(sys.argv)))

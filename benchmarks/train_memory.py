@@ -1,6 +1,6 @@
 r"""Peak memory of IFT with a large vocabulary: a subprocess trains a few steps, we read its peak RSS.
 
-  python benchmarks/train_memory.py --vocab 151936 --batch 4 --len 1024 --steps 3
+  python benchmarks/train_memory.py --vocab=151936 --batch=4 --len=1024 --steps=3 [--checkpoint_every=1]
 
 The parent builds a tiny random Qwen2 checkpoint (hidden --hidden, --layers layers, --vocab rows)
 with a small tokenizer, then runs `train_ift` in a child process (JAX only: no torch there) on
@@ -14,23 +14,50 @@ float32 logits of one batch would take batch x len x vocab x 4 bytes (2.5 GB for
 
 from __future__ import annotations
 
-import argparse
 import json
 import resource
 import subprocess
 import sys
 import tempfile
+import types
 from pathlib import Path
+from typing import NoReturn
+
+from absl import flags
+
+from bite_jax import config as bite_config
+from bite_jax.data.records import Pair
 
 ROOT = Path(__file__).resolve().parents[1]
+PROG = 'python benchmarks/train_memory.py'
+
+# Its own flag set, not absl's process-wide flags.FLAGS: the tests load this file into a process that also
+# holds other commands' flags (the sampler CLI's --out), and parse() runs more than once there.
+FLAGS = flags.FlagValues()
+flags.DEFINE_integer('vocab', 151936, 'vocabulary rows of the checkpoint', flag_values=FLAGS)
+flags.DEFINE_integer('hidden', 64, 'hidden size', flag_values=FLAGS)
+flags.DEFINE_integer('layers', 2, 'decoder layers', flag_values=FLAGS)
+flags.DEFINE_integer('batch', 4, 'rows per step', flag_values=FLAGS)
+flags.DEFINE_integer('len', 1024, 'tokens per row (pairs are padded to it)', flag_values=FLAGS)
+flags.DEFINE_integer('steps', 3, 'training steps', flag_values=FLAGS)
+flags.DEFINE_integer(
+  'checkpoint_every',
+  1,
+  'steps between checkpoints (0 = only at the end); every step by default, as a '
+  'save followed by another step is the highest point',
+  flag_values=FLAGS,
+)
+flags.DEFINE_string('child', None, 'internal: run as the child on this base checkpoint', flag_values=FLAGS)
+flags.DEFINE_string('out', None, "internal: the child's training directory", flag_values=FLAGS)
+flags.DEFINE_bool('help', False, 'print this help and exit', flag_values=FLAGS)
 
 
 def make_base(directory: Path, args) -> Path:
-  import torch
-  import transformers
+  import torch  # noqa: PLC0415 -- parent only: the child trains with JAX alone, no torch
+  import transformers  # noqa: PLC0415 -- parent only: the child trains with JAX alone, no torch
 
   sys.path.insert(0, str(ROOT))
-  from tests.checkpoints import save_tiny_tokenizer
+  from tests.helpers.checkpoints import save_tiny_tokenizer  # noqa: PLC0415 -- parent only; a test helper, found from ROOT
 
   torch.manual_seed(0)
   config = transformers.Qwen2Config(
@@ -64,10 +91,8 @@ def own_peak_kb() -> int:
 def child(base: Path, out: Path, args) -> None:
   """Runs in the subprocess: a short IFT run; prints the losses as JSON."""
   sys.path.insert(0, str(ROOT))
-  from bite_jax import config as bite_config
-  from bite_jax.data.records import Pair
-  from bite_jax.train import train_ift
-  from bite_jax.train.metrics import read_metrics
+  from bite_jax.train import train_ift  # noqa: PLC0415 -- child only: importing this file stays light (no JAX)
+  from bite_jax.train.metrics import read_metrics  # noqa: PLC0415 -- child only: importing this file stays light (no JAX)
 
   config = bite_config.base_config()
   ift = config.ift
@@ -92,24 +117,15 @@ def measure(args) -> dict:
     cmd = [
       sys.executable,
       str(Path(__file__).resolve()),
-      '--child',
-      str(base),
-      '--out',
-      str(Path(tmp) / 'out'),
-      '--vocab',
-      str(args.vocab),
-      '--batch',
-      str(args.batch),
-      '--len',
-      str(args.len),
-      '--steps',
-      str(args.steps),
-      '--hidden',
-      str(args.hidden),
-      '--layers',
-      str(args.layers),
-      '--checkpoint-every',
-      str(args.checkpoint_every),
+      f'--child={base}',
+      f'--out={Path(tmp) / "out"}',
+      f'--vocab={args.vocab}',
+      f'--batch={args.batch}',
+      f'--len={args.len}',
+      f'--steps={args.steps}',
+      f'--hidden={args.hidden}',
+      f'--layers={args.layers}',
+      f'--checkpoint_every={args.checkpoint_every}',
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if proc.returncode:
@@ -132,24 +148,30 @@ def measure(args) -> dict:
   }
 
 
-def parse(argv=None):
-  parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-  parser.add_argument('--vocab', type=int, default=151936)
-  parser.add_argument('--hidden', type=int, default=64)
-  parser.add_argument('--layers', type=int, default=2)
-  parser.add_argument('--batch', type=int, default=4)
-  parser.add_argument('--len', type=int, default=1024)
-  parser.add_argument('--steps', type=int, default=3)
-  parser.add_argument(
-    '--checkpoint-every',
-    type=int,
-    default=1,
-    help='steps between checkpoints (0 = only at the end); every step by default, as a '
-    'save followed by another step is the highest point',
-  )
-  parser.add_argument('--child', type=Path, default=None, help=argparse.SUPPRESS)
-  parser.add_argument('--out', type=Path, default=None, help=argparse.SUPPRESS)
-  return parser.parse_args(argv)
+def _usage_error(message: str) -> NoReturn:
+  print(f'{PROG}: error: {message} (see --help)', file=sys.stderr)
+  raise SystemExit(2)
+
+
+def parse(argv: list[str] | None = None) -> types.SimpleNamespace:
+  """The flags in argv (default sys.argv[1:]) as a namespace; --child and --out as Paths (or None).
+
+  Bad usage prints the error naming the flag and raises SystemExit(2); --help prints the doc and the flags.
+  """
+  FLAGS.unparse_flags()
+  try:
+    rest = FLAGS([PROG, *(sys.argv[1:] if argv is None else argv)])[1:]
+  except flags.Error as e:
+    _usage_error(str(e))
+  if FLAGS.help:
+    print(f'usage: {PROG} [--flag=value ...]\n{__doc__}\nflags:\n{FLAGS.get_help(include_special_flags=False)}')
+    raise SystemExit(0)
+  if rest:
+    _usage_error(f'unexpected argument(s) {rest}: every option is a --flag=value')
+  values = {name: value for name, value in FLAGS.flag_values_dict().items() if name != 'help'}
+  for name in ('child', 'out'):
+    values[name] = None if values[name] is None else Path(values[name])
+  return types.SimpleNamespace(**values)
 
 
 def main(argv=None) -> int:

@@ -1,18 +1,17 @@
 r"""Training throughput: our jitted IFT step vs transformers + torch AdamW on the same model.
 
-  python benchmarks/train_throughput.py --vocab 1024 151936 --batch 8 --len 256
+  python benchmarks/train_throughput.py --vocab=1024,151936 --batch=8 --len=256
 
 For each vocabulary size, builds one tiny random Qwen2 checkpoint with transformers, then alternates
 rounds of `--steps` optimizer steps between torch (Qwen2ForCausalLM, labels with -100 on the
 prompt half, torch.optim.AdamW, torch.set_num_threads(--threads)) and JAX (bite_jax.train.step on
 the model from bite_jax.models.from_pretrained, with the trainer's automatic loss chunk and rows
-per pass unless --loss-chunk / --rows-per-pass are given). Reports the median steady-state
+per pass unless --loss_chunk / --rows_per_pass are given). Reports the median steady-state
 tokens/s (batch x len positions per step; warmup rounds excluded) and the ratio JAX / torch.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import sys
@@ -20,10 +19,47 @@ import tempfile
 import time
 from pathlib import Path
 
+import jax
+import numpy as np
+import optax
+from absl import app, flags
+from flax import nnx
+
+from bite_jax import parallel
+from bite_jax.models import hf
+from bite_jax.train.step import (
+  global_batch,
+  init_opt_state,
+  make_train_step,
+  param_shardings,
+  rows_sharding,
+  step_layout,
+)
+
+FLAGS = flags.FLAGS
+flags.DEFINE_list('vocab', ['1024', '151936'], 'vocabulary sizes, comma-separated: one checkpoint and one result each')
+flags.DEFINE_integer('batch', 8, 'rows per step')
+flags.DEFINE_integer('len', 256, 'tokens per row')
+flags.DEFINE_integer('hidden', 128, 'hidden size')
+flags.DEFINE_integer('intermediate', 512, 'MLP size')
+flags.DEFINE_integer('layers', 2, 'decoder layers')
+flags.DEFINE_integer('heads', 4, 'attention heads')
+flags.DEFINE_integer('kv_heads', 2, 'key/value heads')
+flags.DEFINE_integer('threads', 2, 'torch.set_num_threads')
+flags.DEFINE_float('clip', 1.0, 'gradient clipping norm')
+flags.DEFINE_integer('loss_chunk', 0, "0 = the trainer's automatic choice")
+flags.DEFINE_integer('rows_per_pass', 0, "0 = the trainer's automatic choice")
+flags.DEFINE_integer('steps', 3, 'steps per timed round')
+flags.DEFINE_integer('rounds', 5, 'timed rounds per framework (interleaved)')
+flags.DEFINE_integer('warmup_rounds', 1, 'untimed rounds per framework first')
+flags.DEFINE_float('settle', 0.5, 'seconds of pause before each timed round')
+flags.DEFINE_string('json', None, 'also write the results here')
+flags.register_validator('vocab', lambda v: all(x.isdigit() for x in v), '--vocab: comma-separated integers')
+
 
 def make_checkpoint(directory: Path, args, vocab: int) -> Path:
-  import torch
-  import transformers
+  import torch  # noqa: PLC0415 -- the torch baseline only (torch is a test extra)
+  import transformers  # noqa: PLC0415 -- the torch baseline only (torch is a test extra)
 
   torch.manual_seed(0)
   config = transformers.Qwen2Config(
@@ -43,8 +79,6 @@ def make_checkpoint(directory: Path, args, vocab: int) -> Path:
 
 
 def make_batch(args, vocab: int):
-  import numpy as np
-
   rng = np.random.default_rng(0)
   tokens = rng.integers(0, vocab, (args.batch, args.len + 1)).astype(np.int32)
   mask = np.zeros((args.batch, args.len), np.int32)
@@ -54,8 +88,8 @@ def make_batch(args, vocab: int):
 
 class TorchRunner:
   def __init__(self, directory: Path, batch, args):
-    import torch
-    import transformers
+    import torch  # noqa: PLC0415 -- the torch baseline only (torch is a test extra)
+    import transformers  # noqa: PLC0415 -- the torch baseline only (torch is a test extra)
 
     torch.set_num_threads(args.threads)
     self.torch = torch
@@ -84,21 +118,6 @@ class TorchRunner:
 
 class JaxRunner:
   def __init__(self, directory: Path, batch, args):
-    import jax
-    import optax
-    from flax import nnx
-
-    from bite_jax import parallel
-    from bite_jax.models import hf
-    from bite_jax.train.step import (
-      global_batch,
-      init_opt_state,
-      make_train_step,
-      param_shardings,
-      rows_sharding,
-      step_layout,
-    )
-
     mesh = parallel.make_mesh()
     model = hf.from_pretrained(directory, mesh=mesh)
     graphdef, self.params, rest = nnx.split(model, nnx.Param, ...)
@@ -174,29 +193,12 @@ def run_one(args, vocab: int) -> dict:
   return result
 
 
-def main(argv=None) -> int:
-  parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-  parser.add_argument('--vocab', type=int, nargs='+', default=[1024, 151936])
-  parser.add_argument('--batch', type=int, default=8)
-  parser.add_argument('--len', type=int, default=256)
-  parser.add_argument('--hidden', type=int, default=128)
-  parser.add_argument('--intermediate', type=int, default=512)
-  parser.add_argument('--layers', type=int, default=2)
-  parser.add_argument('--heads', type=int, default=4)
-  parser.add_argument('--kv-heads', type=int, default=2)
-  parser.add_argument('--threads', type=int, default=2, help='torch.set_num_threads')
-  parser.add_argument('--clip', type=float, default=1.0)
-  parser.add_argument('--loss-chunk', type=int, default=0, help="0 = the trainer's automatic choice")
-  parser.add_argument('--rows-per-pass', type=int, default=0, help="0 = the trainer's automatic choice")
-  parser.add_argument('--steps', type=int, default=3, help='steps per timed round')
-  parser.add_argument('--rounds', type=int, default=5, help='timed rounds per framework (interleaved)')
-  parser.add_argument('--warmup-rounds', type=int, default=1)
-  parser.add_argument('--settle', type=float, default=0.5, help='seconds of pause before each timed round')
-  parser.add_argument('--json', type=Path, default=None, help='also write the results here')
-  args = parser.parse_args(argv)
+def main(argv: list[str]) -> int:
+  if len(argv) > 1:
+    sys.exit(f'unexpected argument(s) {argv[1:]}: every option is a --flag=value')
   results = []
-  for vocab in args.vocab:
-    result = run_one(args, vocab)
+  for vocab in map(int, FLAGS.vocab):
+    result = run_one(FLAGS, vocab)
     results.append(result)
     print(
       f'vocab {vocab:>7}: jax {result["jax_tokens_per_s"]:,.0f} tokens/s, torch '
@@ -204,10 +206,12 @@ def main(argv=None) -> int:
       f'(loss chunk {result["loss_chunk"]}, {result["rows_per_pass"]} rows per pass)',
       flush=True,
     )
-  if args.json:
-    args.json.write_text(json.dumps(results, indent=2))
+  if FLAGS.json:
+    Path(FLAGS.json).write_text(json.dumps(results, indent=2))
   return 0
 
 
 if __name__ == '__main__':
-  sys.exit(main())
+  # Not app.run: that would also route logging through absl and print every INFO record.
+  app.define_help_flags()
+  sys.exit(main(app.parse_flags_with_usage(sys.argv)))

@@ -1,8 +1,8 @@
 """Tree growth throughput, and what overlapping sampling with execution saves.
 
-    python benchmarks/tree_throughput.py [--roots 4] [--height 2] [--width 4] [--decode-s 0.5] [--workers 2] [--trials 2]
+    python benchmarks/tree_throughput.py [--roots=4] [--height=2] [--width=4] [--decode_s=0.5] [--workers=2] [--trials=2]
 
-The editor is the deterministic fake of tests/tree_fakes.py, made to take `decode_s` seconds per
+The editor is the deterministic fake of tests/helpers/tree_fakes.py, made to take `decode_s` seconds per
 batch of 2 rows (a stand-in for sampler decoding, which runs on the accelerator while the
 executor uses the CPU). Children are judged by the real executor pool (cpu meter).
 
@@ -13,21 +13,30 @@ sequential  the same editor, but its whole stream is collected before the first 
 Trials alternate the two modes; medians of wall time and nodes/s are reported.
 """
 
-import argparse
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from absl import app, flags
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bite_jax.tree import grow_tree  # noqa: E402
 from executor import ExecutorConfig, Pool  # noqa: E402
-from tests.tree_fakes import FakeEditor, make_task  # noqa: E402
+from tests.helpers.tree_fakes import FakeEditor, make_task  # noqa: E402
 
 PLAN = ('next', 'wrong', 'syntax', 'next')
+
+FLAGS = flags.FLAGS
+flags.DEFINE_integer('roots', 4, 'root tasks of the tree')
+flags.DEFINE_integer('height', 2, 'tree height')
+flags.DEFINE_integer('width', 4, 'children per node')
+flags.DEFINE_float('decode_s', 0.5, 'seconds the fake editor takes per batch of 2 rows')
+flags.DEFINE_integer('workers', 2, 'executor pool workers')
+flags.DEFINE_integer('trials', 2, 'rounds of overlap and sequential')
 
 
 class SlowEditor:
@@ -70,15 +79,10 @@ def trial(mode: str, args, pool, tmp: Path) -> tuple[float, float, int]:
   return seconds, stats.nodes_written / seconds, stats.jobs
 
 
-def main() -> None:
-  parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-  parser.add_argument('--roots', type=int, default=4)
-  parser.add_argument('--height', type=int, default=2)
-  parser.add_argument('--width', type=int, default=4)
-  parser.add_argument('--decode-s', type=float, default=0.5)
-  parser.add_argument('--workers', type=int, default=2)
-  parser.add_argument('--trials', type=int, default=2)
-  args = parser.parse_args()
+def main(argv: list[str]) -> None:
+  if len(argv) > 1:
+    sys.exit(f'unexpected argument(s) {argv[1:]}: every option is a --flag=value')
+  args = FLAGS
   with (
     tempfile.TemporaryDirectory() as tmp,
     Pool(args.workers, config=ExecutorConfig(cache_dir=Path(tmp) / 'cache')) as pool,
@@ -102,4 +106,6 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-  main()
+  # Not app.run: that would also route logging through absl and print every INFO record.
+  app.define_help_flags()
+  sys.exit(main(app.parse_flags_with_usage(sys.argv)))

@@ -7,14 +7,17 @@ r"""Expands absl flag grids into one `bite_jax.main` command per point, each wit
 
 Presets: `height_width` (tree height h x children m, as in the paper's Figure 3) and
 `pkac_ablation` (which curriculum stages run and how levels are mixed, as in Figure 4).
+absl flags: --grid and --set repeat, --run / --norun; exit status 2 for bad usage.
 """
 
-import argparse
 import itertools
 import shlex
 import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
+
+from absl import flags
 
 PRESETS = {
   'height_width': {'tree.height': ['1', '2', '3', '4', '5'], 'tree.width': ['1', '2', '5', '10']},
@@ -23,6 +26,18 @@ PRESETS = {
     'curriculum.mixing': ['progressive', 'union'],
   },
 }
+
+PROG = 'python launch/sweep.py'
+# Its own flag set, not absl's process-wide flags.FLAGS: bite_jax.main defines --config there, and the
+# tests import both into one process.
+FLAGS = flags.FlagValues()
+flags.DEFINE_string('config', None, '(required) configs/*.py file of every command', flag_values=FLAGS)
+flags.DEFINE_string('root', None, '(required) parent of the per-point workdirs', flag_values=FLAGS)
+flags.DEFINE_enum('preset', None, sorted(PRESETS), 'a predefined grid', flag_values=FLAGS)
+flags.DEFINE_multi_string('grid', [], 'FIELD=V1,V2,... (repeatable)', flag_values=FLAGS)
+flags.DEFINE_multi_string('set', [], 'FIELD=VALUE fixed for every point (repeatable)', flag_values=FLAGS)
+flags.DEFINE_bool('run', False, 'run the commands instead of printing them', flag_values=FLAGS)
+flags.DEFINE_bool('help', False, 'print this help and exit', short_name='h', flag_values=FLAGS)
 
 
 def parse_grid(items: list[str]) -> dict[str, list[str]]:
@@ -52,21 +67,34 @@ def expand(
   return commands
 
 
-def main(argv=None) -> int:
-  parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-  parser.add_argument('--config', required=True)
-  parser.add_argument('--root', required=True, help='parent of the per-point workdirs')
-  parser.add_argument('--preset', choices=sorted(PRESETS))
-  parser.add_argument('--grid', action='append', default=[], help='FIELD=V1,V2,... (repeatable)')
-  parser.add_argument('--set', action='append', default=[], help='FIELD=VALUE fixed for every point')
-  parser.add_argument('--run', action='store_true', help='run the commands instead of printing them')
-  args = parser.parse_args(argv)
+def _usage_error(message: str) -> NoReturn:
+  print(f'{PROG}: error: {message} (see --help)', file=sys.stderr)
+  raise SystemExit(2)
+
+
+def main(argv: list[str] | None = None) -> int:
+  """Entry point on argv (default sys.argv[1:]); returns the exit status. Bad usage raises SystemExit(2)."""
+  FLAGS.unparse_flags()
+  try:
+    rest = FLAGS([PROG, *(sys.argv[1:] if argv is None else argv)])[1:]
+  except flags.Error as e:
+    _usage_error(str(e))
+  if FLAGS.help:
+    flags_help = FLAGS.get_help(include_special_flags=False)
+    print(f'usage: {PROG} --config=FILE --root=DIR [--flag=value ...]\n{__doc__}\nflags:\n{flags_help}')
+    raise SystemExit(0)
+  if rest:
+    _usage_error(f'unexpected argument(s) {rest}: every option is a --flag=value')
+  for name in ('config', 'root'):
+    if FLAGS[name].value is None:
+      _usage_error(f'--{name} is required')
+  args = FLAGS
   try:
     grid = dict(PRESETS.get(args.preset, {}))
     grid.update(parse_grid(args.grid))
     fixed = {k: v[0] for k, v in parse_grid(args.set).items()}
   except ValueError as e:
-    parser.error(str(e))
+    _usage_error(str(e))
   commands = expand(args.config, args.root, grid, fixed)
   for i, (workdir, cmd) in enumerate(commands, 1):
     print(shlex.join(cmd), flush=True)

@@ -8,17 +8,21 @@ r"""Command line of the evaluation: `python -m bite_jax.evaluate`.
 mercury:PATH, codenet:PATH or tasks:PATH (a file written by --export_tasks). Filters: --split
 (mini), --languages, --problems, --limit. Scoring: --workers, --meter, --repeats, --timeout,
 --memory_mb. DIR gets results.jsonl, metrics.json, report.md and speedups.png (and candidates.jsonl
-when generating). Exit status: 0 done, 2 bad usage or input (the message names the file and line).
+when generating). absl flags: --name=value (or --name value), booleans as --quiet / --noquiet,
+--tests_dir repeated for several directories. Exit status: 0 done, 2 bad usage or input (the
+message names the flag, or the file and line).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
+
+from absl import flags
 
 from bite_jax.data.mini import train_pairs
 from bite_jax.data.pairs import read_pairs
@@ -30,47 +34,102 @@ from bite_jax.evaluate.loaders.common import select
 from bite_jax.evaluate.runner import evaluate_candidates
 from executor import Pool
 
+PROG = 'python -m bite_jax.evaluate'
+MODES = ('export_tasks', 'candidates', 'model')  # exactly one of them is given
 
-def build_parser() -> argparse.ArgumentParser:
-  p = argparse.ArgumentParser(
-    prog='python -m bite_jax.evaluate', description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-  )
-  a = p.add_argument
-  a('--benchmark', required=True, help='mini | pie:PATH | ecco:PATH | mercury:PATH | codenet:PATH | tasks:PATH')
-  a('--split', choices=('train', 'test'), help='mini only: one split')
-  a('--languages', help='comma-separated languages (any spelling: c,C++,go,java,py)')
-  a('--problems', help='comma-separated problem ids')
-  a('--limit', type=int, help='at most N tasks (after the other filters)')
-  a('--tests_dir', action='append', help='test-case directory <dir>/<problem_id>/input.N.txt (repeatable)')
-  a('--statements', help='CodeNet problem_descriptions.tar.gz (or its directory): sample I/O for pie')
-  a('--language', help='pie: language of rows without a "language" field')
-  a('--generated_cases', type=int, default=0, help='mercury: extra generated test cases per task')
-  mode = p.add_mutually_exclusive_group(required=True)
-  mode.add_argument('--export_tasks', help='write the tasks as JSONL to this file and exit')
-  mode.add_argument('--candidates', help='JSONL of {"task_id", "code"} lines to score')
-  mode.add_argument('--model', help='model directory (Hugging Face or a trained OUT/final) to generate with')
-  a('--out', help='output directory for results (with --candidates or --model)')
-  a('--method', choices=('direct', 'rag', 'refine'), default='direct', help='baseline with --model')
-  a('--num_samples', type=int, default=1, help='samples (refine: chains) per task')
-  a('--max_new_tokens', type=int, default=1024)
-  a('--temperature', type=float, default=0.7, help='0 = greedy')
-  a('--top_p', type=float, default=1.0)
-  a('--top_k', type=int, default=0)
-  a('--seed', type=int, default=0)
-  a('--max_batch', type=int, default=64, help='sample rows decoded together')
-  a('--train_pairs', help='rag: JSONL of training pairs (default for mini: its train split)')
-  a('--rag_k', type=int, default=2, help='rag: in-context examples per prompt')
-  a('--refine_rounds', type=int, default=2, help='refine: feedback rounds after the first sample')
-  a('--feedback_inputs', type=int, default=1, help='refine: inputs the feedback runs on (the first N)')
-  a('--workers', type=int, help='executor worker processes (default: one per core)')
-  a('--meter', choices=('auto', 'cpu', 'instructions'), help='executor meter (default auto)')
-  a('--repeats', type=int, help="measured rounds per task (default: the executor's, 5 for cpu)")
-  a('--max_rounds', type=int, default=20, help='most measured rounds for a speedup whose interval contains 1.10')
-  a('--timeout', type=float, help='CPU seconds per run (default 10)')
-  a('--memory_mb', type=int, help='memory per run in MiB (default 1024)')
-  a('--no_resume', action='store_true', help='rescore every task even if DIR/results.jsonl has it')
-  a('--quiet', action='store_true', help='no progress lines')
-  return p
+# This command's own flag set, not absl's process-wide flags.FLAGS: the sampler CLI defines some of the same
+# names (--seed, --temperature, --top_p, --max_batch, --num_samples) there, and one process may import both.
+FLAGS = flags.FlagValues()
+
+flags.DEFINE_string(
+  'benchmark',
+  None,
+  '(required) mini | pie:PATH | ecco:PATH | mercury:PATH | codenet:PATH | tasks:PATH',
+  flag_values=FLAGS,
+)
+flags.DEFINE_enum('split', None, ['train', 'test'], 'mini only: one split', flag_values=FLAGS)
+flags.DEFINE_string('languages', None, 'comma-separated languages (any spelling: c,C++,go,java,py)', flag_values=FLAGS)
+flags.DEFINE_string('problems', None, 'comma-separated problem ids', flag_values=FLAGS)
+flags.DEFINE_integer('limit', None, 'at most N tasks (after the other filters)', flag_values=FLAGS)
+flags.DEFINE_multi_string(
+  'tests_dir', None, 'test-case directory <dir>/<problem_id>/input.N.txt (repeatable)', flag_values=FLAGS
+)
+flags.DEFINE_string(
+  'statements',
+  None,
+  'CodeNet problem_descriptions.tar.gz (or its directory): sample I/O for pie',
+  flag_values=FLAGS,
+)
+flags.DEFINE_string('language', None, 'pie: language of rows without a "language" field', flag_values=FLAGS)
+flags.DEFINE_integer('generated_cases', 0, 'mercury: extra generated test cases per task', flag_values=FLAGS)
+flags.DEFINE_string('export_tasks', None, 'write the tasks as JSONL to this file and exit', flag_values=FLAGS)
+flags.DEFINE_string('candidates', None, 'JSONL of {"task_id", "code"} lines to score', flag_values=FLAGS)
+flags.DEFINE_string(
+  'model', None, 'model directory (Hugging Face or a trained OUT/final) to generate with', flag_values=FLAGS
+)
+flags.DEFINE_string('out', None, 'output directory for results (with --candidates or --model)', flag_values=FLAGS)
+flags.DEFINE_enum('method', 'direct', ['direct', 'rag', 'refine'], 'baseline with --model', flag_values=FLAGS)
+flags.DEFINE_integer('num_samples', 1, 'samples (refine: chains) per task', flag_values=FLAGS)
+flags.DEFINE_integer('max_new_tokens', 1024, 'most generated tokens per sample', flag_values=FLAGS)
+flags.DEFINE_float('temperature', 0.7, '0 = greedy', flag_values=FLAGS)
+flags.DEFINE_float('top_p', 1.0, 'nucleus sampling threshold in (0, 1]', flag_values=FLAGS)
+flags.DEFINE_integer('top_k', 0, 'keep the k most likely tokens (0 = all)', flag_values=FLAGS)
+flags.DEFINE_integer('seed', 0, 'random seed of the sampling', flag_values=FLAGS)
+flags.DEFINE_integer('max_batch', 64, 'sample rows decoded together', flag_values=FLAGS)
+flags.DEFINE_string(
+  'train_pairs', None, 'rag: JSONL of training pairs (default for mini: its train split)', flag_values=FLAGS
+)
+flags.DEFINE_integer('rag_k', 2, 'rag: in-context examples per prompt', flag_values=FLAGS)
+flags.DEFINE_integer('refine_rounds', 2, 'refine: feedback rounds after the first sample', flag_values=FLAGS)
+flags.DEFINE_integer('feedback_inputs', 1, 'refine: inputs the feedback runs on (the first N)', flag_values=FLAGS)
+flags.DEFINE_integer('workers', None, 'executor worker processes (default: one per core)', flag_values=FLAGS)
+flags.DEFINE_enum('meter', None, ['auto', 'cpu', 'instructions'], 'executor meter (default auto)', flag_values=FLAGS)
+flags.DEFINE_integer(
+  'repeats', None, "measured rounds per task (default: the executor's, 5 for cpu)", flag_values=FLAGS
+)
+flags.DEFINE_integer(
+  'max_rounds', 20, 'most measured rounds for a speedup whose interval contains 1.10', flag_values=FLAGS
+)
+flags.DEFINE_float('timeout', None, 'CPU seconds per run (default 10)', flag_values=FLAGS)
+flags.DEFINE_integer('memory_mb', None, 'memory per run in MiB (default 1024)', flag_values=FLAGS)
+flags.DEFINE_bool('no_resume', False, 'rescore every task even if DIR/results.jsonl has it', flag_values=FLAGS)
+flags.DEFINE_bool('quiet', False, 'no progress lines', flag_values=FLAGS)
+flags.DEFINE_bool('help', False, 'print this help and exit', short_name='h', flag_values=FLAGS)
+
+
+def usage() -> str:
+  """The module doc and every flag with its default."""
+  return f'usage: {PROG} --flag=value ...\n{__doc__}\nflags:\n{FLAGS.get_help(include_special_flags=False)}'
+
+
+def _usage_error(message: str) -> NoReturn:
+  print(f'{PROG}: error: {message} (see --help)', file=sys.stderr)
+  raise SystemExit(2)
+
+
+def parse_flags(argv: list[str]) -> flags.FlagValues:
+  """Parses argv (flags only, no program name) into FLAGS, every flag not given back at its default.
+
+  Bad usage (unknown flag, bad value, a positional argument, no --benchmark, not exactly one mode) prints
+  the error naming the flag and raises SystemExit(2); --help prints usage() and raises SystemExit(0).
+  """
+  FLAGS.unparse_flags()
+  try:
+    rest = FLAGS([PROG, *argv])[1:]
+  except flags.Error as e:
+    _usage_error(str(e))
+  if FLAGS.help:
+    print(usage())
+    raise SystemExit(0)
+  if rest:
+    _usage_error(f'unexpected argument(s) {rest}: every option is a --flag=value')
+  if FLAGS.benchmark is None:
+    _usage_error('--benchmark is required (mini, pie:PATH, ecco:PATH, mercury:PATH, codenet:PATH or tasks:PATH)')
+  given = [f'--{name}' for name in MODES if FLAGS[name].value is not None]
+  if len(given) != 1:
+    got = f'; got {" and ".join(given)}' if given else ''
+    _usage_error(f'exactly one of --export_tasks, --candidates, --model is required{got}')
+  return FLAGS
 
 
 def _load(args, *, filtered: bool) -> list[Task]:
@@ -201,11 +260,13 @@ def _print_summary(metrics: dict, out: Path, started: float) -> None:
     )
 
 
-def main(argv=None) -> int:
-  """Entry point; returns the exit status."""
+def main(argv: list[str] | None = None) -> int:
+  """Entry point on argv (default sys.argv[1:]); returns the exit status, 2 for bad input.
+
+  Bad usage raises SystemExit(2) (see parse_flags).
+  """
   logging.basicConfig(level=logging.WARNING, format='%(levelname)s %(name)s: %(message)s')
-  parser = build_parser()
-  args = parser.parse_args(argv)
+  args = parse_flags(sys.argv[1:] if argv is None else list(argv))
   try:
     return run(args)
   except (CandidateError, BenchmarkFormatError, FileNotFoundError, ValueError) as e:

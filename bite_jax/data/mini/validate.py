@@ -1,22 +1,24 @@
 """Checks the mini benchmark with the executor: every variant agrees with src on every input,
 src costs at least the floor, expert is clearly faster than src, and slow is slower.
 
-  python -m bite_jax.data.mini.validate [--problems p1,p2] [--languages c,cpp] [--split test]
-      [--repeats 3] [--meter cpu] [--min-speedup 1.5] [--json report.json]
+  python -m bite_jax.data.mini.validate [--problems=p1,p2] [--languages=c,cpp] [--split=test]
+      [--repeats=3] [--meter=cpu] [--min_speedup=1.5] [--json=report.json]
 
 Costs are the executor's (executor.measuring): the median over interleaved rounds of the summed
 per-input cost with the language's empty-program startup subtracted, in CPU seconds (or
 instructions with --meter instructions). Prints one row per task as it finishes and exits 1
-listing every failure.
+listing every failure; 2 for bad usage (the message names the flag).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
+
+from absl import flags
 
 from bite_jax.data.mini import load_mini
 from bite_jax.data.records import Task
@@ -26,6 +28,18 @@ from executor.measuring import measure as measure_costs
 MIN_SRC_SECONDS = 0.005  # the paper's floor on the source program's run time, per input
 MIN_SPEEDUP = 1.5  # expert over src
 MIN_SLOW_RATIO = 1.1  # slow over src
+
+PROG = 'python -m bite_jax.data.mini.validate'
+# This command's own flag set, not absl's process-wide flags.FLAGS (one process may import several CLIs).
+FLAGS = flags.FlagValues()
+flags.DEFINE_list('problems', None, 'comma-separated problem ids (default: all)', flag_values=FLAGS)
+flags.DEFINE_list('languages', None, 'comma-separated languages (default: c,cpp,go,java,python)', flag_values=FLAGS)
+flags.DEFINE_enum('split', None, ['train', 'test'], 'only this split', flag_values=FLAGS)
+flags.DEFINE_integer('repeats', 3, 'measured rounds per task', lower_bound=1, flag_values=FLAGS)
+flags.DEFINE_enum('meter', None, ['auto', 'cpu', 'instructions'], 'executor meter (default: auto)', flag_values=FLAGS)
+flags.DEFINE_float('min_speedup', MIN_SPEEDUP, 'required expert speedup over src', flag_values=FLAGS)
+flags.DEFINE_string('json', None, 'write the per-task reports to this JSON file', flag_values=FLAGS)
+flags.DEFINE_bool('help', False, 'print this help and exit', short_name='h', flag_values=FLAGS)
 
 
 def _failure_detail(entry: dict) -> str:
@@ -153,35 +167,41 @@ def validate(
   return reports
 
 
-def main(argv=None) -> int:
-  parser = argparse.ArgumentParser(
-    prog='python -m bite_jax.data.mini.validate',
-    description=__doc__,
-    formatter_class=argparse.RawDescriptionHelpFormatter,
-  )
-  parser.add_argument('--problems', help='comma-separated problem ids (default: all)')
-  parser.add_argument('--languages', help='comma-separated languages (default: c,cpp,go,java,python)')
-  parser.add_argument('--split', choices=('train', 'test'), help='only this split')
-  parser.add_argument('--repeats', type=int, default=3, help='measured rounds per task (default 3)')
-  parser.add_argument(
-    '--meter', choices=('auto', 'cpu', 'instructions'), default=None, help='executor meter (default: auto)'
-  )
-  parser.add_argument(
-    '--min-speedup', type=float, default=MIN_SPEEDUP, help=f'required expert speedup over src (default {MIN_SPEEDUP})'
-  )
-  parser.add_argument('--json', type=Path, help='write the per-task reports to this JSON file')
-  args = parser.parse_args(argv)
-  if args.repeats < 1:
-    parser.error(f'--repeats must be >= 1, got {args.repeats}')
-  split_list = lambda text: [s.strip() for s in text.split(',') if s.strip()] if text else None
+def _usage_error(message: str) -> NoReturn:
+  print(f'{PROG}: error: {message} (see --help)', file=sys.stderr)
+  raise SystemExit(2)
+
+
+def main(argv: list[str] | None = None) -> int:
+  """Entry point on argv (default sys.argv[1:]); returns 0 when every task passes, 1 listing the failures.
+
+  Bad usage (unknown flag, bad value, unknown problem or language) prints the error and raises SystemExit(2);
+  --help prints the module doc and the flags and raises SystemExit(0).
+  """
+  FLAGS.unparse_flags()
   try:
-    tasks = load_mini(split=args.split, languages=split_list(args.languages), problems=split_list(args.problems))
+    rest = FLAGS([PROG, *(sys.argv[1:] if argv is None else argv)])[1:]
+  except flags.Error as e:
+    _usage_error(str(e))
+  if FLAGS.help:
+    print(f'usage: {PROG} [--flag=value ...]\n{__doc__}\nflags:\n{FLAGS.get_help(include_special_flags=False)}')
+    raise SystemExit(0)
+  if rest:
+    _usage_error(f'unexpected argument(s) {rest}: every option is a --flag=value')
+  args = FLAGS
+  try:
+    tasks = load_mini(
+      split=args.split,
+      languages=[s for s in args.languages or () if s] or None,
+      problems=[s for s in args.problems or () if s] or None,
+    )
   except ValueError as e:
-    parser.error(str(e))
+    _usage_error(str(e))
   reports = validate(tasks, repeats=args.repeats, meter=args.meter, min_speedup=args.min_speedup)
   if args.json:
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(reports, indent=1) + '\n', encoding='utf-8')
+    path = Path(args.json)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(reports, indent=1) + '\n', encoding='utf-8')
   failures = [(r['task_id'], f) for r in reports for f in r['failures']]
   if failures:
     print(f'\n{len(failures)} failure(s) in {len({t for t, _ in failures})} of {len(reports)} task(s):')
