@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from bite_jax import config as bite_config
 from bite_jax.curriculum import (
   build_levels,
   extreme_nodes,
@@ -19,7 +20,7 @@ from bite_jax.curriculum import (
 from bite_jax.data.pairs import read_pairs
 from bite_jax.data.records import Pair
 from executor import ExecutorConfig, Pool
-from tests.tree_fakes import N, make_task, program, reps
+from tests.helpers.tree_fakes import N, make_task, program, reps
 
 
 def node(node_id, root_id, depth, speedup=None, kept=True, code=None, parent_id=None):
@@ -217,8 +218,6 @@ def test_stage_lists_parse_from_strings_and_sequences():
 
 
 def test_settings_come_from_the_config_sections():
-  from bite_jax import config as bite_config
-
   config = bite_config.base_config()
   config.curriculum.stages, config.executor.meter = '2,3', 'cpu'
   assert mixtures_kwargs(config) == {'top_fraction': 0.5, 'stages': '2,3', 'mixing': 'progressive'}

@@ -1,6 +1,6 @@
 """Mesh, logical-axis rules and sharded execution.
 
-Multi-device checks run this file as a script in a subprocess with 8 simulated CPU devices
+Multi-device checks run tests.helpers.parallel_worker in a subprocess with 8 simulated CPU devices
 (XLA_FLAGS must be set before jax is imported, so they cannot share the pytest process).
 """
 
@@ -9,19 +9,22 @@ import os
 import socket
 import subprocess
 import sys
-from pathlib import Path
 
+import jax
 import pytest
+from jax.sharding import PartitionSpec as P
 
-REPO = Path(__file__).resolve().parents[1]
+from bite_jax.parallel import logical_to_sharding, make_mesh
+from tests.helpers import paths
+from tests.helpers.checkpoints import make_qwen2_checkpoint, make_starcoder2_checkpoint
 
 
 def _run_worker(*args: str, devices: int = 8) -> dict:
   env = dict(os.environ, XLA_FLAGS=f'--xla_force_host_platform_device_count={devices}', JAX_PLATFORMS='cpu')
   proc = subprocess.run(
-    [sys.executable, str(Path(__file__).resolve()), *args],
+    [sys.executable, '-m', 'tests.helpers.parallel_worker', *args],
     env=env,
-    cwd=REPO,
+    cwd=paths.REPO,
     capture_output=True,
     text=True,
     timeout=600,
@@ -35,10 +38,6 @@ def _run_worker(*args: str, devices: int = 8) -> dict:
 
 
 def test_rules_map_logical_names_to_mesh_axes():
-  from jax.sharding import PartitionSpec as P
-
-  from bite_jax.parallel import logical_to_sharding, make_mesh
-
   mesh = make_mesh()
   assert logical_to_sharding(mesh, ('vocab', 'embed')).spec == P('tensor', 'fsdp')
   assert logical_to_sharding(mesh, ('embed', 'heads', 'head_dim')).spec == P('fsdp', 'tensor', None)
@@ -46,26 +45,16 @@ def test_rules_map_logical_names_to_mesh_axes():
 
 
 def test_a_mesh_axis_is_used_once_per_array():
-  from jax.sharding import PartitionSpec as P
-
-  from bite_jax.parallel import logical_to_sharding, make_mesh
-
   # batch already takes fsdp, so embed stays replicated.
   assert logical_to_sharding(make_mesh(), ('batch', 'length', 'embed')).spec == P(('data', 'fsdp'), None, None)
 
 
 def test_unknown_logical_axis_is_an_error():
-  from bite_jax.parallel import logical_to_sharding, make_mesh
-
   with pytest.raises(ValueError, match="'experts'"):
     logical_to_sharding(make_mesh(), ('experts',))
 
 
 def test_make_mesh_rejects_a_size_product_that_does_not_match_the_devices():
-  import jax
-
-  from bite_jax.parallel import make_mesh
-
   n = jax.device_count()
   with pytest.raises(ValueError, match=f'{n} devices'):
     make_mesh(data=n + 1)
@@ -74,10 +63,6 @@ def test_make_mesh_rejects_a_size_product_that_does_not_match_the_devices():
 
 
 def test_make_mesh_fills_the_free_axis():
-  import jax
-
-  from bite_jax.parallel import make_mesh
-
   mesh = make_mesh(data=1, fsdp=-1)
   assert dict(mesh.shape) == {'data': 1, 'fsdp': jax.device_count(), 'tensor': 1}
 
@@ -88,8 +73,6 @@ def test_make_mesh_fills_the_free_axis():
 @pytest.fixture(scope='module')
 def sharded_results(tmp_path_factory):
   pytest.importorskip('torch')
-  from tests.checkpoints import make_qwen2_checkpoint, make_starcoder2_checkpoint
-
   qwen = make_qwen2_checkpoint(
     tmp_path_factory.mktemp('qwen'), tie=False, vocab=128, hidden=32, heads=4, kv_heads=2, seed=11
   )
@@ -171,138 +154,3 @@ def test_initialize_distributed_with_explicit_single_process_coordinator():
     port = s.getsockname()[1]
   result = _run_worker('distributed_explicit', f'localhost:{port}', devices=1)
   assert result == {'initialized': True, 'process_count': 1, 'process_index': 0}
-
-
-# ------------------------------------------------------------------ worker (subprocess side)
-
-
-def _worker_sharded(qwen_dir: str, sc2_dir: str, export_dir: str) -> dict:
-  import jax
-  import jax.numpy as jnp
-  import numpy as np
-  from flax import nnx
-
-  from bite_jax import parallel
-  from bite_jax.models import Decoder, from_pretrained, save_pretrained
-
-  mesh = parallel.make_mesh(data=1, fsdp=4, tensor=2)
-  rng = np.random.RandomState(0)
-  ids = jnp.asarray(rng.randint(0, 128, (4, 12)), jnp.int32)
-  forward = jax.jit(lambda m, x: m(x))
-  out = {'device_count': jax.device_count(), 'mesh': dict(mesh.shape)}
-
-  def max_diff(a, b):
-    return float(np.abs(np.asarray(a) - np.asarray(b)).max())
-
-  for name, directory in (('qwen', qwen_dir), ('sc2', sc2_dir)):
-    single = from_pretrained(directory)
-    ref = forward(single, ids)
-    sharded_ids = jax.device_put(ids, parallel.batch_sharding(mesh))
-    on_mesh = from_pretrained(directory, mesh=mesh)
-    res = {'from_pretrained_mesh_diff': max_diff(forward(on_mesh, sharded_ids), ref)}
-    moved = from_pretrained(directory)
-    parallel.shard_model(moved, mesh)
-    res['shard_model_diff'] = max_diff(forward(moved, sharded_ids), ref)
-
-    @jax.jit
-    def prefill_decode(model, x):
-      cache = model.init_cache(x.shape[0], x.shape[1])
-      cache = jax.lax.with_sharding_constraint(cache, parallel.cache_sharding(mesh, cache))
-      first, cache = model(x[:, :8], cache=cache)
-      steps = [first]
-      for t in range(8, x.shape[1]):
-        logits, cache = model(x[:, t : t + 1], cache=cache)
-        steps.append(logits)
-      return jnp.concatenate(steps, axis=1)
-
-    res['cached_decode_diff'] = max_diff(prefill_decode(on_mesh, sharded_ids), ref)
-    # Query-blocked attention (one query per block) on the mesh, forward and gradient.
-    from bite_jax.models import attention
-
-    budget = attention.ATTENTION_BLOCK_BYTES['cpu']
-
-    def loss(model, x):
-      return jnp.sum(jax.nn.log_softmax(model(x))[..., 5])
-
-    grad_ref = jax.jit(nnx.grad(loss))(single, ids)
-    attention.ATTENTION_BLOCK_BYTES['cpu'] = 1
-    try:
-      res['blocked_attention_diff'] = max_diff(jax.jit(lambda m, x: m(x))(on_mesh, sharded_ids), ref)
-      grad_blocked = jax.jit(nnx.grad(loss))(on_mesh, sharded_ids)
-    finally:
-      attention.ATTENTION_BLOCK_BYTES['cpu'] = budget
-    res['blocked_attention_grad_diff'] = max(
-      max_diff(a, b) for a, b in zip(jax.tree.leaves(grad_blocked), jax.tree.leaves(grad_ref))
-    )
-    specs, shard_shapes = {}, {}
-    for path, var in nnx.iter_graph(on_mesh):
-      if isinstance(var, nnx.Param):
-        key = '.'.join(map(str, path))
-        value = var.get_value()
-        spec = list(value.sharding.spec) + [None] * (value.ndim - len(value.sharding.spec))
-        specs[key] = [list(a) if isinstance(a, tuple) else a for a in spec]
-        shard_shapes[key] = [list(value.shape), list(value.addressable_shards[0].data.shape)]
-    res['specs'], res['shard_shapes'] = specs, shard_shapes
-    if name == 'qwen':
-      save_pretrained(on_mesh, export_dir)
-      res['export_reload_diff'] = max_diff(forward(from_pretrained(export_dir), ids), ref)
-    out[name] = res
-
-  config = from_pretrained(qwen_dir).config
-
-  def factory():
-    return Decoder(config, rngs=nnx.Rngs(3))
-
-  eager, on_mesh = factory(), parallel.init_sharded(factory, mesh)
-  pairs = zip(jax.tree.leaves(nnx.state(eager, nnx.Param)), jax.tree.leaves(nnx.state(on_mesh, nnx.Param)))
-  q_spec = on_mesh.layers[0].self_attn.q_proj.kernel.get_value().sharding.spec
-  out['init_sharded'] = {
-    'max_param_diff': max(max_diff(a, b) for a, b in pairs),
-    'q_proj_spec': list(q_spec) + [None] * (3 - len(q_spec)),
-    'forward_diff': max_diff(forward(on_mesh, sharded_ids), forward(eager, ids)),
-  }
-
-  def spec(axes, shape):
-    s = parallel.logical_to_sharding(mesh, axes, shape=shape).spec
-    return list(s) + [None] * (len(shape) - len(s))
-
-  out['fallback'] = {
-    'kv2': spec(('embed', 'kv_heads', 'head_dim'), (6, 2, 8)),
-    'kv1': spec(('embed', 'kv_heads', 'head_dim'), (6, 1, 8)),
-    'embed6': spec(('embed', 'vocab'), (6, 10)),
-  }
-  out['batch_spec'] = [list(a) if isinstance(a, tuple) else a for a in parallel.batch_sharding(mesh).spec]
-  return out
-
-
-def _worker_distributed_auto() -> dict:
-  from bite_jax.parallel import initialize_distributed
-
-  initialize_distributed()
-  import jax
-
-  return {'initialized': jax.distributed.is_initialized(), 'process_count': jax.process_count()}
-
-
-def _worker_distributed_explicit(coordinator: str) -> dict:
-  from bite_jax.parallel import initialize_distributed
-
-  initialize_distributed(coordinator, num_processes=1, process_id=0)
-  import jax
-
-  result = {
-    'initialized': jax.distributed.is_initialized(),
-    'process_count': jax.process_count(),
-    'process_index': jax.process_index(),
-  }
-  jax.distributed.shutdown()
-  return result
-
-
-if __name__ == '__main__':
-  workers = {
-    'sharded': _worker_sharded,
-    'distributed_auto': _worker_distributed_auto,
-    'distributed_explicit': _worker_distributed_explicit,
-  }
-  print(json.dumps(workers[sys.argv[1]](*sys.argv[2:])))

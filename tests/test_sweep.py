@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-_PATH = Path(__file__).resolve().parents[1] / 'launch' / 'sweep.py'
+from tests.helpers import paths
+
+_PATH = paths.REPO / 'launch' / 'sweep.py'
 _spec = importlib.util.spec_from_file_location('sweep', _PATH)
 sweep = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(sweep)
