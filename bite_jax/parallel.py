@@ -99,6 +99,15 @@ def param_logical_axes(variable: nnx.Variable) -> tuple[str | None, ...]:
   return tuple(axes)
 
 
+def set_activation_sharding(model, mesh: Mesh, rules=LOGICAL_AXIS_RULES) -> None:
+  """Points `model.activation_sharding` (when the model has one) at batch sharding of [B, T, D] activations.
+
+  The one place that decides how activations are laid out on a mesh.
+  """
+  if hasattr(model, 'activation_sharding'):
+    model.activation_sharding = logical_to_sharding(mesh, ('batch', 'length', None), rules)
+
+
 def shard_model(model: nnx.Module, mesh: Mesh, rules=LOGICAL_AXIS_RULES) -> None:
   """Places every parameter of `model` on the sharding its logical axes ask for (in place).
 
@@ -113,8 +122,7 @@ def shard_model(model: nnx.Module, mesh: Mesh, rules=LOGICAL_AXIS_RULES) -> None
       continue
     sharding = logical_to_sharding(mesh, param_logical_axes(variable), rules, value.shape)
     variable.set_value(jax.device_put(value, sharding))
-  if hasattr(model, 'activation_sharding'):
-    model.activation_sharding = logical_to_sharding(mesh, ('batch', 'length', None), rules)
+  set_activation_sharding(model, mesh, rules)
 
 
 def init_sharded(factory, mesh: Mesh, rules=LOGICAL_AXIS_RULES):
@@ -130,8 +138,7 @@ def init_sharded(factory, mesh: Mesh, rules=LOGICAL_AXIS_RULES):
   shardings = jax.tree.map(sharding_of, abstract_state, is_leaf=lambda x: isinstance(x, nnx.Variable))
   state = jax.jit(lambda: nnx.state(factory()), out_shardings=shardings)()
   model = nnx.merge(graphdef, state)
-  if hasattr(model, 'activation_sharding'):
-    model.activation_sharding = logical_to_sharding(mesh, ('batch', 'length', None), rules)
+  set_activation_sharding(model, mesh, rules)
   return model
 
 

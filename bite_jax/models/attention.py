@@ -7,6 +7,7 @@ import jax
 import jax.numpy as jnp
 from flax import nnx
 
+from bite_jax import tuning
 from bite_jax.models.config import ModelConfig
 from bite_jax.models.layers import Linear, apply_rope, dtype_of
 
@@ -92,34 +93,21 @@ def visibility_mask(
   return visible
 
 
-# Bytes of float32 scores one query block may hold ([B, heads, block, S]); beyond this the query
-# axis is split. On CPU a block that stays in cache makes attention ~3x faster than whole-sequence
-# scores (memory traffic, not FLOPs, bounds it); accelerators only need the memory bound.
-ATTENTION_BLOCK_BYTES = {'cpu': 2 * 2**20, 'default': 512 * 2**20}
-MAX_QUERY_BLOCKS = 32
-# Queries per block of causal self-attention on CPU: block j reads keys [0, (j + 1) x block) only, so
-# small blocks skip most of the masked half. 64 was fastest on a 2-core VM (training steps at hidden
-# 64 and 128, 8 x 256 tokens: +8-9% over one whole-sequence block; 32 and 128 gained less).
-CAUSAL_BLOCK = {'cpu': 64}
-# Blocks are rematerialised in the backward pass unless the float32 probabilities of all of them
-# together fit in this many bytes: keeping them is then cheaper than computing them twice. Elsewhere
-# blocks are always rematerialised (the memory of flash attention).
-KEEP_PROBS_BYTES = {'cpu': 32 * 2**20}
-
-
 def attention_block_bytes(platform: str) -> int:
-  """ATTENTION_BLOCK_BYTES for a jax platform name ('cpu', 'gpu', 'tpu', ...)."""
-  return ATTENTION_BLOCK_BYTES.get(platform, ATTENTION_BLOCK_BYTES['default'])
+  """Bytes of float32 scores one query block may hold on a jax platform ('cpu', 'gpu', 'tpu', ...)."""
+  return tuning.for_platform(platform).attention_block_bytes
 
 
-def query_block_size(batch: int, num_heads: int, length: int, keys: int, budget_bytes: int) -> int:
+def query_block_size(
+  batch: int, num_heads: int, length: int, keys: int, budget_bytes: int, max_blocks: int = 32
+) -> int:
   """Queries per block: float32 scores [batch, num_heads, block, keys] within `budget_bytes`.
 
-  At most MAX_QUERY_BLOCKS blocks (the blocks are unrolled in the program); a multiple of 8 when
+  At most `max_blocks` blocks (the blocks are unrolled in the program); a multiple of 8 when
   larger than 8; `length` (one block) when everything fits.
   """
   per_query = max(1, batch * num_heads * keys * 4)
-  block = max(1, budget_bytes // per_query, -(-length // MAX_QUERY_BLOCKS))
+  block = max(1, budget_bytes // per_query, -(-length // max_blocks))
   if block > 8:
     block -= block % 8
   return min(block, length)
@@ -166,19 +154,20 @@ def attention_plan(
 ) -> tuple[int, bool]:
   """(queries per block, rematerialise each block) for dot_product_attention on `platform`.
 
-  The block is query_block_size's within the platform's ATTENTION_BLOCK_BYTES (or `block_bytes`),
-  capped at CAUSAL_BLOCK for causal self-attention. Blocks are rematerialised unless the
-  probabilities of all of them (causal: each block's keys end at its last query) fit in
-  KEEP_PROBS_BYTES for the platform.
+  The block is query_block_size's within the platform's attention_block_bytes (or `block_bytes`),
+  capped at its causal_block for causal self-attention. Blocks are rematerialised unless the
+  probabilities of all of them (causal: each block's keys end at its last query) fit in the
+  platform's keep_probs_bytes (bite_jax.tuning).
   """
-  budget = attention_block_bytes(platform) if block_bytes is None else block_bytes
-  block = query_block_size(batch, num_heads, length, keys, budget)
-  if causal and platform in CAUSAL_BLOCK:
-    block = min(block, max(CAUSAL_BLOCK[platform], -(-length // MAX_QUERY_BLOCKS)))
+  choices = tuning.for_platform(platform)
+  budget = choices.attention_block_bytes if block_bytes is None else block_bytes
+  block = query_block_size(batch, num_heads, length, keys, budget, choices.max_query_blocks)
+  if causal and choices.causal_block is not None:
+    block = min(block, max(choices.causal_block, -(-length // choices.max_query_blocks)))
   if block >= length:
     return length, False
   probs = sum((stop - start) * end for start, stop, end in _block_spans(length, keys, block, causal))
-  return block, 4 * batch * num_heads * probs > KEEP_PROBS_BYTES.get(platform, 0)
+  return block, 4 * batch * num_heads * probs > choices.keep_probs_bytes
 
 
 def dot_product_attention(

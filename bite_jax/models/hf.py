@@ -209,8 +209,8 @@ def from_pretrained(
     log.warning(
       'from_pretrained: %d tensors in %s were not used: %s', len(unused), files.source, ', '.join(unused[:10])
     )
-  if mesh is not None and hasattr(model, 'activation_sharding'):
-    model.activation_sharding = parallel.logical_to_sharding(mesh, ('batch', 'length', None), rules)
+  if mesh is not None:
+    parallel.set_activation_sharding(model, mesh, rules)
   return model
 
 

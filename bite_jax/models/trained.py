@@ -127,8 +127,7 @@ def load_trained_model(
   graphdef, abstract_params, rest = nnx.split(model, nnx.Param, ...)
   params = ocp.StandardCheckpointer().restore(path / 'params', abstract_params)
   model = nnx.merge(graphdef, params, rest)
-  if hasattr(model, 'activation_sharding'):
-    model.activation_sharding = parallel.logical_to_sharding(mesh, ('batch', 'length', None), rules)
+  parallel.set_activation_sharding(model, mesh, rules)
   return model
 
 

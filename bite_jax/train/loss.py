@@ -18,18 +18,13 @@ from collections.abc import Callable
 import jax
 import jax.numpy as jnp
 
-# Per-device bytes of float32 logits one chunk may hold when the chunk is chosen automatically.
-# CPU: at least what stays in cache (2 MiB: with a small vocabulary, [8, 256, 1024] logits in one
-# chunk made the whole training step 20% slower than 64-position chunks), and up to the LM head's own
-# size so a big table is not re-read for every few positions, capped for memory (32 MiB).
-# Accelerators need ~1k+ tokens per chunk to keep the LM-head matmul compute-bound.
-AUTO_CHUNK_BYTES = {'cpu': (2 * 2**20, 32 * 2**20), 'default': (1024 * 2**20, 1024 * 2**20)}
+from bite_jax import tuning
 
 
 def chunk_budget(platform: str, head_bytes: int = 0) -> int:
   """Bytes of logits per chunk on a jax platform ('cpu', 'gpu', 'tpu', ...): `head_bytes` (the LM
-  head's float32 size per device) clamped to that platform's AUTO_CHUNK_BYTES (floor, cap)."""
-  floor, cap = AUTO_CHUNK_BYTES.get(platform, AUTO_CHUNK_BYTES['default'])
+  head's float32 size per device) clamped to that platform's loss_chunk_bytes (bite_jax.tuning)."""
+  floor, cap = tuning.for_platform(platform).loss_chunk_bytes
   return min(cap, max(floor, head_bytes))
 
 

@@ -20,6 +20,7 @@ import optax
 from flax import nnx
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
+from bite_jax import tuning
 from bite_jax.train.loss import auto_chunk, chunk_budget, chunked_cross_entropy_sum, fused_cross_entropy_sum
 
 BATCH_KEYS = ('inputs', 'targets', 'mask')
@@ -70,16 +71,6 @@ def choose_loss_chunk(
   return auto_chunk(seq_len, rows, vocab, budget)
 
 
-# Bytes of one layer's activations (forward + backward working set) a pass over a micro-batch may
-# touch on a CPU device. Splitting the micro-batch into passes that stay in cache made the step 1.4x
-# faster on a 2-core VM (8 x 256 tokens, hidden 128: 4 passes of 2 rows vs 1 pass of 8). Accelerators
-# take the micro-batch in one pass.
-PASS_BYTES = {'cpu': 8 * 2**20}
-# ... but never fewer tokens per pass than this: with 256-token rows, passes of 1 row ran 1.4x slower
-# than passes of 2 (hidden 128 and 256), as the weight-gradient matmuls get too thin.
-MIN_PASS_TOKENS = 512
-
-
 def choose_row_passes(
   requested_rows: int,
   *,
@@ -92,10 +83,10 @@ def choose_row_passes(
 ) -> int:
   """Passes per micro-batch: its rows are taken `micro_rows / passes` at a time and their gradients summed.
 
-  `requested_rows` > 0 asks for at most that many rows per device per pass; 0 chooses from PASS_BYTES
-  for the device platform with ~4 x (8 x hidden + 6 x intermediate + heads x seq_len) bytes of
-  activations per token (the last term: a row of attention scores), and at least MIN_PASS_TOKENS
-  tokens per pass (1 pass where the platform has no entry). Every pass keeps a multiple of data x fsdp rows, so it
+  `requested_rows` > 0 asks for at most that many rows per device per pass; 0 chooses from the device
+  platform's pass_bytes (bite_jax.tuning) with ~4 x (8 x hidden + 6 x intermediate + heads x seq_len) bytes of
+  activations per token (the last term: a row of attention scores), and at least its min_pass_tokens
+  tokens per pass (1 pass where the platform sets no pass_bytes). Every pass keeps a multiple of data x fsdp rows, so it
   stays spread over all devices; the result divides `micro_rows`. The loss and gradient are those of
   the whole micro-batch whatever the number of passes (the loss is a sum over tokens).
   """
@@ -106,11 +97,11 @@ def choose_row_passes(
   if requested_rows > 0:
     rows_per_pass = requested_rows
   else:
-    budget = PASS_BYTES.get(mesh.devices.flat[0].platform)
-    if budget is None:
+    choices = tuning.for_platform(mesh.devices.flat[0].platform)
+    if choices.pass_bytes is None:
       return 1
     per_row = seq_len * 4 * (8 * hidden_size + 6 * intermediate_size + num_heads * seq_len)
-    rows_per_pass = max(1, budget // max(1, per_row), -(-MIN_PASS_TOKENS // seq_len))
+    rows_per_pass = max(1, choices.pass_bytes // max(1, per_row), -(-choices.min_pass_tokens // seq_len))
   return min(p for p in range(1, local + 1) if local % p == 0 and local // p <= rows_per_pass)
 
 

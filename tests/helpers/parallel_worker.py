@@ -6,6 +6,7 @@ The parent sets XLA_FLAGS (and JAX_PLATFORMS=cpu) in the environment, so the dev
 before jax is imported here. Prints the worker's result as one JSON line.
 """
 
+import dataclasses
 import json
 import sys
 
@@ -14,8 +15,8 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
-from bite_jax import parallel
-from bite_jax.models import Decoder, attention, from_pretrained, save_pretrained
+from bite_jax import parallel, tuning
+from bite_jax.models import Decoder, from_pretrained, save_pretrained
 from bite_jax.parallel import initialize_distributed
 
 
@@ -52,18 +53,18 @@ def _worker_sharded(qwen_dir: str, sc2_dir: str, export_dir: str) -> dict:
 
     res['cached_decode_diff'] = max_diff(prefill_decode(on_mesh, sharded_ids), ref)
     # Query-blocked attention (one query per block) on the mesh, forward and gradient.
-    budget = attention.ATTENTION_BLOCK_BYTES['cpu']
+    choices = tuning.PLATFORMS['cpu']
 
     def loss(model, x):
       return jnp.sum(jax.nn.log_softmax(model(x))[..., 5])
 
     grad_ref = jax.jit(nnx.grad(loss))(single, ids)
-    attention.ATTENTION_BLOCK_BYTES['cpu'] = 1
+    tuning.PLATFORMS['cpu'] = dataclasses.replace(choices, attention_block_bytes=1)
     try:
       res['blocked_attention_diff'] = max_diff(jax.jit(lambda m, x: m(x))(on_mesh, sharded_ids), ref)
       grad_blocked = jax.jit(nnx.grad(loss))(on_mesh, sharded_ids)
     finally:
-      attention.ATTENTION_BLOCK_BYTES['cpu'] = budget
+      tuning.PLATFORMS['cpu'] = choices
     res['blocked_attention_grad_diff'] = max(
       max_diff(a, b) for a, b in zip(jax.tree.leaves(grad_blocked), jax.tree.leaves(grad_ref))
     )

@@ -1,15 +1,16 @@
 """Query-blocked attention, slot-causal masks and the matmul projections, against plain references."""
 
+import dataclasses
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 from flax import nnx
 
+from bite_jax import tuning
 from bite_jax.models import Decoder, get_preset
-from bite_jax.models import attention as attention_lib
 from bite_jax.models.attention import (
-  MAX_QUERY_BLOCKS,
   attention_plan,
   dot_product_attention,
   query_block_size,
@@ -70,7 +71,7 @@ def test_causal_blocks_skip_later_keys_without_changing_values_or_gradients(bloc
 
 @pytest.mark.parametrize('keep_bytes', [0, 2**30])
 def test_blocks_rematerialised_or_kept_give_the_same_gradients(keep_bytes, monkeypatch):
-  monkeypatch.setitem(attention_lib.KEEP_PROBS_BYTES, jax.default_backend(), keep_bytes)
+  _tune(monkeypatch, keep_probs_bytes=keep_bytes)
   q, k, v = _qkv(2, 41, 41, seed=5)
   mask, valid = _causal_mask(2, 41, [0, 7])
   weights = jnp.asarray(np.random.RandomState(6).randn(*q.shape), jnp.float32)
@@ -82,35 +83,49 @@ def test_blocks_rematerialised_or_kept_give_the_same_gradients(keep_bytes, monke
     jax.grad(loss(lambda q, k, v: dot_product_attention(q, k, v, mask, causal=True, block_bytes=1)), argnums=(0, 1, 2))
   )
   reference = jax.grad(loss(lambda q, k, v: _reference(q, k, v, mask)), argnums=(0, 1, 2))
-  text = blocked.lower(q, k, v).as_text()
-  assert ('optimization_barrier' in text) == (keep_bytes == 0)  # how jax.checkpoint lowers
   for got, want in zip(blocked(q, k, v), reference(q, k, v)):
     np.testing.assert_allclose(got, want, atol=2e-5)
 
 
-def test_cpu_causal_training_attention_takes_64_query_blocks_kept_when_small():
-  assert attention_plan(2, 4, 256, 256, causal=True, platform='cpu') == (64, False)
-  assert attention_plan(1, 4, 1024, 1024, causal=True, platform='cpu') == (64, False)  # 8.5 MiB of probs
-  assert attention_plan(8, 4, 4096, 4096, causal=True, platform='cpu') == (128, True)  # 32 blocks, 1 GiB
-  assert attention_plan(1, 4, 40, 40, causal=True, platform='cpu') == (40, False)  # one block
-  assert attention_plan(2, 4, 256, 256, causal=False, platform='cpu') == (256, False)  # within 2 MiB
+def _tune(monkeypatch, **changes):
+  """This backend's tuning with `changes` for the rest of the test."""
+  platform = jax.default_backend()
+  monkeypatch.setitem(tuning.PLATFORMS, platform, dataclasses.replace(tuning.for_platform(platform), **changes))
 
 
-def test_accelerators_keep_whole_blocks_and_always_rematerialise():
-  assert attention_plan(2, 4, 256, 256, causal=True, platform='gpu') == (256, False)
-  block, remat = attention_plan(1, 14, 4096, 4096, causal=True, platform='tpu', block_bytes=64 * 2**20)
-  assert block == query_block_size(1, 14, 4096, 4096, 64 * 2**20) < 4096 and remat
+@pytest.mark.parametrize('platform', ['cpu', 'gpu'])
+@pytest.mark.parametrize('batch,heads,length', [(2, 4, 256), (1, 4, 1024), (8, 4, 4096), (1, 4, 40)])
+def test_causal_plan_blocks_within_the_platform_choices(platform, batch, heads, length):
+  choices = tuning.for_platform(platform)
+  block, remat = attention_plan(batch, heads, length, length, causal=True, platform=platform)
+  assert 1 <= block <= length
+  assert -(-length // block) <= choices.max_query_blocks
+  if choices.causal_block is not None:
+    assert block <= max(choices.causal_block, -(-length // choices.max_query_blocks))
+  if block == length:
+    assert not remat  # one block: nothing to recompute
+  else:
+    kept = sum(
+      4 * batch * heads * (min(length, s + block) - s) * min(length, s + block) for s in range(0, length, block)
+    )
+    assert remat == (kept > choices.keep_probs_bytes)
 
 
-def test_causal_blocks_read_only_earlier_keys():
+def test_plan_with_everything_in_budget_takes_one_block():
+  assert attention_plan(1, 2, 40, 40, causal=False, platform='cpu', block_bytes=10**9) == (40, False)
+
+
+def test_causal_blocks_read_only_keys_up_to_their_last_query():
+  # causal=True promises a causal mask; given an all-visible mask instead, a block of queries [s, e)
+  # must still attend to keys [0, e) alone, which shows later keys are never read.
   q, k, v = _qkv(1, 32, 32)
-  mask, _ = _causal_mask(1, 32, [0])
-  text = (
-    jax.jit(lambda q, k, v: dot_product_attention(q, k, v, mask, causal=True, block_bytes=1)).lower(q, k, v).as_text()
-  )
-  # 32 queries in blocks of 8 (the smallest multiple of 8 under MAX_QUERY_BLOCKS): the first block's
-  # scores are [1, 2, 3*8, 8], over 8 keys, not 32.
-  assert 'tensor<1x2x24x8xf32>' in text
+  full = jnp.ones((1, 32, 32), bool)
+  block, _ = attention_plan(1, q.shape[2], 32, 32, causal=True, platform=jax.default_backend(), block_bytes=1)
+  assert block < 32
+  block_end = np.minimum((np.arange(32) // block + 1) * block, 32)
+  seen = jnp.asarray(np.arange(32)[None, :] < block_end[:, None])[None]
+  got = dot_product_attention(q, k, v, full, causal=True, block_bytes=1)
+  np.testing.assert_allclose(got, _reference(q, k, v, seen), atol=2e-6)
 
 
 def test_attention_checks_its_mask_and_causal_shapes():
@@ -134,13 +149,13 @@ def test_attention_checks_its_mask_and_causal_shapes():
 def test_query_block_size_respects_budget_length_and_block_count(batch, heads, length, keys, budget):
   block = query_block_size(batch, heads, length, keys, budget)
   assert 1 <= block <= length
-  assert -(-length // block) <= MAX_QUERY_BLOCKS
+  assert -(-length // block) <= 32  # query_block_size's default max_blocks
   if block > 8:
     assert block % 8 == 0 or block == length
   if batch * heads * keys * 4 * 8 <= budget:
     assert block >= min(length, 8)
   fits = budget // (batch * heads * keys * 4)
-  assert block <= max(fits, -(-length // MAX_QUERY_BLOCKS) + 7, 1)
+  assert block <= max(fits, -(-length // 32) + 7, 1)
 
 
 def test_slot_causality_hides_later_tokens_from_padding_queries_only():
@@ -175,7 +190,7 @@ def test_decoder_with_small_attention_blocks_matches_one_block(name, monkeypatch
     return jnp.sum(jax.nn.log_softmax(logits)[..., 3] * attention_mask), logits
 
   (whole_loss, whole), whole_grads = nnx.jit(nnx.value_and_grad(loss, has_aux=True))(model)
-  monkeypatch.setitem(attention_lib.ATTENTION_BLOCK_BYTES, jax.default_backend(), 1)
+  _tune(monkeypatch, attention_block_bytes=1)
   (blocked_loss, blocked), blocked_grads = nnx.jit(nnx.value_and_grad(lambda m: loss(m), has_aux=True))(model)
   real = np.asarray(attention_mask, bool)
   np.testing.assert_allclose(np.asarray(blocked)[real], np.asarray(whole)[real], atol=2e-5)

@@ -10,7 +10,7 @@ import optax
 import pytest
 from flax import nnx
 
-from bite_jax import parallel
+from bite_jax import parallel, tuning
 from bite_jax.models import Decoder, get_preset
 from bite_jax.train.step import (
   choose_loss_chunk,
@@ -145,23 +145,40 @@ class _FakeMesh:
     self.devices = np.array([type('Device', (), {'platform': platform})()])
 
 
-def test_row_passes_keep_a_cpu_pass_in_cache():
-  cpu = _FakeMesh('cpu')
-  # hidden 128 / intermediate 512 x 256 tokens: 4 MiB of activations per row -> 2 rows per pass.
-  assert choose_row_passes(0, micro_rows=8, seq_len=256, hidden_size=128, intermediate_size=512, mesh=cpu) == 4
-  # A row over budget on its own: one row per pass.
-  assert choose_row_passes(0, micro_rows=8, seq_len=4096, hidden_size=1536, intermediate_size=8960, mesh=cpu) == 8
-  # Over budget with 256-token rows, but a pass keeps at least 512 tokens: 2 rows.
-  assert choose_row_passes(0, micro_rows=8, seq_len=256, hidden_size=256, intermediate_size=1024, mesh=cpu) == 4
-  assert choose_row_passes(0, micro_rows=8, seq_len=128, hidden_size=1536, intermediate_size=8960, mesh=cpu) == 2
-  # With a small hidden size the attention scores dominate: hidden 32 with 4 heads x 256 keys -> 4 rows.
-  assert (
-    choose_row_passes(0, micro_rows=8, seq_len=256, hidden_size=32, intermediate_size=64, num_heads=4, mesh=cpu) == 2
+@pytest.mark.parametrize(
+  'seq_len,hidden,intermediate,heads',
+  [
+    (256, 128, 512, 0),
+    (4096, 1536, 8960, 0),
+    (256, 256, 1024, 0),
+    (128, 1536, 8960, 0),
+    (256, 32, 64, 4),
+    (64, 32, 64, 0),
+  ],
+)
+def test_automatic_cpu_passes_fit_the_activation_budget_or_the_token_floor(seq_len, hidden, intermediate, heads):
+  choices = tuning.for_platform('cpu')
+  passes = choose_row_passes(
+    0,
+    micro_rows=8,
+    seq_len=seq_len,
+    hidden_size=hidden,
+    intermediate_size=intermediate,
+    num_heads=heads,
+    mesh=_FakeMesh('cpu'),
   )
-  assert choose_row_passes(0, micro_rows=8, seq_len=256, hidden_size=32, intermediate_size=64, mesh=cpu) == 1
-  # A tiny model takes the micro-batch at once.
-  assert choose_row_passes(0, micro_rows=8, seq_len=64, hidden_size=32, intermediate_size=64, mesh=cpu) == 1
-  # Accelerators: one pass unless asked.
+  rows = 8 // passes
+  assert 8 % passes == 0
+  per_row = seq_len * 4 * (8 * hidden + 6 * intermediate + heads * seq_len)
+  floor_rows = -(-choices.min_pass_tokens // seq_len)
+  # A pass fits the budget, or is no larger than the token floor asks; the next larger pass would do neither.
+  assert rows * per_row <= choices.pass_bytes or rows <= max(1, floor_rows)
+  larger = [d for d in range(rows + 1, 9) if 8 % d == 0]
+  if larger:
+    assert larger[0] * per_row > choices.pass_bytes and larger[0] > floor_rows
+
+
+def test_accelerators_take_a_micro_batch_in_one_pass_unless_asked():
   gpu = _FakeMesh('gpu')
   assert choose_row_passes(0, micro_rows=8, seq_len=4096, hidden_size=1536, intermediate_size=8960, mesh=gpu) == 1
   assert choose_row_passes(2, micro_rows=8, seq_len=16, hidden_size=8, intermediate_size=8, mesh=gpu) == 4
