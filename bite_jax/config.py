@@ -108,6 +108,8 @@ def base_config() -> ml_collections.ConfigDict:
   c.executor.meter = ''  # '' = the best the machine supports
   c.executor.timeout = 10.0  # seconds per run
   c.executor.memory_mb = 1024
+  # Model-written programs run only inside bubblewrap's namespaces unless this is True.
+  c.executor.allow_unsandboxed = False
   return c
 
 

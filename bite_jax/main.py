@@ -9,12 +9,14 @@ stage name runs that one; `ift` runs a single instruction fine-tuning job
 from `--config.ift.*`. WORKSPACE.md lists what each stage reads and writes.
 """
 
+import sys
 import time
 from pathlib import Path
 
 from absl import app, flags, logging
 from ml_collections import config_flags
 
+import executor
 from bite_jax import config as bite_config
 from bite_jax import parallel, report, stages
 
@@ -77,7 +79,11 @@ def main(argv):
     requested_stages(config.stage)
   except ValueError as e:
     raise app.UsageError(str(e)) from None
-  outcome = run(config, Path(_WORKDIR.value))
+  try:
+    outcome = run(config, Path(_WORKDIR.value))
+  except executor.SandboxRequiredError as e:
+    print(f'[bite] error: {e}', file=sys.stderr, flush=True)
+    sys.exit(3)
   print('[bite] summary: ' + ', '.join(f'{k}={v}' for k, v in outcome.items()), flush=True)
 
 

@@ -166,11 +166,29 @@ def _plot_tree_depths(workdir: Path, path: Path) -> bool:
   return True
 
 
+def isolation_lines(isolation: dict | None) -> list[str]:
+  """One line on how model-written programs were isolated (WORKDIR/isolation.json), if any ran."""
+  if not isolation:
+    return []
+  if isolation.get('sandbox') == 'bwrap':
+    extra = ', '.join(f'{k} {isolation[k]}' for k in ('memory_limit', 'process_limit', 'seccomp') if isolation.get(k))
+    text = f'Sandbox: bubblewrap, namespaces {"/".join(isolation.get("namespaces", []))}' + (
+      f'; {extra}' if extra else ''
+    )
+  else:
+    text = (
+      '**Sandbox: unsandboxed** (executor.allow_unsandboxed=True): model-written programs ran without namespaces, '
+      'with the host network and files reachable'
+    )
+  return [text + '.', '']
+
+
 def write_report(workdir: str | Path) -> Path:
   """Writes WORKDIR/report.md (and WORKDIR/plots/*.png); returns the report path."""
   workdir = Path(workdir)
   plots = workdir / 'plots'
   lines = [f'# BITE run report: {workdir.name}', '']
+  lines += isolation_lines(_read_json(workdir / 'isolation.json'))
   lines += evaluation_section(workdir)
   for png in sorted((workdir / 'evaluate').glob('*/*.png')):
     lines += [f'![{png.parent.name}]({png.relative_to(workdir)})', '']

@@ -180,7 +180,13 @@ def run_editors(config, workdir: Path) -> dict[str, Path]:
   return finals
 
 
-def _executor_pool(config):
+def _executor_pool(config, workdir: Path):
+  """The pool that runs model-written programs, after checking they will be sandboxed (or that the config
+  allows otherwise); the isolation in force is written to WORKDIR/isolation.json for the report."""
+  isolation = executor.require_sandbox(allow_unsandboxed=bool(config.executor.allow_unsandboxed))
+  (workdir / 'isolation.json').write_text(json.dumps(isolation, indent=1) + '\n', encoding='utf-8')
+  if isolation.get('sandbox') != 'bwrap':
+    _say('executor: UNSANDBOXED (executor.allow_unsandboxed=True): model-written programs run without namespaces')
   workers = int(config.executor.workers) or None
   return executor.Pool(workers)
 
@@ -192,17 +198,19 @@ def run_trees(config, workdir: Path) -> dict:
   shape = dict(height=kwargs['height'], width=kwargs['width'], threshold=kwargs['threshold'])
   root_ids = [t.task_id for t in roots]
   summary = {}
-  pool = None
+  paths = {direction: workdir / 'trees' / f'{tree.tree_name(direction)}.jsonl' for direction in EDITORS.values()}
+  complete = {d: tree.tree_complete(path, root_ids, direction=d, **shape) for d, path in paths.items()}
+  # The sandbox is checked before anything else, so a run that may not execute children stops at once.
+  pool = None if all(complete.values()) else _executor_pool(config, workdir)
   try:
     for name, direction in EDITORS.items():
-      path = workdir / 'trees' / f'{tree.tree_name(direction)}.jsonl'
-      if tree.tree_complete(path, root_ids, direction=direction, **shape):
+      path = paths[direction]
+      if complete[direction]:
         _say(f'trees: {path.name} complete, skipped')
       else:
         final = editor_dir(workdir, name)
         if not is_trained_dir(final):
           raise FileNotFoundError(f'{final}: the {name} editor is not trained; run --config.stage=editors first')
-        pool = pool or _executor_pool(config)
         editor = tree.load_editor(final, config.sample)
         _say(f'trees: growing {path.name} from {len(roots)} roots (h={shape["height"]}, m={shape["width"]})')
         tree.grow_tree(roots, editor, direction, path, pool=pool, **kwargs)
@@ -228,7 +236,7 @@ def run_curriculum(config, workdir: Path) -> dict:
     if not tree_store.done_path(path).is_file():
       raise FileNotFoundError(f'{path}: the tree is not complete; run --config.stage=trees first')
     nodes[direction] = tree.read_tree(path)
-  with _executor_pool(config) as pool:
+  with _executor_pool(config, workdir) as pool:
     levels = curriculum.build_levels(
       roots, nodes['optimize'], nodes['degrade'], pool=pool, **curriculum.levels_kwargs(config)
     )
@@ -350,7 +358,7 @@ def run_evaluate(config, workdir: Path) -> dict:
   tasks = evaluation_tasks(config)
   pairs = editor_pairs(config)
   summary = {}
-  with _executor_pool(config) as pool:
+  with _executor_pool(config, workdir) as pool:
     for name, model_dir, method in evaluation_systems(config, workdir):
       sys_dir = out / name
       cand_path = sys_dir / 'candidates.jsonl'

@@ -43,7 +43,28 @@ __all__ = [
   'ExecutorConfig',
   'sample_io',
   'sample_io_many',
+  'SandboxRequiredError',
+  'require_sandbox',
 ]
+
+
+class SandboxRequiredError(RuntimeError):
+  """Namespace isolation is not available and running without it was not allowed."""
+
+
+def require_sandbox(config: ExecutorConfig | None = None, *, allow_unsandboxed: bool = False) -> dict:
+  """The isolation runs with `config` would get; raises SandboxRequiredError when it is not bubblewrap's
+  namespaces and `allow_unsandboxed` is False. Call before running untrusted (model-written) programs."""
+  with Executor(config) as ex:
+    isolation = ex.sandbox.isolation()
+  if isolation.get('sandbox') != 'bwrap' and not allow_unsandboxed:
+    raise SandboxRequiredError(
+      'the executor cannot isolate programs here (bubblewrap is missing or does not work; see the warning '
+      'above), and model-written programs are not run without namespaces by default. Install bubblewrap '
+      '(`python -m executor setup`), or accept the risk with --config.executor.allow_unsandboxed=True '
+      '(bite_jax.main) / --allow_unsandboxed (bite_jax.evaluate).'
+    )
+  return isolation
 
 
 def _limits(limits: Limits | None, timeout: float | None, memory_mb: int | None) -> Limits:

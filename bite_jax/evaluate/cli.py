@@ -32,7 +32,7 @@ from bite_jax.evaluate.candidates import CandidateError, from_records, group_by_
 from bite_jax.evaluate.loaders import BenchmarkFormatError, load_benchmark
 from bite_jax.evaluate.loaders.common import select
 from bite_jax.evaluate.runner import evaluate_candidates
-from executor import Pool
+from executor import Pool, SandboxRequiredError, require_sandbox
 
 PROG = 'python -m bite_jax.evaluate'
 MODES = ('export_tasks', 'candidates', 'model')  # exactly one of them is given
@@ -92,6 +92,12 @@ flags.DEFINE_integer(
 )
 flags.DEFINE_float('timeout', None, 'CPU seconds per run (default 10)', flag_values=FLAGS)
 flags.DEFINE_integer('memory_mb', None, 'memory per run in MiB (default 1024)', flag_values=FLAGS)
+flags.DEFINE_bool(
+  'allow_unsandboxed',
+  False,
+  'run candidates even where bubblewrap cannot isolate them (the report then says "unsandboxed")',
+  flag_values=FLAGS,
+)
 flags.DEFINE_bool('no_resume', False, 'rescore every task even if DIR/results.jsonl has it', flag_values=FLAGS)
 flags.DEFINE_bool('quiet', False, 'no progress lines', flag_values=FLAGS)
 flags.DEFINE_bool('help', False, 'print this help and exit', short_name='h', flag_values=FLAGS)
@@ -186,6 +192,7 @@ def run(args) -> int:
     progress=not args.quiet,
   )
   out = Path(args.out)
+  details['isolation'] = isolation_text(require_sandbox(allow_unsandboxed=args.allow_unsandboxed))
   if args.candidates is not None:
     candidates = read_candidates(args.candidates)
     everything = _load(args, filtered=False)
@@ -219,6 +226,13 @@ def run(args) -> int:
   )
   _print_summary(metrics, out, started)
   return 0
+
+
+def isolation_text(isolation: dict) -> str:
+  """How candidates run, for the report: 'bwrap (...)' or 'unsandboxed'."""
+  if isolation.get('sandbox') == 'bwrap':
+    return f'bwrap (namespaces {"/".join(isolation.get("namespaces", []))})'
+  return 'unsandboxed (--allow_unsandboxed: no namespaces, host network and files reachable)'
 
 
 def generate_and_save(tasks, args, pairs, pool, out: Path) -> list[dict]:
@@ -272,3 +286,6 @@ def main(argv: list[str] | None = None) -> int:
   except (CandidateError, BenchmarkFormatError, FileNotFoundError, ValueError) as e:
     print(f'error: {e}', file=sys.stderr)
     return 2
+  except SandboxRequiredError as e:
+    print(f'error: {e}', file=sys.stderr)
+    return 3
