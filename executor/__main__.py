@@ -1,4 +1,4 @@
-"""Command line: python -m executor {run,compare,measure,batch} ... (prints JSON).
+"""Command line: python -m executor {run,compare,measure,batch,setup} ... (prints JSON; setup prints text).
 
 Exit status: 0 when verdicts were produced (a failing program is a verdict),
 2 for usage errors (unknown language, missing file, malformed job line), 1 when
@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from executor import install
 from executor.config import ExecutorConfig, Limits
 from executor.engine import Executor
 from executor.jobs import JobError, validate_job
@@ -101,6 +102,9 @@ def _parser() -> argparse.ArgumentParser:
   m.add_argument('--repeats', type=int, default=None)
   common(m)
 
+  s = sub.add_parser('setup', help='install the compilers, bubblewrap and valgrind (apt, as root), then check')
+  s.add_argument('--check', action='store_true', help='only check; install nothing')
+
   b = sub.add_parser('batch', help='run JOBS.jsonl on a worker pool, one JSON line per finished job')
   b.add_argument('jobs')
   b.add_argument('--workers', type=int, default=None)
@@ -143,6 +147,8 @@ def main(argv=None) -> int:
   try:
     if args.command == 'batch':
       return _batch(args)
+    if args.command == 'setup':
+      return install.main(check_only=args.check)
 
     limits = _limits(args)
     if args.command == 'run':
