@@ -203,7 +203,8 @@ def _batch(args) -> int:
     for result in pool.map_unordered(jobs):
       done += 1
       if result.get('kind') == 'run':
-        result = {k: result[k] for k in ('id', 'status', 'compile', 'runs', 'meter', 'error') if k in result}
+        keep = ('id', 'status', 'compile', 'runs', 'meter', 'isolation', 'error')
+        result = {k: result[k] for k in keep if k in result}
       _emit(result)
       now = time.monotonic()
       if sys.stderr.isatty() or now - last > 30 or done == len(jobs) and now - started > 30:

@@ -2,7 +2,7 @@
 
 Commands are argv templates run inside the sandbox with the working directory
 /box.  Placeholders: {src} source file name, {cls} Java main class,
-{heap_mb} Java heap in MiB, {python} the real Python interpreter.
+{heap_mb} Java heap in MiB, {python} the base Python interpreter (python_interpreter()).
 A compiled program is visible read-only at /prog when it runs.
 """
 
@@ -13,9 +13,9 @@ import json
 import os
 import re
 import shutil
+import site
 import subprocess
 import sys
-import sysconfig
 import uuid
 from pathlib import Path
 
@@ -40,10 +40,36 @@ class Language:
   empty_program: str = ''
 
 
-def python_code_hooks() -> list[str]:
-  """`.pth` files in the interpreter's site dirs that run code at every start (lines
+def python_interpreter() -> tuple[str, tuple[str, ...]]:
+  """The interpreter Python programs run and the host dirs it needs.
+
+  The base interpreter behind any virtualenv (symlinked or --copies), resolved to its real file,
+  so programs get the plain interpreter and its standard library wherever this package is
+  installed; sys.prefix is not used because a `python -S` worker in a venv reports the base's.
+  """
+  base = getattr(sys, '_base_executable', None) or sys.executable
+  exe = os.path.realpath(base)
+  dirs = {os.path.realpath(p) for p in (sys.base_prefix, sys.base_exec_prefix)}
+  if not os.access(exe, os.X_OK):  # no usable base: run this interpreter, with its venv dir for pyvenv.cfg
+    exe = os.path.realpath(sys.executable)
+    bin_dir = os.path.dirname(os.path.abspath(sys.executable))
+    for venv in (bin_dir, os.path.dirname(bin_dir)):
+      if os.path.isfile(os.path.join(venv, 'pyvenv.cfg')):
+        dirs.add(os.path.realpath(venv))
+  if not any(exe.startswith(d + '/') for d in dirs):
+    dirs.add(os.path.dirname(exe))
+  return exe, tuple(sorted(d for d in dirs if _outside_usr(d)))
+
+
+def python_site_dirs() -> list[str]:
+  """Site-packages dirs of the base interpreter (the one programs run), not of a virtualenv."""
+  return site.getsitepackages([sys.base_prefix, sys.base_exec_prefix])
+
+
+def python_code_hooks(site_dirs=None) -> list[str]:
+  """`.pth` files in the programs' interpreter's site dirs that run code at every start (lines
   starting with "import": editable-install finders, certificate or setuptools hooks)."""
-  dirs = {sysconfig.get_paths()['purelib'], sysconfig.get_paths()['platlib']}
+  dirs = set(python_site_dirs() if site_dirs is None else site_dirs)
   hooks = []
   for d in sorted(p for p in dirs if p and os.path.isdir(p)):
     for name in sorted(os.listdir(d)):
@@ -266,11 +292,10 @@ def discover_toolchain(lang: Language, memo_path: Path | None = None) -> Toolcha
     if name == 'java':
       ro_dirs.update(_java_extra_dirs(path))
   if '{python}' in lang.run:
-    tools['{python}'] = sys.executable
-    for prefix in {sys.base_prefix, sys.prefix, sys.exec_prefix}:
-      if _outside_usr(prefix):
-        ro_dirs.add(prefix)
-    versions.append(f'python {sys.version} {sys.executable}')
+    exe, dirs = python_interpreter()
+    tools['{python}'] = exe
+    ro_dirs.update(dirs)
+    versions.append(f'python {sys.version} {exe}')
     masked = python_code_hooks()
   for cmd in lang.version_cmds:
     exe = tools.get(cmd[0]) or _which(cmd[0])

@@ -76,8 +76,14 @@ def blocked_ancestor(path: str) -> str | None:
   return None
 
 
-def rewrite(arg: str, rewrites: dict) -> str:
-  """Map a sandbox path (/prog/..., /box/..., /tmp/...) to its host-mode location."""
+def rewrite(arg: str, rewrites: dict, host_dirs=()) -> str:
+  """Map a sandbox path (/prog/..., /box/..., /tmp/...) to its host-mode location.
+
+  Paths inside host_dirs (toolchains the sandbox shows at their host path, e.g. a Python under
+  /tmp) are host paths in both modes and stay as they are.
+  """
+  if any(arg == d or arg.startswith(d + '/') for d in host_dirs):
+    return arg
   for prefix, target in rewrites.items():
     if arg == prefix or arg.startswith(prefix + '/'):
       return target + arg[len(prefix) :]

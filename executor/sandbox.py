@@ -274,8 +274,8 @@ class Sandbox:
         popen_env = {}
       else:
         prefix, rewrites = self._host_args(prog_dir, rw_dir, mounts)
-        cmd = prefix + init + [rewrite(a, rewrites) for a in argv]
-        popen_env = {k: rewrite(v, rewrites) for k, v in base_env.items()}
+        cmd = prefix + init + [rewrite(a, rewrites, self._ro_dirs) for a in argv]
+        popen_env = {k: rewrite(v, rewrites, self._ro_dirs) for k, v in base_env.items()}
       procs = list(group.procs_files) if group else []
       full = [
         str(self.launcher),

@@ -1,10 +1,11 @@
 """Every language compiles and runs valid programs with the right output; compile errors are reported."""
 
+import os
 import sys
 
 import pytest
 
-from executor.languages import canonical_language, java_main_class
+from executor.languages import canonical_language, java_main_class, python_interpreter
 
 ADD = {
   'c': '#include <stdio.h>\nint main(void){long a,b; if(scanf("%ld %ld",&a,&b)!=2) return 1; '
@@ -45,9 +46,10 @@ def test_python_syntax_error_is_a_runtime_error(ex):
   assert result['status'] == 'runtime_error' and 'SyntaxError' in result['runs'][0]['stderr']
 
 
-def test_python_runs_the_real_interpreter_with_fixed_hash_seed(ex):
+def test_python_runs_the_real_base_interpreter_with_fixed_hash_seed(ex):
   result = ex.run('python', "import sys, os\nprint(sys.executable)\nprint(os.environ['PYTHONHASHSEED'])\n")
-  assert result['runs'][0]['stdout'].split() == [sys.executable, '0']
+  assert result['runs'][0]['stdout'].split() == [python_interpreter()[0], '0']
+  assert python_interpreter()[0] == os.path.realpath(sys._base_executable)
 
 
 def test_python_can_import_installed_packages(ex):
