@@ -12,7 +12,10 @@ from pathlib import Path
 
 from absl import app, flags
 
+from bite_jax import usage
 from bite_jax.tree.stats import format_statistics
+
+PROG = 'python -m bite_jax.report'
 
 TRAIN_RUNS = (
   ('optimizer editor', 'editors/optimizer'),
@@ -24,21 +27,60 @@ TRAIN_RUNS = (
 METRICS = ('AP', 'OPT', 'SP', 'COR')
 
 
+class ReportInputError(ValueError):
+  """A workdir file the report reads is malformed; the message names the file (and line or field)."""
+
+
 def _read_json(path: Path):
-  return json.loads(path.read_text(encoding='utf-8')) if path.is_file() else None
+  """The JSON object in `path`, or None when there is no such file; ReportInputError naming the file otherwise."""
+  if not path.is_file():
+    return None
+  try:
+    value = json.loads(path.read_text(encoding='utf-8'))
+  except (UnicodeDecodeError, json.JSONDecodeError) as e:
+    raise ReportInputError(f'{path}: not valid JSON ({e})') from None
+  if not isinstance(value, dict):
+    raise ReportInputError(f'{path}: expected a JSON object, got {type(value).__name__}')
+  return value
 
 
 def read_metrics_jsonl(path: Path) -> list[dict]:
-  """Training metrics lines; a torn last line (a run killed mid-write) is ignored."""
+  """Training metrics lines; a torn last line (a run killed, or still running, mid-write) is ignored.
+
+  Raises ReportInputError naming file:line for any other line that is not a JSON object with a numeric
+  `step` and `loss`.
+  """
   rows = []
   if not path.is_file():
     return rows
-  for line in path.read_text(encoding='utf-8').splitlines():
-    try:
-      rows.append(json.loads(line))
-    except json.JSONDecodeError:
+  lines = path.read_text(encoding='utf-8').splitlines()
+  for number, line in enumerate(lines, 1):
+    if not line.strip():
       continue
+    try:
+      row = json.loads(line)
+    except json.JSONDecodeError as e:
+      if number == len(lines):
+        break
+      raise ReportInputError(f'{path}:{number}: not valid JSON ({e.msg})') from None
+    numeric = isinstance(row, dict) and all(
+      isinstance(row.get(k), (int, float)) and not isinstance(row.get(k), bool) for k in ('step', 'loss')
+    )
+    if not numeric:
+      raise ReportInputError(f'{path}:{number}: expected an object with a numeric "step" and "loss"')
+    rows.append(row)
   return rows
+
+
+def _section(build, *files: Path):
+  """build(), with a missing or mistyped field of the JSON files it reads reported as ReportInputError naming them."""
+  try:
+    return build()
+  except ReportInputError:
+    raise
+  except (KeyError, TypeError, AttributeError, IndexError, ValueError) as e:
+    names = ' or '.join(str(f) for f in files)
+    raise ReportInputError(f'{names}: missing or malformed field ({type(e).__name__}: {e})') from None
 
 
 def _meter_names(meter) -> list[str]:
@@ -187,15 +229,20 @@ def write_report(workdir: str | Path) -> Path:
   """Writes WORKDIR/report.md (and WORKDIR/plots/*.png); returns the report path."""
   workdir = Path(workdir)
   plots = workdir / 'plots'
+  if not workdir.is_dir():
+    raise FileNotFoundError(f'{workdir}: no such run directory')
   lines = [f'# BITE run report: {workdir.name}', '']
-  lines += isolation_lines(_read_json(workdir / 'isolation.json'))
-  lines += evaluation_section(workdir)
+  isolation = workdir / 'isolation.json'
+  lines += _section(lambda: isolation_lines(_read_json(isolation)), isolation)
+  lines += _section(lambda: evaluation_section(workdir), workdir / 'evaluate' / 'summary.json')
   for png in sorted((workdir / 'evaluate').glob('*/*.png')):
     lines += [f'![{png.parent.name}]({png.relative_to(workdir)})', '']
-  lines += tree_section(workdir)
-  if _plot_tree_depths(workdir, plots / 'tree_depths.png'):
+  stats, levels = workdir / 'trees' / 'stats.json', workdir / 'curriculum' / 'levels.json'
+  lines += _section(lambda: tree_section(workdir), stats, levels)
+  if _section(lambda: _plot_tree_depths(workdir, plots / 'tree_depths.png'), stats):
     lines += ['![tree depths](plots/tree_depths.png)', '']
-  lines += training_section(workdir, plots)
+  infos = [workdir / sub / 'final' / 'train_info.json' for _, sub in TRAIN_RUNS]
+  lines += _section(lambda: training_section(workdir, plots), *infos)
   path = workdir / 'report.md'
   tmp = path.with_name('report.md.tmp')
   tmp.write_text('\n'.join(lines), encoding='utf-8')
@@ -204,14 +251,18 @@ def write_report(workdir: str | Path) -> Path:
 
 
 def main(argv: list[str]) -> None:
+  """Writes WORKDIR/report.md; bad usage or a malformed workdir file is one line on stderr and exit status 2."""
   if len(argv) > 1:
-    raise app.UsageError(f'unexpected arguments: {argv[1:]}')
+    usage.fail(PROG, f'unexpected arguments: {argv[1:]}')
   if not flags.FLAGS.workdir:
-    raise app.UsageError('--workdir=W is required')
-  print(write_report(flags.FLAGS.workdir))
+    usage.fail(PROG, '--workdir=W is required')
+  try:
+    print(write_report(flags.FLAGS.workdir))
+  except (ReportInputError, FileNotFoundError) as e:
+    usage.fail(PROG, str(e))
 
 
 if __name__ == '__main__':
   # Defined here, not at import: bite_jax.main, which imports this module, has its own --workdir.
   flags.DEFINE_string('workdir', None, 'Run directory whose report.md is (re)written.')
-  app.run(main)
+  app.run(main, flags_parser=usage.flags_parser(PROG))
