@@ -9,6 +9,10 @@ import ml_collections
 STAGES = ('editors', 'trees', 'curriculum', 'pkac', 'evaluate')
 
 
+class ConfigError(ValueError):
+  """A config field holds a value no stage can use; the message starts with the field's name (`config.x.y`)."""
+
+
 def ift_defaults() -> ml_collections.ConfigDict:
   """One instruction fine-tuning run (used by `ift`, `editors` and each PKAC stage)."""
   c = ml_collections.ConfigDict()

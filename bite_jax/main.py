@@ -9,16 +9,32 @@ stage name runs that one; `ift` runs a single instruction fine-tuning job
 from `--config.ift.*`. WORKSPACE.md lists what each stage reads and writes.
 """
 
+import importlib.util
 import sys
 import time
+import traceback
 from pathlib import Path
 
+import ml_collections
+import tokenizers
 from absl import app, flags, logging
 from ml_collections import config_flags
 
 import executor
 from bite_jax import config as bite_config
-from bite_jax import parallel, report, stages
+from bite_jax import curriculum, parallel, report, stages, usage
+from bite_jax.config import ConfigError
+from bite_jax.data.mini import MiniFormatError
+from bite_jax.data.pairs import PairFormatError
+from bite_jax.data.records import normalize_language
+from bite_jax.evaluate.baselines import METHODS
+from bite_jax.evaluate.candidates import CandidateError
+from bite_jax.evaluate.loaders import BenchmarkFormatError, parse_spec
+from bite_jax.models import PRESETS
+from bite_jax.tree.store import TreeFormatError
+from bite_jax.workdir import WorkdirConfigError, check_workdir_config
+
+PROG = 'python -m bite_jax.main'
 
 _CONFIG = config_flags.DEFINE_config_file('config', None, 'Path to a configs/*.py file.')
 _WORKDIR = flags.DEFINE_string('workdir', None, 'Run directory: every stage reads and writes here.')
@@ -39,15 +55,20 @@ def requested_stages(stage: str) -> list[str]:
   if stage == 'all':
     return list(bite_config.STAGES)
   if stage not in STAGE_FUNCTIONS:
-    raise ValueError(
+    raise ConfigError(
       f'config.stage: unknown stage {stage!r}; choose all, ift or one of {", ".join(bite_config.STAGES)}'
     )
   return [stage]
 
 
 def run(config, workdir: Path) -> dict[str, str]:
-  """Runs the requested stages in order; returns {stage: 'done'}."""
+  """Runs the requested stages in order; returns {stage: 'done'}.
+
+  The workdir's first run records the config's output fields in WORKDIR/config.json; a later run whose
+  fields differ raises WorkdirConfigError before any stage starts (bite_jax.workdir).
+  """
   workdir.mkdir(parents=True, exist_ok=True)
+  check_workdir_config(config, workdir)
   if config.mesh.coordinator:
     parallel.initialize_distributed(
       config.mesh.coordinator,
@@ -66,26 +87,214 @@ def run(config, workdir: Path) -> dict[str, str]:
   return outcome
 
 
+# Errors of the inputs a run is given (config fields, data files, files of earlier stages, the workdir's record):
+# one line naming the field or the file and line, exit status 2. Anything else keeps its traceback.
+INPUT_ERRORS = (
+  ConfigError,
+  WorkdirConfigError,
+  PairFormatError,
+  BenchmarkFormatError,
+  MiniFormatError,
+  CandidateError,
+  TreeFormatError,
+  report.ReportInputError,
+  FileNotFoundError,
+)
+_DTYPES = ('float32', 'bfloat16', 'float16')  # what bite_jax.models.ModelConfig accepts
+_METERS = ('', 'auto', 'cpu', 'instructions')
+# field -> (check, what it must be); checked on every run, whichever stage it asks for.
+_VALUE_CHECKS = {
+  'model.dtype': (lambda v: v in _DTYPES, f'one of {", ".join(_DTYPES)}'),
+  'model.param_dtype': (lambda v: v in _DTYPES, f'one of {", ".join(_DTYPES)}'),
+  'sample.temperature': (lambda v: v >= 0, '>= 0 (0 = greedy)'),
+  'sample.top_p': (lambda v: 0 < v <= 1, 'in (0, 1]'),
+  'sample.top_k': (lambda v: v >= 0, '>= 0 (0 = all tokens)'),
+  'sample.max_new_tokens': (lambda v: v >= 1, '>= 1'),
+  'sample.batch_size': (lambda v: v >= 1, '>= 1'),
+  'tree.height': (lambda v: v >= 0, '>= 0'),
+  'tree.width': (lambda v: v >= 1, '>= 1'),
+  'tree.threshold': (lambda v: v > 1, '> 1 (e.g. 1.1 = 10% faster/slower)'),
+  'tree.max_roots': (lambda v: v >= 0, '>= 0 (0 = all)'),
+  'curriculum.top_fraction': (lambda v: 0 < v <= 1, 'in (0, 1]'),
+  'curriculum.mixing': (lambda v: v in curriculum.MIXINGS, f'one of {", ".join(curriculum.MIXINGS)}'),
+  'evaluate.split': (lambda v: v in ('', 'train', 'test'), "'', train or test"),
+  'evaluate.num_samples': (lambda v: v >= 1, '>= 1'),
+  'executor.workers': (lambda v: v >= 0, '>= 0 (0 = one per core)'),
+  'executor.meter': (lambda v: v in _METERS, "'' (the best available), auto, cpu or instructions"),
+  'executor.timeout': (lambda v: v > 0, '> 0'),
+  'executor.memory_mb': (lambda v: v > 0, '> 0'),
+}
+_TRAINING_CHECKS = {
+  'batch_size': (lambda v: v >= 1, '>= 1'),
+  'max_len': (lambda v: v >= 2, '>= 2'),
+  'grad_accum': (lambda v: v >= 1, '>= 1'),
+  'steps': (lambda v: v >= 0, '>= 0 (0 = from epochs)'),
+  'epochs': (lambda v: v >= 0, '>= 0'),
+  'direction': (lambda v: v in ('optimize', 'degrade'), 'optimize or degrade'),
+}
+
+
+def _field(config, name: str):
+  value = config
+  for key in name.split('.'):
+    value = value[key]
+  return value
+
+
+def check_config(config) -> None:
+  """Checks the config's values before any stage runs; ConfigError names the first bad field (`config.x.y`).
+
+  Covers the stage name, languages, input files, the model source, the benchmark spec and methods, the
+  curriculum stages and the numeric ranges of sample, tree, curriculum, evaluate, executor and the four
+  training sections. (Types are checked earlier, by ml_collections when it parses --config.x.y=value.)
+  """
+  stages_run = requested_stages(config.stage)
+  for name in config.data.languages.split(','):
+    if name.strip():
+      try:
+        normalize_language(name)
+      except ValueError as e:
+        raise ConfigError(f'config.data.languages: {e}') from None
+  if 'ift' in stages_run and not config.ift.data:
+    raise ConfigError('config.ift.data: empty; the ift stage trains on --config.ift.data=PAIRS.jsonl')
+  files = ['data.pairs', 'data.roots'] + (['ift.data'] if 'ift' in stages_run else [])
+  for name in files:
+    value = _field(config, name)
+    if value and not Path(value).is_file():
+      raise ConfigError(f'config.{name}: {value}: no such file')
+  if config.model.hf_path:
+    if not (Path(config.model.hf_path) / 'config.json').is_file():
+      raise ConfigError(f'config.model.hf_path: no config.json in {config.model.hf_path}')
+  else:
+    if config.model.preset not in PRESETS:
+      raise ConfigError(f'config.model.preset: unknown preset {config.model.preset!r}; known: {", ".join(PRESETS)}')
+    smallest = len(tokenizers.pre_tokenizers.ByteLevel.alphabet()) + len(stages.SPECIAL_TOKENS)
+    if config.model.tokenizer_vocab < smallest:
+      raise ConfigError(f'config.model.tokenizer_vocab: {config.model.tokenizer_vocab} must be >= {smallest}')
+  checks = dict(_VALUE_CHECKS)
+  for section in ('ift', 'editors.optimizer', 'editors.degrader', 'pkac'):
+    checks.update({f'{section}.{key}': check for key, check in _TRAINING_CHECKS.items()})
+  for name, (ok, what) in checks.items():
+    value = _field(config, name)
+    try:
+      good = ok(value)
+    except TypeError:  # e.g. None given for a number
+      good = False
+    if not good:
+      raise ConfigError(f'config.{name}: {value!r} must be {what}')
+  try:
+    curriculum.parse_stages(config.curriculum.stages)
+  except ValueError as e:
+    raise ConfigError(f'config.{e}') from None  # the message starts with 'curriculum.stages:'
+  try:
+    parse_spec(config.evaluate.benchmark)
+  except ValueError as e:
+    raise ConfigError(f'config.evaluate.benchmark: {e}') from None
+  methods = [m.strip() for m in config.evaluate.methods.split(',') if m.strip()]
+  unknown = [m for m in methods if m not in METHODS]
+  if not methods or unknown:
+    raise ConfigError(
+      f'config.evaluate.methods: {config.evaluate.methods!r} must list methods from {", ".join(METHODS)}, '
+      'separated by commas'
+    )
+
+
+def _config_path(argv: list[str]) -> str | None:
+  for i, arg in enumerate(argv):
+    if arg.startswith('--config='):
+      return arg.split('=', 1)[1]
+    if arg == '--config' and i + 1 < len(argv):
+      return argv[i + 1]
+  return None
+
+
+def _load_config_file(path: str):
+  spec = importlib.util.spec_from_file_location('_bite_config_file', path.split(':', 1)[0])
+  module = importlib.util.module_from_spec(spec)
+  spec.loader.exec_module(module)
+  return module.get_config()
+
+
+def unknown_field(config, dotted: str) -> str | None:
+  """Why `dotted` (e.g. 'tree.widht') names no field of `config`, listing the fields where it goes wrong;
+  None when it names one."""
+  node, path = config, []
+  for key in dotted.split('.'):
+    if not isinstance(node, ml_collections.ConfigDict) or key not in node:
+      where = f"'{'.'.join(path)}'" if path else 'the config'
+      known = f' (its fields: {", ".join(sorted(node.keys()))})' if isinstance(node, ml_collections.ConfigDict) else ''
+      return f'no such config field: {where} has no field {key!r}{known}'
+    node, path = node[key], [*path, key]
+  return None
+
+
+def _unknown_override(argv: list[str]) -> str | None:
+  """The message for the first --config.FIELD override of argv that names no field of the config file."""
+  path = _config_path(argv)
+  if path is None:
+    return None
+  try:
+    config = _load_config_file(path)
+  except Exception:  # only to improve the message: the caller reports the original error without it
+    return None
+  for arg in argv:
+    if arg.startswith('--config.'):
+      name = arg[len('--config.') :].split('=', 1)[0]
+      why = unknown_field(config, name)
+      if why:
+        return f'--config.{name}: {why}; bite_jax/config.py lists every field'
+  return None
+
+
+def _where(path: str | None, error: BaseException) -> str | None:
+  """`path:line` of the deepest frame of `error`'s traceback inside the config file `path` (else `path`)."""
+  if not path:
+    return path
+  file = Path(path.split(':', 1)[0]).resolve()
+  lines = [f.lineno for f in traceback.extract_tb(error.__traceback__) if Path(f.filename).resolve() == file]
+  return f'{path}:{lines[-1]}' if lines else path
+
+
+def parse_flags(argv: list[str]) -> list[str]:
+  """app.run's flags_parser: absl's parsing of --config, --config.FIELD=value and --workdir, with every mistake
+  (unknown flag or field, a value of the wrong type, a config file that is missing or broken) reported as one
+  line and exit status 2 (usage.fail)."""
+  try:
+    rest = flags.FLAGS(argv)
+    if _CONFIG.value is not None:
+      _CONFIG.value.keys()  # ml_collections defers a config file's failure to load until the config is used
+    return rest
+  except flags.Error as e:
+    usage.fail(PROG, str(e))
+  except (AttributeError, KeyError) as e:  # ml_collections, on an override naming no field
+    usage.fail(PROG, _unknown_override(argv) or f'--config: {e}')
+  except Exception as e:  # the config file is missing, does not parse or fails in get_config()
+    path = _config_path(argv)
+    if path and not Path(path.split(':', 1)[0]).is_file():
+      usage.fail(PROG, f'--config={path}: no such file')
+    cause = e.__cause__ or e
+    usage.fail(PROG, f'--config={_where(path, cause)}: {type(cause).__name__}: {" ".join(str(cause).split())}')
+
+
 def main(argv):
   if len(argv) > 1:
-    raise app.UsageError(f'unexpected arguments: {argv[1:]}')
+    usage.fail(PROG, f'unexpected arguments: {argv[1:]}')
   config = _CONFIG.value
   if config is None:
-    raise app.UsageError('--config=configs/X.py is required')
+    usage.fail(PROG, '--config=configs/X.py is required')
   if not _WORKDIR.value:
-    raise app.UsageError('--workdir=DIR is required')
+    usage.fail(PROG, '--workdir=DIR is required')
   logging.set_verbosity(logging.WARNING)
   try:
-    requested_stages(config.stage)
-  except ValueError as e:
-    raise app.UsageError(str(e)) from None
-  try:
+    check_config(config)
     outcome = run(config, Path(_WORKDIR.value))
   except executor.SandboxRequiredError as e:
     print(f'[bite] error: {e}', file=sys.stderr, flush=True)
     sys.exit(3)
+  except INPUT_ERRORS as e:
+    usage.fail(PROG, str(e))
   print('[bite] summary: ' + ', '.join(f'{k}={v}' for k, v in outcome.items()), flush=True)
 
 
 if __name__ == '__main__':
-  app.run(main)
+  app.run(main, flags_parser=parse_flags)

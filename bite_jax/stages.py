@@ -30,10 +30,12 @@ from flax import nnx
 
 import executor
 from bite_jax import curriculum, report, tree
+from bite_jax.config import ConfigError
 from bite_jax.data.mini import load_mini, train_pairs
 from bite_jax.data.pairs import read_pairs
 from bite_jax.data.prompts import build_prompt
 from bite_jax.evaluate.baselines import generate_candidates
+from bite_jax.evaluate.candidates import read_candidates
 from bite_jax.evaluate.loaders import load_benchmark, load_tasks_jsonl
 from bite_jax.evaluate.runner import evaluate_candidates
 from bite_jax.models import (
@@ -129,7 +131,7 @@ def run_ift(config, workdir: Path) -> Path:
   The base model is `config.model.hf_path`, or (empty) the demo base built by `prepare_base`.
   """
   if not config.ift.data:
-    raise ValueError('config.ift.data: empty; pass --config.ift.data=PAIRS.jsonl')
+    raise ConfigError('config.ift.data: empty; pass --config.ift.data=PAIRS.jsonl')
   base = prepare_base(config, Path(workdir))
   return train_ift(
     config.ift, config.model, config.mesh, Path(workdir) / 'ift', base_dir=str(base), pairs=config.ift.data
@@ -154,7 +156,7 @@ def tree_roots(config):
   if config.tree.max_roots > 0:
     roots = roots[: config.tree.max_roots]
   if not roots:
-    raise ValueError('no tree roots: data.roots / data.languages select nothing')
+    raise ConfigError('config.data.roots: no tree roots: data.roots / data.languages select nothing')
   return roots
 
 
@@ -168,8 +170,8 @@ def run_editors(config, workdir: Path) -> dict[str, Path]:
   if all(is_trained_dir(f) for f in finals.values()):
     _say('editors: complete, skipped')
     return finals
+  pairs = editor_pairs(config)  # read (and checked) before the base model is built
   base = prepare_base(config, workdir)
-  pairs = editor_pairs(config)
   for name, direction in EDITORS.items():
     if is_trained_dir(finals[name]):
       continue
@@ -322,7 +324,7 @@ def evaluation_systems(config, workdir: Path) -> list[tuple[str, Path, str]]:
   (the optimizer editor after IFT alone, and the base model prompted directly) when `evaluate.baselines`."""
   methods = [m.strip() for m in config.evaluate.methods.split(',') if m.strip()]
   if not methods:
-    raise ValueError('config.evaluate.methods: empty; use e.g. direct,rag,refine')
+    raise ConfigError('config.evaluate.methods: empty; use e.g. direct,rag,refine')
   final = final_model_dir(config, workdir)
   systems = [(f'bite-{m}', final, m) for m in methods]
   if config.evaluate.baselines:
@@ -342,9 +344,12 @@ def evaluation_tasks(config):
 
 
 def _candidates(path: Path) -> list[dict] | None:
+  """The candidates a previous run saved, or None when there is no file; CandidateError names a bad line."""
   if not path.is_file():
     return None
-  return [json.loads(line) for line in path.read_text(encoding='utf-8').splitlines() if line.strip()]
+  if not path.read_text(encoding='utf-8').strip():
+    return []
+  return [c.to_dict() for c in read_candidates(path)]
 
 
 def run_evaluate(config, workdir: Path) -> dict:

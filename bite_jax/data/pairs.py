@@ -77,7 +77,11 @@ def read_pairs(path: str | Path) -> list[Pair]:
       if not line.strip():
         continue
       try:
-        pairs.append(pair_from_record(json.loads(line)))
+        record = json.loads(line)
+      except json.JSONDecodeError as e:
+        raise PairFormatError(f'{path}:{lineno}: not valid JSON ({e.msg})') from None
+      try:
+        pairs.append(pair_from_record(record))
       except (ValueError, KeyError, TypeError) as e:
         raise PairFormatError(f'{path}:{lineno}: {e}') from e
   return pairs

@@ -60,7 +60,23 @@ def test_blank_lines_are_skipped(tmp_path):
 
 def test_invalid_json_names_file_and_line(tmp_path):
   path = _write(tmp_path / 'bad.jsonl', [{'language': 'c', 'slow': 's', 'fast': 'f'}, '{"language": "c", "slow":'])
-  with pytest.raises(PairFormatError, match=r'bad\.jsonl:2:'):
+  with pytest.raises(PairFormatError, match=r'bad\.jsonl:2: not valid JSON'):
+    read_pairs(path)
+
+
+@pytest.mark.parametrize(
+  'record, why',
+  [
+    ({'language': 'c', 'slow': 3, 'fast': 'f'}, "field 'slow' must be a string, got int"),
+    ({'language': 'c', 'slow': 's', 'fast': 'f', 'speedup': 'fast'}, "field 'speedup' must be a number"),
+    ({'language': 7, 'slow': 's', 'fast': 'f'}, "field 'language' must be a string, got int"),
+    ({'input': 's', 'target': ['f']}, "field 'target' must be a string, got list"),
+    ([1, 2], 'expected a JSON object, got list'),
+  ],
+)
+def test_a_field_of_the_wrong_type_names_file_line_and_field(tmp_path, record, why):
+  path = _write(tmp_path / 'bad.jsonl', [{'language': 'c', 'slow': 's', 'fast': 'f'}, record])
+  with pytest.raises(PairFormatError, match=f'bad\\.jsonl:2: {why}'):
     read_pairs(path)
 
 
