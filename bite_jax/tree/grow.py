@@ -7,11 +7,17 @@ Breadth first, level by level across all roots: the whole frontier of a level go
 in one `stream` call (m samples per node), and every child is sent to the executor pool as soon as
 its sampler batch completes, while the editor keeps decoding the next batch in another thread.
 A child is kept when it is correct and faster (slower) than its parent beyond `threshold` by the
-executor's compare verdict; kept children form the next frontier. Every node, kept or pruned, is
-appended to the tree file (bite_jax.tree.store); a rerun after a kill reads it, skips every
-(parent, sample index) already recorded and generates only what is missing (with an editor that
-has `stream_keyed`, samples are seeded by parent, so these are the very children it lost). Identical siblings
-are executed once, and a (parent, child, inputs) comparison seen before reuses its verdict.
+executor's compare verdict, and then prints what its parent prints on `extra_inputs` more inputs
+derived from the root task's (bite_jax.data.inputs; the parent is the oracle, inputs it fails on are
+dropped): an edit that special-cases the task's few inputs is pruned as 'differs_on_extra'. The check
+runs the parent once per (parent, extras) and each such child once, only for children the compare
+would keep, so it costs a few runs per kept child. Kept children form the next frontier.
+Every node, kept or pruned, is appended to the tree file (bite_jax.tree.store); a rerun after a kill
+reads it, skips every (parent, sample index) already recorded and generates only what is missing
+(with an editor that has `stream_keyed`, samples are seeded by parent, so these are the very children
+it lost). Identical siblings are executed once, and a (parent, child, inputs) comparison seen before
+reuses its verdict (the extra-input check likewise, keyed by the digest of the extras it ran on,
+which the node records).
 Pruning reasons: bite_jax.tree.verdict. Statistics: bite_jax.tree.stats.
 """
 
@@ -27,6 +33,8 @@ import zlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from bite_jax.data.inputs import extra_inputs as derive_extra_inputs
+from bite_jax.data.inputs import inputs_digest
 from bite_jax.data.prompts import OPTIMIZE, build_prompt
 from bite_jax.data.records import Task
 from bite_jax.data.responses import extract_program
@@ -44,16 +52,23 @@ from bite_jax.tree.store import (
   write_done,
 )
 from bite_jax.tree.verdict import (
+  DIFFERS,
+  KEPT,
   REASONS,
   VERDICT_FIELDS,
+  accepted_runs,
   check_compare_options,
   check_direction,
   compare_job,
   compare_verdict,
+  extra_key,
+  extra_verdict,
   limit_fields,
   measure_job,
   normalize_code,
   root_verdict,
+  run_job,
+  run_seconds,
   verdict_key,
 )
 
@@ -78,6 +93,10 @@ class TreeStats:
   reused: int = 0  # children judged by an earlier identical comparison (no job)
   duplicates: int = 0  # children identical to an earlier sibling (no job)
   editor_calls: int = 0  # editor.stream calls (one per level with missing children)
+  extra_jobs: int = 0  # run jobs of the extra-input check (parents and children), counted in jobs too
+  extra_runs: int = 0  # program runs those jobs made
+  extra_seconds: float = 0.0  # the runs' wall seconds (plus uncached compiles)
+  differs: int = 0  # children this call pruned as differs_on_extra
   seconds: float = 0.0
   nodes_total: int = 0  # nodes of these roots in the file, roots included
   kept: int = 0  # kept children (depth >= 1) of these roots in the file
@@ -109,6 +128,7 @@ def grow_tree(
   timeout: float | None = None,
   memory_mb: int | None = None,
   compare_options: Mapping | None = None,
+  extra_inputs: int = 8,
   seed: int = 0,
   progress: bool = True,
   progress_every_s: float = 10.0,
@@ -127,6 +147,9 @@ def grow_tree(
     meter: 'cpu', 'instructions' or None/'auto' (the executor's default for the machine).
     timeout: CPU seconds per run; memory_mb: MiB per run (None = the executor's defaults).
     compare_options: extra compare job fields (max_rounds, budget_s, confidence, min_rounds, ...).
+    extra_inputs: how many extra inputs (bite_jax.data.inputs.extra_inputs of each root) a child the
+      compare keeps must also match its parent on; 0 turns the check off. Changing it does not re-check
+      the nodes a file already holds (each records `extra_inputs`, how many it was compared on).
     seed: the sampling seed (each level samples with its own seed derived from it).
     progress: print progress lines (nodes/s, share kept) to stderr every `progress_every_s` seconds.
 
@@ -136,6 +159,8 @@ def grow_tree(
   """
   direction = check_direction(direction)
   _check_shape(height, width, threshold)
+  if isinstance(extra_inputs, bool) or int(extra_inputs) != extra_inputs or extra_inputs < 0:
+    raise ValueError(f'tree.extra_inputs: {extra_inputs!r} must be an integer >= 0')
   tasks = {}
   for i, task in enumerate(roots):
     if task.task_id in tasks:
@@ -160,6 +185,7 @@ def grow_tree(
     pool=pool,
     limits=limit_fields(meter, timeout, memory_mb),
     options=check_compare_options(compare_options),
+    extra_inputs=int(extra_inputs),
     seed=seed,
     stats=stats,
     progress=progress,
@@ -168,12 +194,14 @@ def grow_tree(
   grower.run()
   stats.complete = True
   summary = {k: v for k, v in tree_statistics(grower.own_nodes()).items() if k in ('nodes', 'kept', 'reasons')}
+  summary['extra_inputs'] = int(extra_inputs)
   write_done(out_path, signature, summary)
   return stats
 
 
 def grow_tree_kwargs(config) -> dict:
-  """grow_tree's settings from a full config: `tree.*`, `executor.*` (meter, timeout, memory_mb) and `seed`."""
+  """grow_tree's settings from a full config: `tree.*` (extra_inputs included), `executor.*` (meter,
+  timeout, memory_mb) and `seed`."""
   return dict(
     height=int(config.tree.height),
     width=int(config.tree.width),
@@ -182,6 +210,7 @@ def grow_tree_kwargs(config) -> dict:
     timeout=float(config.executor.timeout),
     memory_mb=int(config.executor.memory_mb),
     compare_options={'max_rounds': int(config.tree.max_rounds), 'budget_s': float(config.tree.budget_s)},
+    extra_inputs=int(config.tree.extra_inputs),
     seed=int(config.seed),
   )
 
@@ -217,6 +246,7 @@ class _Grower:
     pool,
     limits,
     options,
+    extra_inputs,
     seed,
     stats: TreeStats,
     progress: bool,
@@ -233,6 +263,15 @@ class _Grower:
     self.verdicts: dict[str, dict] = {}  # verdict key -> verdict fields
     self.waiting: dict[str, list[dict]] = {}  # verdict key -> nodes waiting on its job
     self.duplicates: dict[str, list[dict]] = {}  # node id -> later identical siblings waiting on it
+    # The extra-input check: each root's extras, its checks' verdicts, and the jobs they wait on.
+    self.extra_count = int(extra_inputs)
+    self.extras = {t: derive_extra_inputs(task, self.extra_count) for t, task in tasks.items()}
+    self.extra_digests = {t: inputs_digest(extras) for t, extras in self.extras.items()}
+    self.extra_verdicts: dict[str, dict] = {}  # extra key -> {'reason', 'detail', 'extra_inputs'}
+    self.extra_waiting: dict[str, list[tuple[dict, dict]]] = {}  # extra key -> (node, compare verdict)
+    self.parent_runs: dict[tuple, list] = {}  # (language, parent code, digest) -> runs the parent accepted
+    self.parent_waiting: dict[tuple, list[tuple[str, dict]]] = {}  # same key -> (extra key, node) waiting
+    self._events: queue.SimpleQueue | None = None
     self.progress = progress
     self.progress_every_s = progress_every_s
     self._started = time.monotonic()
@@ -272,7 +311,16 @@ class _Grower:
     self.seen.setdefault(parent['node_id'], {}).setdefault(normalize_code(node['code']), node['node_id'])
     if node['reason'] in _REUSABLE:
       key = verdict_key(node['language'], parent['code'], node['code'], self.tasks[node['root_id']].inputs)
-      self.verdicts.setdefault(key, {f: node.get(f) for f in VERDICT_FIELDS})
+      verdict = {f: node.get(f) for f in VERDICT_FIELDS}
+      if node['reason'] in (KEPT, DIFFERS):
+        # The compare kept it; what the extra-input check said is a verdict of its own, on those extras.
+        if node.get('extra_inputs') is not None and node.get('extra_digest'):
+          xkey = extra_key(node['language'], parent['code'], node['code'], node['extra_digest'])
+          check = {'reason': node['reason'], 'detail': node.get('detail') if node['reason'] == DIFFERS else None}
+          self.extra_verdicts.setdefault(xkey, {**check, 'extra_inputs': node['extra_inputs']})
+        detail = verdict['detail'] if node['reason'] == KEPT else None
+        verdict.update(correct=True, kept=True, reason=KEPT, detail=detail, extra_inputs=None, extra_digest=None)
+      self.verdicts.setdefault(key, verdict)
 
   def _record(self, node: dict) -> None:
     """Appends a node to the file, then releases the identical siblings that waited on it."""
@@ -346,6 +394,7 @@ class _Grower:
     self._level = (depth + 1, sum(len(m) for _, m in requests), 0)
     self.stats.editor_calls += 1
     events: queue.SimpleQueue = queue.SimpleQueue()
+    self._events = events
     stop = threading.Event()
     level_seed = (self.seed + 1_000_003 * (depth + 1)) % 2**32
     keys = [parent_key(p['node_id']) for p, _ in requests]
@@ -364,6 +413,12 @@ class _Grower:
           self._in_flight -= 1
           key, future = payload
           self._on_verdict(key, compare_verdict(future.result(), self.direction))
+        elif kind == 'parent':
+          self._in_flight -= 1
+          self._on_parent_run(*payload)
+        elif kind == 'child':
+          self._in_flight -= 1
+          self._on_child_run(*payload)
         else:  # 'end': the stream is exhausted, or raised
           if payload[0] is not None:
             raise payload[0]
@@ -436,7 +491,7 @@ class _Grower:
     if key in self.verdicts:
       node['reused'] = True
       self.stats.reused += 1
-      self._record(self._finish(node, self.verdicts[key]))
+      self._judge(node, self.verdicts[key])
     elif key in self.waiting:
       node['reused'] = True
       self.stats.reused += 1
@@ -460,7 +515,79 @@ class _Grower:
     if verdict['reason'] != 'executor_error':
       self.verdicts[key] = verdict
     for node in self.waiting.pop(key):
+      self._judge(node, verdict)
+
+  # ---------------------------------------------------------------------------------------- extra inputs
+
+  def _judge(self, node: dict, verdict: dict) -> None:
+    """Records a child with its compare verdict, after the extra-input check when that verdict keeps it."""
+    if not verdict.get('kept') or self.extra_count <= 0:
       self._record(self._finish(node, verdict))
+      return
+    root = node['root_id']
+    extras, digest = self.extras[root], self.extra_digests[root]
+    if not extras:  # nothing to vary in this root's inputs
+      self._record(self._finish(node, {**verdict, 'extra_inputs': 0, 'extra_digest': digest}))
+      return
+    parent = self.nodes[node['parent_id']]
+    xkey = extra_key(node['language'], parent['code'], node['code'], digest)
+    if xkey in self.extra_verdicts:
+      self._record(self._finish(node, _checked(verdict, self.extra_verdicts[xkey], digest)))
+      return
+    if xkey in self.extra_waiting:
+      self.extra_waiting[xkey].append((node, verdict))
+      return
+    self.extra_waiting[xkey] = [(node, verdict)]
+    pkey = (node['language'], normalize_code(parent['code']), digest)
+    if pkey in self.parent_runs:
+      self._run_child(xkey, pkey, node, (0, 0.0))
+    elif pkey in self.parent_waiting:
+      self.parent_waiting[pkey].append((xkey, node))
+    else:  # the parent's outputs on the extras, once for all its children
+      self.parent_waiting[pkey] = [(xkey, node)]
+      job = run_job(self._next_id(), node['language'], parent['code'], extras, limits=self.limits)
+      self._submit(job, extra=True).add_done_callback(lambda f, pkey=pkey: self._events.put(('parent', pkey, f)))
+
+  def _on_parent_run(self, pkey: tuple, future) -> None:
+    result = future.result()
+    cost = (len(result.get('runs') or []), run_seconds(result))
+    runs = accepted_runs(result)
+    if runs is not None:
+      self.parent_runs[pkey] = runs
+    for n, (xkey, node) in enumerate(self.parent_waiting.pop(pkey)):
+      share = cost if n == 0 else (0, 0.0)  # the parent's runs are charged to the child that asked first
+      if runs is None:
+        detail = f'extra-input check: the parent run broke ({result.get("error") or result.get("status")})'
+        self._on_check(xkey, {'reason': 'executor_error', 'detail': detail, 'extra_inputs': None}, share)
+      else:
+        self._run_child(xkey, pkey, node, share)
+
+  def _run_child(self, xkey: str, pkey: tuple, node: dict, cost: tuple) -> None:
+    runs = self.parent_runs[pkey]
+    if not runs:  # the parent fails on every extra: nothing to hold the child to
+      self._on_check(xkey, {'reason': KEPT, 'detail': None, 'extra_inputs': 0}, cost)
+      return
+    extras = self.extras[node['root_id']]
+    job = run_job(self._next_id(), node['language'], node['code'], [extras[i] for i, _ in runs], limits=self.limits)
+    self._submit(job, extra=True).add_done_callback(
+      lambda f, xkey=xkey, pkey=pkey, cost=cost: self._events.put(('child', xkey, pkey, cost, f))
+    )
+
+  def _on_child_run(self, xkey: str, pkey: tuple, cost: tuple, future) -> None:
+    result = future.result()
+    check = extra_verdict(self.parent_runs[pkey], result)
+    self._on_check(xkey, check, (cost[0] + len(result.get('runs') or []), cost[1] + run_seconds(result)))
+
+  def _on_check(self, xkey: str, check: dict, cost: tuple) -> None:
+    """Records the children waiting on one extra-input check (its runs are charged to the first)."""
+    if check['reason'] != 'executor_error':
+      self.extra_verdicts[xkey] = check
+    self.stats.extra_runs += cost[0]
+    self.stats.extra_seconds += cost[1]
+    for n, (node, verdict) in enumerate(self.extra_waiting.pop(xkey)):
+      node['extra_cost'] = cost if n == 0 else (0, 0.0)
+      self.stats.differs += check['reason'] == DIFFERS
+      self._record(self._finish(node, _checked(verdict, check, self.extra_digests[node['root_id']])))
 
   def _finish(self, node: dict, verdict: Mapping) -> dict:
     """The complete node record: identity, then verdict fields (None where not judged), then code."""
@@ -472,6 +599,8 @@ class _Grower:
     out['path_speedup'] = parent_path * out['speedup'] if parent_path and out['speedup'] else None
     out['duplicate_of'] = node.get('duplicate_of')
     out['reused'] = bool(node.get('reused'))
+    runs, seconds = node.get('extra_cost') or (0, 0.0)
+    out['extra_runs'], out['extra_seconds'] = runs, round(seconds, 6)  # what its extra-input check cost
     out['code'] = node['code']
     return out
 
@@ -479,10 +608,11 @@ class _Grower:
     self._job_seq += 1
     return f'{self.name}-{self._job_seq}'
 
-  def _submit(self, job: dict) -> concurrent.futures.Future:
+  def _submit(self, job: dict, extra: bool = False) -> concurrent.futures.Future:
     future = self.pool.submit(job)
     self._in_flight += 1
     self.stats.jobs += 1
+    self.stats.extra_jobs += extra
     return future
 
   # ---------------------------------------------------------------------------------------- progress
@@ -509,7 +639,19 @@ class _Grower:
     print(
       f'[tree {self.name}] {where}, {self.stats.nodes_written / elapsed:.2f} nodes/s, '
       f'kept {share} ({kept}/{len(children)}), jobs {self.stats.jobs} ({self._in_flight} in flight), '
-      f'reused {self.stats.reused}, duplicates {self.stats.duplicates}, {elapsed:.0f} s',
+      f'reused {self.stats.reused}, duplicates {self.stats.duplicates}, '
+      f'differ on extra inputs {self.stats.differs} ({self.stats.extra_runs} runs, {self.stats.extra_seconds:.1f} s), '
+      f'{elapsed:.0f} s',
       file=sys.stderr,
       flush=True,
     )
+
+
+def _checked(verdict: Mapping, check: Mapping, digest: str) -> dict:
+  """A compare verdict that kept a child, with the extra-input check's outcome applied."""
+  out = {**verdict, 'extra_inputs': check['extra_inputs'], 'extra_digest': digest}
+  if check['reason'] == DIFFERS:
+    out.update(kept=False, correct=False, reason=DIFFERS, detail=check['detail'])
+  elif check['reason'] != KEPT:  # the check could not be run: the child is not judged
+    out.update(kept=False, reason=check['reason'], detail=check['detail'], extra_inputs=None)
+  return out

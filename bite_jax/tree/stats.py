@@ -3,7 +3,8 @@
 A factor is measured in the tree's own direction: speedup over the parent (cost parent / cost
 child) in an optimization tree, slowdown (cost child / cost parent) in a degradation tree, so a
 kept edge always has a factor above the threshold. `best_path_factor` is, per root, the largest
-product of factors from the root down to one kept node.
+product of factors from the root down to one kept node. `extra_check` is the differential check on
+extra inputs (bite_jax.tree.grow): how many children it judged and pruned, and what its runs cost.
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ def tree_statistics(nodes: Iterable[dict]) -> dict:
   Returns a JSON-ready dict: roots, roots_ok (measured and correct), roots_with_kept (at least one
   kept child), nodes, children, kept, kept_share, reasons (children per pruning reason), depths
   (per depth: nodes, kept, kept_share), edge_factor and best_path_factor (count, min, p25, median,
-  p75, max, geomean; None when there is nothing kept), meters (executed nodes per meter).
+  p75, max, geomean; None when there is nothing kept), meters (executed nodes per meter), extra_check
+  (children checked on extra inputs, differs = pruned as differs_on_extra, inputs = extra inputs
+  compared in all, runs and seconds = what the check's runs cost; older files count as unchecked).
   """
   unique = {}
   for node in nodes:
@@ -78,6 +81,18 @@ def tree_statistics(nodes: Iterable[dict]) -> dict:
     'edge_factor': _quantiles([f for f in (_factor(n, 'speedup') for n in kept) if f is not None]),
     'best_path_factor': _quantiles(list(best.values())),
     'meters': dict(collections.Counter(n['meter'] for n in unique.values() if n.get('meter'))),
+    'extra_check': _extra_check(children),
+  }
+
+
+def _extra_check(children: list[dict]) -> dict:
+  checked = [n for n in children if n.get('extra_inputs') is not None and n['reason'] != 'duplicate']
+  return {
+    'checked': len(checked),
+    'differs': sum(1 for n in children if n['reason'] == 'differs_on_extra'),
+    'inputs': sum(n['extra_inputs'] for n in checked),
+    'runs': sum(n.get('extra_runs') or 0 for n in children),
+    'seconds': sum(n.get('extra_seconds') or 0.0 for n in children),
   }
 
 
@@ -96,6 +111,13 @@ def format_statistics(stats: dict, title: str = 'tree') -> str:
   ]
   lines += [f'| {d["depth"]} | {d["nodes"]} | {d["kept"]} | {d["kept_share"]:.1%} |' for d in stats['depths']]
   lines += ['', 'pruning reasons: ' + (', '.join(f'{k} {v}' for k, v in stats['reasons'].items()) or 'none')]
+  extra = stats.get('extra_check')
+  if extra and extra['checked']:
+    lines.append(
+      f'extra-input check (children the compare kept, against their parent): {extra["checked"]} checked on '
+      f'{extra["inputs"]} inputs, {extra["differs"]} pruned as differs_on_extra; cost {extra["runs"]} runs, '
+      f'{extra["seconds"]:.1f} s'
+    )
   for key, label in (('edge_factor', 'factor per kept edge'), ('best_path_factor', 'best path factor per root')):
     q = stats[key]
     if q:

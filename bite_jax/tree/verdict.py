@@ -11,6 +11,9 @@ parent by more than the threshold with confidence. Pruning reasons:
   wrong_output          it runs but prints something else than its parent
   flaky                 a later round printed something else than the first
   not_faster, not_slower  correct, but the speed change is not settled beyond the threshold
+  differs_on_extra      correct and faster (slower) on the task's inputs, but on an extra input that its
+                        parent accepts it fails or prints something else (differential testing: the
+                        parent is the oracle; the extras come from bite_jax.data.inputs)
   parent_error          the parent itself failed in this comparison
   executor_error        the executor broke (worker died); the child is not judged
 """
@@ -22,8 +25,10 @@ import json
 
 from bite_jax.data.prompts import DEGRADE, OPTIMIZE
 from executor import outputs_equal
+from executor.outputs import first_difference, tokens
 
 KEPT = 'kept'
+DIFFERS = 'differs_on_extra'
 EXTRACTION_REASONS = ('empty', 'truncated')
 RUN_FAILURES = ('compile_error', 'runtime_error', 'timeout', 'memory_limit', 'output_limit')
 REASONS = (
@@ -36,6 +41,7 @@ REASONS = (
   'flaky',
   'not_faster',
   'not_slower',
+  DIFFERS,
   'parent_error',
   'executor_error',
 )
@@ -54,6 +60,8 @@ VERDICT_FIELDS = (
   'meter',
   'rounds',
   'detail',
+  'extra_inputs',  # extra inputs the child was compared with its parent on (None: not checked)
+  'extra_digest',  # which extras those were (bite_jax.data.inputs.inputs_digest of the root's extras)
 )
 
 
@@ -70,6 +78,11 @@ def verdict_key(language: str, parent_code: str, child_code: str, inputs) -> str
     h.update(part.encode('utf-8', errors='surrogatepass'))
     h.update(b'\0')
   return h.hexdigest()
+
+
+def extra_key(language: str, parent_code: str, child_code: str, digest: str) -> str:
+  """One differential check's identity: (parent, child) on the extra inputs with this digest."""
+  return verdict_key(language, parent_code, child_code, ['extra', digest])
 
 
 def limit_fields(meter: str | None, timeout: float | None, memory_mb: int | None) -> dict:
@@ -122,6 +135,74 @@ def measure_job(job_id, language: str, sources, inputs, *, limits: dict, repeats
   if repeats:
     job['repeats'] = int(repeats)
   return job
+
+
+def run_job(job_id, language: str, source: str, inputs, *, limits: dict) -> dict:
+  """The executor run job of one program on `inputs` (once each, outputs kept)."""
+  job = {'kind': 'run', 'id': job_id, 'lang': language, 'source': source, 'inputs': list(inputs), **limits}
+  job['meter'] = 'cpu'  # a check only reads outputs: the cheapest meter
+  return job
+
+
+def run_seconds(result: dict) -> float:
+  """Seconds a run job spent: its runs' wall time plus the compile, when not cached."""
+  compile_info = result.get('compile') or {}
+  seconds = 0.0 if compile_info.get('cached', True) else float(compile_info.get('seconds') or 0.0)
+  return seconds + sum(float(r.get('wall_time') or 0.0) for r in result.get('runs') or [])
+
+
+def accepted_runs(result: dict) -> list[tuple[int, dict]] | None:
+  """(input index, run) of each input the program (the parent, the oracle) ran cleanly on; None when the
+  job broke (no runs, the executor failed, the program did not compile: nothing can be judged)."""
+  runs = result.get('runs')
+  if result.get('status') in ('internal_error', 'error') or not runs:
+    return None
+  if (result.get('compile') or {}).get('status', 'ok') != 'ok':
+    return None
+  return [(i, run) for i, run in enumerate(runs) if run.get('status') == 'ok']
+
+
+def same_output(expected: dict, got: dict) -> bool:
+  """Whether two runs printed the same tokens (numbers within 1e-6); outputs cut at the executor's window
+  agree when their hashes do, or (undecidable) when their known tokens do."""
+  if expected.get('stdout_sha256') and expected.get('stdout_sha256') == got.get('stdout_sha256'):
+    return True
+  a, b = expected.get('stdout', ''), got.get('stdout', '')
+  cut_a, cut_b = bool(expected.get('stdout_truncated')), bool(got.get('stdout_truncated'))
+  if not cut_a and not cut_b:
+    return outputs_equal(a, b)
+  ta, tb = tokens(a)[: -1 if cut_a else None], tokens(b)[: -1 if cut_b else None]
+  n = min(len(ta), len(tb))
+  if (not cut_a and len(tb) > len(ta)) or (not cut_b and len(ta) > len(tb)):
+    return False
+  return outputs_equal(' '.join(ta[:n]), ' '.join(tb[:n]))
+
+
+def extra_verdict(parent_runs: list[tuple[int, dict]], result: dict) -> dict:
+  """The check of a child's run job on the inputs its parent accepted (`parent_runs`, in job order).
+
+  Returns {'reason': KEPT, DIFFERS or 'executor_error', 'detail', 'extra_inputs'}: DIFFERS names the first
+  extra input on which the child failed or printed something else than its parent.
+  """
+  runs = result.get('runs') or []
+  broken = result.get('status') in ('internal_error', 'error') or len(runs) != len(parent_runs)
+  if broken or (result.get('compile') or {}).get('status', 'ok') != 'ok':
+    why = result.get('error') or (result.get('compile') or {}).get('status') or f'{len(runs)} runs'
+    return {'reason': 'executor_error', 'detail': _short(f'extra-input check: {why}'), 'extra_inputs': None}
+  for (i, want), run in zip(parent_runs, runs):
+    if run.get('status') != 'ok':
+      stderr = (run.get('stderr') or '').strip().splitlines()
+      tail = f': {stderr[-1]}' if stderr else ''
+      detail = f'extra input {i}: {run.get("status")} where the parent runs{tail}'
+      return {'reason': DIFFERS, 'detail': _short(detail), 'extra_inputs': len(parent_runs)}
+    if not same_output(want, run):
+      diff = first_difference(want.get('stdout', ''), run.get('stdout', '')) or {}
+      detail = (
+        f'extra input {i}: token {diff.get("token")}: parent printed {str(diff.get("expected"))[:60]!r}, '
+        f'child {str(diff.get("got"))[:60]!r}'
+      )
+      return {'reason': DIFFERS, 'detail': _short(detail), 'extra_inputs': len(parent_runs)}
+  return {'reason': KEPT, 'detail': None, 'extra_inputs': len(parent_runs)}
 
 
 def _short(text, limit: int = 300) -> str:

@@ -3,8 +3,9 @@
 The programs are Python loops whose cost falls 8x per level (level L repeats sum(range(n))
 5 * 8**(2 - L) times), so an 'optimizer' step L -> L+1 is faster beyond any timing noise and a
 'degrader' step L -> L-1 slower. The fake editor reads the level from the parent program in its
-prompt and answers sample j with the action plan[j % len(plan)]; it is a test double standing in
-for a trained editor (its answers are the only source of children).
+prompt and answers sample j with the action plan[j % len(plan)] (an action it knows, or a name in its
+`programs`, answered with that program); it is a test double standing in for a trained editor (its
+answers are the only source of children).
 
   python -m tests.helpers.tree_fakes --out T.jsonl --cache DIR [--hang-after-batches N]
 
@@ -58,6 +59,12 @@ def make_task(
   )
 
 
+def special_case(answers: dict[int, int], otherwise: str = 'print(0)') -> str:
+  """A fast Python program that is right only on the inputs in `answers` (n -> what to print): it looks
+  them up, and runs `otherwise` on any other n (prints 0 by default)."""
+  return f'# level 9\nimport sys\nn = int(sys.stdin.read())\nif n in {answers!r}:\n    print({answers!r}[n])\nelse:\n    {otherwise}\n'
+
+
 C_ROOT = (
   '#include <stdio.h>\nint main(void) {\n  long n; scanf("%ld", &n);\n  printf("%ld\\n", n * (n - 1) / 2);\n'
   '  return 0;\n}\n'
@@ -106,7 +113,8 @@ def respond(prompt: str, action: str) -> tuple[str, str]:
 
 
 class FakeEditor:
-  """Deterministic editor: sample j of a prompt is respond(prompt, plan[j % len(plan)]).
+  """Deterministic editor: sample j of a prompt is respond(prompt, plan[j % len(plan)]), or
+  programs[action] when the action is one of `programs` (fixed programs, whatever the parent).
 
   Yields batches of `batch_rows` (prompt, sample) rows in prompt-major order, like the sampler.
   Records each call in `calls` and each yielded batch in `yielded`. `before_batch(b)` is called
@@ -114,8 +122,11 @@ class FakeEditor:
   (so a test can kill the process mid-level).
   """
 
-  def __init__(self, plan, *, batch_rows: int = 4, hang_after_batches: int | None = None, before_batch=None):
+  def __init__(
+    self, plan, *, batch_rows: int = 4, hang_after_batches: int | None = None, before_batch=None, programs=None
+  ):
     self.plan = tuple(plan)
+    self.programs = dict(programs or {})
     self.batch_rows = batch_rows
     self.hang_after_batches = hang_after_batches
     self.before_batch = before_batch
@@ -132,7 +143,8 @@ class FakeEditor:
         self.before_batch(b)
       batch = []
       for i, j in rows[start : start + self.batch_rows]:
-        text, reason = respond(prompts[i], self.plan[j % len(self.plan)])
+        action = self.plan[j % len(self.plan)]
+        text, reason = (self.programs[action], 'eos') if action in self.programs else respond(prompts[i], action)
         batch.append(FakeSample(i, j, text, reason))
       self.yielded += 1
       yield batch

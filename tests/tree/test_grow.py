@@ -44,9 +44,11 @@ def test_children_are_kept_or_pruned_with_the_executor_verdict(tmp_path, pool):
   assert nodes['t:1']['correct'] is False and nodes['t:3']['correct'] is False
   assert nodes['t:2']['correct'] is True and not nodes['t:2']['kept']
   assert 'SyntaxError' in nodes['t:3']['detail']
-  # Only the root measure and the four programs that were well formed and new reached the executor.
-  assert [j['kind'] for j in pool.jobs] == ['measure'] + ['compare'] * 4
-  assert stats.jobs == 5 and stats.nodes_written == 8 and stats.complete
+  assert kept['extra_inputs'] == 8 and kept['extra_runs'] == 16 and kept['extra_seconds'] > 0
+  # Only the root measure and the four programs that were well formed and new reached the executor,
+  # then the one child the compare kept ran with its parent on the extra inputs.
+  assert [j['kind'] for j in pool.jobs] == ['measure'] + ['compare'] * 4 + ['run'] * 2
+  assert stats.jobs == 7 and stats.extra_jobs == 2 and stats.nodes_written == 8 and stats.complete
 
 
 def test_every_line_is_a_well_formed_node(tmp_path, pool):
@@ -114,9 +116,11 @@ def test_a_verdict_recorded_by_an_earlier_run_is_reused(tmp_path, pool):
   stats = grow_tree(
     [make_task('a'), make_task('b')], FakeEditor(('next',)), 'optimize', path, height=1, width=1, pool=pool, **SETTINGS
   )
-  assert [j['kind'] for j in pool.jobs] == ['measure'] and stats.reused == 1
+  # The compare is reused; the extra-input check runs on b's own extras (they are seeded by the task id).
+  assert [j['kind'] for j in pool.jobs] == ['measure', 'run', 'run'] and stats.reused == 1
   nodes = by_id(path)
   assert nodes['b:0']['reused'] and nodes['b:0']['kept'] and nodes['b:0']['speedup'] == nodes['a:0']['speedup']
+  assert nodes['a:0']['extra_digest'] != nodes['b:0']['extra_digest']
 
 
 def test_each_level_is_one_editor_call_over_the_whole_frontier(tmp_path, pool, capsys):

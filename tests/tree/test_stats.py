@@ -1,7 +1,10 @@
 """tree_statistics: counts per depth, share kept, pruning reasons, factors in the tree's direction."""
 
+import json
+
 import pytest
 
+from bite_jax import report
 from bite_jax.tree.stats import format_statistics, tree_statistics
 
 
@@ -74,3 +77,32 @@ def test_report_section_lists_depths_and_reasons():
   assert '| 1 | 3 | 2 | 66.7% |' in text
   assert 'pruning reasons: kept 3, wrong_output 1, not_faster 1' in text
   assert 'factor per kept edge: median 2.00x' in text
+
+
+def test_the_extra_input_check_is_counted_with_its_cost():
+  checked = [
+    {**node('a:0', 'a', 1, 'kept', 2.0, 2.0), 'extra_inputs': 8, 'extra_runs': 16, 'extra_seconds': 0.5},
+    {**node('a:1', 'a', 1, 'differs_on_extra', 3.0, 3.0), 'extra_inputs': 8, 'extra_runs': 8, 'extra_seconds': 0.25},
+    {**node('a:2', 'a', 1, 'duplicate'), 'extra_inputs': 8, 'extra_runs': 0, 'extra_seconds': 0.0},
+    {**node('a:3', 'a', 1, 'kept', 2.0, 2.0), 'extra_inputs': 6, 'extra_runs': 0, 'extra_seconds': 0.0},  # reused
+  ]
+  stats = tree_statistics([node('a', 'a', 0, 'root', path=1.0), *checked, node('a:4', 'a', 1, 'wrong_output')])
+  assert stats['reasons']['differs_on_extra'] == 1
+  assert stats['extra_check'] == {'checked': 3, 'differs': 1, 'inputs': 22, 'runs': 24, 'seconds': 0.75}
+  text = format_statistics(stats, 'optimization tree')
+  assert 'differs_on_extra 1' in text
+  assert '3 checked on 22 inputs, 1 pruned as differs_on_extra; cost 24 runs, 0.8 s' in text
+
+
+def test_a_tree_without_the_check_says_nothing_of_it():
+  stats = tree_statistics(OPT)
+  assert stats['extra_check'] == {'checked': 0, 'differs': 0, 'inputs': 0, 'runs': 0, 'seconds': 0}
+  assert 'extra-input check' not in format_statistics(stats)
+
+
+def test_the_run_report_shows_the_check_in_its_tree_section(tmp_path):
+  nodes = [node('a', 'a', 0, 'root', path=1.0), {**node('a:0', 'a', 1, 'differs_on_extra'), 'extra_inputs': 8}]
+  (tmp_path / 'trees').mkdir()
+  (tmp_path / 'trees' / 'stats.json').write_text(json.dumps({'opt': tree_statistics(nodes)}))
+  text = '\n'.join(report.tree_section(tmp_path))
+  assert 'pruning reasons: differs_on_extra 1' in text and '1 pruned as differs_on_extra' in text
