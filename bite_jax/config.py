@@ -90,6 +90,8 @@ def base_config() -> ml_collections.ConfigDict:
   c.tree.max_roots = 0  # 0 = all
   c.tree.max_rounds = 40  # most interleaved rounds per parent/child comparison (inexact meters)
   c.tree.budget_s = 300.0  # most seconds per comparison
+  # A child the compare keeps must also print what its parent prints on this many extra inputs (0 = off).
+  c.tree.extra_inputs = 8
 
   c.curriculum = ml_collections.ConfigDict()
   c.curriculum.top_fraction = 0.5
