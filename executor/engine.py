@@ -210,7 +210,13 @@ class Executor:
     rlimit_as = lang in ('c', 'cpp', 'python') and meter.backend == 'rusage'
     with self._run_lock:
       res = self.sandbox.execute(
-        argv, limits=run_limits, env=spec.env, prog_dir=program.dir, stdin=data, rlimit_as=rlimit_as
+        argv,
+        limits=run_limits,
+        env=spec.env,
+        prog_dir=program.dir,
+        stdin=data,
+        rlimit_as=rlimit_as,
+        allow_perf=meter.backend == 'perf',
       )
     count = meter.instructions(res.stderr_tail)
     if meter.backend != 'rusage':

@@ -1,4 +1,4 @@
-"""What isolation this machine gives: bubblewrap, user namespaces, cgroups, uids.
+"""What isolation this machine gives: bubblewrap, user namespaces, cgroups, uids, the system-call filter.
 
 Probed once per executor; every result carries the summary so a run is never
 silently less isolated than documented.
@@ -83,6 +83,27 @@ class UidSlot:
     if self._lock is not None:
       os.close(self._lock)
       self._lock = None
+
+
+def host_mode_summary(*, uid: int, separate_uid: bool, cgroups: bool, syscall_filter: bool) -> str:
+  """What host mode (no namespaces) does and does not protect, for this uid setup."""
+  limits = 'rlimits, CPU and wall-time limits' + (', cgroup memory and process limits' if cgroups else '')
+  if syscall_filter:
+    limits += ', the system-call filter'
+  if separate_uid:
+    return (
+      f'programs run as uid {uid} (not the caller), without capabilities or supplementary groups, in their own '
+      f'session, under {limits}; nothing outlives a run. NOT protected: the network (host listeners on '
+      '127.0.0.1 and the internet are reachable), host processes (visible in /proc, though not signalable), and '
+      'every file that any user may read or write (world-readable files anywhere, including home directories that '
+      'allow it, and world-writable dirs such as /tmp); files only root can reach stay out of reach'
+    )
+  return (
+    f'programs run as YOUR uid {uid} (a separate uid needs root), in their own session, under {limits}; '
+    'nothing outlives a run. NOT protected: every file you can read or write (home, this repository, the '
+    'cache), your other processes (visible and signalable, the executor included), and the network (host '
+    'listeners on 127.0.0.1 and the internet are reachable)'
+  )
 
 
 def bwrap_path() -> str | None:

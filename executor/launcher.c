@@ -9,27 +9,40 @@
  *   directories such as /root, without changing anything on the host.  Then
  *   drop to UID/GID with no supplementary groups (when UID differs); exec CMD.
  *   Doing this here keeps Python's subprocess on its fast spawn path.
- * launcher ns|host REPORT_FD CPU_MS WALL_MS FSIZE NPROC NOFILE AS DATA STACK -- PROG ARGS...
+ * launcher ns|host REPORT_FD CPU_MS WALL_MS FSIZE NPROC NOFILE AS DATA STACK FILTER -- PROG ARGS...
  *   Init of one run.  In "ns" mode it is PID 1 of the sandbox's PID namespace
  *   (bwrap --as-pid-1) and kill(-1) reaches exactly the program's processes.
  *   In "host" mode (no bubblewrap) it is a child subreaper and the program gets
  *   its own session; leftovers are found by session id / parent pid.
- *   It forks the program, applies rlimits in the child, enforces a CPU-time
+ *   It forks the program, applies rlimits and the system-call filter in the
+ *   child (FILTER "full", or "perf": the same but perf_event_open allowed for
+ *   the perf meter), enforces a CPU-time
  *   limit over the whole process tree and a wall-time limit, kills every
  *   leftover process when the main process ends, reaps everything, and writes
  *   one line to REPORT_FD:
  *     status=<wait status> main_done=<0|1> timeout=<none|cpu|wall> exec_errno=<n>
- *     utime_us=<n> stime_us=<n> maxrss_kb=<n> wall_us=<n>
+ *     utime_us=<n> stime_us=<n> maxrss_kb=<n> wall_us=<n> seccomp=<0|1>
  *   CPU and RSS come from getrusage(RUSAGE_CHILDREN) after all processes are
  *   reaped: the program tree, not bubblewrap's setup and not this launcher.
  *   A limit of 0 means unlimited.
+ *
+ * The system-call filter (seccomp BPF, no library) makes calls no contest program or
+ * compiler needs fail with EPERM: debugging other processes, mounts and namespaces,
+ * kernel keyrings, BPF, perf counters, modules, kexec, reboot, swap, clock setting,
+ * io_uring and the like; clone() with namespace flags too, and clone3 (whose flags it
+ * cannot read) with ENOSYS so that libc falls back to clone.  A call from another
+ * architecture's ABI (int 0x80, x32) kills the process.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +51,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -134,6 +148,100 @@ static int enter(int argc, char **argv) {
   return 125;
 }
 
+#if defined(__x86_64__)
+#define FILTER_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define FILTER_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+#ifdef FILTER_ARCH
+/* every call here fails with EPERM in the program */
+static const int denied_calls[] = {
+    __NR_ptrace, __NR_process_vm_readv, __NR_process_vm_writev, __NR_mount, __NR_umount2, __NR_pivot_root,
+    __NR_chroot, __NR_setns, __NR_unshare, __NR_bpf, __NR_keyctl, __NR_add_key, __NR_request_key,
+    __NR_perf_event_open, __NR_kexec_load, __NR_init_module, __NR_finit_module, __NR_delete_module, __NR_swapon,
+    __NR_swapoff, __NR_reboot, __NR_open_by_handle_at, __NR_name_to_handle_at, __NR_acct, __NR_quotactl,
+    __NR_syslog, __NR_settimeofday, __NR_clock_settime, __NR_adjtimex, __NR_clock_adjtime, __NR_sethostname,
+    __NR_setdomainname, __NR_vhangup, __NR_lookup_dcookie, __NR_fanotify_init, __NR_kcmp,
+#ifdef __NR_kexec_file_load
+    __NR_kexec_file_load,
+#endif
+#ifdef __NR_userfaultfd
+    __NR_userfaultfd,
+#endif
+#ifdef __NR_quotactl_fd
+    __NR_quotactl_fd,
+#endif
+#ifdef __NR_io_uring_setup
+    __NR_io_uring_setup, __NR_io_uring_enter, __NR_io_uring_register,
+#endif
+#ifdef __NR_open_tree
+    __NR_open_tree, __NR_move_mount, __NR_fsopen, __NR_fsconfig, __NR_fsmount, __NR_fspick,
+#endif
+#ifdef __NR_mount_setattr
+    __NR_mount_setattr,
+#endif
+#ifdef __NR_pidfd_getfd
+    __NR_pidfd_getfd,
+#endif
+#ifdef __NR_process_madvise
+    __NR_process_madvise,
+#endif
+#if defined(__x86_64__)
+    __NR_iopl, __NR_ioperm, __NR_uselib, __NR__sysctl, __NR_create_module, __NR_get_kernel_syms,
+    __NR_query_module, __NR_nfsservctl,
+#endif
+};
+#endif
+
+#define NS_FLAGS                                                                                                 \
+  (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | \
+   0x00000080 /* CLONE_NEWTIME */)
+#define DENY(nr) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM)
+
+/* Install the filter in this process (inherited by everything it execs and forks); 0 or an errno. */
+static int install_filter(int allow_perf) {
+#ifndef FILTER_ARCH
+  (void)allow_perf;
+  return ENOSYS;
+#else
+  enum { N = sizeof denied_calls / sizeof denied_calls[0] };
+  struct sock_filter prog[8 + 2 * N + 8];
+  int k = 0;
+  prog[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+  prog[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FILTER_ARCH, 1, 0);
+  prog[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+  prog[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+#if defined(__x86_64__)
+  prog[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000 /* x32 ABI */, 0, 1);
+  prog[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+#endif
+  for (int i = 0; i < (int)N; i++) {
+    if (allow_perf && denied_calls[i] == __NR_perf_event_open) continue;
+    struct sock_filter deny[2] = {DENY(denied_calls[i])};
+    prog[k++] = deny[0];
+    prog[k++] = deny[1];
+  }
+#ifdef __NR_clone3
+  prog[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1);
+  prog[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+#endif
+  /* clone(flags, ...) on x86_64 and arm64; the namespace flags are in the low word */
+  prog[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 3);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  prog[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0]));
+#else
+  prog[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0]) + 4);
+#endif
+  prog[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, NS_FLAGS, 0, 1);
+  prog[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
+  prog[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+  struct sock_fprog fprog = {(unsigned short)k, prog};
+  if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0) != 0) return errno;
+  return 0;
+#endif
+}
+
 static void set_limit(int resource, unsigned long long value, unsigned long long hard_extra) {
   if (value == 0) return;
   struct rlimit rl = {(rlim_t)value, (rlim_t)(value + hard_extra)};
@@ -205,8 +313,9 @@ static void kill_everything(void) {
 }
 
 static int init(int argc, char **argv) {
-  if (argc < 13 || strcmp(argv[11], "--") != 0) {
-    fprintf(stderr, "launcher: usage: ns|host REPORT_FD CPU_MS WALL_MS FSIZE NPROC NOFILE AS DATA STACK -- PROG...\n");
+  if (argc < 14 || strcmp(argv[12], "--") != 0 || (strcmp(argv[11], "full") != 0 && strcmp(argv[11], "perf") != 0)) {
+    fprintf(stderr,
+            "launcher: usage: ns|host REPORT_FD CPU_MS WALL_MS FSIZE NPROC NOFILE AS DATA STACK full|perf -- PROG...\n");
     return 120;
   }
   host_mode = strcmp(argv[1], "host") == 0;
@@ -215,7 +324,8 @@ static int init(int argc, char **argv) {
   unsigned long long fsize = strtoull(argv[5], 0, 10), nproc = strtoull(argv[6], 0, 10);
   unsigned long long nofile = strtoull(argv[7], 0, 10), as = strtoull(argv[8], 0, 10);
   unsigned long long data = strtoull(argv[9], 0, 10), stack = strtoull(argv[10], 0, 10);
-  char **prog = argv + 12;
+  int allow_perf = strcmp(argv[11], "perf") == 0;
+  char **prog = argv + 13;
   fcntl(report_fd, F_SETFD, FD_CLOEXEC);
   if (host_mode) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
@@ -224,7 +334,7 @@ static int init(int argc, char **argv) {
   sigaddset(&chld, SIGCHLD);
   sigprocmask(SIG_BLOCK, &chld, NULL);
 
-  int errpipe[2]; /* exec failures travel back through a close-on-exec pipe */
+  int errpipe[2]; /* {stage, errno} messages travel back through a close-on-exec pipe */
   if (pipe2(errpipe, O_CLOEXEC) != 0) return 121;
 
   long long t0 = now_us();
@@ -244,16 +354,22 @@ static int init(int argc, char **argv) {
     struct rlimit core = {0, 0};
     setrlimit(RLIMIT_CORE, &core);
     prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    int msg[2] = {1, install_filter(allow_perf)}; /* last before exec: the program and all it starts inherit it */
+    if (msg[1] != 0 && write(errpipe[1], msg, sizeof msg) < 0) _exit(127);
     execvp(prog[0], prog);
-    int err = errno;
-    if (write(errpipe[1], &err, sizeof err) < 0) _exit(127);
-    fprintf(stderr, "launcher: cannot execute %s: %s\n", prog[0], strerror(err));
+    msg[0] = 2;
+    msg[1] = errno;
+    if (write(errpipe[1], msg, sizeof msg) < 0) _exit(127);
+    fprintf(stderr, "launcher: cannot execute %s: %s\n", prog[0], strerror(msg[1]));
     _exit(127);
   }
   main_pid = child;
   close(errpipe[1]);
-  int exec_errno = 0;
-  if (read(errpipe[0], &exec_errno, sizeof exec_errno) != sizeof exec_errno) exec_errno = 0;
+  int exec_errno = 0, filter_errno = 0, msg[2];
+  while (read(errpipe[0], msg, sizeof msg) == sizeof msg) {
+    if (msg[0] == 1) filter_errno = msg[1];
+    else exec_errno = msg[1];
+  }
   close(errpipe[0]);
 
   int main_status = 0, main_done = 0;
@@ -305,10 +421,11 @@ static int init(int argc, char **argv) {
   char line[512];
   int n = snprintf(line, sizeof line,
                    "status=%d main_done=%d timeout=%s exec_errno=%d utime_us=%lld stime_us=%lld maxrss_kb=%ld "
-                   "wall_us=%lld\n",
+                   "wall_us=%lld seccomp=%d\n",
                    main_status, main_done, timeout, exec_errno,
                    (long long)all.ru_utime.tv_sec * 1000000LL + all.ru_utime.tv_usec,
-                   (long long)all.ru_stime.tv_sec * 1000000LL + all.ru_stime.tv_usec, all.ru_maxrss, t_end - t0);
+                   (long long)all.ru_stime.tv_sec * 1000000LL + all.ru_stime.tv_usec, all.ru_maxrss, t_end - t0,
+                   filter_errno == 0);
   if (write(report_fd, line, (size_t)n) != n) return 123;
   return 0;
 }

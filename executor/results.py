@@ -40,6 +40,7 @@ class ProcessResult:
   stderr_tail: str
   stderr_bytes: int
   detail: str = ''
+  syscall_filter: bool = False  # the launcher installed its seccomp filter in the program
 
   def as_dict(self, limits: Limits) -> dict:
     """JSON-ready fields (stdout capped at limits.stdout_keep bytes)."""
@@ -68,7 +69,7 @@ def parse_report(raw: bytes) -> dict | None:
   if 'status' not in fields or 'wall_us' not in fields:
     return None
   out = {'timeout': fields.get('timeout', 'none')}
-  for key in ('status', 'main_done', 'exec_errno', 'utime_us', 'stime_us', 'maxrss_kb', 'wall_us'):
+  for key in ('status', 'main_done', 'exec_errno', 'utime_us', 'stime_us', 'maxrss_kb', 'wall_us', 'seccomp'):
     out[key] = int(fields.get(key, '0'))
   return out
 
@@ -157,6 +158,8 @@ def classify(
       detail = f'file size limit ({min(limits.output_bytes, limits.file_bytes)} bytes) reached'
   elif exec_errno:
     status, detail = 'runtime_error', f'cannot execute: {os.strerror(exec_errno)}'
+  elif sig == _signal.SIGSYS and report is not None and report['seccomp']:
+    status, detail = 'runtime_error', 'killed by SIGSYS (the system-call filter stops calls through another ABI)'
   elif sig is not None:
     status, detail = 'runtime_error', f'killed by {_signal_name(sig)}'
   elif exit_code not in (0, None):
@@ -179,4 +182,5 @@ def classify(
     stderr_tail=stderr_tail,
     stderr_bytes=stderr_bytes,
     detail=detail,
+    syscall_filter=bool(report and report['seccomp']),
   )

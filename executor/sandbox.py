@@ -4,10 +4,12 @@ Per run:  launcher enter (join cgroups, drop to the executor's uid)
           -> bwrap (new user/pid/net/ipc/uts/mount namespaces, read-only system dirs,
              tmpfs /tmp and /box, the program read-only at /prog)
           -> launcher ns (PID 1: rlimits, CPU/wall limits, kill + reap all, rusage report)
+          -> system-call filter (seccomp, installed by the launcher just before exec)
           -> the program.
 Without a working bubblewrap (sandbox="none" or "auto" fallback) the launcher runs
-the program directly in "host" mode, with rlimits, a separate uid and session,
-and a loud warning; results then say isolation.sandbox == "none".
+the program directly in "host" mode: own session, rlimits, the filter, a separate
+uid only when run as root, and a warning that says what is and is not protected
+(isolation.host_mode_summary); results then say isolation.sandbox == "none".
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from executor.cgroups import CgroupManager
 from executor.config import ExecutorConfig, Limits
-from executor.isolation import UidSlot, build_launcher, bwrap_path, warn_once
+from executor.isolation import UidSlot, build_launcher, bwrap_path, host_mode_summary, warn_once
 from executor.mounts import Mounts, blocked_ancestor, rewrite
 from executor.results import ProcessResult, classify, parse_report
 
@@ -49,6 +51,7 @@ class Sandbox:
     os.chmod(self.state, 0o711)  # the sandbox uid may open passwd/group by name, list nothing
     self._ro_dirs: list[str] = []
     self._masked: list[str] = []
+    self.syscall_filter = False
     (self.state / 'stage').mkdir(mode=0o755)
     self.cgroups = CgroupManager.create() if config.cgroups else None
     if config.cgroups and self.cgroups is None:
@@ -102,11 +105,7 @@ class Sandbox:
 
   def _choose_mode(self) -> str:
     if self.config.sandbox == 'none':
-      warn_once(
-        "sandbox='none' was requested: programs run with rlimits, a separate uid and session "
-        'only; no namespaces (network and files of the host are reachable)'
-      )
-      return 'host'
+      return self._host_mode("sandbox='none' was requested")
     reason = None
     if bwrap_path() is None:
       reason = 'bubblewrap (bwrap) is not installed'
@@ -118,11 +117,28 @@ class Sandbox:
       except SandboxError as exc:
         reason = f'bubblewrap does not work here: {exc}'
     if reason is None:
+      self._note_filter(probe)
       return 'ns'
     if self.config.sandbox == 'bwrap':
       raise SandboxError(f"executor: sandbox='bwrap' requested but {reason}")
-    warn_once(f'{reason}; falling back to rlimits, a separate uid and session only (no namespaces)')
+    return self._host_mode(f'{reason}; falling back to host mode (no namespaces)')
+
+  def _host_mode(self, why: str) -> str:
+    """Host mode, after a probe run that tells whether the filter works; warns what it protects."""
+    self._note_filter(self.execute(['/bin/true'], limits=Limits(timeout=5.0), env={}, mode='host'))
+    summary = host_mode_summary(
+      uid=self.uid.uid,
+      separate_uid=self.uid.uid != os.getuid(),
+      cgroups=self.cgroups is not None,
+      syscall_filter=self.syscall_filter,
+    )
+    warn_once(f'{why}: {summary}')
     return 'host'
+
+  def _note_filter(self, probe: ProcessResult) -> None:
+    self.syscall_filter = probe.status == 'ok' and probe.syscall_filter
+    if not self.syscall_filter:
+      warn_once('the kernel refused the seccomp system-call filter: programs may call ptrace, mount, bpf, ...')
 
   def isolation(self) -> dict:
     """What was in force for runs of this sandbox (copied into every result)."""
@@ -136,6 +152,7 @@ class Sandbox:
       'memory_limit': 'cgroup' if cg and 'memory' in cg.controllers else 'rlimit',
       'process_limit': 'cgroup' if cg and 'pids' in cg.controllers else 'rlimit',
       'network': 'isolated' if ns else 'host',
+      'syscall_filter': 'seccomp' if self.syscall_filter else None,
     }
 
   # ----- one run -----
@@ -227,11 +244,13 @@ class Sandbox:
     stdin: bytes | None = None,
     rlimit_as: bool = True,
     mode: str | None = None,
+    allow_perf: bool = False,
   ) -> ProcessResult:
     """Run argv (paths as seen inside the sandbox: /prog, /box) under limits.
 
     stdin: bytes fed as standard input (None: empty).  rlimit_as: also cap the
     address space when no memory cgroup exists (off for the JVM, Go, valgrind).
+    allow_perf: let perf_event_open through the system-call filter (the perf meter).
     """
     mode = mode or self.mode
     memory = limits.memory_mb << 20
@@ -267,6 +286,7 @@ class Sandbox:
         str(as_limit),
         str(data_limit),
         str(limits.stack_mb << 20),
+        'perf' if allow_perf else 'full',
         '--',
       ]
       if mode == 'ns':

@@ -67,7 +67,7 @@ def test_batch_runs_python_sandboxed_from_any_install(kind, tmp_path, executor_c
   assert doubled == 42 and no_site == 0 and not sees_repo
   assert not stdlib.startswith(str(tmp_path))  # the base interpreter's standard library, not the venv's
   iso = result['isolation']
-  assert iso['sandbox'] == 'bwrap' and iso['network'] == 'isolated'
+  assert iso['sandbox'] == 'bwrap' and iso['network'] == 'isolated' and iso['syscall_filter'] == 'seccomp'
 
 
 @pytest.mark.parametrize('kind', ['venv', 'venv-copies'])
@@ -79,7 +79,7 @@ def test_host_mode_runs_python_from_a_venv_under_tmp(kind, tmp_path, executor_co
   run = result['runs'][0]
   assert result['status'] == 'ok', run['stderr']
   assert json.loads(run['stdout'])[:2] == [42, 0]
-  assert result['isolation']['sandbox'] == 'none'
+  assert result['isolation']['sandbox'] == 'none' and result['isolation']['syscall_filter'] == 'seccomp'
 
 
 def test_host_mode_rewrites_only_the_programs_own_paths():
