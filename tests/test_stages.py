@@ -13,7 +13,8 @@ import pytest
 from bite_jax import config as bite_config
 from bite_jax import stages
 from bite_jax.data.mini import load_mini, train_pairs
-from bite_jax.data.pairs import write_pairs
+from bite_jax.data.pairs import PairFormatError, write_pairs
+from bite_jax.evaluate.candidates import CandidateError
 from bite_jax.evaluate.cli import export_tasks
 from bite_jax.models import from_pretrained, load_tokenizer, load_trained
 from tests.helpers import paths
@@ -205,3 +206,22 @@ def test_missing_hf_path_names_the_directory(tmp_path):
   config.model.hf_path = str(tmp_path / 'nowhere')
   with pytest.raises(FileNotFoundError, match='nowhere'):
     stages.prepare_base(config, tmp_path)
+
+
+def test_saved_candidates_with_a_bad_line_are_named_with_it(tmp_path):
+  path = tmp_path / 'candidates.jsonl'
+  path.write_text(json.dumps({'task_id': 't', 'code': 'x', 'sample_index': 0, 'method': 'direct'}) + '\n{"task_id": \n')
+  with pytest.raises(CandidateError, match=f'{path}:2: not valid JSON'):
+    stages._candidates(path)
+  path.write_text(json.dumps({'task_id': 't', 'code': 'x', 'sample_index': 0, 'method': 'direct'}) + '\n')
+  assert stages._candidates(path) == [{'task_id': 't', 'code': 'x', 'sample_index': 0}]
+
+
+def test_editors_read_a_bad_pairs_file_before_building_the_base(tmp_path):
+  pairs = tmp_path / 'pairs.jsonl'
+  pairs.write_text('{"language": "python", "slow": 1, "fast": "b"}\n')
+  config = _config()
+  config.data.pairs = str(pairs)
+  with pytest.raises(PairFormatError, match=f"{pairs}:1: field 'slow' must be a string"):
+    stages.run_editors(config, tmp_path / 'w')
+  assert not (tmp_path / 'w' / 'base').exists()

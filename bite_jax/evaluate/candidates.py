@@ -33,9 +33,12 @@ class Candidate:
 def _parse(record, where: str, counts: dict) -> Candidate:
   if not isinstance(record, Mapping):
     raise CandidateError(f'{where}: expected a JSON object with "task_id" and "code", got {type(record).__name__}')
-  task_id, code = record.get('task_id'), record.get('code')
+  for key in ('task_id', 'code'):
+    if key not in record:
+      raise CandidateError(f'{where}: missing field "{key}"')
+  task_id, code = record['task_id'], record['code']
   if not isinstance(task_id, str) or not task_id:
-    raise CandidateError(f'{where}: field "task_id" must be a non-empty string')
+    raise CandidateError(f'{where}: field "task_id" must be a non-empty string (got {task_id!r})')
   if not isinstance(code, str):
     raise CandidateError(f'{where}: field "code" must be a string (got {type(code).__name__})')
   index = record.get('sample_index')

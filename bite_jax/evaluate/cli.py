@@ -29,8 +29,8 @@ from bite_jax.data.pairs import read_pairs
 from bite_jax.data.records import Task, write_jsonl
 from bite_jax.evaluate.baselines import generate_candidates
 from bite_jax.evaluate.candidates import CandidateError, from_records, group_by_task, read_candidates
-from bite_jax.evaluate.loaders import BenchmarkFormatError, load_benchmark
-from bite_jax.evaluate.loaders.common import select
+from bite_jax.evaluate.loaders import BenchmarkFormatError, load_benchmark, parse_spec
+from bite_jax.evaluate.loaders.common import language_filter, select
 from bite_jax.evaluate.runner import evaluate_candidates
 from executor import Pool, SandboxRequiredError, require_sandbox
 
@@ -50,7 +50,7 @@ flags.DEFINE_string(
 flags.DEFINE_enum('split', None, ['train', 'test'], 'mini only: one split', flag_values=FLAGS)
 flags.DEFINE_string('languages', None, 'comma-separated languages (any spelling: c,C++,go,java,py)', flag_values=FLAGS)
 flags.DEFINE_string('problems', None, 'comma-separated problem ids', flag_values=FLAGS)
-flags.DEFINE_integer('limit', None, 'at most N tasks (after the other filters)', flag_values=FLAGS)
+flags.DEFINE_integer('limit', None, 'at most N tasks (after the other filters)', lower_bound=0, flag_values=FLAGS)
 flags.DEFINE_multi_string(
   'tests_dir', None, 'test-case directory <dir>/<problem_id>/input.N.txt (repeatable)', flag_values=FLAGS
 )
@@ -69,8 +69,8 @@ flags.DEFINE_string(
 )
 flags.DEFINE_string('out', None, 'output directory for results (with --candidates or --model)', flag_values=FLAGS)
 flags.DEFINE_enum('method', 'direct', ['direct', 'rag', 'refine'], 'baseline with --model', flag_values=FLAGS)
-flags.DEFINE_integer('num_samples', 1, 'samples (refine: chains) per task', flag_values=FLAGS)
-flags.DEFINE_integer('max_new_tokens', 1024, 'most generated tokens per sample', flag_values=FLAGS)
+flags.DEFINE_integer('num_samples', 1, 'samples (refine: chains) per task', lower_bound=1, flag_values=FLAGS)
+flags.DEFINE_integer('max_new_tokens', 1024, 'most generated tokens per sample', lower_bound=1, flag_values=FLAGS)
 flags.DEFINE_float('temperature', 0.7, '0 = greedy', flag_values=FLAGS)
 flags.DEFINE_float('top_p', 1.0, 'nucleus sampling threshold in (0, 1]', flag_values=FLAGS)
 flags.DEFINE_integer('top_k', 0, 'keep the k most likely tokens (0 = all)', flag_values=FLAGS)
@@ -135,6 +135,15 @@ def parse_flags(argv: list[str]) -> flags.FlagValues:
   if len(given) != 1:
     got = f'; got {" and ".join(given)}' if given else ''
     _usage_error(f'exactly one of --export_tasks, --candidates, --model is required{got}')
+  try:
+    parse_spec(FLAGS.benchmark)
+  except ValueError as e:
+    _usage_error(f'--benchmark: {e}')
+  for name in ('languages', 'language'):
+    try:
+      language_filter(FLAGS[name].value)
+    except ValueError as e:
+      _usage_error(f'--{name}: {e}')
   return FLAGS
 
 

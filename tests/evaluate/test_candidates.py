@@ -84,3 +84,12 @@ def test_reference_candidates_are_the_tasks_own_programs():
 def test_constant_program_compiles_and_prints_its_text(language):
   result = executor.run(language, constant_program(language, '-1'), ['7\n'])
   assert result['status'] == 'ok' and result['runs'][0]['stdout'] == '-1\n'
+
+
+@pytest.mark.parametrize('key', ['task_id', 'code'])
+def test_a_missing_field_is_named_as_missing(tmp_path, key):
+  record = {'task_id': 'a', 'code': 'x'}
+  del record[key]
+  path = _write(tmp_path / 'c.jsonl', [record])
+  with pytest.raises(CandidateError, match=f'c.jsonl:1: missing field "{key}"'):
+    read_candidates(path)

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -160,3 +161,96 @@ def test_model_mode_generates_candidates_and_scores_them(tmp_path):
   ]
   metrics = json.loads((out / 'metrics.json').read_text())
   assert metrics['samples'] == 2 and metrics['run']['method'] == 'direct'
+
+
+# ------------------------------------------------------------------ bad input: exit 2, one message naming the flag or file:line
+
+
+@pytest.mark.parametrize(
+  'row, why',
+  [
+    ({'task_id': 'toy/sum/python'}, 'missing field "code"'),
+    ({'code': SUM_EXPERT}, 'missing field "task_id"'),
+    ({'task_id': 'toy/sum/python', 'code': 3}, 'field "code" must be a string \\(got int\\)'),
+    ({'task_id': 7, 'code': SUM_EXPERT}, 'field "task_id" must be a non-empty string \\(got 7\\)'),
+    ({'task_id': 'toy/sum/python', 'code': 'x', 'sample_index': 'one'}, 'field "sample_index" must be an integer'),
+  ],
+  ids=['no-code', 'no-task_id', 'code-int', 'task_id-int', 'sample_index-str'],
+)
+def test_a_bad_candidate_field_exits_2_naming_file_line_and_field(tmp_path, toy_benchmark, capsys, row, why):
+  cands = _cands(tmp_path / 'c.jsonl', [{'task_id': 'toy/sum/python', 'code': SUM_EXPERT}, row])
+  assert main([f'--benchmark={toy_benchmark}', f'--candidates={cands}', f'--out={tmp_path / "o"}']) == 2
+  assert re.search(f'^error: {re.escape(cands)}:2: {why}', capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(
+  'line, why',
+  [
+    ('{"task_id": "t", ', 'not valid JSON'),
+    ('{"task_id": "t", "problem_id": "p", "language": "python", "inputs": []}', "missing field 'src'"),
+    ('{"task_id": "t", "problem_id": "p", "language": "cobol", "src": "x", "inputs": []}', "unknown language 'cobol'"),
+    (
+      '{"task_id": "t", "problem_id": "p", "language": "python", "src": "x", "inputs": "1 2"}',
+      "field 'inputs' must be",
+    ),
+  ],
+  ids=['json', 'no-src', 'language', 'inputs-str'],
+)
+def test_a_bad_task_line_exits_2_naming_file_and_line(tmp_path, capsys, line, why):
+  tasks = tmp_path / 'tasks.jsonl'
+  export_tasks([sum_task()], tasks)
+  tasks.write_text(tasks.read_text() + line + '\n')
+  assert main([f'--benchmark=tasks:{tasks}', f'--export_tasks={tmp_path / "t.jsonl"}']) == 2
+  assert f'error: {tasks}:2: ' in capsys.readouterr().err
+  assert not (tmp_path / 't.jsonl').exists()
+
+
+def test_a_bad_train_pairs_line_exits_2_before_the_model_is_loaded(tmp_path, toy_benchmark, capsys):
+  pairs = tmp_path / 'pairs.jsonl'
+  pairs.write_text('{"language": "python", "slow": "a"}\n')
+  argv = [f'--benchmark={toy_benchmark}', f'--model={tmp_path / "no_model"}', '--method=rag', f'--out={tmp_path / "o"}']
+  assert main([*argv, f'--train_pairs={pairs}']) == 2
+  assert f'error: {pairs}:1: missing field(s) fast' in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+  'flag, message',
+  [
+    ('--languages=python,cobol', "--languages: unknown language 'cobol'"),
+    ('--language=cobol', "--language: unknown language 'cobol'"),
+    ('--benchmark=bogus', "--benchmark: benchmark 'bogus': expected mini, pie:PATH"),
+    ('--limit=-1', 'flag --limit=-1: -1 is not a non-negative integer'),
+    ('--no_such_flag=1', "Unknown command line flag 'no_such_flag'"),
+  ],
+)
+def test_a_bad_flag_is_a_usage_error_naming_it(tmp_path, capsys, flag, message):
+  with pytest.raises(SystemExit) as exit_:
+    main(['--benchmark=mini', f'--export_tasks={tmp_path / "t.jsonl"}', flag])
+  assert exit_.value.code == 2
+  err = capsys.readouterr().err
+  assert err.startswith('python -m bite_jax.evaluate: error: ') and message in err
+
+
+def test_a_rerun_with_a_bad_candidates_file_keeps_the_scored_results(tmp_path, toy_benchmark):
+  out = tmp_path / 'out'
+  good = _cands(tmp_path / 'c.jsonl', [{'task_id': 'toy/sum/python', 'code': SUM_EXPERT}])
+  assert main([f'--benchmark={toy_benchmark}', f'--candidates={good}', f'--out={out}', '--repeats=1', '--quiet']) == 0
+  before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+  bad = tmp_path / 'bad.jsonl'
+  bad.write_text('{"task_id": "toy/sum/python", "code": \n')
+  assert main([f'--benchmark={toy_benchmark}', f'--candidates={bad}', f'--out={out}']) == 2
+  assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+  assert 'results.jsonl' in before
+
+
+def test_the_command_line_prints_one_error_line_and_no_traceback(tmp_path, toy_benchmark):
+  cands = _cands(tmp_path / 'c.jsonl', [{'task_id': 'toy/sum/python'}])
+  proc = subprocess.run(
+    [sys.executable, '-m', 'bite_jax.evaluate', f'--benchmark={toy_benchmark}', f'--candidates={cands}', '--out=o'],
+    cwd=tmp_path,
+    capture_output=True,
+    text=True,
+    timeout=300,
+  )
+  assert proc.returncode == 2
+  assert proc.stderr.strip() == f'error: {cands}:1: missing field "code"'
