@@ -3,13 +3,14 @@
     python benchmarks/executor_overhead.py [--runs=40] [--cache_dir=DIR]
 
 Runs are interleaved (bare, sandboxed, bare, ...) so machine load hits both alike;
-times are host wall-clock per run including process creation.  Prints a JSON line
+times are host wall-clock per run including process creation.  A bare run is the
+same program without the sandbox but on its terms: the same interpreter, flags,
+environment and masked start-up hooks (executor_baseline.py).  Prints a JSON line
 per language and a summary table.
 """
 
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -18,6 +19,8 @@ from pathlib import Path
 from absl import app, flags
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from executor_baseline import BareRunner  # noqa: E402
 
 from executor import Executor, ExecutorConfig, Limits  # noqa: E402
 
@@ -37,20 +40,18 @@ def main(argv: list[str]) -> None:
     sys.exit(f'unexpected argument(s) {argv[1:]}: every option is a --flag=value')
   config = ExecutorConfig(cache_dir=Path(FLAGS.cache_dir)) if FLAGS.cache_dir else ExecutorConfig()
   rows = []
-  with Executor(config) as ex, tempfile.TemporaryDirectory() as tmp:
+  with (
+    Executor(config) as ex,
+    tempfile.TemporaryDirectory() as tmp,
+    BareRunner(ex, Path(tmp), PROGRAMS) as bare_runner,
+  ):
     for lang, source in PROGRAMS.items():
       program = ex.compile(lang, source)
       meter = ex.meter('cpu', lang)
-      if lang == 'c':
-        bare_cmd = [str(program.dir / 'main')]
-      else:
-        bare_cmd = [sys.executable, str(Path(tmp) / 'main.py')]
-        (Path(tmp) / 'main.py').write_text(source)
       bare, boxed, inner = [], [], []
       for i in range(FLAGS.runs + 3):
-        t = time.perf_counter()
-        subprocess.run(bare_cmd, input=b'2 3\n', capture_output=True, check=True)
-        b = time.perf_counter() - t
+        b, outputs = bare_runner.run([program], ['2 3\n'])
+        assert outputs == ['5\n'], outputs
         t = time.perf_counter()
         run = ex.execute(program, '2 3\n', limits=Limits(timeout=5.0), meter=meter)
         s = time.perf_counter() - t

@@ -2,7 +2,8 @@
 
     python benchmarks/executor_throughput.py [--jobs=48] [--workers=2] [--trials=3]
 
-bare    = `workers` threads each running `python file.py < input` (no sandbox)
+bare    = `workers` threads each running the program without the sandbox but on its terms: the
+          same interpreter, flags, environment and masked start-up hooks (executor_baseline.py)
 batch   = `python -m executor batch JOBS.jsonl --workers N`, end to end (CLI start,
           worker start, sandboxed runs)
 pool    = executor.Pool(N).map_unordered(jobs) in this process (workers warm)
@@ -10,7 +11,6 @@ Trials alternate bare/batch/pool; medians are reported with the ratio bare/x
 (>= 1 means at least as fast as bare).
 """
 
-import concurrent.futures
 import json
 import os
 import statistics
@@ -25,7 +25,9 @@ from absl import app, flags
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from executor import ExecutorConfig, Pool  # noqa: E402
+from executor_baseline import BareRunner  # noqa: E402
+
+from executor import Executor, ExecutorConfig, Pool  # noqa: E402
 
 FLAGS = flags.FLAGS
 flags.DEFINE_integer('jobs', 48, 'short Python jobs per trial')
@@ -45,22 +47,9 @@ def make_jobs(n: int) -> list[dict]:
   ]
 
 
-def run_bare(jobs: list[dict], workers: int, tmp: Path) -> float:
-  paths = []
-  for job in jobs:
-    path = tmp / f'bare_{job["id"]}.py'
-    path.write_text(job['source'])
-    paths.append((path, job['inputs'][0]))
-
-  def one(item):
-    path, stdin = item
-    return subprocess.run([sys.executable, str(path)], input=stdin, capture_output=True, text=True).stdout
-
-  start = time.perf_counter()
-  with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-    outputs = list(pool.map(one, paths))
-  elapsed = time.perf_counter() - start
-  assert all(outputs), 'a bare run printed nothing'
+def run_bare(runner: BareRunner, programs: list, jobs: list[dict], workers: int) -> float:
+  elapsed, outputs = runner.run(programs, [job['inputs'][0] for job in jobs], workers)
+  assert all(outputs), 'a bare run failed or printed nothing'
   return elapsed
 
 
@@ -98,10 +87,15 @@ def main(argv: list[str]) -> None:
     jobs_file.write_text(''.join(json.dumps(j) + '\n' for j in jobs))
     run_batch(jobs_file, FLAGS.workers, cache)  # warm the compile cache
     times = {'bare': [], 'batch': [], 'pool': []}
-    with Pool(FLAGS.workers, config=ExecutorConfig(cache_dir=cache)) as pool:
+    config = ExecutorConfig(cache_dir=cache)
+    workdir = tmp / 'bare'
+    workdir.mkdir()
+    with Executor(config) as ex, BareRunner(ex, workdir) as runner, Pool(FLAGS.workers, config=config) as pool:
+      programs = [ex.compile('python', job['source']) for job in jobs]
+      run_bare(runner, programs, jobs, FLAGS.workers)
       run_pool(pool, jobs)
       for trial in range(FLAGS.trials):
-        times['bare'].append(run_bare(jobs, FLAGS.workers, tmp))
+        times['bare'].append(run_bare(runner, programs, jobs, FLAGS.workers))
         times['batch'].append(run_batch(jobs_file, FLAGS.workers, cache))
         times['pool'].append(run_pool(pool, jobs))
         print(json.dumps({'trial': trial, **{k: round(v[-1], 3) for k, v in times.items()}}), flush=True)

@@ -24,8 +24,9 @@ from executor.languages import (
   resolve_languages,
 )
 from executor.meters import Meter, MeterSupport, resolve_meter
+from executor.mounts import rewrite
 from executor.results import ProcessResult
-from executor.sandbox import Sandbox
+from executor.sandbox import Sandbox, program_env
 
 _STATUS_ORDER = ('timeout', 'memory_limit', 'output_limit', 'runtime_error')
 
@@ -224,6 +225,18 @@ class Executor:
       if count is None and res.status == 'ok':
         res.status, res.detail = 'runtime_error', f'{meter.backend} reported no instruction count'
     return Run(res, count, meter)
+
+  def host_command(self, program: Program, workdir: Path, limits: Limits | None = None) -> tuple[list[str], dict]:
+    """argv and environment that run a compiled program bare, on the sandbox's terms (the same interpreter,
+    flags and environment, /prog, /box and /tmp moved to host paths); wrap argv in sandbox.host_view() to
+    mask the same start-up hooks.  For baselines that measure what the sandbox costs."""
+    spec = self.languages[program.lang]
+    heap_mb = (limits or Limits()).memory_mb
+    argv = self._argv(spec.run, program.lang, program.main_class, spec.source_name, heap_mb)
+    rewrites = {'/prog': str(program.dir), '/box': str(workdir), '/tmp': str(workdir)}
+    host_dirs = self.toolchain(program.lang).ro_dirs
+    env = {k: rewrite(v, rewrites, host_dirs) for k, v in program_env(spec.env).items()}
+    return [rewrite(a, rewrites, host_dirs) for a in argv], env
 
   def run(
     self,

@@ -259,8 +259,7 @@ class Sandbox:
     has_mem_cg = group is not None and 'memory' in self.cgroups.controllers
     has_pids_cg = group is not None and 'pids' in self.cgroups.controllers
     nproc = limits.processes + (64 if has_pids_cg else 2)
-    base_env = {'PATH': '/usr/local/bin:/usr/bin:/bin', 'HOME': '/box', 'LANG': 'C.UTF-8', 'TMPDIR': '/tmp'}
-    base_env.update(env)
+    base_env = program_env(env)
     stdin_path = self.state / 'stdin'
     if stdin:
       stdin_path.write_bytes(stdin)
@@ -341,6 +340,24 @@ class Sandbox:
       parsed, backstop=backstop, host_wall=wall, limits=limits, cgroup=cg, stdout_path=out_path, stderr_path=err_path
     )
 
+  def host_view(self, cmd: list[str]) -> list[str]:
+    """cmd run on the host as the caller, without the sandbox, but with the files the sandbox masks (site
+    `.pth` start-up hooks) masked the same way: a bare baseline with the sandbox's start-up work."""
+    if not self._masked:
+      return list(cmd)
+    empty = str(self.state / 'empty')
+    if os.geteuid() == 0:  # a private mount namespace of the launcher, as host mode uses
+      mounts = Mounts(self.state / 'stage', privileged=True)
+      for path in self._masked:
+        mounts.mask(empty, path)
+      return [str(self.launcher), 'enter', str(os.getuid()), str(os.getgid()), '0', *mounts.argv(), '--', *cmd]
+    if self.mode == 'ns':
+      args = [bwrap_path(), '--dev-bind', '/', '/']
+      for path in self._masked:
+        args += ['--ro-bind', empty, path]
+      return [*args, '--', *cmd]
+    return list(cmd)  # host mode without root masks nothing either
+
   # ----- host mode helpers -----
   def _host_box(self) -> Path:
     box = self.state / 'box'
@@ -362,6 +379,12 @@ class Sandbox:
       self.cgroups = None
     self.uid.release()
     subprocess.run(['rm', '-rf', '--one-file-system', str(self.state)], check=False)
+
+
+def program_env(env: dict) -> dict:
+  """The whole environment of a sandboxed process: a fixed base plus the language's variables."""
+  base = {'PATH': '/usr/local/bin:/usr/bin:/bin', 'HOME': '/box', 'PWD': '/box', 'LANG': 'C.UTF-8', 'TMPDIR': '/tmp'}
+  return {**base, **env}
 
 
 def _sweep_state_dirs() -> None:

@@ -1,6 +1,7 @@
 """Every language compiles and runs valid programs with the right output; compile errors are reported."""
 
 import os
+import subprocess
 import sys
 
 import pytest
@@ -82,3 +83,12 @@ def test_language_aliases_and_unknown_language():
   assert canonical_language('C++') == 'cpp' and canonical_language('py') == 'python'
   with pytest.raises(ValueError, match="unknown language 'cobol'"):
     canonical_language('cobol')
+
+
+def test_a_bare_run_on_the_sandbox_terms_starts_like_a_sandboxed_one(ex, tmp_path):
+  source = 'import os, sys\nprint(sys.executable, sys.flags, sorted(sys.modules), sorted(os.environ))\n'
+  program = ex.compile('python', source)
+  argv, env = ex.host_command(program, tmp_path)
+  bare = subprocess.run(ex.sandbox.host_view(argv), env=env, cwd=tmp_path, capture_output=True, text=True, check=True)
+  assert bare.stdout == ex.run('python', source)['runs'][0]['stdout']  # same interpreter, flags, modules, env
+  assert env['HOME'] == env['TMPDIR'] == str(tmp_path) and argv[1] == str(program.dir / 'main.py')
