@@ -21,7 +21,7 @@ from pathlib import Path
 import jax
 from absl import app, flags, logging
 
-from bite_jax import parallel
+from bite_jax import parallel, usage
 from bite_jax.models.trained import TOKENIZER_FILES, has_tokenizer, load_model_dir
 from bite_jax.sample.sampler import Sampler
 
@@ -29,23 +29,31 @@ _HF_DIR = flags.DEFINE_string('hf_dir', None, 'Hugging Face checkpoint directory
 _CHECKPOINT = flags.DEFINE_string('checkpoint', None, "Trained model directory (the trainer's OUT/final).")
 _PROMPTS = flags.DEFINE_string('prompts', None, 'JSONL file: {"prompt": text} or {"input_ids": [...]} per line.')
 _OUT = flags.DEFINE_string('out', None, 'Output JSONL file, one line per sample.')
-_NUM_SAMPLES = flags.DEFINE_integer('num_samples', 1, 'Samples per prompt.')
-_MAX_NEW = flags.DEFINE_integer('max_new_tokens', None, 'Most generated tokens per sample (EOS included).')
-_TEMPERATURE = flags.DEFINE_float('temperature', 1.0, 'Softmax temperature (0 = greedy).')
+_NUM_SAMPLES = flags.DEFINE_integer('num_samples', 1, 'Samples per prompt.', lower_bound=1)
+_MAX_NEW = flags.DEFINE_integer(
+  'max_new_tokens', None, 'Most generated tokens per sample (EOS included).', lower_bound=1
+)
+_TEMPERATURE = flags.DEFINE_float('temperature', 1.0, 'Softmax temperature (0 = greedy).', lower_bound=0.0)
 _TOP_P = flags.DEFINE_float('top_p', 1.0, 'Nucleus sampling threshold in (0, 1].')
-_TOP_K = flags.DEFINE_integer('top_k', 0, 'Keep the k most likely tokens (0 = all).')
+_TOP_K = flags.DEFINE_integer('top_k', 0, 'Keep the k most likely tokens (0 = all).', lower_bound=0)
 _GREEDY = flags.DEFINE_bool('greedy', False, 'Argmax decoding.')
-_SEED = flags.DEFINE_integer('seed', 0, 'Random seed in [0, 2**32): fixes every sample.')
+_SEED = flags.DEFINE_integer(
+  'seed', 0, 'Random seed in [0, 2**32): fixes every sample.', lower_bound=0, upper_bound=2**32 - 1
+)
 _STOP = flags.DEFINE_multi_string('stop', [], 'Stop string (repeatable); needs a tokenizer.')
-_MAX_BATCH = flags.DEFINE_integer('max_batch', 64, 'Most sample rows decoded together.')
+_MAX_BATCH = flags.DEFINE_integer('max_batch', 64, 'Most sample rows decoded together.', lower_bound=1)
+flags.register_validator('top_p', lambda v: 0.0 < v <= 1.0, message='--top_p must be in (0, 1]')
 _DTYPE = flags.DEFINE_enum(
   'dtype',
   None,
   ['float32', 'bfloat16'],
   'Compute/parameter dtype (default: float32 for --hf_dir, the trained one for --checkpoint).',
 )
-_FSDP = flags.DEFINE_integer('fsdp', 1, 'Mesh fsdp size (weights sharded); data takes the other devices.')
-_TENSOR = flags.DEFINE_integer('tensor', 1, 'Mesh tensor-parallel size.')
+_FSDP = flags.DEFINE_integer(
+  'fsdp', 1, 'Mesh fsdp size (weights sharded); data takes the other devices.', lower_bound=1
+)
+_TENSOR = flags.DEFINE_integer('tensor', 1, 'Mesh tensor-parallel size.', lower_bound=1)
+PROG = 'python -m bite_jax.sample'
 
 
 class PromptFileError(ValueError):
@@ -96,7 +104,7 @@ def _mesh():
 def load_model(needs_tokenizer: bool):
   """(model, tokenizer or None, mesh) from --hf_dir or --checkpoint."""
   if (_HF_DIR.value is None) == (_CHECKPOINT.value is None):
-    raise app.UsageError('give exactly one of --hf_dir or --checkpoint')
+    usage.fail(PROG, 'give exactly one of --hf_dir or --checkpoint')
   mesh = _mesh()
   directory = Path(_CHECKPOINT.value or _HF_DIR.value)
   if _HF_DIR.value is not None and needs_tokenizer and not has_tokenizer(directory):
@@ -111,10 +119,11 @@ def load_model(needs_tokenizer: bool):
 
 def main(argv) -> None:
   if len(argv) > 1:
-    raise app.UsageError(f'unexpected arguments: {argv[1:]}')
+    usage.fail(PROG, f'unexpected arguments: {argv[1:]}')
   for flag in (_PROMPTS, _OUT, _MAX_NEW):
     if flag.value is None:
-      raise app.UsageError(f'--{flag.name} is required')
+      usage.fail(PROG, f'--{flag.name} is required')
+  logging.set_verbosity(logging.WARNING)  # jax's INFO lines (backends it could not open) are noise here
   start = time.perf_counter()
   prompts = read_prompts(_PROMPTS.value)
   model, tokenizer, mesh = load_model(any(isinstance(p, str) for p in prompts) or bool(_STOP.value))
@@ -173,10 +182,9 @@ def _main_with_clear_errors(argv) -> None:
   try:
     main(argv)
   except (PromptFileError, FileNotFoundError) as e:
-    print(f'error: {e}', file=sys.stderr)
-    sys.exit(2)
+    usage.fail(PROG, str(e))
 
 
 def run() -> None:
-  """Entry point of `python -m bite_jax.sample`."""
-  app.run(_main_with_clear_errors)
+  """Entry point of `python -m bite_jax.sample`: bad usage or input is one line on stderr and exit status 2."""
+  app.run(_main_with_clear_errors, flags_parser=usage.flags_parser(PROG))

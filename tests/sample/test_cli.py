@@ -1,6 +1,7 @@
 """`python -m bite_jax.sample`: JSONL prompts in, one JSONL line per sample out, a JSON summary last."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -137,3 +138,87 @@ def test_trained_checkpoint_directory_samples_like_its_hf_source(tmp_path, check
     assert set(json.loads(stdout[-1])) == SUMMARY_KEYS
     outputs[source[:6]] = sorted((r['prompt_index'], r['token_ids'], r['text']) for r in _read_jsonl(out))
   assert outputs['--chec'] == outputs['--hf_d']
+
+
+# ------------------------------------------------------------------ bad usage or input: exit 2, one line naming it
+
+
+def _cli(*args, cwd=REPO):
+  return subprocess.run(
+    [sys.executable, '-m', 'bite_jax.sample', *args], cwd=cwd, capture_output=True, text=True, timeout=300
+  )
+
+
+def _error_line(proc) -> str:
+  assert proc.returncode == 2, proc.stderr[-2000:]
+  assert 'Traceback' not in proc.stderr
+  errors = [line for line in proc.stderr.splitlines() if 'error' in line.lower()]
+  assert len(errors) == 1 and errors[0].startswith('python -m bite_jax.sample: error: '), proc.stderr
+  return errors[0]
+
+
+@pytest.mark.parametrize(
+  'extra, message',
+  [
+    (['--bogus=1'], "Unknown command line flag 'bogus'"),
+    (['--top_p=0'], '--top_p must be in (0, 1]'),
+    (['--num_samples=0'], 'flag --num_samples=0: 0 is not a positive integer'),
+    (['--temperature=-1'], 'flag --temperature=-1: -1.0 is not a non-negative number'),
+    (['--checkpoint=/x'], 'give exactly one of --hf_dir or --checkpoint'),
+    (['extra'], "unexpected arguments: ['extra']"),
+  ],
+  ids=['unknown-flag', 'top_p', 'num_samples', 'temperature', 'two-models', 'positional'],
+)
+def test_bad_usage_is_one_line_with_status_2(tmp_path, checkpoint, extra, message):
+  prompts = _write_prompts(tmp_path / 'p.jsonl', ['{"prompt": "x"}'])
+  args = [f'--hf_dir={checkpoint}', f'--prompts={prompts}', f'--out={tmp_path / "o.jsonl"}', '--max_new_tokens=2']
+  assert message in _error_line(_cli(*args, *extra))
+  assert not (tmp_path / 'o.jsonl').exists()
+
+
+def test_a_missing_required_flag_is_named(tmp_path):
+  assert '--prompts is required' in _error_line(_cli(f'--out={tmp_path / "o.jsonl"}', '--max_new_tokens=2'))
+
+
+def test_a_bad_prompt_line_is_named_and_the_previous_output_is_kept(tmp_path, checkpoint):
+  prompts = _write_prompts(tmp_path / 'p.jsonl', ['{"prompt": "x"}', '{"prompt": '])
+  out = tmp_path / 'o.jsonl'
+  out.write_text('{"prompt_index": 0}\n')
+  error = _error_line(_cli(f'--hf_dir={checkpoint}', f'--prompts={prompts}', f'--out={out}', '--max_new_tokens=2'))
+  assert error == f'python -m bite_jax.sample: error: {prompts}:2: not valid JSON (Expecting value)'
+  assert out.read_text() == '{"prompt_index": 0}\n'
+
+
+@pytest.mark.parametrize(
+  'line, why',
+  [
+    ('{"prompt": 3}', '"prompt" must be a non-empty string'),
+    ('{"prompt": ""}', '"prompt" must be a non-empty string'),
+    ('{"input_ids": [1, -2]}', '"input_ids" must be a non-empty list of non-negative integers'),
+    ('{"input_ids": [true]}', '"input_ids" must be a non-empty list'),
+    ('{"input_ids": []}', '"input_ids" must be a non-empty list'),
+    ('{"prompt": "x", "input_ids": [1]}', 'expected an object with exactly one of "prompt" or "input_ids"'),
+    ('["x"]', 'expected an object'),
+  ],
+)
+def test_a_prompt_of_the_wrong_type_is_named_with_its_line(tmp_path, line, why):
+  prompts = _write_prompts(tmp_path / 'p.jsonl', ['{"prompt": "ok"}', line])
+  with pytest.raises(sample_cli.PromptFileError, match=re.escape(f'p.jsonl:2: {why}')):
+    sample_cli.read_prompts(prompts)
+
+
+def test_a_missing_or_empty_prompt_file_is_named(tmp_path):
+  with pytest.raises(FileNotFoundError, match='nope.jsonl: prompt file does not exist'):
+    sample_cli.read_prompts(tmp_path / 'nope.jsonl')
+  with pytest.raises(sample_cli.PromptFileError, match='p.jsonl: no prompts'):
+    sample_cli.read_prompts(_write_prompts(tmp_path / 'p.jsonl', ['', '  ']))
+
+
+def test_a_missing_model_directory_is_named(tmp_path):
+  prompts = _write_prompts(tmp_path / 'p.jsonl', ['{"input_ids": [1, 2]}'])
+  error = _error_line(
+    _cli(
+      f'--hf_dir={tmp_path / "nowhere"}', f'--prompts={prompts}', f'--out={tmp_path / "o.jsonl"}', '--max_new_tokens=2'
+    )
+  )
+  assert error == f'python -m bite_jax.sample: error: {tmp_path / "nowhere"}: model directory does not exist'
