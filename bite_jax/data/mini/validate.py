@@ -20,8 +20,8 @@ from typing import NoReturn
 
 from absl import flags
 
-from bite_jax.data.mini import load_mini
-from bite_jax.data.records import Task
+from bite_jax.data.mini import MiniFormatError, load_mini, load_problems
+from bite_jax.data.records import Task, normalize_language
 from executor import Executor
 from executor.measuring import measure as measure_costs
 
@@ -189,12 +189,21 @@ def main(argv: list[str] | None = None) -> int:
   if rest:
     _usage_error(f'unexpected argument(s) {rest}: every option is a --flag=value')
   args = FLAGS
+  languages = [s for s in args.languages or () if s] or None
+  for name in languages or ():
+    try:
+      normalize_language(name)
+    except ValueError as e:
+      _usage_error(f'--languages: {e}')
+  problems = [s for s in args.problems or () if s] or None
   try:
-    tasks = load_mini(
-      split=args.split,
-      languages=[s for s in args.languages or () if s] or None,
-      problems=[s for s in args.problems or () if s] or None,
-    )
+    load_problems(problems=problems)
+  except MiniFormatError as e:
+    _usage_error(str(e))  # a problem directory is malformed: the message names its file and field
+  except ValueError as e:
+    _usage_error(f'--problems: {e}')
+  try:
+    tasks = load_mini(split=args.split, languages=languages, problems=problems)
   except ValueError as e:
     _usage_error(str(e))
   reports = validate(tasks, repeats=args.repeats, meter=args.meter, min_speedup=args.min_speedup)

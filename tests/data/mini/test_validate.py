@@ -1,13 +1,16 @@
 """The mini validation command: its checks on measured results, and a real run through the executor."""
 
 import io
+import subprocess
+import sys
 
 import pytest
 
 import bite_jax.data.mini.validate as mini_validate
-from bite_jax.data.mini import load_mini
+from bite_jax.data.mini import catalog, load_mini
 from bite_jax.data.mini.validate import check_task, format_row, main, validate
 from bite_jax.data.records import Task
+from tests.helpers import paths
 
 STARTUP = 0.002  # seconds, the fake language's empty-program cost
 
@@ -97,3 +100,49 @@ def test_validate_two_problems_in_all_languages_with_the_executor():
   assert all(r['speedup'] >= 1.5 for r in reports)
   assert all(r['slow_ratio'] >= 1.1 for r in reports if r['task_id'].startswith('mini/sum_squares_range/'))
   assert out.getvalue().count(' ok ') == len(tasks)
+
+
+# ------------------------------------------------------------------ bad usage: exit 2, one line naming the flag or file
+
+
+@pytest.mark.parametrize(
+  'argv, message',
+  [
+    (['--languages=python,cobol'], "--languages: unknown language 'cobol'"),
+    (['--problems=lis,no_such_problem'], '--problems: unknown mini problem(s): no_such_problem; known: '),
+    (['--repeats=0'], 'flag --repeats=0: 0 is not'),
+    (['--split=dev'], 'flag --split=dev: value should be one of <train|test>'),
+    (['--no_such_flag'], "Unknown command line flag 'no_such_flag'"),
+    (['lis'], "unexpected argument(s) ['lis']"),
+  ],
+  ids=['language', 'problem', 'repeats', 'split', 'flag', 'positional'],
+)
+def test_bad_usage_exits_2_naming_the_flag(capsys, argv, message):
+  with pytest.raises(SystemExit) as exit_:
+    main(argv)
+  assert exit_.value.code == 2
+  err = capsys.readouterr().err
+  assert err.startswith(f'python -m bite_jax.data.mini.validate: error: {message}')
+
+
+def test_a_malformed_problem_file_is_named_with_its_field(tmp_path, monkeypatch, capsys):
+  broken = tmp_path / 'broken'
+  broken.mkdir()
+  (broken / 'problem.json').write_text('{"problem_id": "broken", "title": 3}')
+  monkeypatch.setattr(catalog, 'PROBLEMS_DIR', tmp_path)
+  with pytest.raises(SystemExit) as exit_:
+    main(['--problems=broken'])
+  assert exit_.value.code == 2
+  assert f"{broken / 'problem.json'}: field 'statement' is missing" in capsys.readouterr().err
+
+
+def test_the_command_line_prints_one_error_line_and_no_traceback():
+  proc = subprocess.run(
+    [sys.executable, '-m', 'bite_jax.data.mini.validate', '--languages=cobol'],
+    cwd=paths.REPO,
+    capture_output=True,
+    text=True,
+    timeout=120,
+  )
+  assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+  assert proc.stderr.startswith("python -m bite_jax.data.mini.validate: error: --languages: unknown language 'cobol'")
