@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from executor.config import Limits
+from executor.config import METERS, Limits
 from executor.languages import canonical_language
 from executor.measuring import compare, measure
 
@@ -39,8 +39,31 @@ _OPTIONAL = {
 }
 
 
+_NUMBERS = ('timeout', 'wall_timeout', 'threshold', 'confidence', 'budget_s', 'rel_tol', 'abs_tol')
+_INTEGERS = ('memory_mb', 'output_bytes', 'processes', 'repeats', 'min_rounds', 'max_rounds')
+_BOOLEANS = ('exact', 'net')
+
+
 class JobError(ValueError):
   """A job dict is malformed; the message names the field."""
+
+
+def _check_types(job: dict, where: str) -> None:
+  """JobError naming the first optional field of the wrong JSON type (null stands for the default)."""
+  for key, value in job.items():
+    if value is None:
+      continue
+    if key in _NUMBERS and (isinstance(value, bool) or not isinstance(value, (int, float))):
+      raise JobError(f'{where}: field {key!r} must be a number, got {type(value).__name__}')
+    integral = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if key in _INTEGERS and (isinstance(value, bool) or not integral):
+      raise JobError(f'{where}: field {key!r} must be an integer, got {value!r}')
+    if key in _BOOLEANS and not isinstance(value, bool):
+      raise JobError(f'{where}: field {key!r} must be true or false, got {value!r}')
+  if job.get('meter') is not None and job['meter'] not in METERS:
+    raise JobError(f"{where}: field 'meter' must be one of {', '.join(METERS)}, got {job['meter']!r}")
+  if job.get('repeats') is not None and job['repeats'] < 1:
+    raise JobError(f"{where}: field 'repeats' must be >= 1, got {job['repeats']!r}")
 
 
 def validate_job(job, where: str = 'job') -> dict:
@@ -70,6 +93,7 @@ def validate_job(job, where: str = 'job') -> dict:
   inputs = job.get('inputs', [])
   if not isinstance(inputs, list) or not all(isinstance(x, str) for x in inputs):
     raise JobError(f"{where}: field 'inputs' must be a list of strings")
+  _check_types(job, where)
   try:
     limits_of(out)
   except (TypeError, ValueError) as exc:

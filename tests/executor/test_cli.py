@@ -144,3 +144,22 @@ def test_measure_prints_a_cost_per_program(cli, files):
   statuses = [p['status'] for p in result['programs']]
   assert rc == 0 and statuses == ['ok', 'ok', 'runtime_error'] and result['meter'] == 'cpu'
   assert result['programs'][1]['outputs_match_first'] and result['programs'][0]['cost'] > 0
+
+
+@pytest.mark.parametrize(
+  'line, why',
+  [
+    ('{"id": 2, "lang": "python"}', "missing field 'source'"),
+    ('{"id": 2, "lang": "python", "source": ["print(1)"]}', "field 'source' must be a string"),
+    ('{"id": 2, "lang": "python", "source": "", "timeout": "5"}', "field 'timeout' must be a number, got str"),
+    ('{"id": 2, "lang": "cobol", "source": ""}', "field 'lang': unknown language 'cobol'; expected one of c, cpp"),
+    ('["print(1)"]', 'expected a JSON object, got list'),
+  ],
+  ids=['no-source', 'source-list', 'timeout-str', 'language', 'array'],
+)
+def test_a_bad_batch_job_stops_the_batch_before_any_job_runs(cli, files, line, why):
+  jobs = files / 'jobs.jsonl'
+  jobs.write_text('{"id": 1, "lang": "python", "source": "print(1)"}\n' + line + '\n')
+  rc, out, err = cli('batch', str(jobs))
+  assert rc == 2 and out == ''
+  assert err.startswith(f'python -m executor batch: error: {jobs}:2: {why}') and len(err.strip().splitlines()) == 1

@@ -108,3 +108,42 @@ def test_public_measure_stays_a_function_after_importing_the_internals():
   importlib.import_module('executor.measuring')
   importlib.import_module('executor.jobs')
   assert callable(executor.measure) and callable(executor.compare)
+
+
+@pytest.mark.parametrize(
+  'extra, why',
+  [
+    ({'timeout': 'abc'}, "field 'timeout' must be a number, got str"),
+    ({'timeout': True}, "field 'timeout' must be a number, got bool"),
+    ({'memory_mb': 512.5}, "field 'memory_mb' must be an integer, got 512.5"),
+    ({'repeats': '3'}, "field 'repeats' must be an integer, got '3'"),
+    ({'repeats': 0}, "field 'repeats' must be >= 1, got 0"),
+    ({'meter': 'wall'}, "field 'meter' must be one of auto, cpu, instructions, got 'wall'"),
+  ],
+)
+def test_an_optional_field_of_the_wrong_type_is_named(extra, why):
+  with pytest.raises(JobError, match=f'jobs.jsonl:4: {why}'):
+    validate_job({'lang': 'python', 'source': 'print(1)', **extra}, where='jobs.jsonl:4')
+
+
+@pytest.mark.parametrize(
+  'job, why',
+  [
+    ({'lang': 'python'}, "missing field 'source'"),
+    ({'lang': 'python', 'source': 3}, "field 'source' must be a string"),
+    ({'kind': 'compare', 'lang': 'c', 'baseline': 'a'}, "missing field 'candidate'"),
+    ({'kind': 'compare', 'lang': 'c', 'baseline': 'a', 'candidate': 'b', 'exact': 'yes'}, "field 'exact' must be"),
+    ({'kind': 'measure', 'lang': 'c', 'sources': 'a'}, "field 'sources' must be a list of strings"),
+    ({'kind': 'build', 'lang': 'c'}, "field 'kind' must be run, compare or measure"),
+    ({'lang': 'cobol', 'source': ''}, "field 'lang': unknown language 'cobol'"),
+    (['print(1)'], 'expected a JSON object, got list'),
+  ],
+)
+def test_a_malformed_job_is_named_with_its_field(job, why):
+  with pytest.raises(JobError, match=f'job: {why}'):
+    validate_job(job)
+
+
+def test_defaults_may_be_given_as_null_and_integral_floats_are_integers():
+  job = validate_job({'lang': 'python', 'source': '', 'timeout': None, 'meter': None, 'memory_mb': 512.0})
+  assert limits_of(job).memory_mb == 512
