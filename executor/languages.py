@@ -58,6 +58,12 @@ def python_interpreter() -> tuple[str, tuple[str, ...]]:
         dirs.add(os.path.realpath(venv))
   if not any(exe.startswith(d + '/') for d in dirs):
     dirs.add(os.path.dirname(exe))
+  stdlib = os.path.dirname(os.__file__)
+  for name in os.listdir(stdlib):  # files kept elsewhere, e.g. Debian's sitecustomize.py -> /etc/python3.X/
+    target = os.path.realpath(os.path.join(stdlib, name))
+    if os.path.islink(os.path.join(stdlib, name)) and os.path.exists(target):
+      if not any(target.startswith(d + '/') for d in dirs):
+        dirs.add(os.path.dirname(target))
   return exe, tuple(sorted(d for d in dirs if _outside_usr(d)))
 
 
