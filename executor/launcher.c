@@ -16,10 +16,9 @@
  *   its own session; leftovers are found by session id / parent pid.
  *   It forks the program, applies rlimits and the system-call filter in the
  *   child (FILTER "full", or "perf": the same but perf_event_open allowed for
- *   the perf meter), enforces a CPU-time
- *   limit over the whole process tree and a wall-time limit, kills every
- *   leftover process when the main process ends, reaps everything, and writes
- *   one line to REPORT_FD:
+ *   the perf meter), enforces a CPU-time limit over the whole process tree and
+ *   a wall-time limit, kills every leftover process when the main process ends,
+ *   reaps everything, and writes one line to REPORT_FD:
  *     status=<wait status> main_done=<0|1> timeout=<none|cpu|wall> exec_errno=<n>
  *     utime_us=<n> stime_us=<n> maxrss_kb=<n> wall_us=<n> seccomp=<0|1>
  *   CPU and RSS come from getrusage(RUSAGE_CHILDREN) after all processes are
@@ -148,6 +147,9 @@ static int enter(int argc, char **argv) {
   return 125;
 }
 
+#ifndef SECCOMP_RET_KILL_PROCESS /* headers older than Linux 4.14 */
+#define SECCOMP_RET_KILL_PROCESS SECCOMP_RET_KILL
+#endif
 #if defined(__x86_64__)
 #define FILTER_ARCH AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)

@@ -144,7 +144,7 @@ def test_the_program_runs_under_one_filter(pool):
   assert result['runs'][0]['stdout'] == "['2', '1']\n"  # mode 2 = filter, one filter
 
 
-def test_the_perf_meter_gets_perf_event_open_and_nothing_else(ex):
+def test_only_the_perf_meter_gets_perf_event_open(ex):
   program = ex.compile('c', errno_program([('perf_event_open', 'SYS_perf_event_open, 0, 0, -1, -1, 0')]))
   assert program.status == 'ok', program.message
   for allow_perf, expected in ((False, EPERM), (True, EFAULT)):
