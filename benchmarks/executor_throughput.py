@@ -1,6 +1,6 @@
 """Pool throughput vs bare parallel subprocesses on many short Python jobs.
 
-    python benchmarks/executor_throughput.py [--jobs=48] [--workers=2] [--trials=3]
+    python benchmarks/executor_throughput.py [--jobs=48] [--workers=2] [--trials=3] [--loop=1000]
 
 bare    = `workers` threads each running the program without the sandbox but on its terms: the
           same interpreter, flags, environment and masked start-up hooks (executor_baseline.py)
@@ -33,15 +33,21 @@ FLAGS = flags.FLAGS
 flags.DEFINE_integer('jobs', 48, 'short Python jobs per trial')
 flags.DEFINE_integer('workers', 2, 'worker processes (bare: threads)')
 flags.DEFINE_integer('trials', 3, 'rounds of bare, batch, pool')
+flags.DEFINE_integer(
+  'loop',
+  1000,
+  "loop iterations per unit of a job's input (job i loops loop x (i % 7) times): 1000 gives ~1 ms jobs where "
+  'start-up dominates; 300000 gives contest-sized runs of tens of ms',
+)
 
 
-def make_jobs(n: int) -> list[dict]:
+def make_jobs(n: int, loop: int) -> list[dict]:
   return [
     {
       'id': i,
       'lang': 'python',
       'source': f'n = int(input())\nprint(sum(i * i for i in range(n)) + {i})\n',
-      'inputs': [f'{1000 * (i % 7)}\n'],
+      'inputs': [f'{loop * (i % 7)}\n'],
     }
     for i in range(n)
   ]
@@ -78,7 +84,7 @@ def run_pool(pool: Pool, jobs: list[dict]) -> float:
 def main(argv: list[str]) -> None:
   if len(argv) > 1:
     sys.exit(f'unexpected argument(s) {argv[1:]}: every option is a --flag=value')
-  jobs = make_jobs(FLAGS.jobs)
+  jobs = make_jobs(FLAGS.jobs, FLAGS.loop)
   with tempfile.TemporaryDirectory() as tmp_name:
     tmp = Path(tmp_name)
     os.chmod(tmp, 0o755)
@@ -102,6 +108,7 @@ def main(argv: list[str]) -> None:
   med = {k: statistics.median(v) for k, v in times.items()}
   summary = {
     'jobs': FLAGS.jobs,
+    'loop': FLAGS.loop,
     'workers': FLAGS.workers,
     'trials': FLAGS.trials,
     **{f'{k}_s': round(v, 3) for k, v in med.items()},
