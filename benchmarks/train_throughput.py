@@ -1,18 +1,28 @@
 r"""Training throughput: our jitted IFT step vs transformers + torch AdamW on the same model.
 
   python benchmarks/train_throughput.py --vocab=1024,151936 --batch=8 --len=256
+  python benchmarks/train_throughput.py --vocab=32000 --torch=eager,compiled --threads=8
 
 For each vocabulary size, builds one tiny random Qwen2 checkpoint with transformers, then alternates
-rounds of `--steps` optimizer steps between torch (Qwen2ForCausalLM, labels with -100 on the
-prompt half, torch.optim.AdamW, torch.set_num_threads(--threads)) and JAX (bite_jax.train.step on
-the model from bite_jax.models.from_pretrained, with the trainer's automatic loss chunk and rows
-per pass unless --loss_chunk / --rows_per_pass are given). Reports the median steady-state
-tokens/s (batch x len positions per step; warmup rounds excluded) and the ratio JAX / torch.
+rounds of `--steps` optimizer steps between JAX (bite_jax.train.step on the model from
+bite_jax.models.from_pretrained, with the trainer's automatic loss chunk and rows per pass unless
+--loss_chunk / --rows_per_pass are given) and each torch variant of --torch: `eager`
+(Qwen2ForCausalLM with sdpa attention and use_cache=False, labels with -100 on the prompt half,
+torch.optim.AdamW(fused=True)) and `compiled` (the same, with the forward and loss in one
+torch.compile'd function; AOTAutograd compiles the backward too). A variant that fails to compile is
+left out with a printed note. Reports the median steady-state tokens/s of each (batch x len
+positions per step; warmup rounds excluded) and the ratios JAX / torch.
+
+Threads: both sides get the same cores. By default that is every core the process may run on (XLA's
+CPU thread pool sizes itself to them; torch.set_num_threads gets the same count). --threads=N first
+restricts the process to N cores (sched_setaffinity, before JAX starts its pool) and gives torch N
+threads, so both are pinned alike.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -45,7 +55,10 @@ flags.DEFINE_integer('intermediate', 512, 'MLP size')
 flags.DEFINE_integer('layers', 2, 'decoder layers')
 flags.DEFINE_integer('heads', 4, 'attention heads')
 flags.DEFINE_integer('kv_heads', 2, 'key/value heads')
-flags.DEFINE_integer('threads', 2, 'torch.set_num_threads')
+flags.DEFINE_integer(
+  'threads', 0, 'cores for both frameworks: 0 = every core this process may use; N = pin the process to N cores'
+)
+flags.DEFINE_list('torch', ['eager', 'compiled'], 'torch variants to time beside JAX: eager and/or compiled')
 flags.DEFINE_float('clip', 1.0, 'gradient clipping norm')
 flags.DEFINE_integer('loss_chunk', 0, "0 = the trainer's automatic choice")
 flags.DEFINE_integer('rows_per_pass', 0, "0 = the trainer's automatic choice")
@@ -55,6 +68,28 @@ flags.DEFINE_integer('warmup_rounds', 1, 'untimed rounds per framework first')
 flags.DEFINE_float('settle', 0.5, 'seconds of pause before each timed round')
 flags.DEFINE_string('json', None, 'also write the results here')
 flags.register_validator('vocab', lambda v: all(x.isdigit() for x in v), '--vocab: comma-separated integers')
+flags.register_validator(
+  'torch', lambda v: set(v) <= {'eager', 'compiled'}, '--torch: a comma-separated subset of eager, compiled'
+)
+TORCH_VARIANTS = {'eager': 'torch', 'compiled': 'torch_compiled'}  # --torch value -> result key prefix
+
+
+def use_cores(threads: int) -> int:
+  """The cores both frameworks use: all allowed ones (threads=0) or the first `threads` of them, the
+  process pinned to them before JAX builds its CPU thread pool."""
+  allowed = sorted(os.sched_getaffinity(0))
+  if threads <= 0:
+    return len(allowed)
+  if threads > len(allowed):
+    sys.exit(f'--threads={threads}: only {len(allowed)} cores are available to this process')
+  os.sched_setaffinity(0, allowed[:threads])
+  return threads
+
+
+def _torch_version() -> str:
+  import torch  # noqa: PLC0415 -- the torch baseline only (torch is a test extra)
+
+  return torch.__version__
 
 
 def make_checkpoint(directory: Path, args, vocab: int) -> Path:
@@ -87,28 +122,33 @@ def make_batch(args, vocab: int):
 
 
 class TorchRunner:
-  def __init__(self, directory: Path, batch, args):
+  """transformers' Qwen2ForCausalLM with fused AdamW; `compiled` runs forward + loss through torch.compile."""
+
+  def __init__(self, directory: Path, batch, args, *, cores: int, compiled: bool = False):
     import torch  # noqa: PLC0415 -- the torch baseline only (torch is a test extra)
     import transformers  # noqa: PLC0415 -- the torch baseline only (torch is a test extra)
 
-    torch.set_num_threads(args.threads)
+    torch.set_num_threads(cores)
     self.torch = torch
     self.model = transformers.Qwen2ForCausalLM.from_pretrained(
       str(directory), dtype=torch.float32, attn_implementation='sdpa'
     ).train()
-    self.opt = torch.optim.AdamW(self.model.parameters(), lr=1e-4, betas=(0.9, 0.95), weight_decay=0.0)
+    # fused=True: one multi-tensor kernel per step (CPU support since torch 2.4).
+    self.opt = torch.optim.AdamW(self.model.parameters(), lr=1e-4, betas=(0.9, 0.95), weight_decay=0.0, fused=True)
     self.inputs = torch.from_numpy(batch['inputs']).long()
     labels = torch.from_numpy(batch['targets']).long()
     labels[torch.from_numpy(batch['mask']) == 0] = -100
     self.labels = labels
     self.clip = args.clip
+    self.loss_fn = torch.compile(self._loss) if compiled else self._loss
+
+  def _loss(self, inputs, labels):
+    # No KV cache in training; shifted targets are given explicitly, so the loss is a plain masked cross-entropy.
+    logits = self.model(input_ids=inputs, use_cache=False).logits
+    return self.torch.nn.functional.cross_entropy(logits.float().flatten(0, 1), labels.flatten(), ignore_index=-100)
 
   def step(self) -> float:
-    out = self.model(input_ids=self.inputs)
-    # Shifted targets are given explicitly, so the loss is a plain masked cross-entropy.
-    loss = self.torch.nn.functional.cross_entropy(
-      out.logits.float().flatten(0, 1), self.labels.flatten(), ignore_index=-100
-    )
+    loss = self.loss_fn(self.inputs, self.labels)
     loss.backward()
     self.torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.clip)
     self.opt.step()
@@ -160,12 +200,25 @@ def timed_round(runner, steps: int) -> float:
   return (time.perf_counter() - start) / steps
 
 
-def run_one(args, vocab: int) -> dict:
+def run_one(args, vocab: int, cores: int) -> dict:
   with tempfile.TemporaryDirectory() as tmp:
     directory = make_checkpoint(Path(tmp) / 'ckpt', args, vocab)
     batch = make_batch(args, vocab)
-    runners = {'jax': JaxRunner(directory, batch, args), 'torch': TorchRunner(directory, batch, args)}
-  first_loss = {name: r.step() for name, r in runners.items()}  # compiles / warms up
+    runners = {'jax': JaxRunner(directory, batch, args)}
+    for variant in args.torch:
+      runners[TORCH_VARIANTS[variant]] = TorchRunner(
+        directory, batch, args, cores=cores, compiled=variant == 'compiled'
+      )
+  first_loss, notes = {}, []
+  for name, runner in list(runners.items()):
+    try:
+      first_loss[name] = runner.step()  # compiles / warms up
+    except Exception as e:  # torch.compile needs a working C++ toolchain (inductor); eager and JAX go on without it
+      if name != 'torch_compiled':
+        raise
+      notes.append(f'torch.compile failed, compiled variant left out: {type(e).__name__}: {str(e).splitlines()[0]}')
+      print(f'note: vocab {vocab}: {notes[-1]}', flush=True)
+      del runners[name]
   times = {name: [] for name in runners}
   for round_index in range(args.warmup_rounds + args.rounds):
     for name, runner in runners.items():
@@ -184,26 +237,38 @@ def run_one(args, vocab: int) -> dict:
     'layers': args.layers,
     'loss_chunk': runners['jax'].chunk,
     'rows_per_pass': runners['jax'].rows_per_pass,
+    'cores': cores,
     'first_loss': first_loss,
+    'notes': notes,
   }
   for name, samples in times.items():
     result[f'{name}_tokens_per_s'] = tokens / statistics.median(samples)
     result[f'{name}_step_s'] = [round(s, 4) for s in samples]
-  result['ratio_jax_over_torch'] = result['jax_tokens_per_s'] / result['torch_tokens_per_s']
+  for name in times:
+    if name != 'jax':
+      result[f'ratio_jax_over_{name}'] = result['jax_tokens_per_s'] / result[f'{name}_tokens_per_s']
   return result
 
 
 def main(argv: list[str]) -> int:
   if len(argv) > 1:
     sys.exit(f'unexpected argument(s) {argv[1:]}: every option is a --flag=value')
+  cores = use_cores(FLAGS.threads)
+  print(f'{cores} cores for JAX and torch (torch {_torch_version()}, jax {jax.__version__})', flush=True)
   results = []
   for vocab in map(int, FLAGS.vocab):
-    result = run_one(FLAGS, vocab)
+    result = run_one(FLAGS, vocab, cores)
     results.append(result)
+    parts = [f'jax {result["jax_tokens_per_s"]:,.0f}']
+    for name in TORCH_VARIANTS.values():
+      if f'{name}_tokens_per_s' in result:
+        parts.append(
+          f'{name.replace("_", " ")} {result[f"{name}_tokens_per_s"]:,.0f} (jax/{name.replace("torch_", "")} '
+          f'{result[f"ratio_jax_over_{name}"]:.2f}x)'
+        )
     print(
-      f'vocab {vocab:>7}: jax {result["jax_tokens_per_s"]:,.0f} tokens/s, torch '
-      f'{result["torch_tokens_per_s"]:,.0f} tokens/s, ratio {result["ratio_jax_over_torch"]:.2f}x '
-      f'(loss chunk {result["loss_chunk"]}, {result["rows_per_pass"]} rows per pass)',
+      f'vocab {vocab:>7}: tokens/s ' + ', '.join(parts) + f' (loss chunk {result["loss_chunk"]}, '
+      f'{result["rows_per_pass"]} rows per pass)',
       flush=True,
     )
   if FLAGS.json:
