@@ -9,20 +9,29 @@ edit that special-cases them looks correct. `extra_inputs(task, count)` derives 
 * any other task gets type-aware mutations of its own inputs (`mutate`), smallest inputs first.
 
 Mutations keep the layout: the same lines, the same whitespace and the same number of tokens per line.
-Integers and decimals are redrawn within the range seen at their position (over the task's inputs),
-never above its maximum and at most one order of magnitude closer to zero, keeping the sign and, for
-decimals, the number of decimal places; words and other tokens keep their length and redraw each
-character from the characters seen at that position in the same class (lowercase, uppercase, digit,
-other); a small vocabulary of repeated words is redrawn from that vocabulary. Sizes are kept fixed: an
-integer that counts what follows it (tokens on a following line, the following lines, a run of equally
-shaped lines, the characters of the next token, the rest of its line) is never mutated, and neither is a
-header integer that bounds every integer after it (a node count, a largest index). Orders are kept: a
-line of non-decreasing (non-increasing) numbers stays sorted, strictly when it was strict; a column that
-runs sorted down the lines stays sorted; a line holding a permutation of 1..k (0..k-1) is shuffled; a
-line of distinct numbers stays distinct. Where a rule cannot be met the original tokens stay.
+A number is redrawn within what its input holds at its position (a column of a short line, or all of a
+long line), never above that, with the same sign and as many digits as the smallest there (when that
+leaves one value: down to 10x smaller); decimals keep their places. Words and other tokens (a digit run
+longer than 18 is a string) keep their length and redraw each character from those seen at their
+position in the same class (lowercase, uppercase, digit, other); a small vocabulary of repeated words
+is redrawn from that vocabulary. Sizes are kept fixed: an integer of a header line that counts what
+follows it (tokens on a following line, the following lines, a run of equally shaped lines, the
+characters of the next token) or bounds a later column (a node count, a largest index), and a count
+opening a list line, are never mutated. Structure is kept: a short line keeps the order all lines of its
+shape keep in the task's inputs ('l r' with l <= r; strict: no ties), a long sorted line or a sorted
+column stays sorted, a block of integer lines holding a permutation of 1..k (0..k-1) is shuffled, and a
+column of distinct values or a set of distinct lines (no edge given twice) stays distinct; a line that
+cannot keep these keeps its old text. Only where these strict mutations run out of new texts (small or
+sorted inputs) do relaxed ones (10x smaller numbers, sorted columns free) fill in, and only when there
+is still none, free ones (line orders free).
 
-Inputs the oracle rejects (non-zero exit, timeout) are the caller's to drop (bite_jax.tree.grow,
-bite_jax.evaluate.runner).
+Blind mutation cannot know every constraint of a statement (a connected graph, K <= N * M), so callers
+screen the extras: inputs the oracle rejects (non-zero exit, timeout) are dropped, and where the task
+has an expert program only those on which src and expert agree are kept (bite_jax.tree.grow,
+bite_jax.evaluate.runner). Measured on 80 PIE problems, another user's accepted fast solution then
+still differed from src on some kept extra in 5 (some of them real bugs of that solution, the others
+inputs outside the statement's constraints); the mini problems' generated extras never split src
+from its expert (120 of 120 tasks).
 """
 
 from __future__ import annotations
@@ -41,8 +50,11 @@ from bite_jax.data.records import Task
 # Generator scales of the extras, relative to the problem's per-language scale (cycled): small and varied.
 SCALES = (0.02, 0.1, 0.3, 0.05, 0.5, 0.2)
 _ATTEMPTS = 6  # mutations tried per extra input before giving up on a new distinct one
-_SHARES = (1.0, 0.5, 0.25)  # share of the mutable tokens changed in extra i (cycled)
-_INT = re.compile(r'-?(0|[1-9][0-9]*)\Z')
+_SHARES = (1.0, 0.5, 0.25)
+# Lines of at most this many tokens are records (each column its own range: 'A B C X Y' keeps A within
+# the A seen); longer ones are lists, whose values share one range.
+SHORT = 10  # share of the mutable tokens changed in extra i (cycled)
+_INT = re.compile(r'-?(0|[1-9][0-9]{0,17})\Z')  # longer digit runs are strings (a number in a string)
 _FLOAT = re.compile(r'-?[0-9]+\.([0-9]+)\Z')
 _SPACE = re.compile(r'(\s+)')
 
@@ -163,8 +175,8 @@ def _tokens(text: str) -> tuple[list[list[str]], list[list[_Token]]]:
 def _key(kind: str, line: int, col: int, width: int, few: bool, first: bool) -> tuple:
   """The position class of a token: its line when the input has few lines (else the first line apart and
   the others by width), its column on short lines (else all columns of a long line together)."""
-  where = ('line', line) if few else (('first',) if first else ('width', min(width, 5)))
-  return (kind, *where, col if width <= 4 else '*')
+  where = ('line', line) if few else (('first',) if first else ('width', min(width, SHORT + 1)))
+  return (kind, *where, col if width <= SHORT else '*')
 
 
 def _sizes(tokens: list[list[_Token]]) -> None:
@@ -198,27 +210,23 @@ def _sizes(tokens: list[list[_Token]]) -> None:
         continue
       value = int(t.text)
       counted = header and (value in counts or value - 1 in counts)
-      counted = counted or (t.col == 0 and value == len(line) - 1 > 0)
+      counted = counted or (t.col == 0 and value == len(line) - 1 > 1)
       if counted or any(value >= b for b in bounds):
         t.fixed = True
 
 
-def _profile(inputs: Sequence[str]) -> dict:
-  """Per position key: numeric (lo, hi, decimals) or the characters seen per class and the words."""
+def _profile(text: str) -> dict:
+  """Per position key of one input: the numbers seen there, or the characters seen per class and the words."""
   prof: dict = {}
-  for text in inputs:
-    for line in _tokens(text)[1]:
-      for t in line:
-        entry = prof.setdefault(t.key, {'values': [], 'decimals': 0, 'chars': {}, 'words': []})
-        if t.kind == 'int':
-          entry['values'].append(int(t.text))
-        elif t.kind == 'float':
-          entry['values'].append(float(t.text))
-          entry['decimals'] = max(entry['decimals'], len(_FLOAT.match(t.text).group(1)))
-        else:
-          entry['words'].append(t.text)
-          for ch in t.text:
-            entry['chars'].setdefault(_char_class(ch), set()).add(ch)
+  for line in _tokens(text)[1]:
+    for t in line:
+      entry = prof.setdefault(t.key, {'values': [], 'chars': {}, 'words': []})
+      if t.kind == 'word':
+        entry['words'].append(t.text)
+        for ch in t.text:
+          entry['chars'].setdefault(_char_class(ch), set()).add(ch)
+      else:
+        entry['values'].append(_number(t, t.text))
   for entry in prof.values():
     entry['chars'] = {k: sorted(v) for k, v in entry['chars'].items()}
     words = entry['words']
@@ -226,6 +234,20 @@ def _profile(inputs: Sequence[str]) -> dict:
     # A few words that repeat are a vocabulary (commands, answers): redraw from it, not letter by letter.
     entry['vocabulary'] = distinct if len(words) >= 2 * len(distinct) and len(distinct) <= 4 else None
   return prof
+
+
+def _orders(inputs: Sequence[str]) -> dict:
+  """Per shape of a short line (the keys of its mutable numbers): the order every such line keeps, over all
+  the inputs (a lone 'A B' with A <= B keeps A <= B: the statement may demand it)."""
+  signs: dict = {}
+  for text in inputs:
+    tokens = _tokens(text)[1]
+    _sizes(tokens)
+    for line in tokens:
+      nums = [t for t in line if t.kind != 'word' and not t.fixed]
+      if 2 <= len(nums) <= SHORT:
+        signs.setdefault(tuple(t.key for t in nums), set()).add(_monotone([_number(t, t.text) for t in nums]))
+  return {shape: _shared(found) for shape, found in signs.items()}
 
 
 def _char_class(ch: str) -> str:
@@ -238,24 +260,30 @@ def _char_class(ch: str) -> str:
   return 'other'
 
 
-def _range(values: list) -> tuple:
-  """Where a number at this position may go: within what was seen, at most 10x closer to zero, same sign."""
+STRICT, RELAXED, FREE = 0, 1, 2  # mutation levels: each only where the previous ran out of new texts
+
+
+def _range(values: list, strict: bool) -> tuple:
+  """Where a number at this position may go: within what this input holds there, with the same sign and
+  (strict) as many digits as its smallest, or (relaxed, or when that leaves one value) 10x closer to zero."""
   lo, hi = min(values), max(values)
   if lo > 0:
-    lo = lo / 10 if isinstance(lo, float) else max(1, lo // 10)
+    floor = 10 ** (len(str(int(lo))) - 1)
+    lo = floor if strict and floor < hi else (lo / 10 if isinstance(lo, float) else max(1, lo // 10))
   elif hi < 0:
-    hi = hi / 10 if isinstance(hi, float) else min(-1, -((-hi) // 10))
+    ceil = -(10 ** (len(str(int(-hi))) - 1))
+    hi = ceil if strict and ceil > lo else (hi / 10 if isinstance(hi, float) else min(-1, -((-hi) // 10)))
   return lo, hi
 
 
-def _draw(t: _Token, entry: dict, rng: random.Random) -> str:
+def _draw(t: _Token, entry: dict, rng: random.Random, strict: bool) -> str:
+  """A new text for token `t` from what its position holds (`entry` of `_profile`)."""
   if t.kind == 'int':
-    lo, hi = _range(entry['values'])
+    lo, hi = _range(entry['values'], strict)
     return str(rng.randint(int(lo), int(hi)))
   if t.kind == 'float':
-    lo, hi = _range(entry['values'])
-    decimals = len(_FLOAT.match(t.text).group(1))
-    text = f'{rng.uniform(lo, hi):.{decimals}f}'
+    lo, hi = _range(entry['values'], strict)
+    text = _format(t, rng.uniform(lo, hi))
     return text if _FLOAT.match(text) else t.text
   if entry['vocabulary']:
     return rng.choice(entry['vocabulary'])
@@ -306,60 +334,68 @@ def _arrange(old: list, new: list, sign: str | None) -> list:
   return out
 
 
-def _mutate_once(text: str, prof: dict, rng: random.Random, share: float) -> str:
+def _mutate_once(text: str, prof: dict, orders: dict, rng: random.Random, share: float, level: int) -> str:
+  """One mutation of `text` (see the module docstring). STRICT keeps the digit counts and every order;
+  RELAXED lets numbers shrink 10x and sorted columns unsort; FREE also drops the orders of lines.
+  Permutations and distinct lines or columns are kept at every level."""
   lines, tokens = _tokens(text)
   _sizes(tokens)
   new = {(t.line, t.col): t.text for line in tokens for t in line}
   free = [t for line in tokens for t in line if not t.fixed]
   chosen = [t for t in free if rng.random() < share] or ([rng.choice(free)] if free else [])
   for t in chosen:
-    new[(t.line, t.col)] = _draw(t, prof[t.key], rng)
-  # Columns that run sorted down equally shaped lines stay sorted.
+    new[(t.line, t.col)] = _draw(t, prof[t.key], rng, level == STRICT)
+
+  def get(nums):
+    return [_number(t, new[(t.line, t.col)]) for t in nums]
+
+  def put(nums, values):
+    for t, value in zip(nums, values):
+      new[(t.line, t.col)] = t.text if value == _number(t, t.text) else _format(t, value)
+
+  # Columns (a position down equally shaped short lines) stay sorted (STRICT) and distinct.
   columns: dict = {}
   for line in tokens:
     for t in line:
-      if t.kind != 'word' and not t.fixed and len(line) <= 4:
+      if t.kind != 'word' and not t.fixed and len(line) <= SHORT:
         columns.setdefault(t.key, []).append(t)
   for column in columns.values():
     if len(column) >= 3:
       old = [_number(t, t.text) for t in column]
-      got = _arrange(old, [_number(t, new[(t.line, t.col)]) for t in column], _monotone(old))
-      for t, value in zip(column, got):
-        new[(t.line, t.col)] = t.text if value == _number(t, t.text) else _format(t, value)
-  # Lines keep their order (short lines: the order all lines of their shape share), distinctness, permutations.
-  shapes: dict = {}
+      cur = _arrange(old, get(column), _monotone(old) if level == STRICT else None)
+      put(column, old if len(set(old)) == len(old) and len(set(cur)) != len(cur) else cur)
+  # A block of equally wide lines of integers holding a permutation (a grid, a list) stays one, shuffled.
+  permuted = set()
+  for whole in _blocks(tokens):
+    for block in (whole, [t for t in whole if not t.fixed]):  # a count before the list may be part of it
+      ints = [int(t.text) for t in block]
+      if len(ints) >= 2 and sorted(ints) in (list(range(1, len(ints) + 1)), list(range(len(ints)))):
+        if level != STRICT or _monotone(ints) is None:
+          rng.shuffle(ints)
+        put(block, ints)
+        permuted.update(block)
+        break
   for line in tokens:
     nums = [t for t in line if t.kind != 'word' and not t.fixed]
-    if 2 <= len(nums) <= 4:
-      shapes.setdefault(tuple(t.key for t in nums), []).append(_monotone([_number(t, t.text) for t in nums]))
-  for line in tokens:
-    ints = [int(t.text) for t in line if t.kind == 'int']
-    permutation = sorted(ints) in (list(range(1, len(line) + 1)), list(range(len(line))))
-    if len(ints) == len(line) >= 2 and permutation and _monotone(ints) is None:
-      rng.shuffle(ints)
-      for t, value in zip(line, ints):
-        new[(t.line, t.col)] = str(value)
+    if len(nums) < 2 or any(t in permuted for t in nums):
       continue
-    nums = [t for t in line if t.kind != 'word' and not t.fixed]
-    if len(nums) < 2:
-      continue
-    old = [_number(t, t.text) for t in nums]
-    cur = [_number(t, new[(t.line, t.col)]) for t in nums]
-    same_shape = shapes.get(tuple(t.key for t in nums), [])
-    sign = _shared(set(same_shape)) if len(same_shape) >= 2 else (_monotone(old) if len(nums) >= 3 else None)
-    cur = _arrange(old, cur, sign)
+    old, cur = [_number(t, t.text) for t in nums], get(nums)
+    sign = orders.get(tuple(t.key for t in nums)) if len(nums) <= SHORT else _monotone(old)
+    if level == FREE:  # any order, but a strict one still means no ties (no edge from a node to itself)
+      cur = old if sign in ('<', '>') and len(set(cur)) != len(cur) else cur
+      sign = None
+    else:  # short lines keep the order their shape keeps everywhere; long ones their own
+      cur = _arrange(old, cur, sign)
     if sign is None and len(nums) >= 3 and len(set(old)) == len(old) and len(set(cur)) != len(cur):
       cur = old
-    # A line sorted as a whole (fixed tokens included) that the new values unsort keeps its old values.
-    whole = [t for t in line if t.kind != 'word']
-    before = _monotone([_number(t, t.text) for t in whole]) if len(whole) >= 3 else None
-    if before is not None:
+    if level != FREE:  # a line sorted as a whole (fixed tokens included) that the new values unsort stays
+      whole = [t for t in line if t.kind != 'word']
+      before = _monotone([_number(t, t.text) for t in whole]) if len(whole) >= 3 else None
       values = dict(zip(nums, cur))
-      after = [values.get(t, _number(t, t.text)) for t in whole]
-      if not _keeps(after, before):
+      if before is not None and not _keeps([values.get(t, _number(t, t.text)) for t in whole], before):
         cur = old
-    for t, value in zip(nums, cur):
-      new[(t.line, t.col)] = t.text if value == _number(t, t.text) else _format(t, value)
+    put(nums, cur)
+  _keep_distinct(tokens, new)
   out = []
   for parts, line in zip(lines, tokens):
     parts = list(parts)
@@ -372,6 +408,46 @@ def _mutate_once(text: str, prof: dict, rng: random.Random, share: float) -> str
   return '\n'.join(out)
 
 
+def _blocks(tokens: list[list[_Token]]) -> list[list[_Token]]:
+  """The mutable integers of each run of consecutive, equally wide lines made only of integers."""
+  runs, run, width = [], [], None
+  for line in tokens:
+    if line and all(t.kind == 'int' for t in line) and len(line) == width:
+      run.append(line)
+      continue
+    runs.append(run)
+    run, width = ([line], len(line)) if line and all(t.kind == 'int' for t in line) else ([], None)
+  runs.append(run)
+  return [[t for line in r for t in line] for r in runs if r]
+
+
+def _keep_distinct(tokens: list[list[_Token]], new: dict) -> None:
+  """Puts back the old text of lines whose new values repeat what was distinct: a column of distinct
+  values, or equally shaped short lines that were all different (no edge given twice)."""
+  lines_of: dict = {}
+  columns: dict = {}
+  for line in tokens:
+    if line and len(line) <= SHORT:
+      lines_of.setdefault(tuple(t.key for t in line), []).append(line)
+      for t in line:
+        columns.setdefault(t.key, []).append(t)
+  groups = [[[t] for t in column] for column in columns.values() if len(column) >= 3]
+  groups += [group for group in lines_of.values() if len(group) >= 2]
+  for group in groups:
+    old = [tuple(t.text for t in line) for line in group]
+    if len(set(old)) != len(old):
+      continue
+    while True:  # put changed lines back until no value repeats (all old ones are distinct)
+      cur = [tuple(new[(t.line, t.col)] for t in line) for line in group]
+      twice = {c for c in cur if cur.count(c) > 1}
+      back = [line for line, c, o in zip(group, cur, old) if c in twice and c != o]
+      if not back:
+        break
+      for line in back:
+        for t in tokens[line[0].line]:
+          new[(t.line, t.col)] = t.text
+
+
 def _format(t: _Token, value) -> str:
   if t.kind == 'int':
     return str(int(value))
@@ -381,25 +457,31 @@ def _format(t: _Token, value) -> str:
 def mutate(inputs: Sequence[str], count: int, *, seed: int, avoid=()) -> list[str]:
   """Up to `count` type-aware mutations of `inputs` (see the module docstring), deterministic in `seed`.
 
-  Extra i mutates the i-th smallest input (cycling), changing a varying share of its mutable tokens;
-  a mutation equal to an input, to an earlier mutation or to one of `avoid` is retried a few times and
-  then skipped, so fewer than `count` come back when the inputs leave little to vary.
+  Extra i mutates the i-th smallest input (cycling), changing a varying share of its mutable tokens.
+  Strict mutations come first; where they run out of new texts (small or sorted inputs), relaxed ones
+  fill in, and only when there is still none at all, free ones. A mutation equal to an input, to an
+  earlier one or to one of `avoid` is retried a few times and then skipped, so fewer than `count` come
+  back when the inputs leave little to vary.
   """
   inputs = list(inputs)
   if count <= 0 or not inputs:
     return []
   rng = random.Random(seed)
   order = sorted(range(len(inputs)), key=lambda i: (len(inputs[i]), i))[:count]
-  prof = _profile([inputs[i] for i in order])  # only the inputs mutated: a task with big tests costs little here
+  bases = [inputs[i] for i in order]  # the smallest: a task with big tests costs little here
+  profiles = {text: _profile(text) for text in bases}
+  orders = _orders(bases)
   seen = set(inputs) | set(avoid)
-  out = []
-  for i in range(count):
-    base = inputs[order[i % len(order)]]
-    share = _SHARES[i % len(_SHARES)]
-    for _ in range(_ATTEMPTS):
-      text = _mutate_once(base, prof, rng, share)
-      if text not in seen:
-        seen.add(text)
-        out.append(text)
-        break
+  out: list[str] = []
+  for level in (STRICT, RELAXED, FREE):
+    if level == FREE and out:
+      break
+    for i in range(count - len(out)):
+      base = bases[i % len(bases)]
+      for _ in range(_ATTEMPTS):
+        text = _mutate_once(base, profiles[base], orders, rng, _SHARES[i % len(_SHARES)], level)
+        if text not in seen:
+          seen.add(text)
+          out.append(text)
+          break
   return out

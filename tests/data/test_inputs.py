@@ -45,15 +45,16 @@ def test_mutations_are_deterministic_per_seed_and_differ_between_seeds():
   assert mutate([QUERIES, GRAPH], 5, seed=7) != mutate([QUERIES, GRAPH], 5, seed=8)
 
 
-def test_numbers_stay_within_the_range_seen_at_their_position_and_keep_their_sign():
+def test_numbers_stay_below_what_their_input_holds_and_keep_their_sign_and_digits():
   inputs = ['200000\n', '300000\n']
   out = mutate(inputs, 8, seed=3)
   assert len(out) == 8 and len(set(out)) == 8 and not set(out) & set(inputs)
-  assert all(20000 <= int(m) <= 300000 for m in out)
-  negative = mutate(['-500 -20\n'], 5, seed=3)
-  for m in negative:
+  assert all(100000 <= int(m) <= 300000 for m in out)  # six digits, never above the input's own value
+  for m in mutate(['-500 -20\n'], 5, seed=3):
     a, b = map(int, m.split())
-    assert -500 <= a <= -50 and -20 <= b <= -2
+    assert -500 <= a <= -100 and -20 <= b <= -10
+  # A value alone in its digit class may shrink 10x: there is nothing else to vary.
+  assert all(1000 <= int(m) <= 10000 for m in mutate(['10000\n'], 5, seed=3))
 
 
 def test_decimals_keep_their_places():
@@ -81,6 +82,17 @@ def test_a_permutation_stays_a_permutation():
   for m in mutate(['4\n3 1 4 2\n'], 5, seed=5):
     n, values = m.splitlines()
     assert n == '4' and sorted(map(int, values.split())) == [1, 2, 3, 4]
+  for m in mutate(['1 3 0\n4 2 5\n7 8 6\n'], 5, seed=5):  # a grid holding 0..8
+    assert sorted(map(int, m.split())) == list(range(9))
+
+
+def test_distinct_values_and_lines_stay_distinct():
+  path = '6 5\n1 2\n2 3\n3 4\n4 5\n5 6\n'
+  for seed in range(5):
+    for m in mutate([path], 5, seed=seed):
+      edges = [tuple(map(int, line.split())) for line in m.splitlines()[1:]]
+      assert len(set(edges)) == 5 and all(u != v for u, v in edges)  # no edge twice, no loop
+      assert len({u for u, _ in edges}) == 5  # the first column held distinct values
 
 
 def test_words_keep_their_length_and_alphabet_and_a_vocabulary_is_kept():
@@ -93,6 +105,7 @@ def test_words_keep_their_length_and_alphabet_and_a_vocabulary_is_kept():
 
 def test_inputs_with_nothing_to_vary_give_fewer_extras():
   assert mutate(['1\n'], 4, seed=1) == []  # 1 may only become 1
+  assert mutate(['0101100111010101010101010101010011\n'], 2, seed=1)[0].strip().strip('01') == ''  # a string
   assert mutate([], 4, seed=1) == [] and mutate(['5\n'], 0, seed=1) == []
 
 
@@ -129,4 +142,4 @@ def test_a_mini_task_gets_smaller_inputs_from_its_generator():
   assert max(map(len, extras)) < min(map(len, task.inputs))  # cheaper than the task's own inputs
   # A task that only borrows the mini source name, with a problem id the catalogue lacks, is mutated.
   other = toy(source='mini', problem_id='sumloop')
-  assert all(20000 <= int(x) <= 300000 for x in extra_inputs(other, 4))
+  assert all(100000 <= int(x) <= 300000 for x in extra_inputs(other, 4))
