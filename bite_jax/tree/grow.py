@@ -9,9 +9,10 @@ its sampler batch completes, while the editor keeps decoding the next batch in a
 A child is kept when it is correct and faster (slower) than its parent beyond `threshold` by the
 executor's compare verdict, and then prints what its parent prints on `extra_inputs` more inputs
 derived from the root task's (bite_jax.data.inputs; the parent is the oracle, inputs it fails on are
-dropped): an edit that special-cases the task's few inputs is pruned as 'differs_on_extra'. The check
-runs the parent once per (parent, extras) and each such child once, only for children the compare
-would keep, so it costs a few runs per kept child. Kept children form the next frontier.
+dropped): an edit that special-cases the task's few inputs is pruned as 'differs_on_extra'. A root
+with an expert keeps only the extras on which src and expert agree (the others are likely outside the
+problem's constraints). The check runs the parent once per (parent, extras) and each such child once,
+only for children the compare would keep, so it costs a few runs per kept child. Kept children form the next frontier.
 Every node, kept or pruned, is appended to the tree file (bite_jax.tree.store); a rerun after a kill
 reads it, skips every (parent, sample index) already recorded and generates only what is missing
 (with an editor that has `stream_keyed`, samples are seeded by parent, so these are the very children
@@ -23,6 +24,7 @@ Pruning reasons: bite_jax.tree.verdict. Statistics: bite_jax.tree.stats.
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import dataclasses
 import queue
@@ -69,6 +71,7 @@ from bite_jax.tree.verdict import (
   root_verdict,
   run_job,
   run_seconds,
+  same_output,
   verdict_key,
 )
 
@@ -362,32 +365,72 @@ class _Grower:
     return self._root_index[node['root_id']], node_path(node)
 
   def _grow_roots(self) -> None:
+    """Measures the roots not on disk yet, and screens the extra inputs of every root that has an expert."""
     missing = [t for t in self.tasks.values() if t.task_id not in self.nodes]
-    if not missing:
+    screened = [t for t in self.tasks.values() if self.extras[t.task_id] and t.expert and self.extra_count > 0]
+    if not missing and not screened:
       return
     self._level = (0, len(missing), 0)
-    futures = {}
+    futures, pending, results = {}, collections.Counter(), {}
     for task in missing:
       # One round: the root's cost is for the record; keep/prune verdicts come from the interleaved compares.
       job = measure_job(self._next_id(), task.language, [task.src], task.inputs, limits=self.limits, repeats=1)
-      futures[self._submit(job)] = task
+      futures[self._submit(job)] = ('measure', task)
+      pending[task.task_id] += 1
+    for task in screened:
+      for role, source in (('src', task.src), ('expert', task.expert)):
+        job = run_job(self._next_id(), task.language, source, self.extras[task.task_id], limits=self.limits)
+        futures[self._submit(job, extra=True)] = (role, task)
+        pending[task.task_id] += 1
     for future in concurrent.futures.as_completed(futures):
       self._in_flight -= 1
-      task = futures[future]
-      verdict = root_verdict(future.result(), task.outputs)
-      node = {
-        'node_id': task.task_id,
-        'root_id': task.task_id,
-        'parent_id': None,
-        'depth': 0,
-        'sample_index': None,
-        'direction': self.direction,
-        'language': task.language,
-        **dict.fromkeys(VERDICT_FIELDS),
-      }
-      node.update({k: v for k, v in verdict.items() if k in VERDICT_FIELDS})
-      node.update(path_speedup=1.0 if verdict['kept'] else None, duplicate_of=None, reused=False, code=task.src)
-      self._record(node)
+      role, task = futures[future]
+      results[(role, task.task_id)] = future.result()
+      pending[task.task_id] -= 1
+      if pending[task.task_id]:
+        continue
+      cost = self._screen(task, results.pop(('src', task.task_id), None), results.pop(('expert', task.task_id), None))
+      if ('measure', task.task_id) in results:
+        self._record(self._root_node(task, results.pop(('measure', task.task_id)), cost))
+
+  def _screen(self, task: Task, src: dict | None, expert: dict | None) -> tuple[int, float]:
+    """Keeps the root's extra inputs on which src and the expert both run and agree (an input outside the
+    problem's constraints tends to split them; a correct child should not answer for it); returns the
+    runs and seconds spent. Without those runs (no expert) the extras stay as they are."""
+    if src is None or expert is None:
+      return 0, 0.0
+    cost = (len(src.get('runs') or []) + len(expert.get('runs') or []), run_seconds(src) + run_seconds(expert))
+    self.stats.extra_runs += cost[0]
+    self.stats.extra_seconds += cost[1]
+    mine, theirs = accepted_runs(src), dict(accepted_runs(expert) or [])
+    if mine is None:  # src's job broke: leave the extras unscreened, the parent runs will judge them
+      return cost
+    kept = [(i, run) for i, run in mine if i in theirs and same_output(run, theirs[i])]
+    extras = tuple(self.extras[task.task_id][i] for i, _ in kept)
+    self.extras[task.task_id], self.extra_digests[task.task_id] = extras, inputs_digest(extras)
+    # src is the parent of the first level: its outputs on the kept extras are known already.
+    pkey = (task.language, normalize_code(task.src), self.extra_digests[task.task_id])
+    self.parent_runs[pkey] = [(k, run) for k, (_, run) in enumerate(kept)]
+    return cost
+
+  def _root_node(self, task: Task, result: dict, cost: tuple[int, float]) -> dict:
+    verdict = root_verdict(result, task.outputs)
+    node = {
+      'node_id': task.task_id,
+      'root_id': task.task_id,
+      'parent_id': None,
+      'depth': 0,
+      'sample_index': None,
+      'direction': self.direction,
+      'language': task.language,
+      **dict.fromkeys(VERDICT_FIELDS),
+    }
+    node.update({k: v for k, v in verdict.items() if k in VERDICT_FIELDS})
+    if self.extra_count > 0:  # the extras its tree is checked on, and what screening them cost
+      node.update(extra_inputs=len(self.extras[task.task_id]), extra_digest=self.extra_digests[task.task_id])
+    node.update(path_speedup=1.0 if verdict['kept'] else None, duplicate_of=None, reused=False)
+    node.update(extra_runs=cost[0], extra_seconds=round(cost[1], 6), code=task.src)
+    return node
 
   def _grow_level(self, depth: int, requests: list[tuple[dict, set[int]]]) -> None:
     prompts = [build_prompt(p['language'], p['code'], self.direction) for p, _ in requests]
