@@ -2,6 +2,7 @@
 on extra inputs derived from the root task's, so an edit that special-cases the task's inputs is pruned."""
 
 import bisect
+import dataclasses
 import json
 
 import pytest
@@ -123,7 +124,9 @@ def test_a_compiled_mini_task_checks_children_on_generated_inputs(tmp_path, pool
     **SETTINGS,
   )
   nodes = by_id(path)
-  expert, memorised = nodes[f'{task.task_id}:0'], nodes[f'{task.task_id}:1']
+  root, expert, memorised = nodes[task.task_id], nodes[f'{task.task_id}:0'], nodes[f'{task.task_id}:1']
+  # The root's src and expert agree on every generated extra; their runs are the screening's cost.
+  assert root['extra_inputs'] == 8 and root['extra_runs'] == 16
   assert expert['kept'] and expert['extra_inputs'] == 8
   assert memorised['speedup'] > 1.1 and memorised['reason'] == 'differs_on_extra'
   generated = extra_inputs(task, 8)
@@ -165,3 +168,18 @@ def test_extra_inputs_come_from_the_config_and_must_not_be_negative(tmp_path):
       extra_inputs=-1,
       progress=False,
     )
+
+
+def test_a_root_keeps_only_the_extras_its_src_and_expert_agree_on(tmp_path, pool):
+  task = make_task('t')
+  # An expert that is right only up to n = 5000 (as a program can be outside a statement's constraints).
+  expert = 'import sys\nn = int(sys.stdin.read())\nprint(n * (n - 1) // 2 if n <= 5000 else -1)\n'
+  task = dataclasses.replace(task, expert=expert)
+  agreed = [x for x in extra_inputs(task, 8) if int(x) <= 5000]
+  assert 0 < len(agreed) < 8
+  path = tmp_path / 'opt.jsonl'
+  grow_tree([task], FakeEditor(('next',)), 'optimize', path, height=1, width=1, pool=pool, **SETTINGS)
+  nodes = by_id(path)
+  assert nodes['t']['extra_inputs'] == len(agreed) and nodes['t:0']['extra_inputs'] == len(agreed)
+  child_runs = [j for j in pool.jobs if j['kind'] == 'run' and j['source'] == nodes['t:0']['code']]
+  assert [j['inputs'] for j in child_runs] == [agreed]  # and src's screening runs serve as its parent's
