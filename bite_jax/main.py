@@ -7,6 +7,10 @@ r"""Runs the BITE stages in order, linked by files in the workdir.
 `--config.stage=all` runs editors, trees, curriculum, pkac and evaluate; a
 stage name runs that one; `ift` runs a single instruction fine-tuning job
 from `--config.ift.*`. WORKSPACE.md lists what each stage reads and writes.
+
+Bad usage or input (an unknown flag or config field, a value of the wrong type or out of range, a
+bad line in an input file, a workdir written by another config) is one line
+`python -m bite_jax.main: error: ...` naming the flag, field or FILE:LINE, with exit status 2.
 """
 
 import importlib.util
