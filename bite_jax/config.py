@@ -108,6 +108,8 @@ def base_config() -> ml_collections.ConfigDict:
   c.evaluate.methods = 'direct'  # comma-separated: direct, rag, refine
   c.evaluate.num_samples = 1
   c.evaluate.baselines = True
+  # A candidate must also print what the source prints on this many extra inputs to be correct (0 = off).
+  c.evaluate.extra_inputs = 8
 
   c.executor = ml_collections.ConfigDict()
   c.executor.workers = 0  # 0 = one per core

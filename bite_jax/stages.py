@@ -402,6 +402,7 @@ def run_evaluate(config, workdir: Path) -> dict:
         meter=config.executor.meter or None,
         timeout=float(config.executor.timeout),
         memory_mb=int(config.executor.memory_mb),
+        extra_inputs=int(config.evaluate.extra_inputs),
         title=f'Evaluation: {name}',
         details={'benchmark': config.evaluate.benchmark, 'model': str(model_dir), 'method': method},
       )

@@ -2,9 +2,12 @@
 
 Each task goes through two stages of executor jobs, run in parallel over the pool's workers:
 
-1. check: src, expert and each distinct candidate run once on the task's inputs (`run` jobs). A task
-   whose src or expert fails (or, with expected outputs, prints something else) is invalid and left out
-   of the metrics. A candidate is correct when it prints the reference on every input (verdicts.py).
+1. check: src, expert and each distinct candidate run once on the task's inputs (`run` jobs), and src
+   and expert on `extra_inputs` extra inputs (bite_jax.data.inputs). A task whose src or expert fails
+   (or, with expected outputs, prints something else) is invalid and left out of the metrics. A
+   candidate is correct when it prints the reference on every input (verdicts.py) and, checked next
+   with one more `run` job, what src prints on every extra input src runs on and the expert agrees
+   with src on (else 'differs_on_extra': an edit that special-cases the task's inputs is not correct).
 2. measure: when at least one candidate is correct, one `measure` job runs [src, expert, correct
    candidates...] interleaved for `repeats` rounds; costs and paired speedups come from it. A candidate
    identical to src is measured like any other.
@@ -28,6 +31,8 @@ from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
 
+from bite_jax.data.inputs import extra_inputs as derive_extra_inputs
+from bite_jax.data.inputs import inputs_digest
 from bite_jax.data.records import Task
 from bite_jax.evaluate import metrics
 from bite_jax.evaluate.candidates import Candidate, from_records, group_by_task
@@ -36,12 +41,15 @@ from bite_jax.evaluate.report import outcomes, write_outputs
 from bite_jax.evaluate.verdicts import (
   Check,
   Costs,
+  accepted_references,
   add_rounds,
   check_runs,
   expected_references,
+  extra_check,
   failure,
   measured_costs,
   run_references,
+  run_seconds,
   unsettled,
 )
 from executor import Pool
@@ -55,7 +63,8 @@ RESULTS = 'results.jsonl'
 class ScoringConfig:
   """How programs are run and measured. meter: None/'auto', 'cpu' or 'instructions'. repeats: measured
   rounds per measure job (None: the executor's default, 5 for cpu). timeout: CPU seconds per run;
-  memory_mb per run. confidence, max_rounds: of the speedup intervals and of the settle stage."""
+  memory_mb per run. confidence, max_rounds: of the speedup intervals and of the settle stage.
+  extra_inputs: extra inputs a candidate must match src on (0 = no such check)."""
 
   meter: str | None = None
   repeats: int | None = None
@@ -63,6 +72,7 @@ class ScoringConfig:
   memory_mb: int | None = None
   confidence: float = 0.95
   max_rounds: int = 20
+  extra_inputs: int = 8
 
   def __post_init__(self):
     if self.meter not in (None, 'auto', 'cpu', 'instructions'):
@@ -71,6 +81,8 @@ class ScoringConfig:
       raise ValueError(f'repeats must be >= 1, got {self.repeats}')
     if not 0.5 < self.confidence < 1:
       raise ValueError(f'confidence must be in (0.5, 1), got {self.confidence}')
+    if isinstance(self.extra_inputs, bool) or int(self.extra_inputs) != self.extra_inputs or self.extra_inputs < 0:
+      raise ValueError(f'extra_inputs must be an integer >= 0, got {self.extra_inputs!r}')
 
   def job_fields(self) -> dict:
     return {k: v for k, v in (('timeout', self.timeout), ('memory_mb', self.memory_mb)) if v is not None}
@@ -80,8 +92,11 @@ def _sha(text: str) -> str:
   return hashlib.sha256(text.encode('utf-8', errors='surrogatepass')).hexdigest()
 
 
-def fingerprint(task: Task, samples: list[Candidate], config: ScoringConfig) -> str:
-  """Identity of one task's scoring: its programs, inputs, candidates and settings."""
+def fingerprint(task: Task, samples: list[Candidate], config: ScoringConfig, extras=()) -> str:
+  """Identity of one task's scoring: its programs, inputs, candidates, settings and extra inputs."""
+  settings = dataclasses.asdict(config)
+  if not settings['extra_inputs']:
+    del settings['extra_inputs']  # rows scored before the check existed stay valid while it is off
   parts = [
     task.task_id,
     task.language,
@@ -90,8 +105,10 @@ def fingerprint(task: Task, samples: list[Candidate], config: ScoringConfig) -> 
     _sha(json.dumps(task.inputs)),
     _sha(json.dumps(task.outputs)),
     [(c.sample_index, _sha(c.code)) for c in samples],
-    dataclasses.asdict(config),
+    settings,
   ]
+  if extras:
+    parts.append(inputs_digest(extras))
   return _sha(json.dumps(parts))
 
 
@@ -109,6 +126,10 @@ class _TaskState:
   measured: list[int] = dataclasses.field(default_factory=list)  # code indices sent to measure
   costs: Costs | None = None
   settling: list[int] = dataclasses.field(default_factory=list)  # positions in measured being re-measured
+  extras: tuple = ()  # extra inputs (bite_jax.data.inputs) candidates must match src on
+  extra_refs: list | None = None  # (extra index, src's output) where src runs and the expert agrees; None: unchecked
+  extra_runs: int = 0  # runs and seconds the extra-input check took (src's, the expert's, the candidates' jobs)
+  extra_seconds: float = 0.0
 
 
 def _state(task: Task, samples: list[Candidate], config: ScoringConfig) -> _TaskState:
@@ -118,8 +139,14 @@ def _state(task: Task, samples: list[Candidate], config: ScoringConfig) -> _Task
       index[c.code] = len(codes)
       codes.append(c.code)
     code_of.append(index[c.code])
+  extras = derive_extra_inputs(task, config.extra_inputs) if codes else ()
   return _TaskState(
-    task=task, samples=samples, fingerprint=fingerprint(task, samples, config), codes=codes, code_of=code_of
+    task=task,
+    samples=samples,
+    fingerprint=fingerprint(task, samples, config, extras),
+    codes=codes,
+    code_of=code_of,
+    extras=extras,
   )
 
 
@@ -152,6 +179,9 @@ def _row(state: _TaskState, *, invalid: str = '', costs: Costs | None = None, co
     'opti': None,
     'meter': costs.meter if costs else None,
     'meter_backend': costs.meter_backend if costs else None,
+    'extra_inputs': len(state.extra_refs) if state.extra_refs is not None else None,
+    'extra_runs': state.extra_runs,
+    'extra_seconds': round(state.extra_seconds, 6),
     'fingerprint': state.fingerprint,
   }
   old = costs.old if costs else None
@@ -253,6 +283,7 @@ def evaluate_candidates(
   memory_mb: int | None = None,
   confidence: float = 0.95,
   max_rounds: int = 20,
+  extra_inputs: int = 8,
   resume: bool = True,
   progress: bool = True,
   title: str = 'Evaluation',
@@ -263,8 +294,10 @@ def evaluate_candidates(
   Writes OUT/results.jsonl (one row per task, appended as each finishes), OUT/metrics.json,
   OUT/report.md and OUT/speedups.png; returns the metrics dict. pool: an executor.Pool to share
   (else one with `workers` processes is opened and closed here). meter, repeats, timeout (CPU
-  seconds), memory_mb, confidence, max_rounds: see ScoringConfig. A task without candidates counts
-  as incorrect. Raises CandidateError naming the candidate of an unknown task.
+  seconds), memory_mb, confidence, max_rounds: see ScoringConfig. extra_inputs: a candidate that is
+  right on the task's inputs must also print what src prints on this many extra inputs
+  (bite_jax.data.inputs; 0 = off), else it is incorrect ('differs_on_extra'). A task without candidates
+  counts as incorrect. Raises CandidateError naming the candidate of an unknown task.
   """
   tasks = list(tasks)
   if len({t.task_id for t in tasks}) != len(tasks):
@@ -273,7 +306,13 @@ def evaluate_candidates(
     if t.expert is None:
       raise ValueError(f'task {t.task_id} has no expert program: opti (and AP) cannot be measured')
   config = ScoringConfig(
-    meter=meter, repeats=repeats, timeout=timeout, memory_mb=memory_mb, confidence=confidence, max_rounds=max_rounds
+    meter=meter,
+    repeats=repeats,
+    timeout=timeout,
+    memory_mb=memory_mb,
+    confidence=confidence,
+    max_rounds=max_rounds,
+    extra_inputs=extra_inputs,
   )
   grouped = group_by_task(from_records(candidates), tasks)
   missing = sum(1 for t in tasks if t.task_id not in grouped)
@@ -327,40 +366,73 @@ def _check_jobs(states: list[_TaskState], config: ScoringConfig):
     if not s.codes:
       continue
     programs = [('src', 0, s.task.src), ('expert', 0, s.task.expert)] + [('cand', j, c) for j, c in enumerate(s.codes)]
+    if s.extras:
+      programs += [('src_extra', 0, s.task.src), ('expert_extra', 0, s.task.expert)]
     s.pending = len(programs)
     for role, j, source in programs:
-      yield (
-        (s.task.task_id, role, j),
-        {
-          'kind': 'run',
-          'id': f'{s.task.task_id}:{role}:{j}',
-          'lang': s.task.language,
-          'source': source,
-          'inputs': list(s.task.inputs),
-          **config.job_fields(),
-        },
-      )
+      inputs = s.extras if role.endswith('_extra') else s.task.inputs
+      yield (s.task.task_id, role, j), _run_job(s, role, j, source, inputs, config)
 
 
-def _after_checks(s: _TaskState, config: ScoringConfig) -> tuple[str, dict | None]:
-  """(invalid reason or '', measure job or None) once a task's stage-1 results are in."""
+def _run_job(s: _TaskState, role: str, j: int, source: str, inputs, config: ScoringConfig) -> dict:
+  return {
+    'kind': 'run',
+    'id': f'{s.task.task_id}:{role}:{j}',
+    'lang': s.task.language,
+    'source': source,
+    'inputs': list(inputs),
+    **config.job_fields(),
+  }
+
+
+def _after_checks(s: _TaskState, config: ScoringConfig) -> tuple[str, list]:
+  """(invalid reason or '', next jobs: the candidates' extra-input runs, else the measure job, else none)
+  once a task's stage-1 results are in."""
   task, src = s.task, s.results[('src', 0)]
   expected = expected_references(task.outputs) if task.outputs is not None else None
   failed = failure(src)
   if failed is not None:
-    return f'src fails: {failed.reason} {failed.detail}'.strip(), None
+    return f'src fails: {failed.reason} {failed.detail}'.strip(), []
   s.references = expected if expected is not None else run_references(src)
   if expected is not None:
     own = check_runs(src, expected)
     if own.reason not in ('ok', 'undecided'):
-      return f'src does not print the expected output: {own.reason} {own.detail}'.strip(), None
+      return f'src does not print the expected output: {own.reason} {own.detail}'.strip(), []
   expert = check_runs(s.results[('expert', 0)], s.references)
   if expert.reason not in ('ok', 'undecided'):
-    return f'expert is not correct: {expert.reason} {expert.detail}'.strip(), None
+    return f'expert is not correct: {expert.reason} {expert.detail}'.strip(), []
   s.checks = [check_runs(s.results[('cand', j)], s.references) for j in range(len(s.codes))]
   s.measured = [j for j, c in enumerate(s.checks) if c.reason in ('ok', 'undecided')]
+  if ('src_extra', 0) in s.results:
+    src_extra, expert_extra = s.results[('src_extra', 0)], s.results[('expert_extra', 0)]
+    s.extra_refs = accepted_references(src_extra, expert_extra)
+    s.extra_runs = len(src_extra.get('runs') or []) + len(expert_extra.get('runs') or [])
+    s.extra_seconds = run_seconds(src_extra) + run_seconds(expert_extra)
+    if s.measured and s.extra_refs:
+      s.pending = len(s.measured)
+      inputs = [s.extras[i] for i, _ in s.extra_refs]
+      return '', [((task.task_id, 'extra', j), _run_job(s, 'extra', j, s.codes[j], inputs, config)) for j in s.measured]
+  return '', _measure_jobs(s, config)
+
+
+def _after_extra_checks(s: _TaskState, config: ScoringConfig) -> list:
+  """The measure job (or none) once every candidate's extra-input run is in; those that differ drop out."""
+  for j in s.measured:
+    result = s.results[('extra', j)]
+    s.extra_runs += len(result.get('runs') or [])
+    s.extra_seconds += run_seconds(result)
+    check = extra_check(result, s.extra_refs)
+    if not check.ok:
+      s.checks[j] = check
+  s.measured = [j for j in s.measured if s.checks[j].reason in ('ok', 'undecided')]
+  return _measure_jobs(s, config)
+
+
+def _measure_jobs(s: _TaskState, config: ScoringConfig) -> list:
+  """[((task_id, 'measure', 0), job)] for [src, expert, correct candidates...], or [] when none is correct."""
+  task = s.task
   if not s.measured:
-    return '', None
+    return []
   job = {
     'kind': 'measure',
     'id': f'{task.task_id}:measure',
@@ -373,7 +445,7 @@ def _after_checks(s: _TaskState, config: ScoringConfig) -> tuple[str, dict | Non
     job['meter'] = config.meter
   if config.repeats is not None:
     job['repeats'] = config.repeats
-  return '', job
+  return [((task.task_id, 'measure', 0), job)]
 
 
 def _settle_job(s: _TaskState, config: ScoringConfig) -> dict | None:
@@ -437,9 +509,12 @@ def _score(states: list[_TaskState], pool, config: ScoringConfig):
     s.pending -= 1
     if s.pending:
       continue
-    invalid, job = _after_checks(s, config)
-    s.results.clear()  # stage-1 outputs are no longer needed
-    if invalid or job is None:
+    if role == 'extra':
+      invalid, follow = '', _after_extra_checks(s, config)
+    else:
+      invalid, follow = _after_checks(s, config)
+    s.results.clear()  # these outputs are no longer needed
+    if invalid or not follow:
       yield _row(s, invalid=invalid)
     else:
-      scheduler.urgent.append(((task_id, 'measure', 0), job))
+      scheduler.urgent.extend(follow)

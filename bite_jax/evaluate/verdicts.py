@@ -1,7 +1,9 @@
 """From executor results to scoring verdicts: is a program correct, and what did it cost?
 
 Correct = every run ends `ok` and prints the expected output when the task has one, else what src
-prints, on every input (whitespace-separated tokens, numbers within 1e-6: executor.outputs_equal).
+prints, on every input (whitespace-separated tokens, numbers within 1e-6: executor.outputs_equal),
+and prints what src prints on every extra input src accepts (bite_jax.data.inputs: differential
+testing with src as the oracle; `extra_check`), else it is 'differs_on_extra'.
 Costs come from one executor `measure` job that runs [src, expert, candidates...] interleaved:
 old = src's median net cost per round (the meter's unit: CPU seconds or instructions); opti and new
 are old divided by the expert's / candidate's paired speedup over src (exp of the 20 % trimmed mean
@@ -120,6 +122,50 @@ def check_runs(result: dict, references: list[Reference], *, rel_tol: float = 1e
         f'input {i}: token {diff.get("token")}: expected {diff.get("expected")!r}, got {diff.get("got")!r}',
       )
   return undecided or Check('ok')
+
+
+DIFFERS = 'differs_on_extra'
+
+
+def accepted_references(result: dict, expert: dict | None = None) -> list[tuple[int, Reference]]:
+  """(extra input index, what src printed) for each extra input src ran cleanly on ([] when its job broke)
+  and, given the expert's run job on the same extras, on which the expert prints the same (an input
+  outside the problem's constraints tends to split them: no candidate is held to it)."""
+  if failure({k: v for k, v in result.items() if k != 'runs'}) is not None:
+    return []
+  runs = run_references(result)
+  out = [(i, ref) for i, (ref, run) in enumerate(zip(runs, result.get('runs', []))) if run.get('status') == 'ok']
+  if expert is None:
+    return out
+  theirs = expert.get('runs', []) if failure({k: v for k, v in expert.items() if k != 'runs'}) is None else []
+  return [(i, ref) for i, ref in out if i < len(theirs) and check_runs({'runs': [theirs[i]]}, [ref]).ok]
+
+
+def extra_check(result: dict, accepted: list[tuple[int, Reference]]) -> Check:
+  """A candidate's run job on the extra inputs src accepted (`accepted`, in job order): Check('ok'), or
+  Check(DIFFERS) naming the first extra input where it fails or prints something else than src."""
+  runs = result.get('runs', [])
+  broken = failure({k: v for k, v in result.items() if k != 'runs'})
+  if broken is not None:  # the job itself failed, as a check-stage job can
+    return Check(broken.reason, f'extra inputs: {broken.detail}'.strip())
+  if len(runs) != len(accepted):
+    return Check('runtime_error', f'{len(runs)} runs for {len(accepted)} extra inputs')
+  for (i, ref), run in zip(accepted, runs):
+    if run.get('status') != 'ok':
+      stderr = (run.get('stderr') or '').strip().splitlines()
+      tail = f'; {stderr[-1][:200]}' if stderr else ''
+      return Check(DIFFERS, f'extra input {i}: {run.get("status")} where src runs{tail}')
+    verdict = check_runs({'runs': [run]}, [ref])
+    if verdict.reason == 'wrong_output':
+      return Check(DIFFERS, f'extra input {i}: {verdict.detail.split(": ", 1)[1]}')
+  return Check('ok')
+
+
+def run_seconds(result: dict) -> float:
+  """Seconds a run job spent: its runs' wall time plus the compile, when not cached."""
+  compile_info = result.get('compile') or {}
+  seconds = 0.0 if compile_info.get('cached', True) else float(compile_info.get('seconds') or 0.0)
+  return seconds + sum(float(r.get('wall_time') or 0.0) for r in result.get('runs') or [])
 
 
 def paired_logs(result: dict, index: int) -> list[float] | None:

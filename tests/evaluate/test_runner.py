@@ -184,3 +184,39 @@ def test_a_clear_speedup_is_not_measured_again(tmp_path):
   m = evaluate_candidates([task], [{'task_id': 't', 'code': 'CAND'}], tmp_path, pool=pool, progress=False)
   assert [j['id'] for j in pool.jobs if j['kind'] == 'measure'] == ['t:measure']
   assert m['overall']['OPT'] == 100.0
+
+
+MEMORISED = 'n = int(input())\nprint({200000: 20000100000, 300000: 45000150000}.get(n, 0))\n'  # sum_task's inputs
+
+
+def test_a_candidate_that_special_cases_the_task_inputs_is_incorrect(tmp_path, executor_pool):
+  task = sum_task()
+  cands = [{'task_id': task.task_id, 'code': code} for code in (MEMORISED, SUM_EXPERT)]
+  m = _score([task], cands, tmp_path, executor_pool)
+  row = read_results(tmp_path / 'results.jsonl')[0]
+  memorised, expert = row['samples']
+  assert not memorised['correct'] and memorised['reason'] == 'differs_on_extra'
+  assert memorised['detail'].startswith('extra input ') and "got '0'" in memorised['detail']
+  assert expert['correct'] and row['best_sample'] == 1
+  # src and expert ran once on the 8 extras, then each candidate right on the task's inputs on those
+  # where src runs and the expert agrees with it.
+  assert row['extra_inputs'] == 8 and row['extra_runs'] == 32 and row['extra_seconds'] > 0
+  assert m['samples'] == 2 and m['failure_reasons'] == {'differs_on_extra': 1}
+
+
+def test_special_casing_alone_scores_zero_and_the_check_can_be_turned_off(tmp_path, executor_pool):
+  task = sum_task()
+  cands = [{'task_id': task.task_id, 'code': MEMORISED}]
+  m = _score([task], cands, tmp_path, executor_pool)
+  assert (m['overall']['COR'], m['overall']['OPT'], m['overall']['AP']) == (0.0, 0.0, 0.0)
+  off = _score([task], cands, tmp_path, executor_pool, extra_inputs=0)  # another setting: rescored
+  assert off['overall']['COR'] == 100.0
+  row = read_results(tmp_path / 'results.jsonl')[0]
+  assert row['extra_inputs'] is None and row['extra_runs'] == 0
+
+
+def test_wrong_candidates_never_run_on_the_extra_inputs(tmp_path, executor_pool):
+  task = sum_task()
+  _score([task], [{'task_id': task.task_id, 'code': SUM_WRONG}], tmp_path, executor_pool)
+  row = read_results(tmp_path / 'results.jsonl')[0]
+  assert row['samples'][0]['reason'] == 'wrong_output' and row['extra_runs'] == 16  # src's and expert's only

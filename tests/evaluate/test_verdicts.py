@@ -7,11 +7,14 @@ import pytest
 
 from bite_jax.evaluate.verdicts import (
   Reference,
+  accepted_references,
   add_rounds,
   check_runs,
   expected_references,
+  extra_check,
   measured_costs,
   paired_logs,
+  run_seconds,
   unsettled,
 )
 
@@ -142,3 +145,38 @@ def test_a_token_differing_before_the_cut_is_wrong_output():
 def test_a_short_uncut_output_against_a_cut_reference_is_wrong_output():
   ref = [Reference('1 2 3 4', 'h1', truncated=True)]
   assert check_runs(_result('1 2\n'), ref).reason == 'wrong_output'
+
+
+def test_only_extra_inputs_src_runs_cleanly_on_are_references():
+  src = {
+    'status': 'timeout',
+    'compile': {'status': 'ok'},
+    'runs': [_run('1\n'), _run('', status='timeout'), _run('3\n')],
+  }
+  assert [(i, ref.text) for i, ref in accepted_references(src)] == [(0, '1\n'), (2, '3\n')]
+  assert accepted_references({'status': 'internal_error', 'error': 'worker died', 'runs': []}) == []
+
+
+def test_an_extra_input_the_expert_answers_differently_is_dropped():
+  src = _result('1\n', '2\n', '3\n')
+  expert = {'status': 'timeout', 'compile': {'status': 'ok'}, 'runs': [_run('1\n'), _run('9\n'), _run('', 'timeout')]}
+  assert [i for i, _ in accepted_references(src, expert)] == [0]
+  assert accepted_references(src, {'status': 'internal_error', 'error': 'worker died', 'runs': []}) == []
+
+
+def test_a_candidate_must_print_what_src_prints_on_every_accepted_extra_input():
+  accepted = accepted_references(_result('1\n', '2\n', '3\n'))[::2]  # src accepted extras 0 and 2
+  assert extra_check(_result('1\n', '3.0000000001\n'), accepted).ok
+  wrong = extra_check(_result('1\n', '0\n'), accepted)
+  assert wrong.reason == 'differs_on_extra' and wrong.detail == "extra input 2: token 0: expected '3', got '0'"
+  crash = {'status': 'runtime_error', 'compile': {'status': 'ok'}, 'runs': [_run('1\n'), _run('', 'runtime_error')]}
+  check = extra_check(crash, accepted)
+  assert check.reason == 'differs_on_extra' and check.detail == 'extra input 2: runtime_error where src runs; Boom'
+
+
+def test_the_check_costs_its_runs_wall_time_and_uncached_compiles():
+  result = _result('1\n', '2\n')
+  result['runs'][0]['wall_time'], result['runs'][1]['wall_time'] = 0.25, 0.5
+  assert run_seconds(result) == 0.75
+  result['compile'].update(cached=False, seconds=1.0)
+  assert run_seconds(result) == 1.75
