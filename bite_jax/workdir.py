@@ -15,6 +15,8 @@ from pathlib import Path
 
 import ml_collections
 
+from bite_jax import config as bite_config
+
 RECORD = 'config.json'
 # Files that are no stage's output: a workdir holding only these takes a new config (see has_outputs).
 NOT_OUTPUTS = frozenset({RECORD, RECORD + '.tmp', 'isolation.json', 'report.md', 'report.md.tmp', 'plots'})
@@ -69,9 +71,20 @@ def output_fields(config) -> dict:
 
 
 def _first_difference(recorded: dict, current: dict) -> tuple[str, list[str]] | None:
-  """(first differing field, all differing fields) in the config's order, or None when they agree."""
+  """(first differing field, all differing fields) in the config's order, or None when they agree.
+
+  A field the record lacks counts as equal while this run keeps its default: it was added to the config
+  after the workdir was written, and its default is what that run did.
+  """
+  defaults = output_fields(bite_config.base_config())
   names = list(current) + [k for k in recorded if k not in current]
-  differing = [k for k in names if k not in recorded or k not in current or recorded[k] != current[k]]
+
+  def agrees(k):
+    if k not in recorded:
+      return k in defaults and current.get(k) == defaults[k]
+    return k in current and recorded[k] == current[k]
+
+  differing = [k for k in names if not agrees(k)]
   return (differing[0], differing) if differing else None
 
 

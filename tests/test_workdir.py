@@ -111,13 +111,24 @@ def test_a_workdir_without_stage_outputs_takes_the_new_config(tmp_path):
   assert json.loads(path.read_text())['tree.width'] == 5
 
 
-def test_a_field_missing_from_the_record_counts_as_different(tmp_path):
+def _record_without(tmp_path, field):
   path = check_workdir_config(_config(), _used(tmp_path))
   fields = json.loads(path.read_text())
-  del fields['tree.budget_s']
+  del fields[field]
   path.write_text(json.dumps(fields))
+
+
+def test_a_field_added_since_the_record_agrees_while_it_keeps_its_default(tmp_path):
+  _record_without(tmp_path, 'tree.budget_s')
+  check_workdir_config(_config(), tmp_path)
+
+
+def test_a_field_added_since_the_record_differs_once_changed(tmp_path):
+  _record_without(tmp_path, 'tree.budget_s')
+  config = _config()
+  config.tree.budget_s = config.tree.budget_s + 1
   with pytest.raises(WorkdirConfigError, match=r'config\.tree\.budget_s is \(no such field\) there'):
-    check_workdir_config(_config(), tmp_path)
+    check_workdir_config(config, tmp_path)
 
 
 @pytest.mark.parametrize('text, why', [('{"tree.width": ', 'unreadable'), ('[1, 2]', 'expected a JSON object')])
