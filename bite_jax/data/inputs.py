@@ -19,11 +19,12 @@ follows it (tokens on a following line, the following lines, a run of equally sh
 characters of the next token) or bounds a later column (a node count, a largest index), and a count
 opening a list line, are never mutated. Structure is kept: a short line keeps the order all lines of its
 shape keep in the task's inputs ('l r' with l <= r; strict: no ties), a long sorted line or a sorted
-column stays sorted, a block of integer lines holding a permutation of 1..k (0..k-1) is shuffled, and a
-column of distinct values or a set of distinct lines (no edge given twice) stays distinct; a line that
-cannot keep these keeps its old text. Only where these strict mutations run out of new texts (small or
+column stays sorted, a block of integer lines holding a permutation of 1..k (0..k-1, k >= 3) is
+shuffled, and a column of distinct values or a set of distinct lines (no edge given twice) stays
+distinct; a line that cannot keep these keeps its old text. Only where these strict mutations run out of new texts (small or
 sorted inputs) do relaxed ones (10x smaller numbers, sorted columns free) fill in, and only when there
-is still none, free ones (line orders free).
+is still none, free ones (line orders free, integers anywhere up to the digits of the largest: '1 2'
+has nothing else to vary).
 
 Blind mutation cannot know every constraint of a statement (a connected graph, K <= N * M), so callers
 screen the extras: inputs the oracle rejects (non-zero exit, timeout) are dropped, and where the task
@@ -189,7 +190,7 @@ def _sizes(tokens: list[list[_Token]]) -> None:
         acc.setdefault(t.key, []).append(int(t.text))
   for i, line in enumerate(tokens):
     following = [k for k in range(i + 1, len(tokens)) if widths[k]]
-    counts = {len(following)}
+    counts = {len(following)} if following else set()  # a last line counts nothing
     for n, start in enumerate(following[:2]):
       counts.add(widths[start])
       counts.add(len(tokens[start][0].text))
@@ -260,10 +261,16 @@ def _char_class(ch: str) -> str:
 STRICT, RELAXED, FREE = 0, 1, 2  # mutation levels: each only where the previous ran out of new texts
 
 
-def _range(values: list, strict: bool) -> tuple:
+def _range(values: list, level: int) -> tuple:
   """Where a number at this position may go: within what this input holds there, with the same sign and
-  (strict) as many digits as its smallest, or (relaxed, or when that leaves one value) 10x closer to zero."""
+  (STRICT) as many digits as its smallest, or (RELAXED, or when that leaves one value) 10x closer to zero;
+  FREE: anywhere with the sign and at most the digits of the largest (tiny inputs such as '1 2' leave
+  nothing else to vary)."""
   lo, hi = min(values), max(values)
+  if level == FREE and isinstance(lo, int) and (lo > 0 or hi < 0):
+    top = 10 ** len(str(max(abs(lo), abs(hi)))) - 1
+    return (1, top) if lo > 0 else (-top, -1)
+  strict = level == STRICT
   if lo > 0:
     floor = 10 ** (len(str(int(lo))) - 1)
     lo = floor if strict and floor < hi else (lo / 10 if isinstance(lo, float) else max(1, lo // 10))
@@ -273,13 +280,13 @@ def _range(values: list, strict: bool) -> tuple:
   return lo, hi
 
 
-def _draw(t: _Token, entry: dict, rng: random.Random, strict: bool) -> str:
+def _draw(t: _Token, entry: dict, rng: random.Random, level: int) -> str:
   """A new text for token `t` from what its position holds (`entry` of `_profile`)."""
   if t.kind == 'int':
-    lo, hi = _range(entry['values'], strict)
+    lo, hi = _range(entry['values'], level)
     return str(rng.randint(int(lo), int(hi)))
   if t.kind == 'float':
-    lo, hi = _range(entry['values'], strict)
+    lo, hi = _range(entry['values'], level)
     text = _format(t, rng.uniform(lo, hi))
     return text if _FLOAT.match(text) else t.text
   if entry['vocabulary']:
@@ -341,7 +348,7 @@ def _mutate_once(text: str, prof: dict, orders: dict, rng: random.Random, share:
   free = [t for line in tokens for t in line if not t.fixed]
   chosen = [t for t in free if rng.random() < share] or ([rng.choice(free)] if free else [])
   for t in chosen:
-    new[(t.line, t.col)] = _draw(t, prof[t.key], rng, level == STRICT)
+    new[(t.line, t.col)] = _draw(t, prof[t.key], rng, level)
 
   def get(nums):
     return [_number(t, new[(t.line, t.col)]) for t in nums]
@@ -366,7 +373,7 @@ def _mutate_once(text: str, prof: dict, orders: dict, rng: random.Random, share:
   for whole in _blocks(tokens):
     for block in (whole, [t for t in whole if not t.fixed]):  # a count before the list may be part of it
       ints = [int(t.text) for t in block]
-      if len(ints) >= 2 and sorted(ints) in (list(range(1, len(ints) + 1)), list(range(len(ints)))):
+      if len(ints) >= 3 and sorted(ints) in (list(range(1, len(ints) + 1)), list(range(len(ints)))):
         if level != STRICT or _monotone(ints) is None:
           rng.shuffle(ints)
         put(block, ints)

@@ -103,8 +103,16 @@ def test_words_keep_their_length_and_alphabet_and_a_vocabulary_is_kept():
     assert {line.split()[0] for line in m.splitlines()[1:]} <= {'add', 'query', 'remove'}
 
 
+def test_a_tiny_input_is_still_varied_within_its_digits():
+  out = mutate(['1 2\n'], 8, seed=1)
+  assert len(out) == 8
+  for m in out:
+    a, b = map(int, m.split())
+    assert 1 <= a <= 9 and 1 <= b <= 9 and a != b  # the only line had a < b: no ties
+
+
 def test_inputs_with_nothing_to_vary_give_fewer_extras():
-  assert mutate(['1\n'], 4, seed=1) == []  # 1 may only become 1
+  assert mutate(['0\n'], 4, seed=1) == []  # 0 may only stay 0 (it may end the input)
   assert mutate(['0101100111010101010101010101010011\n'], 2, seed=1)[0].strip().strip('01') == ''  # a string
   assert mutate([], 4, seed=1) == [] and mutate(['5\n'], 0, seed=1) == []
 
