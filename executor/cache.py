@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import shutil
-import uuid
 from pathlib import Path
 from typing import Callable
 
@@ -65,7 +64,7 @@ class CompileCache:
       found = self.lookup(key)
       if found:
         return found[0], found[1], True
-      tmp = self.programs / f'.tmp-{key[:16]}-{uuid.uuid4().hex[:8]}'
+      tmp = self.programs / f'.tmp-{key[:16]}-{os.urandom(4).hex()}'
       tmp.mkdir(mode=0o755)
       try:
         meta = build(tmp)
@@ -74,7 +73,7 @@ class CompileCache:
         _publishable(tmp)
         if not cacheable:
           # keep the artifacts reachable for this caller only, under a unique name
-          private = self.programs / f'.uncached-{uuid.uuid4().hex}'
+          private = self.programs / f'.uncached-{os.urandom(16).hex()}'
           os.rename(tmp, private)
           return private, meta, False
         os.rename(tmp, self.programs / key)

@@ -3,7 +3,8 @@
 Each executor makes one parent group `bite-exec-<pid>-<n>` (beside or below the
 cgroup it runs in) and one child group per run, so a run's peak memory and OOM
 count are its own.  The sandboxed process joins the child group before it execs
-bubblewrap (see sandbox.py), so every process of the run is inside.
+bubblewrap, or the host moves a zygote run's init into it before the program starts
+(see sandbox.py), so every process of the run is inside.
 """
 
 from __future__ import annotations
@@ -72,20 +73,43 @@ class RunCgroup:
   version: int
   dirs: dict  # controller ("memory", "pids", or "" for v2) -> Path
   procs_files: tuple[str, ...]
+  memory_bytes: int | None = None  # the limits written last
+  tasks: int | None = None
 
-  def join_self(self) -> None:
-    """Move the calling process into the run's groups (called in the child before exec)."""
-    pid = str(os.getpid())
+  def join(self, pid: int) -> None:
+    """Move process pid into the run's groups."""
     for path in self.procs_files:
       with open(path, 'w') as f:
-        f.write(pid)
+        f.write(str(pid))
 
   def _file(self, controller: str, v1_name: str, v2_name: str) -> Path | None:
     base = self.dirs.get('' if self.version == 2 else controller)
     return None if base is None else base / (v2_name if self.version == 2 else v1_name)
 
-  def stats(self) -> dict:
-    """peak memory (KiB), OOM kills and refused forks of the run so far."""
+  def reuse(self, memory_bytes: int, tasks: int) -> dict:
+    """Set the next run's limits on a group kept across runs and reset its peak; returns the counters now,
+    which stats(since=...) subtracts (the group's idle occupants stay charged at their baseline)."""
+    mem, pids = self.dirs.get('memory'), self.dirs.get('pids')
+    if mem is not None:
+      if memory_bytes != self.memory_bytes:
+        names = ('memory.limit_in_bytes', 'memory.memsw.limit_in_bytes')  # memsw may never be below the limit
+        for name in names if memory_bytes < (self.memory_bytes or 0) else reversed(names):
+          try:
+            _write(mem / name, str(memory_bytes))
+          except OSError:
+            if name == names[0]:
+              raise
+        self.memory_bytes = memory_bytes
+      _write(mem / 'memory.max_usage_in_bytes', '0')
+    if pids is not None and tasks != self.tasks:
+      _write(pids / 'pids.max', str(tasks))
+      self.tasks = tasks
+    base = self.stats()
+    base['usage_kb'] = int((mem / 'memory.usage_in_bytes').read_text()) // 1024 if mem is not None else 0
+    return base
+
+  def stats(self, since: dict | None = None) -> dict:
+    """peak memory (KiB), OOM kills and refused forks of the run so far (since reuse() when given)."""
     out = {'memory_peak_kb': None, 'oom_kills': 0, 'pids_refused': 0}
     peak = self._file('memory', 'memory.max_usage_in_bytes', 'memory.peak')
     if peak is not None and peak.exists():
@@ -96,6 +120,11 @@ class RunCgroup:
     pids = self._file('pids', 'pids.events', 'pids.events')
     if pids is not None:
       out['pids_refused'] = _read_kv(pids).get('max', 0)
+    if since is not None:
+      if out['memory_peak_kb'] is not None:
+        out['memory_peak_kb'] = max(0, out['memory_peak_kb'] - since['usage_kb'])
+      out['oom_kills'] -= since['oom_kills']
+      out['pids_refused'] -= since['pids_refused']
     return out
 
   def pids(self) -> list[int]:
@@ -241,7 +270,7 @@ class CgroupManager:
       if (path / 'memory.swap.max').exists():
         _write(path / 'memory.swap.max', '0')
       _write(path / 'pids.max', str(tasks))
-      return RunCgroup(2, {'': path}, (str(path / 'cgroup.procs'),))
+      return RunCgroup(2, {'': path}, (str(path / 'cgroup.procs'),), memory_bytes, tasks)
     dirs = {}
     for controller, parent in self.parents.items():
       path = parent / name
@@ -255,7 +284,7 @@ class CgroupManager:
           pass
       elif controller == 'pids':
         _write(path / 'pids.max', str(tasks))
-    return RunCgroup(1, dirs, tuple(str(p / 'cgroup.procs') for p in dirs.values()))
+    return RunCgroup(1, dirs, tuple(str(p / 'cgroup.procs') for p in dirs.values()), memory_bytes, tasks)
 
   def close(self) -> None:
     """Remove the parent groups (their run groups are removed after each run)."""

@@ -9,7 +9,6 @@ import os
 import shutil
 import threading
 import time
-import uuid
 from pathlib import Path
 
 from executor import stats
@@ -311,7 +310,7 @@ class Executor:
       except (OSError, ValueError):
         known = {}
       known[key] = value
-      tmp = path.with_suffix(f'.tmp{os.getpid()}-{uuid.uuid4().hex[:8]}')
+      tmp = path.with_suffix(f'.tmp{os.getpid()}-{os.urandom(4).hex()}')
       tmp.write_text(json.dumps(known))
       os.replace(tmp, path)
     return value

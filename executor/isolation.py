@@ -17,7 +17,7 @@ from pathlib import Path
 log = logging.getLogger('executor')
 _WARNED: set[str] = set()
 
-LAUNCHER_SOURCE = Path(__file__).with_name('launcher.c')
+LAUNCHER_SOURCES = (Path(__file__).with_name('launcher.c'), Path(__file__).with_name('zygote.c'))
 
 
 def warn_once(message: str) -> None:
@@ -28,9 +28,8 @@ def warn_once(message: str) -> None:
 
 
 def build_launcher(cache_dir: Path) -> Path:
-  """Compile launcher.c once per source version into cache_dir; returns the binary's path."""
-  source = LAUNCHER_SOURCE.read_bytes()
-  digest = hashlib.sha256(source).hexdigest()[:16]
+  """Compile launcher.c and zygote.c once per source version into cache_dir; returns the binary's path."""
+  digest = hashlib.sha256(b''.join(s.read_bytes() for s in LAUNCHER_SOURCES)).hexdigest()[:16]
   target_dir = cache_dir / 'launcher' / digest
   binary = target_dir / 'launcher'
   if binary.exists():
@@ -44,12 +43,12 @@ def build_launcher(cache_dir: Path) -> Path:
     if gcc is None:
       raise RuntimeError('executor: a C compiler (gcc) is needed to build the sandbox launcher')
     tmp = target_dir / f'launcher.tmp{os.getpid()}'
-    base = [gcc, '-O2', '-Wall', '-o', str(tmp), str(LAUNCHER_SOURCE)]
+    base = [gcc, '-O2', '-Wall', '-o', str(tmp), *map(str, LAUNCHER_SOURCES)]
     proc = subprocess.run(base[:2] + ['-static'] + base[2:], capture_output=True, text=True)
     if proc.returncode != 0:  # static libc missing: a dynamic binary works too
       proc = subprocess.run(base, capture_output=True, text=True)
     if proc.returncode != 0:
-      raise RuntimeError(f'executor: cannot build {LAUNCHER_SOURCE}: {proc.stderr[-2000:]}')
+      raise RuntimeError(f'executor: cannot build the launcher: {proc.stderr[-2000:]}')
     os.chmod(tmp, 0o755)
     os.chmod(target_dir, 0o755)
     os.replace(tmp, binary)

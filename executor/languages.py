@@ -16,7 +16,6 @@ import shutil
 import site
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 LANGUAGE_NAMES = ('c', 'cpp', 'go', 'java', 'python')
@@ -277,7 +276,7 @@ def _version_of(cmd: tuple[str, ...], exe: str, memo_path: Path | None) -> str:
   version = text.splitlines()[0] if text else cmd[0]
   if memo_path is not None:
     memo[memo_key] = version
-    tmp = memo_path.with_suffix(f'.tmp{os.getpid()}-{uuid.uuid4().hex[:8]}')
+    tmp = memo_path.with_suffix(f'.tmp{os.getpid()}-{os.urandom(4).hex()}')
     tmp.write_text(json.dumps(memo, sort_keys=True))
     os.replace(tmp, memo_path)
   return version

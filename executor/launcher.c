@@ -1,4 +1,4 @@
-/* Launcher of the executor's sandbox: two small roles in one static binary.
+/* Launcher of the executor's sandbox: three small roles in one static binary (zygote.c has the third).
  *
  * launcher enter UID GID N PROCS_FILE_1 .. PROCS_FILE_N M OP_1 .. OP_M -- CMD ARGS...
  *   Host side: join the run's cgroups (write own pid to each cgroup.procs);
@@ -10,8 +10,9 @@
  *   drop to UID/GID with no supplementary groups (when UID differs); exec CMD.
  *   Doing this here keeps Python's subprocess on its fast spawn path.
  * launcher ns|host REPORT_FD CPU_MS WALL_MS FSIZE NPROC NOFILE AS DATA STACK FILTER -- PROG ARGS...
- *   Init of one run.  In "ns" mode it is PID 1 of the sandbox's PID namespace
- *   (bwrap --as-pid-1) and kill(-1) reaches exactly the program's processes.
+ *   Init of one run.  In "ns" mode it is PID 1 of the run's PID namespace
+ *   (bwrap --as-pid-1, or cloned by the zygote) and kill(-1) reaches exactly the
+ *   program's processes.
  *   In "host" mode (no bubblewrap) it is a child subreaper and the program gets
  *   its own session; leftovers are found by session id / parent pid.
  *   It forks the program, applies rlimits and the system-call filter in the
@@ -24,6 +25,8 @@
  *   CPU and RSS come from getrusage(RUSAGE_CHILDREN) after all processes are
  *   reaped: the program tree, not bubblewrap's setup and not this launcher.
  *   A limit of 0 means unlimited.
+ * launcher zygote CTL_FD
+ *   Init of a long-lived sandbox that starts one run per request (see zygote.c).
  *
  * The system-call filter (seccomp BPF, no library) makes calls no contest program or
  * compiler needs fail with EPERM: debugging other processes, mounts and namespaces,
@@ -314,7 +317,9 @@ static void kill_everything(void) {
   scan_tree(1);
 }
 
-static int init(int argc, char **argv) {
+int zygote(int argc, char **argv); /* zygote.c: the long-lived sandbox's init */
+
+int init(int argc, char **argv) {
   if (argc < 14 || strcmp(argv[12], "--") != 0 || (strcmp(argv[11], "full") != 0 && strcmp(argv[11], "perf") != 0)) {
     fprintf(stderr,
             "launcher: usage: ns|host REPORT_FD CPU_MS WALL_MS FSIZE NPROC NOFILE AS DATA STACK full|perf -- PROG...\n");
@@ -435,6 +440,7 @@ static int init(int argc, char **argv) {
 int main(int argc, char **argv) {
   if (argc >= 2 && strcmp(argv[1], "enter") == 0) return enter(argc, argv);
   if (argc >= 2 && (strcmp(argv[1], "ns") == 0 || strcmp(argv[1], "host") == 0)) return init(argc, argv);
-  fprintf(stderr, "launcher: first argument must be enter, ns or host\n");
+  if (argc >= 2 && strcmp(argv[1], "zygote") == 0) return zygote(argc, argv);
+  fprintf(stderr, "launcher: first argument must be enter, ns, host or zygote\n");
   return 120;
 }

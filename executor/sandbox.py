@@ -1,11 +1,15 @@
 """Run one command in the sandbox with limits and report what it did.
 
-Per run:  launcher enter (join cgroups, drop to the executor's uid)
+A run of its own: launcher enter (join cgroups, drop to the executor's uid)
           -> bwrap (new user/pid/net/ipc/uts/mount namespaces, read-only system dirs,
              tmpfs /tmp and /box, the program read-only at /prog)
           -> launcher ns (PID 1: rlimits, CPU/wall limits, kill + reap all, rusage report)
           -> system-call filter (seccomp, installed by the launcher just before exec)
           -> the program.
+Programs from the compile cache are started by the executor's zygote instead (zygote.py): one
+long-lived bwrap whose init clones new pid/mount/ipc/uts namespaces, fresh tmpfs scratch dirs and
+/proc per run, then the same launcher ns, filter and program; compiles (a host dir at /box) and
+runs where no zygote starts take the first path (spawn.py).
 Without a working bubblewrap (sandbox="none" or "auto" fallback) the launcher runs
 the program directly in "host" mode: own session, rlimits, the filter, a separate
 uid only when run as root, and a warning that says what is and is not protected
@@ -15,22 +19,28 @@ uid only when run as root, and a warning that says what is and is not protected
 from __future__ import annotations
 
 import os
-import select
 import shutil
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
+from executor.bwrap import run_args, shadowed_by_runs, zygote_args
 from executor.cgroups import CgroupManager
 from executor.config import ExecutorConfig, Limits
 from executor.isolation import UidSlot, build_launcher, bwrap_path, host_mode_summary, warn_once
-from executor.mounts import Mounts, blocked_ancestor, rewrite
+from executor.mounts import Mounts, rewrite
 from executor.results import ProcessResult, classify, parse_report
+from executor.spawn import clean_host_box, host_args, spawn
+from executor.streams import Streams
+from executor.zygote import Zygote, ZygoteError
+from executor.zygote import request as zygote_request
 
 # copied into the sandbox's own /etc (one bind instead of one per file)
 _ETC_FILES = ('ld.so.cache', 'ld.so.conf', 'ld.so.conf.d', 'localtime', 'nsswitch.conf', 'host.conf', 'os-release')
-_TOP_LINKS = ('bin', 'lib', 'lib32', 'lib64', 'libx32', 'sbin')
+
+
+# a zygote's group holding more than this between runs is replaced (its runs would start near their limit)
+_IDLE_CHARGE_KB = 64 << 10
 
 
 class SandboxError(RuntimeError):
@@ -52,6 +62,10 @@ class Sandbox:
     self._ro_dirs: list[str] = []
     self._masked: list[str] = []
     self.syscall_filter = False
+    self._programs = config.cache_dir / 'programs'  # the compile cache's entries (see cache.py)
+    self._zygote: Zygote | None = None
+    self._zygote_broken = False
+    self.streams = Streams(self.state)
     (self.state / 'stage').mkdir(mode=0o755)
     self.cgroups = CgroupManager.create() if config.cgroups else None
     if config.cgroups and self.cgroups is None:
@@ -111,7 +125,7 @@ class Sandbox:
       reason = 'bubblewrap (bwrap) is not installed'
     else:
       try:
-        probe = self.execute(['/bin/true'], limits=Limits(timeout=5.0), env={}, mode='ns')
+        probe = self._probe('ns')  # in a sandbox of its own: the zygote starts once toolchains are known
         if probe.status != 'ok':
           reason = f'bubblewrap does not work here: {probe.stderr_tail.strip()[-300:]}'
       except SandboxError as exc:
@@ -125,7 +139,7 @@ class Sandbox:
 
   def _host_mode(self, why: str) -> str:
     """Host mode, after a probe run that tells whether the filter works; warns what it protects."""
-    self._note_filter(self.execute(['/bin/true'], limits=Limits(timeout=5.0), env={}, mode='host'))
+    self._note_filter(self._probe('host'))
     summary = host_mode_summary(
       uid=self.uid.uid,
       separate_uid=self.uid.uid != os.getuid(),
@@ -156,83 +170,6 @@ class Sandbox:
     }
 
   # ----- one run -----
-  def _bwrap_args(
-    self, prog_dir: Path | None, rw_dir: Path | None, limits: Limits, env: dict, mounts: Mounts
-  ) -> list[str]:
-    """bwrap argv; host sources are staged first (see Mounts) so the sandbox uid can reach them."""
-    args = [
-      bwrap_path(),
-      '--unshare-user',
-      '--unshare-ipc',
-      '--unshare-pid',
-      '--unshare-net',
-      '--unshare-uts',
-      '--unshare-cgroup-try',
-      '--disable-userns',
-      '--die-with-parent',
-      '--new-session',
-      '--as-pid-1',
-      '--hostname',
-      'sandbox',
-      '--ro-bind',
-      '/usr',
-      '/usr',
-    ]
-    for name in _TOP_LINKS:
-      host = Path('/') / name
-      if host.is_symlink():
-        args += ['--symlink', os.readlink(host), str(host)]
-      elif host.is_dir():
-        args += ['--ro-bind', str(host), str(host)]
-    args += [
-      '--ro-bind',
-      str(self.state / 'etc'),
-      '/etc',
-      '--proc',
-      '/proc',
-      '--dev',
-      '/dev',
-      '--size',
-      str(limits.tmpfs_mb << 20),
-      '--tmpfs',
-      '/tmp',
-    ]
-    for path in self._ro_dirs:
-      args += ['--ro-bind', mounts.stage(path), path]
-    for path in self._masked:
-      args += ['--ro-bind', str(self.state / 'empty'), path]
-    if rw_dir is not None:
-      args += ['--bind', mounts.stage(rw_dir), '/box']
-    else:
-      args += ['--size', str(limits.tmpfs_mb << 20), '--tmpfs', '/box']
-    if prog_dir is not None:
-      args += ['--ro-bind', mounts.stage(prog_dir), '/prog']
-    args += ['--ro-bind', mounts.stage(self.launcher.parent), '/.launcher']
-    args += ['--chdir', '/box', '--clearenv']
-    for key, value in env.items():
-      args += ['--setenv', key, value]
-    return args + ['/.launcher/launcher', 'ns']
-
-  def _host_args(self, prog_dir: Path | None, rw_dir: Path | None, mounts: Mounts) -> tuple[list, dict]:
-    """Launcher argv prefix and path rewrites for host mode (no namespaces besides mount)."""
-    launcher = mounts.stage(self.launcher.parent) + '/launcher'
-    if rw_dir is not None:
-      (rw_dir / '.tmp').mkdir(exist_ok=True)
-      if os.geteuid() == 0:
-        os.chown(rw_dir / '.tmp', self.uid.uid, self.uid.gid)
-    box = mounts.stage(rw_dir) if rw_dir is not None else str(self._host_box())
-    mounts.chdir(box)
-    rewrites = {'/box': box, '/tmp': box + '/.tmp'}
-    if prog_dir is not None:
-      rewrites['/prog'] = mounts.stage(prog_dir)
-    for path in self._ro_dirs:  # toolchains under root-only dirs (e.g. /root/.pyenv) made reachable
-      blocked = blocked_ancestor(path)
-      if blocked is not None:
-        mounts.cover(blocked, path)
-    for path in self._masked:
-      mounts.mask(str(self.state / 'empty'), path)
-    return [launcher, 'host'], rewrites
-
   def execute(
     self,
     argv: list[str],
@@ -253,30 +190,42 @@ class Sandbox:
     allow_perf: let perf_event_open through the system-call filter (the perf meter).
     """
     mode = mode or self.mode
+    zygote = self._zygote_for(mode, prog_dir, rw_dir)
+    kwargs = dict(prog_dir=prog_dir, rw_dir=rw_dir, stdin=stdin, rlimit_as=rlimit_as, allow_perf=allow_perf)
+    return self._execute(argv, limits=limits, env=env, mode=mode, zygote=zygote, **kwargs)
+
+  def _probe(self, mode: str, zygote: Zygote | None = None) -> ProcessResult:
+    return self._execute(['/bin/true'], limits=Limits(timeout=5.0), env={}, mode=mode, zygote=zygote)
+
+  def _execute(
+    self, argv, *, limits, env, mode, zygote, prog_dir=None, rw_dir=None, stdin=None, rlimit_as=True, allow_perf=False
+  ) -> ProcessResult:
+    """execute() on a zygote (None: in a sandbox of its own)."""
     memory = limits.memory_mb << 20
-    # the pids cgroup also holds bwrap and the launcher; RLIMIT_NPROC (per uid) is the fallback
-    group = self.cgroups.run_group(memory, limits.processes + 2) if self.cgroups else None
+    # the program's tree gets `processes` tasks; the pids cgroup also holds its init (and bwrap's monitor)
+    tasks = limits.processes + (1 if zygote else 2)
+    shared = zygote.group if zygote else None  # the zygote's own group, reused run after run
+    group = since = None
+    if shared is not None:
+      try:
+        group, since = shared, shared.reuse(memory, tasks + 2)  # + the zygote and its bwrap monitor
+      except OSError:  # e.g. a limit below what the idle group holds: this run gets a group of its own
+        shared = None
+    if group is None and self.cgroups:
+      group = self.cgroups.run_group(memory, tasks)
     has_mem_cg = group is not None and 'memory' in self.cgroups.controllers
     has_pids_cg = group is not None and 'pids' in self.cgroups.controllers
-    nproc = limits.processes + (64 if has_pids_cg else 2)
+    # RLIMIT_NPROC (per uid, the fallback) also counts the init and, under a zygote, the zygote
+    nproc = limits.processes + (64 if has_pids_cg else 3 if zygote else 2)
     base_env = program_env(env)
-    stdin_path = self.state / 'stdin'
-    if stdin:
-      stdin_path.write_bytes(stdin)
-    out_path, err_path = self.state / 'stdout', self.state / 'stderr'
-    report_r, report_w = os.pipe()
+    out_path, err_path = self.streams.stdout, self.streams.stderr
     opened = []
     try:
-      fin = os.open(stdin_path if stdin else os.devnull, os.O_RDONLY | os.O_CLOEXEC)
-      fout = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-      ferr = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-      opened += [fin, fout, ferr]
-      mounts = Mounts(self.state / 'stage')
+      fin, fout, ferr = opened = self.streams.open(stdin)
       as_limit = 0 if (has_mem_cg or not rlimit_as) else memory
       data_limit = 0 if (has_mem_cg or rlimit_as) else memory
       cap = min(limits.output_bytes, limits.file_bytes)
       init = [
-        str(report_w),
         str(int(limits.timeout * 1000)),
         str(int(limits.wall * 1000)),
         str(cap),
@@ -288,57 +237,112 @@ class Sandbox:
         'perf' if allow_perf else 'full',
         '--',
       ]
-      if mode == 'ns':
-        cmd = self._bwrap_args(prog_dir, rw_dir, limits, base_env, mounts) + init + argv
-        popen_env = {}
+      if zygote is not None:
+        join = group if shared is None else None
+        name = prog_dir.name if prog_dir else ''
+        payload = zygote_request(name, limits.tmpfs_mb << 20, join is not None, base_env, init + argv)
+        try:
+          report, wall, backstop = zygote.run(payload, (fin, fout, ferr), join, limits.wall + 5.0)
+        except ZygoteError:
+          self._stop_zygote()
+          raise
+        returncode = None
       else:
-        prefix, rewrites = self._host_args(prog_dir, rw_dir, mounts)
-        cmd = prefix + init + [rewrite(a, rewrites, self._ro_dirs) for a in argv]
-        popen_env = {k: rewrite(v, rewrites, self._ro_dirs) for k, v in base_env.items()}
-      procs = list(group.procs_files) if group else []
-      full = [
-        str(self.launcher),
-        'enter',
-        str(self.uid.uid),
-        str(self.uid.gid),
-        str(len(procs)),
-        *procs,
-        *mounts.argv(),
-        '--',
-        *cmd,
-      ]
-      started = time.monotonic()
-      proc = subprocess.Popen(
-        full, stdin=fin, stdout=fout, stderr=ferr, pass_fds=(report_w,), env=popen_env, close_fds=True
-      )
-      os.close(report_w)
-      report_w = -1
-      backstop = not _wait_exit(proc, limits.wall + 5.0)
-      if backstop:  # the launcher enforces the wall limit; this only catches a stuck sandbox
-        proc.kill()
-        proc.wait()
-      wall = time.monotonic() - started
-      report = _read_all(report_r)
-      cg = group.stats() if group else {}
-      if group is not None:
+        report, wall, backstop, returncode = self._spawn(
+          argv, init, prog_dir, rw_dir, limits, base_env, mode, group, (fin, fout, ferr)
+        )
+      cg = group.stats(since) if group else {}
+      if shared is not None:
+        zygote.sweep()
+        if since['usage_kb'] > _IDLE_CHARGE_KB:  # page cache first read by earlier runs: a new group
+          self._stop_zygote()
+      elif group is not None:
         group.kill_all()
     finally:
       for fd in opened:
         os.close(fd)
-      os.close(report_r)
-      if report_w >= 0:
-        os.close(report_w)
       if mode != 'ns' and rw_dir is None:
-        self._clean_host_box()
-      if group is not None:
+        clean_host_box(self.state)
+      if group is not None and shared is None:
         group.remove()
     parsed = parse_report(report)
     if parsed is None and not backstop:
       detail = _tail(err_path, 2000).decode('utf-8', 'replace')
-      raise SandboxError(f'sandbox produced no report (exit {proc.returncode}): {detail.strip()}')
+      raise SandboxError(f'sandbox produced no report (exit {returncode}): {detail.strip()}')
     return classify(
       parsed, backstop=backstop, host_wall=wall, limits=limits, cgroup=cg, stdout_path=out_path, stderr_path=err_path
     )
+
+  def _spawn(self, argv, init, prog_dir, rw_dir, limits, env, mode, group, fds):
+    """One run in a bubblewrap of its own (or host mode); (report, wall seconds, backstop, exit status)."""
+    mounts = Mounts(self.state / 'stage')
+    if mode == 'ns':
+      cmd = run_args(self.state, self.launcher, self._ro_dirs, self._masked, mounts, prog_dir, rw_dir, limits, env)
+      env = {}
+    else:
+      uid = (self.uid.uid, self.uid.gid)
+      cmd, rewrites = host_args(self.state, self.launcher, uid, self._ro_dirs, self._masked, mounts, prog_dir, rw_dir)
+      argv = [rewrite(a, rewrites, self._ro_dirs) for a in argv]
+      env = {k: rewrite(v, rewrites, self._ro_dirs) for k, v in env.items()}
+    procs = list(group.procs_files) if group else []
+    enter = [str(self.launcher), 'enter', str(self.uid.uid), str(self.uid.gid), str(len(procs)), *procs]
+    enter += [*mounts.argv(), '--']
+    report_r, report_w = os.pipe()
+    try:
+      return spawn([*enter, *cmd, str(report_w), *init, *argv], env, fds, report_w, report_r, limits.wall + 5.0)
+    finally:
+      os.close(report_r)
+
+  # ----- the zygote: one long-lived sandbox that serves runs -----
+  def _zygote_for(self, mode: str, prog_dir: Path | None, rw_dir: Path | None) -> Zygote | None:
+    """The running zygote if this run can use it (bubblewrap mode, no host dir at /box, a program from the
+    compile cache); started, or restarted when the toolchain dirs changed, on demand."""
+    if mode != 'ns' or rw_dir is not None or self._zygote_broken:
+      return None
+    if prog_dir is not None and Path(prog_dir).parent != self._programs:
+      return None
+    key = (tuple(self._ro_dirs), tuple(self._masked))
+    if self._zygote is not None and self._zygote.key == key and self._zygote.alive():
+      return self._zygote
+    self._stop_zygote()
+    if shadowed_by_runs(key[0] + key[1]):
+      return None
+    self._programs.mkdir(parents=True, exist_ok=True)
+
+    # v1: one group for the zygote and all its runs, its peak reset per run (moving a process into a group
+    # waits for an RCU grace period); v2 resets memory.peak only per open file: a group per run, joined
+    group = self.cgroups.run_group(1 << 30, 64) if self.cgroups and self.cgroups.version == 1 else None
+    procs = list(group.procs_files) if group else []
+
+    def command(fd: int) -> list[str]:
+      mounts = Mounts(self.state / 'stage')
+      args = zygote_args(self.state, self.launcher, key[0], key[1], mounts, self._programs, fd)
+      enter = [str(self.launcher), 'enter', str(self.uid.uid), str(self.uid.gid), str(len(procs)), *procs]
+      return [*enter, *mounts.argv(), '--', *args]
+
+    self._zygote = Zygote(command, key, self.state / 'zygote.log', group)
+    try:
+      probe = self._probe('ns', self._zygote)
+      why = None if probe.status == 'ok' else probe.stderr_tail.strip()[-300:]
+    except (SandboxError, ZygoteError, OSError) as exc:
+      why = str(exc)
+    if why is not None:
+      why = f'{why} {self._zygote.errors() if self._zygote else ""}'.strip()
+      self._stop_zygote()
+      self._zygote_broken = True
+      warn_once(f'the long-lived sandbox does not start here ({why}); every run starts its own bubblewrap')
+      return None
+    return self._zygote
+
+  @property
+  def zygote(self) -> Zygote | None:
+    """The long-lived sandbox runs are started from, while one is running."""
+    return self._zygote
+
+  def _stop_zygote(self) -> None:
+    if self._zygote is not None:
+      self._zygote.close()
+      self._zygote = None
 
   def host_view(self, cmd: list[str]) -> list[str]:
     """cmd run on the host as the caller, without the sandbox, but with the files the sandbox masks (site
@@ -358,22 +362,10 @@ class Sandbox:
       return [*args, '--', *cmd]
     return list(cmd)  # host mode without root masks nothing either
 
-  # ----- host mode helpers -----
-  def _host_box(self) -> Path:
-    box = self.state / 'box'
-    for d in (box, box / '.tmp'):
-      d.mkdir(exist_ok=True)
-      if os.geteuid() == 0:
-        os.chown(d, self.uid.uid, self.uid.gid)
-    return box
-
-  def _clean_host_box(self) -> None:
-    box = self.state / 'box'
-    if box.exists():
-      subprocess.run(['rm', '-rf', '--one-file-system', str(box)], check=False)
-
   def close(self) -> None:
-    """Release the uid, cgroups, fds and the state dir."""
+    """Release the zygote, the uid, cgroups, fds and the state dir."""
+    self._stop_zygote()
+    self.streams.close()
     if self.cgroups is not None:
       self.cgroups.close()
       self.cgroups = None
@@ -393,38 +385,6 @@ def _sweep_state_dirs() -> None:
     pid = path.name.split('-')[2]
     if pid.isdigit() and not os.path.exists(f'/proc/{pid}') and path.is_dir():
       shutil.rmtree(path, ignore_errors=True)
-
-
-def _wait_exit(proc: subprocess.Popen, timeout: float) -> bool:
-  """Wait for proc to exit without polling; False if it is still running after timeout seconds."""
-  try:
-    pidfd = os.pidfd_open(proc.pid)
-  except (AttributeError, OSError):
-    try:
-      proc.wait(timeout=timeout)
-      return True
-    except subprocess.TimeoutExpired:
-      return False
-  try:
-    ready, _, _ = select.select([pidfd], [], [], timeout)
-  finally:
-    os.close(pidfd)
-  if ready:
-    proc.wait()
-  return bool(ready)
-
-
-def _read_all(fd: int) -> bytes:
-  chunks = []
-  while True:
-    ready, _, _ = select.select([fd], [], [], 0)
-    if not ready:
-      break
-    chunk = os.read(fd, 65536)
-    if not chunk:
-      break
-    chunks.append(chunk)
-  return b''.join(chunks)
 
 
 def _tail(path: Path, n: int) -> bytes:

@@ -141,7 +141,7 @@ def test_a_port_bound_inside_is_not_visible_on_the_host(ex):
   box = {}
   worker = threading.Thread(target=lambda: box.update(run=run_py(ex, src)))
   worker.start()
-  stdout = ex.sandbox.state / 'stdout'  # the running program's stdout file: says when it has bound
+  stdout = ex.sandbox.streams.stdout  # the running program's stdout file: says when it has bound
   refused = []  # one entry per connection attempted while the program was listening
   deadline = time.monotonic() + 10
   while worker.is_alive() and time.monotonic() < deadline:
