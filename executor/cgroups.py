@@ -105,7 +105,7 @@ class RunCgroup:
       _write(pids / 'pids.max', str(tasks))
       self.tasks = tasks
     base = self.stats()
-    base['usage_kb'] = int((mem / 'memory.usage_in_bytes').read_text()) // 1024 if mem is not None else 0
+    base['usage_kb'] = base['memory_peak_kb'] or 0  # a peak just reset is the usage now
     return base
 
   def stats(self, since: dict | None = None) -> dict:

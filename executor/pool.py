@@ -38,6 +38,13 @@ class _Worker:
       bufsize=1,
     )
 
+  def hang_up(self) -> None:
+    """End of input: the worker finishes and exits."""
+    try:
+      self.proc.stdin.close()
+    except OSError:
+      pass
+
   def ask(self, seq: int, job: dict) -> dict | None:
     """Send a job and wait for its result; None if the worker died."""
     try:
@@ -51,10 +58,7 @@ class _Worker:
     return json.loads(line)['result']
 
   def stop(self) -> None:
-    try:
-      self.proc.stdin.close()
-    except OSError:
-      pass
+    self.hang_up()
     try:
       self.proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
@@ -178,6 +182,8 @@ class Pool:
       self._queue.put(None)
     for t in self._threads:
       t.join()
+    for w in self._procs:  # all at once: each worker closes its sandbox while the others do
+      w.hang_up()
     for w in self._procs:
       w.stop()
 

@@ -4,10 +4,11 @@ Starting bubblewrap costs more than a short program's whole run, so an executor 
 network namespaces, the read-only view of the system) whose init, `launcher zygote` (executor/zygote.c),
 clones a new process for each run into new PID, mount, IPC and UTS namespaces with fresh tmpfs `/tmp`,
 `/box` and `/dev/shm`, its own `/proc` and only its program at `/prog`.  That process (P1) greets the host
-on the run's socket; the host reads P1's pid from the message's credentials, moves it into the run's
-cgroups and lets it go; P1 drops every capability and becomes the run's init (`launcher ns`), which writes
-the usual report on the same socket.  Runs of one executor are sequential and share only the network
-namespace, where nothing of a run survives its processes.
+on the run's socket (the message's credentials give the host P1's pid), drops every capability and becomes
+the run's init (`launcher ns`), which writes the usual report on the same socket.  On cgroup v1 the zygote
+lives in a group that all its runs share (limits set and peak reset per run); otherwise the host moves P1
+into a group of the run's own before letting it go on.  Runs of one executor are sequential and share only
+the user and network namespaces, where nothing of a run survives its processes.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from executor.cgroups import RunCgroup
 
 log = logging.getLogger('executor')
 _CREDS = struct.calcsize('3i')
-MAX_REQUEST = 200 * 1024  # the zygote reads up to 256 KiB; longer requests take the per-run sandbox
+MAX_REQUEST = 128 * 1024  # within a socket's default send buffer (the zygote reads up to 256 KiB)
 
 
 class ZygoteError(RuntimeError):
@@ -183,4 +184,7 @@ def request(prog: str, tmpfs_bytes: int, join: bool, env: dict, init_args: list[
   words += init_args
   if any('\0' in w for w in words):
     raise ValueError('NUL byte in a sandbox argument')
-  return b''.join(w.encode() + b'\0' for w in words)
+  data = b''.join(w.encode() + b'\0' for w in words)
+  if len(data) > MAX_REQUEST:
+    raise ValueError(f'arguments and environment of {len(data)} bytes exceed a run request ({MAX_REQUEST})')
+  return data
