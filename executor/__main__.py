@@ -199,7 +199,7 @@ def _batch(args) -> int:
   jobs = _load_jobs(args.jobs, args)
   started = last = time.monotonic()
   done = 0
-  with Pool(args.workers, config=_config(args)) as pool:
+  with Pool(args.workers, config=_config(args), fork_workers=True) as pool:
     for result in pool.map_unordered(jobs):
       done += 1
       if result.get('kind') == 'run':

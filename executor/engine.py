@@ -92,9 +92,12 @@ class Executor:
     self.config = config or ExecutorConfig()
     self.languages: dict[str, Language] = resolve_languages(self.config.language_overrides)
     self.cache = CompileCache(self.config.cache_dir)
+    self._support: MeterSupport | None = None
+    self._probed: list[MeterSupport] = []  # the meter probe (perf) runs while the sandbox starts
+    self._probe = threading.Thread(target=lambda: self._probed.append(MeterSupport.probe()), daemon=True)
+    self._probe.start()
     self.sandbox = Sandbox(self.config)
     self._toolchains: dict[str, Toolchain] = {}
-    self._support: MeterSupport | None = None
     self._startup: dict = {}
     self._run_lock = threading.Lock()
 
@@ -113,7 +116,8 @@ class Executor:
   @property
   def support(self) -> MeterSupport:
     if self._support is None:
-      self._support = MeterSupport.probe()
+      self._probe.join()
+      self._support = self._probed[0] if self._probed else MeterSupport.probe()
     return self._support
 
   def meter(self, requested: str | None, lang: str) -> Meter:

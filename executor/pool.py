@@ -13,11 +13,15 @@ import json
 import logging
 import os
 import queue
+import select
+import signal
 import subprocess
 import sys
 import threading
+import traceback
 from pathlib import Path
 
+from executor import worker
 from executor.config import ExecutorConfig, config_to_dict
 from executor.jobs import validate_job
 
@@ -29,7 +33,10 @@ _BOOT = f'import sys; sys.path.insert(0, {_ROOT!r}); from executor.worker import
 class _Worker:
   """One worker process and its pipes."""
 
-  def __init__(self, config: ExecutorConfig):
+  def __init__(self, config: ExecutorConfig, fork: bool = False):
+    if fork:
+      self.proc = _Forked(config)
+      return
     self.proc = subprocess.Popen(
       [sys.executable, '-S', '-c', _BOOT, json.dumps(config_to_dict(config))],
       stdin=subprocess.PIPE,
@@ -66,15 +73,83 @@ class _Worker:
       self.proc.wait()
 
 
+class _Forked:
+  """A worker forked from this process, which has imported the executor already; the parts of a Popen
+  the pool uses."""
+
+  def __init__(self, config: ExecutorConfig):
+    jobs_r, jobs_w = os.pipe()
+    results_r, results_w = os.pipe()
+    sys.stdout.flush()  # else the child's copy of a pending buffer could be written twice
+    sys.stderr.flush()
+    self.pid = os.fork()
+    if self.pid == 0:
+      code = 1
+      try:
+        os.dup2(jobs_r, 0)
+        os.dup2(results_w, 1)
+        os.closerange(3, os.sysconf('SC_OPEN_MAX'))  # the caller's files, other workers' pipes
+        sys.stdin = open(0, closefd=False)
+        worker.run(config)
+        code = 0
+      except BaseException:
+        traceback.print_exc()
+      finally:
+        os._exit(code)
+    os.close(jobs_r)
+    os.close(results_w)
+    self.stdin = open(jobs_w, 'w', buffering=1)
+    self.stdout = open(results_r)
+    self.returncode = None
+
+  def poll(self) -> int | None:
+    if self.returncode is None:
+      pid, status = os.waitpid(self.pid, os.WNOHANG)
+      if pid:
+        self.returncode = os.waitstatus_to_exitcode(status)
+    return self.returncode
+
+  def wait(self, timeout: float | None = None) -> int:
+    if self.poll() is None:
+      pidfd = os.pidfd_open(self.pid)
+      try:
+        if not select.select([pidfd], [], [], timeout)[0]:
+          raise subprocess.TimeoutExpired(f'executor worker {self.pid}', timeout)
+      finally:
+        os.close(pidfd)
+      self.returncode = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+    return self.returncode
+
+  def kill(self) -> None:
+    if self.poll() is None:
+      os.kill(self.pid, signal.SIGKILL)
+
+
+def _single_threaded() -> bool:
+  """Nothing but this thread runs in this process (so a fork holds no other thread's locks)."""
+  try:
+    return threading.active_count() == 1 and len(os.listdir('/proc/self/task')) == 1
+  except OSError:
+    return False
+
+
 class Pool:
   """Run jobs (see executor/jobs.py) on `workers` processes.
 
   submit(job) -> Future of the result dict; map_unordered(jobs) yields results as they
   complete; close() (or leaving the `with` block) waits for running jobs and stops workers.
+  fork_workers: start the workers by forking this process (no interpreter start or imports per
+  worker) when it is single-threaded, as `python -m executor batch` is; never in a process that
+  holds other state it must not share (a JAX process); replacements of dead workers are spawned.
   """
 
   def __init__(
-    self, workers: int | None = None, *, config: ExecutorConfig | None = None, max_in_flight: int | None = None
+    self,
+    workers: int | None = None,
+    *,
+    config: ExecutorConfig | None = None,
+    max_in_flight: int | None = None,
+    fork_workers: bool = False,
   ):
     self.workers = int(workers or os.cpu_count() or 1)
     if self.workers < 1:
@@ -89,7 +164,8 @@ class Pool:
     self._pending = 0
     self._lock = threading.Lock()
     self._closed = False
-    self._procs = [_Worker(self.config) for _ in range(self.workers)]
+    fork = fork_workers and _single_threaded()
+    self._procs = [_Worker(self.config, fork) for _ in range(self.workers)]
     self._threads = [
       threading.Thread(target=self._feed, args=(k,), daemon=True, name=f'executor-feed-{k}')
       for k in range(self.workers)

@@ -1,6 +1,7 @@
 """Worker process of the pool: reads job lines on stdin, writes result lines on its protocol fd.
 
-Started as `python -S -c "...; executor.worker.main()" CONFIG_JSON` (no site hooks: fast start).
+Started as `python -S -c "...; executor.worker.main()" CONFIG_JSON` (no site hooks: fast start), or
+forked from a single-threaded process that has imported the executor already (see pool.py).
 Each line in:  {"seq": n, "job": {...}};  each line out: {"seq": n, "result": {...}}.
 """
 
@@ -37,8 +38,13 @@ def serve(ex: Executor, rfile, wfile) -> None:
 
 
 def main() -> None:
-  logging.basicConfig(level=logging.WARNING, format='executor worker %(process)d: %(message)s')
-  config = config_from_dict(json.loads(sys.argv[1]))
+  run(config_from_dict(json.loads(sys.argv[1])))
+
+
+def run(config) -> None:
+  """Serve job lines from stdin on an Executor of config; results go to fd 1 (a worker spawned by main(),
+  or forked by the pool)."""
+  logging.basicConfig(level=logging.WARNING, format='executor worker %(process)d: %(message)s', force=True)
   protocol = os.fdopen(os.dup(1), 'w', buffering=1)
   os.dup2(2, 1)  # stray prints must not corrupt the protocol stream
   sys.stdout = sys.stderr

@@ -1,7 +1,10 @@
 """Pool: results as they complete, back-pressure, crash isolation, compare jobs."""
 
+import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -9,6 +12,7 @@ import pytest
 
 from executor import Pool
 from executor.jobs import JobError
+from tests.helpers.paths import REPO
 
 
 def job(i, source=None, **extra):
@@ -76,3 +80,27 @@ def test_compare_jobs_run_on_the_pool(executor_config):
   with Pool(1, config=executor_config) as pool:
     result = pool.submit(compare_job).result(timeout=120)
   assert result['id'] == 'cmp' and result['correct'] and result['kind'] == 'compare'
+
+
+def test_forked_workers_serve_jobs_and_replacements_are_spawned(executor_config):
+  script = (
+    'import json, os, signal, sys\n'
+    f'sys.path.insert(0, {str(REPO)!r})\n'
+    'from executor import ExecutorConfig, Pool\n'
+    f'config = ExecutorConfig(cache_dir={str(executor_config.cache_dir)!r})\n'
+    'with Pool(2, config=config, fork_workers=True) as pool:\n'
+    '  own = open("/proc/self/cmdline").read()\n'
+    '  forked = [open(f"/proc/{p}/cmdline").read() == own for p in pool.worker_pids()]\n'
+    '  jobs = [{"id": i, "lang": "python", "source": f"print({i})"} for i in range(6)]\n'
+    '  outs = sorted(r["runs"][0]["stdout"] for r in pool.map_unordered(jobs))\n'
+    '  os.kill(pool.worker_pids()[0], signal.SIGKILL)\n'
+    '  after = [r["status"] for r in pool.map_unordered(jobs[:4])]\n'
+    '  respawned = [open(f"/proc/{p}/cmdline").read() == own for p in pool.worker_pids()]\n'
+    'print(json.dumps([forked, outs, after.count("ok"), respawned]))\n'
+  )
+  proc = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True, timeout=300)
+  assert proc.returncode == 0, proc.stderr[-3000:]
+  forked, outs, ok_after, respawned = json.loads(proc.stdout)
+  assert forked == [True, True] and outs == [f'{i}\n' for i in range(6)]
+  # the killed worker's next job comes back as internal_error and a spawned worker takes its place
+  assert (ok_after, respawned) in ((3, [False, True]), (4, [True, True]))  # (or the other got every job)
