@@ -243,8 +243,8 @@ class Sandbox:
         payload = zygote_request(name, limits.tmpfs_mb << 20, join is not None, base_env, init + argv)
         try:
           report, wall, backstop = zygote.run(payload, (fin, fout, ferr), join, limits.wall + 5.0)
-        except ZygoteError:
-          self._stop_zygote()
+        except BaseException:
+          self._stop_zygote()  # where its conversation stopped is unknown: the next run starts a new one
           raise
         returncode = None
       else:
@@ -320,15 +320,19 @@ class Sandbox:
       enter = [str(self.launcher), 'enter', str(self.uid.uid), str(self.uid.gid), str(len(procs)), *procs]
       return [*enter, *mounts.argv(), '--', *args]
 
-    self._zygote = Zygote(command, key, self.state / 'zygote.log', group)
+    log_path = self.state / 'zygote.log'
     try:
+      self._zygote = Zygote(command, key, log_path, group)
       probe = self._probe('ns', self._zygote)
       why = None if probe.status == 'ok' else probe.stderr_tail.strip()[-300:]
     except (SandboxError, ZygoteError, OSError) as exc:
       why = str(exc)
     if why is not None:
-      why = f'{why} {self._zygote.errors() if self._zygote else ""}'.strip()
       self._stop_zygote()
+      if group is not None:
+        group.remove()
+      logged = _tail(log_path, 2000).decode('utf-8', 'replace') if log_path.exists() else ''
+      why = f'{why} {logged.strip()}'.strip()
       self._zygote_broken = True
       warn_once(f'the long-lived sandbox does not start here ({why}); every run starts its own bubblewrap')
       return None

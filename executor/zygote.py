@@ -50,7 +50,6 @@ class Zygote:
     self.idle: set[int] = set()  # what the group holds between runs: the zygote and bubblewrap's monitor
     self.ctl, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     self.ctl.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
-    self.log_path = log_path
     self.started = False
     self.pid: int | None = None  # the zygote's (bubblewrap's monitor is self.proc)
     try:
@@ -137,12 +136,6 @@ class Zygote:
 
   def alive(self) -> bool:
     return self.proc.poll() is None
-
-  def errors(self) -> str:
-    try:
-      return self.log_path.read_text(errors='replace')[-2000:].strip()
-    except OSError:
-      return ''
 
   def close(self) -> None:
     """End of file on its socket stops the zygote (the kernel ends its namespaces)."""
