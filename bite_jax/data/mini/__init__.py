@@ -1,5 +1,5 @@
-"""The bundled `mini` benchmark: 24 problems x 5 languages of (slow) source, expert and
-optional even-slower programs with seeded input generators. Layout: README.md here.
+"""The bundled `mini` benchmark: 24 problems x 5 languages of (slow) source, expert, optional
+even-slower and optional intermediate (mid) programs with seeded input generators. Layout: README.md here.
 
   load_mini(split=None, languages=None, problems=None) -> list[Task]
   train_pairs(split='train', languages=None) -> list[Pair]
@@ -78,15 +78,28 @@ def load_mini(split: str | None = None, languages=None, problems=None) -> list[T
   return tasks
 
 
+# the source field of the pairs joining src -> mid and mid -> expert ('mini' for src -> expert and slow -> src)
+_MID_PAIRS = {('src', 'mid'): 'mini/src-mid', ('mid', 'expert'): 'mini/mid-expert'}
+
+
 def train_pairs(split: str = 'train', languages=None) -> list[Pair]:
-  """Editor training pairs from one split: (src -> expert) per task and, where a slow variant
-  exists, (slow -> src). speedup is left None (it depends on the machine that measures it)."""
+  """Editor training pairs from one split, per task in this order: (src -> expert); where a slow
+  variant exists, (slow -> src); where a mid variant exists, (src -> mid) and (mid -> expert).
+
+  Every pair's problem_id is the problem's; source is 'mini' for the first two kinds and names the
+  two variants joined for the mid ones ('mini/src-mid', 'mini/mid-expert'). speedup is left None
+  (it depends on the machine that measures it).
+  """
   pairs = []
   langs = _languages(languages)
   for problem in load_problems(split):
     for lang in langs:
-      src, expert, slow = (problem.source(v, lang) for v in ('src', 'expert', 'slow'))
-      pairs.append(Pair(language=lang, slow=src, fast=expert, problem_id=problem.problem_id, source='mini'))
-      if slow is not None:
-        pairs.append(Pair(language=lang, slow=slow, fast=src, problem_id=problem.problem_id, source='mini'))
+      code = {v: problem.source(v, lang) for v in ('src', 'expert', 'slow', 'mid')}
+      pid = problem.problem_id
+      pairs.append(Pair(language=lang, slow=code['src'], fast=code['expert'], problem_id=pid, source='mini'))
+      if code['slow'] is not None:
+        pairs.append(Pair(language=lang, slow=code['slow'], fast=code['src'], problem_id=pid, source='mini'))
+      if code['mid'] is not None:
+        for (slow, fast), source in _MID_PAIRS.items():
+          pairs.append(Pair(language=lang, slow=code[slow], fast=code[fast], problem_id=pid, source=source))
   return pairs

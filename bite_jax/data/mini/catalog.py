@@ -14,7 +14,8 @@ from bite_jax.data.records import LANGUAGES, SOURCE_EXTENSIONS, normalize_langua
 
 PROBLEMS_DIR = Path(__file__).resolve().parent / 'problems'
 SPLITS = ('train', 'test')
-VARIANTS = ('src', 'expert', 'slow')  # slow is optional
+VARIANTS = ('src', 'expert', 'slow', 'mid')
+OPTIONAL_VARIANTS = ('slow', 'mid')  # each in all five languages or in none
 PATTERNS = (
   'closed_form',
   'algorithm',
@@ -48,17 +49,29 @@ class Problem:
   scale: dict
   dir: Path
 
+  def has(self, variant: str) -> bool:
+    """Whether the problem has variant ('src', 'expert', 'slow' or 'mid'); src and expert always exist."""
+    if variant not in VARIANTS:
+      raise ValueError(f'unknown variant {variant!r}; expected one of {", ".join(VARIANTS)}')
+    return variant not in OPTIONAL_VARIANTS or (self.dir / f'{variant}.{SOURCE_EXTENSIONS["python"]}').is_file()
+
   @property
   def has_slow(self) -> bool:
-    return (self.dir / f'slow.{SOURCE_EXTENSIONS["python"]}').is_file()
+    """Whether there is a slow program (costlier than src)."""
+    return self.has('slow')
+
+  @property
+  def has_mid(self) -> bool:
+    """Whether there is a mid program (between src and expert in cost: src -> mid -> expert)."""
+    return self.has('mid')
 
   def source(self, variant: str, language: str) -> str | None:
-    """Text of variant ('src', 'expert' or 'slow') in language; None for an absent slow variant."""
+    """Text of variant ('src', 'expert', 'slow' or 'mid') in language; None for an absent slow or mid variant."""
     if variant not in VARIANTS:
       raise ValueError(f'unknown variant {variant!r}; expected one of {", ".join(VARIANTS)}')
     path = self.dir / f'{variant}.{SOURCE_EXTENSIONS[normalize_language(language)]}'
     if not path.is_file():
-      if variant == 'slow':
+      if variant in OPTIONAL_VARIANTS:
         return None
       raise MiniFormatError(f'{path}: missing {variant} program')
     return path.read_text(encoding='utf-8')
@@ -119,13 +132,15 @@ def read_problem(directory: Path) -> Problem:
       raise _field_error(path, f'scale.{lang}', f'must be a positive number, got {value!r}')
   if not (directory / 'gen.py').is_file():
     raise MiniFormatError(f'{directory / "gen.py"}: missing input generator')
-  slow_files = [lang for lang in LANGUAGES if (directory / f'slow.{SOURCE_EXTENSIONS[lang]}').is_file()]
-  if slow_files and len(slow_files) != len(LANGUAGES):
-    missing = sorted(set(LANGUAGES) - set(slow_files))
-    raise MiniFormatError(
-      f'{directory}: slow variant present for {", ".join(slow_files)} but missing for '
-      f'{", ".join(missing)} (give it in every language or in none)'
-    )
+  for variant in OPTIONAL_VARIANTS:
+    present = [lang for lang in LANGUAGES if (directory / f'{variant}.{SOURCE_EXTENSIONS[lang]}').is_file()]
+    if present and len(present) != len(LANGUAGES):
+      missing = [directory / f'{variant}.{SOURCE_EXTENSIONS[lang]}' for lang in LANGUAGES if lang not in present]
+      raise MiniFormatError(
+        f'{missing[0]}: missing {variant} program: the {variant} variant is present for {", ".join(present)} '
+        f'but missing for {", ".join(lang for lang in LANGUAGES if lang not in present)} '
+        '(give it in every language or in none)'
+      )
   for variant in ('src', 'expert'):
     for lang in LANGUAGES:
       program = directory / f'{variant}.{SOURCE_EXTENSIONS[lang]}'

@@ -1,5 +1,6 @@
 """Checks the mini benchmark with the executor: every variant agrees with src on every input,
-src costs at least the floor, expert is clearly faster than src, and slow is slower.
+src costs at least the floor, expert is clearly faster than src, slow is slower, and mid lies
+between (src costlier than mid, mid costlier than expert).
 
   python -m bite_jax.data.mini.validate [--problems=p1,p2] [--languages=c,cpp] [--split=test]
       [--repeats=3] [--meter=cpu] [--min_speedup=1.5] [--json=report.json]
@@ -20,7 +21,7 @@ from typing import NoReturn
 
 from absl import flags
 
-from bite_jax.data.mini import MiniFormatError, load_mini, load_problems
+from bite_jax.data.mini import MiniFormatError, load_mini, load_problems, problems_dir
 from bite_jax.data.records import Task, normalize_language
 from executor import Executor
 from executor.measuring import measure as measure_costs
@@ -28,6 +29,7 @@ from executor.measuring import measure as measure_costs
 MIN_SRC_SECONDS = 0.005  # the paper's floor on the source program's run time, per input
 MIN_SPEEDUP = 1.5  # expert over src
 MIN_SLOW_RATIO = 1.1  # slow over src
+MIN_MID_RATIO = 1.1  # src over mid and mid over expert
 
 PROG = 'python -m bite_jax.data.mini.validate'
 # This command's own flag set, not absl's process-wide flags.FLAGS (one process may import several CLIs).
@@ -62,18 +64,22 @@ def check_task(
   min_speedup: float = MIN_SPEEDUP,
   min_src_seconds: float = MIN_SRC_SECONDS,
   min_slow_ratio: float = MIN_SLOW_RATIO,
+  mid: str | None = None,
+  min_mid_ratio: float = MIN_MID_RATIO,
 ) -> dict:
-  """Measures src, expert (and slow) of one task interleaved on its inputs with executor `ex`.
+  """Measures src, expert (and slow, and mid: the program text, if given) of one task interleaved on
+  its inputs with executor `ex`.
 
   Returns {'task_id', 'language', 'meter', 'costs': {variant: cost}, 'src_net_cpu': [seconds per input],
-  'speedup', 'slow_ratio', 'failures': [str]}; costs are in the meter's unit (CPU seconds or
-  instructions), startup subtracted.
+  'speedup', 'slow_ratio', 'src_mid_ratio' (src / mid), 'mid_expert_ratio' (mid / expert), 'failures': [str]};
+  costs are in the meter's unit (CPU seconds or instructions), startup subtracted.
   """
 
   if task.expert is None:
     raise ValueError(f'{task.task_id}: has no expert program to validate against')
-  names = ['src', 'expert'] + (['slow'] if task.slow is not None else [])
-  sources = [task.src, task.expert] + ([task.slow] if task.slow is not None else [])
+  variants = {'src': task.src, 'expert': task.expert, 'slow': task.slow, 'mid': mid}
+  names = [name for name, code in variants.items() if code is not None]
+  sources = [variants[name] for name in names]
   result = measure_costs(ex, task.language, sources, task.inputs, meter=meter, repeats=repeats)
   entries = dict(zip(names, result['programs']))
   report = {
@@ -86,6 +92,8 @@ def check_task(
     'src_net_cpu': None,
     'speedup': None,
     'slow_ratio': None,
+    'src_mid_ratio': None,
+    'mid_expert_ratio': None,
     'failures': [],
   }
   failures = report['failures']
@@ -116,6 +124,14 @@ def check_task(
     report['slow_ratio'] = costs['slow'] / costs['src']
     if report['slow_ratio'] < min_slow_ratio:
       failures.append(f'slow: only {report["slow_ratio"]:.2f}x the cost of src (need {min_slow_ratio:g}x)')
+  if 'mid' in costs and 'src' in costs:
+    report['src_mid_ratio'] = costs['src'] / costs['mid']
+    if report['src_mid_ratio'] < min_mid_ratio:
+      failures.append(f'mid: src costs only {report["src_mid_ratio"]:.2f}x mid (need {min_mid_ratio:g}x)')
+  if 'mid' in costs and 'expert' in costs:
+    report['mid_expert_ratio'] = costs['mid'] / costs['expert']
+    if report['mid_expert_ratio'] < min_mid_ratio:
+      failures.append(f'mid: only {report["mid_expert_ratio"]:.2f}x the cost of expert (need {min_mid_ratio:g}x)')
   return report
 
 
@@ -125,16 +141,29 @@ def _fmt_cost(value, meter: str) -> str:
   return f'{value * 1000:.1f}' if meter == 'cpu' else f'{value / 1e6:.1f}M'
 
 
+def _fmt_ratio(value) -> str:
+  return f'{value:.2f}x' if value else '-'
+
+
 def format_row(report: dict) -> str:
-  """One table row: task, costs (ms, or millions of instructions), speedup, slow ratio, verdict."""
+  """One table row: task, costs (ms, or millions of instructions), speedup, slow cost and ratio, mid cost and
+  ratios (src/mid, mid/expert), verdict."""
   meter, costs = report['meter'], report['costs']
   speedup = f'{report["speedup"]:.1f}x' if report['speedup'] else '-'
-  slow_ratio = f'{report["slow_ratio"]:.2f}x' if report['slow_ratio'] else '-'
   verdict = 'ok' if not report['failures'] else 'FAIL'
   return (
     f'{report["task_id"]:<36} {_fmt_cost(costs.get("src"), meter):>9} {_fmt_cost(costs.get("expert"), meter):>9} '
-    f'{speedup:>8} {_fmt_cost(costs.get("slow"), meter):>9} {slow_ratio:>7}  {verdict}'
+    f'{speedup:>8} {_fmt_cost(costs.get("slow"), meter):>9} {_fmt_ratio(report["slow_ratio"]):>8} '
+    f'{_fmt_cost(costs.get("mid"), meter):>9} {_fmt_ratio(report.get("src_mid_ratio")):>8} '
+    f'{_fmt_ratio(report.get("mid_expert_ratio")):>8}  {verdict}'
   )
+
+
+def _mid_source(task: Task) -> str | None:
+  """The mid program of a mini task's problem in its language, None when there is none or the task is not mini."""
+  if task.source != 'mini' or not (problems_dir() / task.problem_id).is_dir():
+    return None
+  return load_problems(problems=[task.problem_id])[0].source('mid', task.language)
 
 
 def validate(
@@ -146,15 +175,19 @@ def validate(
   out=sys.stdout,
   executor_config=None,
 ) -> list[dict]:
-  """check_task on every task with one long-lived executor, printing a row per task as it ends."""
+  """check_task on every task (with its problem's mid program, if any) with one long-lived executor,
+  printing a row per task as it ends; returns the reports."""
 
-  header = f'{"task":<36} {"src":>9} {"expert":>9} {"speedup":>8} {"slow":>9} {"slow/src":>7}  verdict'
+  header = (
+    f'{"task":<36} {"src":>9} {"expert":>9} {"speedup":>8} {"slow":>9} {"slow/src":>8} '
+    f'{"mid":>9} {"src/mid":>8} {"mid/exp":>8}  verdict'
+  )
   print(header + '\n' + '-' * len(header), file=out, flush=True)
   reports = []
   started = time.monotonic()
   with Executor(executor_config) as ex:
     for i, task in enumerate(tasks, start=1):
-      report = check_task(ex, task, repeats=repeats, meter=meter, min_speedup=min_speedup)
+      report = check_task(ex, task, repeats=repeats, meter=meter, min_speedup=min_speedup, mid=_mid_source(task))
       reports.append(report)
       print(f'{format_row(report)}   [{i}/{len(tasks)}, {time.monotonic() - started:.0f}s]', file=out, flush=True)
   if reports:

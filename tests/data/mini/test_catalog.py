@@ -91,7 +91,7 @@ def test_generator_output_grows_with_scale():
 
 def test_java_programs_declare_public_class_main_and_go_programs_package_main(problems):
   for problem in problems:
-    for variant in ('src', 'expert', 'slow'):
+    for variant in ('src', 'expert', 'slow', 'mid'):
       java, go = problem.source(variant, 'java'), problem.source(variant, 'go')
       if java is None:
         continue
@@ -105,6 +105,28 @@ def test_slow_variants_exist_for_five_problems_in_every_language(problems):
   for problem in problems:
     present = [lang for lang in LANGUAGES if problem.source('slow', lang) is not None]
     assert present in ([], list(LANGUAGES)), problem.problem_id
+
+
+def test_mid_variants_exist_for_four_train_problems_in_every_language(problems):
+  with_mid = [p for p in problems if p.has_mid]
+  assert len(with_mid) == 4 and all(p.split == 'train' for p in with_mid)
+  for problem in problems:
+    present = [lang for lang in LANGUAGES if problem.source('mid', lang) is not None]
+    assert present == (list(LANGUAGES) if problem.has_mid else []), problem.problem_id
+  for problem in with_mid:
+    for lang in LANGUAGES:
+      mid = problem.source('mid', lang)
+      assert mid not in (problem.source('src', lang), problem.source('expert', lang)), (problem.problem_id, lang)
+
+
+def test_has_answers_for_every_variant_and_rejects_an_unknown_one(problems):
+  problem = next(p for p in problems if p.has_mid)
+  assert problem.has('src') and problem.has('expert') and problem.has('mid') == problem.has_mid
+  assert problem.has('slow') == problem.has_slow
+  with pytest.raises(ValueError, match="unknown variant 'fast'"):
+    problem.has('fast')
+  with pytest.raises(ValueError, match="unknown variant 'fast'"):
+    problem.source('fast', 'c')
 
 
 def test_load_mini_gives_one_consistent_task_per_problem_and_language(problems, python_tasks):
@@ -151,10 +173,12 @@ def test_load_mini_rejects_unknown_split_problem_and_language():
 def test_train_pairs_come_from_the_train_split_only(problems):
   pairs = train_pairs()
   train = {p.problem_id: p for p in load_problems('train')}
-  assert all(isinstance(p, Pair) and p.source == 'mini' for p in pairs)
+  assert all(isinstance(p, Pair) for p in pairs)
+  assert {p.source for p in pairs} == {'mini', 'mini/src-mid', 'mini/mid-expert'}
   assert {p.problem_id for p in pairs} == set(train)
   with_slow = sum(p.has_slow for p in train.values())
-  assert len(pairs) == len(LANGUAGES) * (len(train) + with_slow)
+  with_mid = sum(p.has_mid for p in train.values())
+  assert len(pairs) == len(LANGUAGES) * (len(train) + with_slow + 2 * with_mid)
 
 
 def test_train_pairs_map_src_to_expert_and_slow_to_src():
@@ -164,6 +188,23 @@ def test_train_pairs_map_src_to_expert_and_slow_to_src():
     (problem.source('src', 'go'), problem.source('expert', 'go')),
     (problem.source('slow', 'go'), problem.source('src', 'go')),
   ]
+
+
+def test_train_pairs_add_src_to_mid_and_mid_to_expert_after_the_others():
+  problem = next(p for p in load_problems('train') if p.has_mid)
+  pairs = [p for p in train_pairs(languages=['java']) if p.problem_id == problem.problem_id]
+  code = {v: problem.source(v, 'java') for v in ('src', 'expert', 'slow', 'mid')}
+  expected = [('src', 'expert', 'mini')] + ([('slow', 'src', 'mini')] if problem.has_slow else [])
+  expected += [('src', 'mid', 'mini/src-mid'), ('mid', 'expert', 'mini/mid-expert')]
+  assert [(p.slow, p.fast, p.source) for p in pairs] == [(code[a], code[b], source) for a, b, source in expected]
+  assert all(p.language == 'java' and p.speedup is None for p in pairs)
+
+
+def test_train_pairs_are_distinct_per_problem_language_and_source():
+  keys = [(p.problem_id, p.language, p.source, p.slow, p.fast) for p in train_pairs()]
+  assert len(set(keys)) == len(keys)
+  mid_keys = [(pid, lang, source) for pid, lang, source, _, _ in keys if source != 'mini']
+  assert len(set(mid_keys)) == len(mid_keys)
 
 
 def _copy_problem(tmp_path, name='lis'):
@@ -197,6 +238,34 @@ def test_read_problem_rejects_a_slow_variant_missing_in_some_languages(tmp_path)
   (target / 'slow.go').unlink()
   with pytest.raises(MiniFormatError, match='missing for go'):
     read_problem(target)
+
+
+def _problem_without_optional_variants(tmp_path, name='lis'):
+  """A copy of problem `name` with no slow or mid program."""
+  target = _copy_problem(tmp_path, name)
+  for path in [*target.glob('slow.*'), *target.glob('mid.*')]:
+    path.unlink()
+  return target
+
+
+def test_read_problem_takes_a_mid_variant_in_all_five_languages_or_none(tmp_path):
+  target = _problem_without_optional_variants(tmp_path)
+  problem = read_problem(target)
+  assert not problem.has_mid and problem.source('mid', 'c') is None
+  for lang in LANGUAGES:
+    (target / f'mid.{SOURCE_EXTENSIONS[lang]}').write_text(f'mid in {lang}\n')
+  problem = read_problem(target)
+  assert problem.has_mid and not problem.has_slow
+  assert [problem.source('mid', lang) for lang in LANGUAGES] == [f'mid in {lang}\n' for lang in LANGUAGES]
+
+
+def test_read_problem_rejects_a_mid_variant_missing_in_some_languages_naming_the_file(tmp_path):
+  target = _problem_without_optional_variants(tmp_path)
+  for lang in ('c', 'cpp', 'java', 'python'):
+    (target / f'mid.{SOURCE_EXTENSIONS[lang]}').write_text('x\n')
+  with pytest.raises(MiniFormatError, match='missing for go') as error:
+    read_problem(target)
+  assert str(error.value).startswith(f'{target / "mid.go"}: missing mid program')
 
 
 def test_read_problem_reports_invalid_json_with_its_line(tmp_path):

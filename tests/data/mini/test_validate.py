@@ -76,6 +76,43 @@ def test_check_task_flags_a_slow_variant_that_is_not_slower(monkeypatch):
   assert check_task(None, _task())['failures'] == ['slow: only 1.03x the cost of src (need 1.1x)']
 
 
+def test_check_task_measures_a_mid_program_and_reports_both_ratios(monkeypatch):
+  calls = _fake_measure(monkeypatch, [_program(0.30), _program(0.05), _program(0.60), _program(0.12)])
+  report = check_task(None, _task(), mid='m')
+  assert report['failures'] == [] and calls == [('c', 4, 2, 3)]
+  assert report['costs']['mid'] == pytest.approx(0.12)
+  assert report['src_mid_ratio'] == pytest.approx(2.5) and report['mid_expert_ratio'] == pytest.approx(2.4)
+  assert format_row(report).split()[4:9] == ['600.0', '2.00x', '120.0', '2.50x', '2.40x']
+
+
+def test_check_task_without_mid_leaves_its_columns_empty(monkeypatch):
+  _fake_measure(monkeypatch, [_program(0.30), _program(0.05)])
+  report = check_task(None, _task(slow=None))
+  assert report['src_mid_ratio'] is None and report['mid_expert_ratio'] is None
+  assert format_row(report).split()[4:9] == ['-'] * 5
+
+
+@pytest.mark.parametrize(
+  'mid, failure',
+  [
+    (_program(0.29), 'mid: src costs only 1.03x mid (need 1.1x)'),
+    (_program(0.052), 'mid: only 1.04x the cost of expert (need 1.1x)'),
+    (_program(0.12, match=False), 'mid: output differs from src'),
+  ],
+  ids=['near_src', 'near_expert', 'wrong'],
+)
+def test_check_task_flags_a_mid_that_is_not_clearly_between_src_and_expert(monkeypatch, mid, failure):
+  _fake_measure(monkeypatch, [_program(0.30), _program(0.05), mid])
+  assert check_task(None, _task(slow=None), mid='m')['failures'] == [failure]
+
+
+def test_validate_takes_the_mid_program_from_the_problem_of_a_mini_task():
+  problem = next(p for p in catalog.load_problems() if p.has_mid)
+  task = load_mini(problems=[problem.problem_id], languages=['go'])[0]
+  assert mini_validate._mid_source(task) == problem.source('mid', 'go')
+  assert mini_validate._mid_source(_task()) is None  # not a mini task
+
+
 def test_check_task_reports_the_compile_error_and_a_silent_source(monkeypatch):
   broken = _program(None, status='compile_error')
   broken['compile'] = {'status': 'compile_error', 'message': "main.c:3: error: expected ';'\nmore"}
