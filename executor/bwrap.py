@@ -1,4 +1,5 @@
-"""bubblewrap command lines: a sandbox for one run, or the long-lived sandbox a zygote serves runs from.
+"""The sandbox's view and the bubblewrap command lines that build it: a sandbox for one run, or the long-lived
+sandbox a zygote serves runs from.
 
 Host sources are staged first (see Mounts) so the sandbox uid can reach them.  Both sandboxes see the
 same files: read-only `/usr` (`/bin`, `/lib*` as symlinks), the sandbox's own `/etc`, the toolchain dirs,
@@ -8,6 +9,7 @@ masked start-up hooks and the launcher at `/.launcher`.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from executor.config import Limits
@@ -15,6 +17,8 @@ from executor.isolation import bwrap_path
 from executor.mounts import Mounts
 
 _TOP_LINKS = ('bin', 'lib', 'lib32', 'lib64', 'libx32', 'sbin')
+# copied into the sandbox's own /etc (one bind instead of one per file)
+_ETC_FILES = ('ld.so.cache', 'ld.so.conf', 'ld.so.conf.d', 'localtime', 'nsswitch.conf', 'host.conf', 'os-release')
 NAMESPACES = [
   '--unshare-user',
   '--unshare-ipc',
@@ -29,6 +33,31 @@ NAMESPACES = [
   '--hostname',
   'sandbox',
 ]
+
+
+def write_etc(state: Path, uid: int) -> None:
+  """The sandbox's own /etc in state/etc: loader config, time zone, and a passwd/group naming only the sandbox
+  user; and state/empty, which masked files are shown as."""
+  etc = state / 'etc'
+  etc.mkdir(mode=0o755)
+  for name in _ETC_FILES:
+    src = Path('/etc') / name
+    if src.is_dir():
+      shutil.copytree(src, etc / name, symlinks=True)
+    elif src.exists():
+      shutil.copy(src, etc / name)
+  (state / 'empty').touch(mode=0o644)
+  (etc / 'passwd').write_text(
+    f'root:x:0:0:root:/root:/bin/sh\nrunner:x:{uid}:{uid}:runner:/box:/bin/sh\n'
+    'nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n'
+  )
+  (etc / 'group').write_text(f'root:x:0:\nrunner:x:{uid}:\nnogroup:x:65534:\n')
+  for dirpath, dirnames, filenames in os.walk(etc):
+    for name in dirnames:
+      os.chmod(os.path.join(dirpath, name), 0o755)
+    for name in filenames:
+      if not os.path.islink(os.path.join(dirpath, name)):
+        os.chmod(os.path.join(dirpath, name), 0o644)
 
 
 def _system(state: Path) -> list[str]:

@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from executor.bwrap import run_args, shadowed_by_runs, zygote_args
+from executor.bwrap import run_args, shadowed_by_runs, write_etc, zygote_args
 from executor.cgroups import CgroupManager
 from executor.config import ExecutorConfig, Limits
 from executor.isolation import UidSlot, build_launcher, bwrap_path, host_mode_summary, warn_once
@@ -34,10 +34,6 @@ from executor.spawn import clean_host_box, host_args, spawn
 from executor.streams import Streams
 from executor.zygote import Zygote, ZygoteError
 from executor.zygote import request as zygote_request
-
-# copied into the sandbox's own /etc (one bind instead of one per file)
-_ETC_FILES = ('ld.so.cache', 'ld.so.conf', 'ld.so.conf.d', 'localtime', 'nsswitch.conf', 'host.conf', 'os-release')
-
 
 # a zygote's group holding more than this between runs is replaced (its runs would start near their limit)
 _IDLE_CHARGE_KB = 64 << 10
@@ -73,36 +69,12 @@ class Sandbox:
         'cgroups are not writable here: memory is limited by rlimits only, peak memory is '
         "the largest process's RSS, and process count by RLIMIT_NPROC"
       )
-    self._write_etc()
+    write_etc(self.state, self.uid.uid)
     for d in (*toolchain_dirs, *config.extra_ro_binds):
       self.add_ro_dir(d)
     self.mode = self._choose_mode()
 
   # ----- setup -----
-  def _write_etc(self) -> None:
-    """A minimal /etc: loader config, time zone, and a passwd/group naming only the sandbox user."""
-    etc = self.state / 'etc'
-    etc.mkdir(mode=0o755)
-    for name in _ETC_FILES:
-      src = Path('/etc') / name
-      if src.is_dir():
-        shutil.copytree(src, etc / name, symlinks=True)
-      elif src.exists():
-        shutil.copy(src, etc / name)
-    (self.state / 'empty').touch(mode=0o644)
-    uid = self.uid.uid
-    (etc / 'passwd').write_text(
-      f'root:x:0:0:root:/root:/bin/sh\nrunner:x:{uid}:{uid}:runner:/box:/bin/sh\n'
-      'nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n'
-    )
-    (etc / 'group').write_text(f'root:x:0:\nrunner:x:{uid}:\nnogroup:x:65534:\n')
-    for dirpath, dirnames, filenames in os.walk(etc):
-      for name in dirnames:
-        os.chmod(os.path.join(dirpath, name), 0o755)
-      for name in filenames:
-        if not os.path.islink(os.path.join(dirpath, name)):
-          os.chmod(os.path.join(dirpath, name), 0o644)
-
   def add_ro_dir(self, path: str) -> None:
     """Make a host directory visible read-only at the same path in every sandbox."""
     path = os.path.realpath(path)
@@ -239,10 +211,9 @@ class Sandbox:
       ]
       if zygote is not None:
         join = group if shared is None else None
-        name = prog_dir.name if prog_dir else ''
-        payload = zygote_request(name, limits.tmpfs_mb << 20, join is not None, base_env, init + argv)
+        request = zygote_request(prog_dir.name if prog_dir else '', limits.tmpfs_mb << 20, base_env, init + argv)
         try:
-          report, wall, backstop = zygote.run(payload, (fin, fout, ferr), join, limits.wall + 5.0)
+          report, wall, backstop = zygote.run(request, (fin, fout, ferr), join, limits.wall + 5.0)
         except BaseException:
           self._stop_zygote()  # where its conversation stopped is unknown: the next run starts a new one
           raise
@@ -252,11 +223,9 @@ class Sandbox:
           argv, init, prog_dir, rw_dir, limits, base_env, mode, group, (fin, fout, ferr)
         )
       cg = group.stats(since) if group else {}
-      if shared is not None:
-        zygote.sweep()
-        if since['usage_kb'] > _IDLE_CHARGE_KB:  # page cache first read by earlier runs: a new group
-          self._stop_zygote()
-      elif group is not None:
+      if zygote is not None and shared is None:
+        self._finish(zygote)  # the run's own group is empty once the zygote has reaped its init
+      if group is not None and shared is None:
         group.kill_all()
     finally:
       for fd in opened:
@@ -265,13 +234,19 @@ class Sandbox:
         clean_host_box(self.state)
       if group is not None and shared is None:
         group.remove()
-    parsed = parse_report(report)
-    if parsed is None and not backstop:
-      detail = _tail(err_path, 2000).decode('utf-8', 'replace')
-      raise SandboxError(f'sandbox produced no report (exit {returncode}): {detail.strip()}')
-    return classify(
-      parsed, backstop=backstop, host_wall=wall, limits=limits, cgroup=cg, stdout_path=out_path, stderr_path=err_path
-    )
+    try:
+      parsed = parse_report(report)
+      if parsed is None and not backstop:
+        detail = _tail(err_path, 2000).decode('utf-8', 'replace')
+        raise SandboxError(f'sandbox produced no report (exit {returncode}): {detail.strip()}')
+      return classify(
+        parsed, backstop=backstop, host_wall=wall, limits=limits, cgroup=cg, stdout_path=out_path, stderr_path=err_path
+      )
+    finally:
+      if zygote is not None:
+        self._finish(zygote)
+        if since is not None and since['usage_kb'] > _IDLE_CHARGE_KB:  # page cache read by earlier runs
+          self._stop_zygote()  # the next starts in a new group
 
   def _spawn(self, argv, init, prog_dir, rw_dir, limits, env, mode, group, fds):
     """One run in a bubblewrap of its own (or host mode); (report, wall seconds, backstop, exit status)."""
@@ -337,6 +312,13 @@ class Sandbox:
       warn_once(f'the long-lived sandbox does not start here ({why}); every run starts its own bubblewrap')
       return None
     return self._zygote
+
+  def _finish(self, zygote: Zygote) -> None:
+    try:
+      zygote.finish()
+    except BaseException:
+      self._stop_zygote()
+      raise
 
   @property
   def zygote(self) -> Zygote | None:

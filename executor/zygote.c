@@ -8,16 +8,16 @@
  *     mounts fresh size-capped tmpfs on /tmp, /box and /dev/shm, its own /proc, the program's
  *     directory read-only on /prog, and covers /.programs with an empty read-only tmpfs (other
  *     programs stay out of sight);
- *     sends a hello on the run socket (the host reads P1's host pid from its SCM_CREDENTIALS) and, with
- *     "join" in the request, waits for the go byte while the host moves it into the run's cgroups (else
- *     the zygote, and so P1, already lives in the run's cgroup);
+ *     with "hello" or "join" in the request sends a hello on the run socket (the host reads P1's host pid
+ *     from its SCM_CREDENTIALS) and, with "join", waits for the go byte while the host moves it into the
+ *     run's cgroups (else the zygote, and so P1, already lives in the run's cgroup, or there is none);
  *     enters a new cgroup namespace, drops every capability (bounding and ambient sets included)
  *     and runs `launcher ns` (init) with the run socket as REPORT_FD.
  *   When P1 has been reaped the zygote answers "done <wait status>" on CTL_FD.
  *
  * A request is one message of NUL-terminated strings with four fds (stdin, stdout, stderr, the run
  * socket) in SCM_RIGHTS:
- *   PROG_DIR (a name under /.programs, or "") TMPFS_BYTES join|- N_ENV KEY=VALUE.. CPU_MS WALL_MS FSIZE NPROC
+ *   PROG_DIR (a name under /.programs, or "") TMPFS_BYTES join|hello|- N_ENV KEY=VALUE.. CPU_MS WALL_MS FSIZE NPROC
  *   NOFILE AS DATA STACK FILTER -- PROG ARGS...
  * The zygote exits at end of file on CTL_FD; the kernel then kills whatever is left in its namespace.
  */
@@ -83,7 +83,8 @@ static void run_child(int ctl, int fds[4], char **words, int nwords) {
   }
   setsid();
   const char *prog = words[0], *size = words[1];
-  int wait_go = strcmp(words[2], "join") == 0, nenv = atoi(words[3]), first = 4 + nenv;
+  int wait_go = strcmp(words[2], "join") == 0, greet = wait_go || strcmp(words[2], "hello") == 0;
+  int nenv = atoi(words[3]), first = 4 + nenv;
   if (nenv < 0 || first >= nwords) _exit(fail("parse", "request"));
   if (mount_tmpfs("/tmp", size) != 0) _exit(fail("mount tmpfs on", "/tmp"));
   if (mount_tmpfs("/box", size) != 0) _exit(fail("mount tmpfs on", "/box"));
@@ -111,7 +112,8 @@ static void run_child(int ctl, int fds[4], char **words, int nwords) {
   clearenv();
   for (int i = 0; i < nenv; i++) putenv(words[4 + i]);
   char hello = 'h', go = 'g';
-  if (write(3, &hello, 1) != 1 || (wait_go && (read(3, &go, 1) != 1 || go != 'g'))) _exit(124);
+  if (greet && write(3, &hello, 1) != 1) _exit(124);
+  if (wait_go && (read(3, &go, 1) != 1 || go != 'g')) _exit(124);
   unshare(CLONE_NEWCGROUP); /* its root is now the run's cgroup, as bubblewrap's --unshare-cgroup-try gives */
   if (drop_capabilities() != 0) _exit(fail("drop", "capabilities"));
   char *argv[MAX_ARGS + 3];

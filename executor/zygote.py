@@ -51,6 +51,7 @@ class Zygote:
     self.ctl, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     self.ctl.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
     self.started = False
+    self._reaping = False  # a run's init may still be exiting
     self.pid: int | None = None  # the zygote's (bubblewrap's monitor is self.proc)
     try:
       with open(log_path, 'wb') as err:
@@ -66,12 +67,16 @@ class Zygote:
     finally:
       child.close()
 
-  def run(self, payload: bytes, fds, join: RunCgroup | None, timeout: float) -> tuple[bytes, float, bool]:
-    """Start one run (fds: stdin, stdout, stderr; join: cgroups to move its init into before it starts the
-    program) and wait for its report; (report, wall seconds, backstop).  backstop: the run outlived
-    timeout and was killed from here."""
+  def run(self, request: list[str], fds, join: RunCgroup | None, timeout: float) -> tuple[bytes, float, bool]:
+    """Start one run (request: its words after the greeting, see request(); fds: stdin, stdout, stderr; join:
+    cgroups to move its init into before it starts the program) and wait for its report; (report, wall
+    seconds, backstop).  backstop: the run outlived timeout and was killed from here.  Call finish() next."""
     if not self.started:
       self._ready(time.monotonic() + 30.0)
+    self.finish()
+    # P1 greets (its credentials name it) when the host must move it, or could not find it in a group
+    greeting = 'join' if join is not None else 'hello' if self.group is None else '-'
+    payload = _encode(request[:2] + [greeting] + request[2:])
     parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     with parent:
       parent.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
@@ -84,14 +89,14 @@ class Zygote:
       finally:
         child.close()
       pid, report, backstop = None, b'', False
-      while True:  # P1's hello (with its credentials), then its report, then end of file
+      while not report.endswith(b'\n'):  # the hello, if any, then the report line (or end of file)
         if not _readable(parent, deadline):
           backstop = True
           break
         data, ancillary, _, _ = parent.recvmsg(4096, socket.CMSG_SPACE(_CREDS))
         if not data:
           break
-        if pid is None and data == b'h':
+        if greeting != '-' and pid is None and data == b'h':
           pid = _sender(ancillary)
           if join is not None and pid:
             join.join(pid)
@@ -99,10 +104,29 @@ class Zygote:
         else:
           report += data
       wall = time.monotonic() - started
-      if backstop and pid:  # the kernel kills the rest of the run's PID namespace with its init
-        _kill(pid, parent)
-      self._done(time.monotonic() + 5.0)
+      if backstop:  # the kernel kills the rest of the run's PID namespace with its init
+        self._kill_run(pid, parent)
+    self._reaping = True
     return report, wall, backstop
+
+  def finish(self) -> None:
+    """Wait until the zygote has reaped the last run's init (the host reads the run's results meanwhile);
+    then nothing of the run is left in the zygote's group."""
+    if self._reaping:
+      self._done(time.monotonic() + 5.0)
+      self._reaping = False
+      if self.group is not None:
+        self.sweep()
+
+  def _kill_run(self, pid: int | None, sock: socket.socket) -> None:
+    if pid:
+      _kill(pid, sock)
+    elif self.group is not None:  # everything in the shared group but the zygote is the run's
+      for other in set(self.group.pids()) - self.idle:
+        try:
+          os.kill(other, signal.SIGKILL)
+        except ProcessLookupError:
+          pass
 
   def _done(self, deadline: float) -> None:
     """Wait for the zygote to say it has reaped the run's init (so the run's cgroups are empty)."""
@@ -171,10 +195,12 @@ def _sender(ancillary) -> int | None:
   return None
 
 
-def request(prog: str, tmpfs_bytes: int, join: bool, env: dict, init_args: list[str]) -> bytes:
-  """A zygote request: NUL-terminated words (see executor/zygote.c)."""
-  words = [prog, str(tmpfs_bytes), 'join' if join else '-', str(len(env)), *(f'{k}={v}' for k, v in env.items())]
-  words += init_args
+def request(prog: str, tmpfs_bytes: int, env: dict, init_args: list[str]) -> list[str]:
+  """The words of a run request (see executor/zygote.c), but for the greeting Zygote.run() adds."""
+  return [prog, str(tmpfs_bytes), str(len(env)), *(f'{k}={v}' for k, v in env.items()), *init_args]
+
+
+def _encode(words: list[str]) -> bytes:
   if any('\0' in w for w in words):
     raise ValueError('NUL byte in a sandbox argument')
   data = b''.join(w.encode() + b'\0' for w in words)
