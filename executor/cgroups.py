@@ -10,6 +10,7 @@ bubblewrap, or the host moves a zygote run's init into it before the program sta
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import logging
 import os
@@ -44,20 +45,37 @@ def _own_paths() -> dict[str, str]:
   return paths
 
 
-def _write(path: Path, value: str) -> None:
-  with open(path, 'w') as f:
-    f.write(value)
-
-
-def _read_kv(path: Path) -> dict[str, int]:
-  out = {}
+def _write(path, value: str) -> None:
+  fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
   try:
-    for line in path.read_text().splitlines():
-      key, _, value = line.partition(' ')
-      if value.strip().lstrip('-').isdigit():
-        out[key] = int(value)
+    os.write(fd, value.encode())
+  finally:
+    os.close(fd)
+
+
+def _read(path) -> str:
+  """A cgroup file's text ('' where it is missing); raw calls: a few of these are read per run."""
+  try:
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+  except OSError:
+    return ''
+  try:
+    chunks = []
+    while chunk := os.read(fd, 65536):
+      chunks.append(chunk)
   except OSError:
     pass
+  finally:
+    os.close(fd)
+  return b''.join(chunks).decode()
+
+
+def _read_kv(path) -> dict[str, int]:
+  out = {}
+  for line in _read(path).splitlines():
+    key, _, value = line.partition(' ')
+    if value.strip().lstrip('-').isdigit():
+      out[key] = int(value)
   return out
 
 
@@ -82,9 +100,18 @@ class RunCgroup:
       with open(path, 'w') as f:
         f.write(str(pid))
 
-  def _file(self, controller: str, v1_name: str, v2_name: str) -> Path | None:
+  def _file(self, controller: str, v1_name: str, v2_name: str) -> str | None:
     base = self.dirs.get('' if self.version == 2 else controller)
-    return None if base is None else base / (v2_name if self.version == 2 else v1_name)
+    return None if base is None else str(base / (v2_name if self.version == 2 else v1_name))
+
+  @functools.cached_property
+  def _stat_files(self) -> tuple[str | None, str | None, str | None]:
+    """Peak memory, memory events and pids events files."""
+    return (
+      self._file('memory', 'memory.max_usage_in_bytes', 'memory.peak'),
+      self._file('memory', 'memory.oom_control', 'memory.events'),
+      self._file('pids', 'pids.events', 'pids.events'),
+    )
 
   def reuse(self, memory_bytes: int, tasks: int) -> dict:
     """Set the next run's limits on a group kept across runs and reset its peak; returns the counters now,
@@ -111,13 +138,12 @@ class RunCgroup:
   def stats(self, since: dict | None = None) -> dict:
     """peak memory (KiB), OOM kills and refused forks of the run so far (since reuse() when given)."""
     out = {'memory_peak_kb': None, 'oom_kills': 0, 'pids_refused': 0}
-    peak = self._file('memory', 'memory.max_usage_in_bytes', 'memory.peak')
-    if peak is not None and peak.exists():
-      out['memory_peak_kb'] = int(peak.read_text().split()[0]) // 1024
-    events = self._file('memory', 'memory.oom_control', 'memory.events')
+    peak, events, pids = self._stat_files
+    text = _read(peak) if peak is not None else ''
+    if text.strip():
+      out['memory_peak_kb'] = int(text.split()[0]) // 1024
     if events is not None:
       out['oom_kills'] = _read_kv(events).get('oom_kill', 0)
-    pids = self._file('pids', 'pids.events', 'pids.events')
     if pids is not None:
       out['pids_refused'] = _read_kv(pids).get('max', 0)
     if since is not None:
@@ -130,10 +156,7 @@ class RunCgroup:
   def pids(self) -> list[int]:
     found = set()
     for base in self.dirs.values():
-      try:
-        found.update(int(p) for p in (base / 'cgroup.procs').read_text().split())
-      except OSError:
-        pass
+      found.update(int(p) for p in _read(f'{base}/cgroup.procs').split())
     return sorted(found)
 
   def kill_all(self, deadline_s: float = 5.0) -> int:
