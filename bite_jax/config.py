@@ -22,7 +22,8 @@ def ift_defaults() -> ml_collections.ConfigDict:
   c.steps = 0  # 0 = derive from epochs
   c.epochs = 2
   c.batch_size = 8
-  c.max_len = 1024  # tokens per packed/padded row
+  c.max_len = 1024  # tokens per padded row, at most
+  c.length_buckets = 1  # 1 = rows padded to max_len; k > 1: a batch is padded to max_len / 2**j (j < k) when it fits
   c.grad_accum = 1
   c.rows_per_pass = 0  # rows per device per forward/backward pass (a micro-batch is summed over passes); 0 = auto (cache-sized on CPU, whole micro-batch on accelerators)
   c.lr = 1e-5
@@ -55,6 +56,7 @@ def base_config() -> ml_collections.ConfigDict:
   c.model.param_dtype = 'float32'
   c.model.remat = False
   c.model.tokenizer_vocab = 2048  # demo only: BPE size when the base is trained from scratch
+  c.model.tokenizer_split_words = True  # demo only: False lets BPE merges span spaces and newlines
 
   c.mesh = ml_collections.ConfigDict()
   c.mesh.data = -1  # -1 fills the devices left over by the other axes
@@ -105,6 +107,8 @@ def base_config() -> ml_collections.ConfigDict:
   c.evaluate = ml_collections.ConfigDict()
   c.evaluate.benchmark = 'mini'
   c.evaluate.split = 'test'
+  # Also score every system on this mini split (e.g. 'train': the problems it trained on), reported apart.
+  c.evaluate.seen_split = ''
   c.evaluate.methods = 'direct'  # comma-separated: direct, rag, refine
   c.evaluate.num_samples = 1
   c.evaluate.baselines = True

@@ -13,7 +13,9 @@ from pathlib import Path
 from absl import app, flags
 
 from bite_jax import usage
-from bite_jax.tree.stats import format_statistics
+from bite_jax.data.pairs import PairFormatError, read_pairs
+from bite_jax.tree.stats import example_edit, format_statistics
+from bite_jax.tree.store import TreeFormatError, read_tree
 
 PROG = 'python -m bite_jax.report'
 
@@ -104,12 +106,7 @@ def evaluation_section(workdir: Path) -> list[str]:
     '| system | tasks | AP | OPT | SP | COR |',
     '| --- | --- | --- | --- | --- | --- |',
   ]
-  for name, s in systems.items():
-    o = s['metrics'].get('overall')
-    if o is None:
-      lines.append(f'| {name} | 0 | - | - | - | - |')
-      continue
-    lines.append(f'| {name} | {o.get("tasks", "?")} | ' + ' | '.join(f'{o[m]:.1f}' for m in METRICS) + ' |')
+  lines += _overall_rows(systems)
   for metric in METRICS:
     lines += [
       '',
@@ -123,7 +120,48 @@ def evaluation_section(workdir: Path) -> list[str]:
       lines.append(
         f'| {name} | ' + ' | '.join(f'{by[lang][metric]:.1f}' if lang in by else '-' for lang in languages) + ' |'
       )
-  return lines + ['']
+  return lines + [''] + _seen_lines(workdir)
+
+
+def _overall_rows(systems: dict) -> list[str]:
+  rows = []
+  for name, s in systems.items():
+    o = s['metrics'].get('overall')
+    if o is None:
+      rows.append(f'| {name} | 0 | - | - | - | - |')
+      continue
+    rows.append(f'| {name} | {o.get("tasks", "?")} | ' + ' | '.join(f'{o[m]:.1f}' for m in METRICS) + ' |')
+  return rows
+
+
+def _seen_lines(workdir: Path) -> list[str]:
+  """The systems scored on problems they trained on (evaluate.seen_split), with what that does and does
+  not show; a from-scratch demo base says so."""
+  seen = _read_json(workdir / 'evaluate' / 'seen' / 'summary.json')
+  if not seen:
+    return []
+  lines = [
+    f'### Seen problems: {next(iter(seen.values())).get("benchmark", "?")}',
+    '',
+    'The same systems on the problems whose programs the editors and the PKAC stages were trained on. '
+    'A score here shows what training did where it can (the model has seen these programs and their faster '
+    'versions); only the table above, on unseen problems, measures optimization of new code.',
+    '',
+  ]
+  if (workdir / 'base' / 'BASE_DONE').is_file():
+    lines += [
+      'The base model of this run was trained from scratch on the bundled programs alone: it cannot generalize '
+      'to unseen problems, so scores near zero above are expected. Generalization comes from a pretrained code '
+      'model (`--config.model.hf_path=...`, e.g. Qwen2.5-Coder), which this pipeline runs unchanged.',
+      '',
+    ]
+  lines += [
+    '| system | tasks | AP | OPT | SP | COR |',
+    '| --- | --- | --- | --- | --- | --- |',
+    *_overall_rows(seen),
+    '',
+  ]
+  return lines
 
 
 def tree_section(workdir: Path) -> list[str]:
@@ -134,15 +172,58 @@ def tree_section(workdir: Path) -> list[str]:
   for name, title in (('opt', 'optimization tree'), ('degr', 'degradation tree')):
     if name in stats:
       lines += [format_statistics(stats[name], title)]
+      lines += _example_lines(workdir / 'trees' / f'{name}.jsonl', title)
   levels = _read_json(workdir / 'curriculum' / 'levels.json')
   if levels:
-    lines += ['## Curriculum', '', '| level | pairs | roots lacking it | unconfirmed |', '| --- | --- | --- | --- |']
+    lines += [
+      '## Curriculum',
+      '',
+      '| level | pairs | roots lacking it | unconfirmed | speedup median | min | max |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    ]
     for level in ('easy', 'medium', 'hard'):
+      speedups = _level_speedups(workdir / 'curriculum' / f'{level}.jsonl')
+      spread = (
+        f'{speedups[len(speedups) // 2]:.2f}x | {speedups[0]:.2f}x | {speedups[-1]:.2f}x' if speedups else '- | - | -'
+      )
       lines.append(
-        f'| {level} | {levels["pairs"][level]} | {levels["missing"][level]} | {levels["unconfirmed"][level]} |'
+        f'| {level} | {levels["pairs"][level]} | {levels["missing"][level]} | {levels["unconfirmed"][level]} '
+        f'| {spread} |'
       )
     lines.append('')
   return lines
+
+
+def _example_lines(path: Path, title: str) -> list[str]:
+  """One kept edit of the tree in `path` as a diff with its measured factor (none when nothing was kept)."""
+  if not path.is_file():
+    return []
+  try:
+    edit = example_edit(read_tree(path))
+  except TreeFormatError as e:
+    raise ReportInputError(str(e)) from None
+  if edit is None:
+    return []
+  word = 'faster' if title.startswith('optim') else 'slower'
+  return [
+    f'One kept edit ({edit["node_id"]}, {edit["language"]}, depth {edit["depth"]}): {edit["factor"]:.2f}x {word} '
+    'than its parent, as measured by the executor.',
+    '',
+    '```diff',
+    *edit['diff'],
+    '```',
+    '',
+  ]
+
+
+def _level_speedups(path: Path) -> list[float]:
+  """The measured speedups of a curriculum level's pairs, sorted (pairs without one are left out)."""
+  if not path.is_file():
+    return []
+  try:
+    return sorted(p.speedup for p in read_pairs(path) if p.speedup is not None)
+  except PairFormatError as e:
+    raise ReportInputError(str(e)) from None
 
 
 def training_section(workdir: Path, plots: Path) -> list[str]:
@@ -225,6 +306,49 @@ def isolation_lines(isolation: dict | None) -> list[str]:
   return [text + '.', '']
 
 
+def summary_lines(workdir: Path) -> list[str]:
+  """What the run shows, in a few plain sentences, from the stage outputs present so far."""
+  lines = []
+  stats = _read_json(workdir / 'trees' / 'stats.json') or {}
+  for name, title in (('opt', 'optimization'), ('degr', 'degradation')):
+    s = stats.get(name)
+    if s and not s['kept']:
+      lines.append(f'- The {title} tree kept none of its {s["children"]} sampled children.')
+    elif s:
+      by_depth = s.get('kept_by_depth_language') or {}
+      languages = sorted({lang for row in by_depth.values() for lang in row})
+      deepest = max((int(d) for d in by_depth), default=0)
+      lines.append(
+        f'- The {title} tree kept {s["kept"]} of {s["children"]} sampled children ({len(languages)} languages: '
+        f'{", ".join(languages) or "-"}; deepest kept child at depth {deepest}), each confirmed by the executor.'
+      )
+  levels = _read_json(workdir / 'curriculum' / 'levels.json')
+  if levels:
+    sizes = ', '.join(f'{level} {levels["pairs"][level]}' for level in ('easy', 'medium', 'hard'))
+    lines.append(f'- The curriculum built from them holds {sizes} pairs.')
+  stages = []
+  for title, sub in TRAIN_RUNS[2:]:
+    info = _read_json(workdir / sub / 'final' / 'train_info.json')
+    rows = read_metrics_jsonl(workdir / sub / 'metrics.jsonl')
+    if info is None:
+      continue
+    if info.get('trained') is False or not rows:
+      stages.append(f'{title} untrained ({info.get("reason", "no steps")})')
+    else:
+      stages.append(f'{title} loss {rows[0]["loss"]:.3f} -> {rows[-1]["loss"]:.3f}')
+  if stages:
+    lines.append('- ' + '; '.join(stages) + '.')
+  unseen = _read_json(workdir / 'evaluate' / 'summary.json') or {}
+  seen = _read_json(workdir / 'evaluate' / 'seen' / 'summary.json') or {}
+  for label, systems in (('unseen (benchmark)', unseen), ('seen (trained on)', seen)):
+    scores = [
+      f'{name} AP {s["metrics"]["overall"]["AP"]:.1f}' for name, s in systems.items() if s['metrics'].get('overall')
+    ]
+    if scores:
+      lines.append(f'- On {label} problems: ' + ', '.join(scores) + '.')
+  return ['## What this run shows', '', *lines, ''] if lines else []
+
+
 def write_report(workdir: str | Path) -> Path:
   """Writes WORKDIR/report.md (and WORKDIR/plots/*.png); returns the report path."""
   workdir = Path(workdir)
@@ -234,7 +358,12 @@ def write_report(workdir: str | Path) -> Path:
   lines = [f'# BITE run report: {workdir.name}', '']
   isolation = workdir / 'isolation.json'
   lines += _section(lambda: isolation_lines(_read_json(isolation)), isolation)
-  lines += _section(lambda: evaluation_section(workdir), workdir / 'evaluate' / 'summary.json')
+  read = [workdir / 'trees' / 'stats.json', workdir / 'curriculum' / 'levels.json']
+  read += [workdir / 'evaluate' / 'summary.json', workdir / 'evaluate' / 'seen' / 'summary.json']
+  read += [workdir / sub / 'final' / 'train_info.json' for _, sub in TRAIN_RUNS[2:]]
+  lines += _section(lambda: summary_lines(workdir), *read)
+  summaries = (workdir / 'evaluate' / 'summary.json', workdir / 'evaluate' / 'seen' / 'summary.json')
+  lines += _section(lambda: evaluation_section(workdir), *summaries)
   for png in sorted((workdir / 'evaluate').glob('*/*.png')):
     lines += [f'![{png.parent.name}]({png.relative_to(workdir)})', '']
   stats, levels = workdir / 'trees' / 'stats.json', workdir / 'curriculum' / 'levels.json'

@@ -55,16 +55,18 @@ SPECIAL_TOKENS = ('<|endoftext|>', '<|pad|>')
 _BASE_DONE = 'BASE_DONE'
 
 
-def train_tokenizer(texts: Iterable[str], vocab_size: int):
+def train_tokenizer(texts: Iterable[str], vocab_size: int, split_words: bool = True):
   """A byte-level BPE tokenizer (transformers PreTrainedTokenizerFast) trained on `texts`.
 
-  Byte-level, so any program round-trips; `<|endoftext|>` is EOS and BOS, `<|pad|>` pads.
+  Byte-level, so any program round-trips; `<|endoftext|>` is EOS and BOS, `<|pad|>` pads. With
+  `split_words` (GPT-2's rule) merges stay inside words; without it they may span spaces and newlines,
+  so frequent code fragments (`for (int i = 0; i < n; i++) {`) become single tokens.
   """
   alphabet = tokenizers.pre_tokenizers.ByteLevel.alphabet()
   if vocab_size < len(alphabet) + len(SPECIAL_TOKENS):
     raise ValueError(f'tokenizer vocab_size={vocab_size} is below {len(alphabet) + len(SPECIAL_TOKENS)}')
   tok = tokenizers.Tokenizer(tokenizers.models.BPE())
-  tok.pre_tokenizer = tokenizers.pre_tokenizers.ByteLevel(add_prefix_space=False)
+  tok.pre_tokenizer = tokenizers.pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=split_words)
   tok.decoder = tokenizers.decoders.ByteLevel()
   trainer = tokenizers.trainers.BpeTrainer(
     vocab_size=vocab_size, special_tokens=list(SPECIAL_TOKENS), initial_alphabet=alphabet, show_progress=False
@@ -76,14 +78,13 @@ def train_tokenizer(texts: Iterable[str], vocab_size: int):
 
 
 def demo_corpus(languages=None) -> list[str]:
-  """Texts for the demo tokenizer: the paper's prompts around every program of the mini train split."""
-  texts = []
-  for task in load_mini(split='train', languages=languages):
-    for code in (task.src, task.expert, task.slow):
-      if code:
-        for direction in ('optimize', 'degrade'):
-          texts.append(build_prompt(task.language, code, direction) + code)
-  return texts
+  """Texts for the demo tokenizer: the paper's prompts around every program of the mini train split's
+  editor pairs (src, expert and, where a problem has them, slow and mid), each program once."""
+  programs = {}
+  for pair in train_pairs('train', languages=languages):
+    for code in (pair.slow, pair.fast):
+      programs.setdefault((pair.language, code), None)
+  return [build_prompt(lang, code, d) + code for lang, code in programs for d in ('optimize', 'degrade')]
 
 
 def _languages(config) -> list[str] | None:
@@ -105,7 +106,9 @@ def prepare_base(config, workdir: Path) -> Path:
   if (base / _BASE_DONE).is_file():
     return base
   languages = [s for s in config.data.languages.split(',') if s] or None
-  tokenizer = train_tokenizer(demo_corpus(languages), vocab_size=config.model.get('tokenizer_vocab', 2048))
+  tokenizer = train_tokenizer(
+    demo_corpus(languages), vocab_size=config.model.tokenizer_vocab, split_words=config.model.tokenizer_split_words
+  )
   eos = tokenizer.convert_tokens_to_ids('<|endoftext|>')
   pad = tokenizer.convert_tokens_to_ids('<|pad|>')
   model_config = get_preset(config.model.preset).replace(
@@ -204,6 +207,7 @@ def run_trees(config, workdir: Path) -> dict:
   complete = {d: tree.tree_complete(path, root_ids, direction=d, **shape) for d, path in paths.items()}
   # The sandbox is checked before anything else, so a run that may not execute children stops at once.
   pool = None if all(complete.values()) else _executor_pool(config, workdir)
+  root_results = {}  # both trees grow from the same roots: their measuring and screening runs are shared
   try:
     for name, direction in EDITORS.items():
       path = paths[direction]
@@ -215,7 +219,7 @@ def run_trees(config, workdir: Path) -> dict:
           raise FileNotFoundError(f'{final}: the {name} editor is not trained; run --config.stage=editors first')
         editor = tree.load_editor(final, config.sample)
         _say(f'trees: growing {path.name} from {len(roots)} roots (h={shape["height"]}, m={shape["width"]})')
-        tree.grow_tree(roots, editor, direction, path, pool=pool, **kwargs)
+        tree.grow_tree(roots, editor, direction, path, pool=pool, root_results=root_results, **kwargs)
       summary[tree.tree_name(direction)] = tree.tree_statistics(tree.read_tree(path))
   finally:
     if pool is not None:
@@ -352,8 +356,69 @@ def _candidates(path: Path) -> list[dict] | None:
   return [c.to_dict() for c in read_candidates(path)]
 
 
+def seen_tasks(config):
+  """The tasks of `evaluate.seen_split` (mini only): problems the editors and PKAC trained on, scored
+  apart from the benchmark so the report can show what training did where it can; [] when unset."""
+  if not config.evaluate.seen_split:
+    return []
+  if config.evaluate.benchmark != 'mini':
+    raise ConfigError('config.evaluate.seen_split: only the mini benchmark has splits; leave it empty')
+  return load_benchmark('mini', split=config.evaluate.seen_split, languages=_languages(config))
+
+
+def _score_system(config, tasks, name: str, model_dir: Path, method: str, sys_dir: Path, pool, pairs) -> dict:
+  """Candidates of one system for `tasks` (generated once, saved in SYS_DIR/candidates.jsonl), then scored."""
+  cand_path = sys_dir / 'candidates.jsonl'
+  candidates = _candidates(cand_path)
+  if candidates is None:
+    started = time.time()
+    _say(
+      f'evaluate: {name}: generating {config.evaluate.num_samples} candidate(s) for {len(tasks)} tasks with {model_dir}'
+    )
+    candidates = generate_candidates(
+      tasks,
+      model_dir,
+      method,
+      num_samples=int(config.evaluate.num_samples),
+      max_new_tokens=int(config.sample.max_new_tokens),
+      temperature=float(config.sample.temperature),
+      top_p=float(config.sample.top_p),
+      top_k=int(config.sample.top_k),
+      seed=int(config.seed),
+      train_pairs=pairs,
+      pool=pool,
+      meter=config.executor.meter or None,
+      max_batch=int(config.sample.batch_size),
+    )
+    sys_dir.mkdir(parents=True, exist_ok=True)
+    tmp = cand_path.with_name(cand_path.name + '.tmp')
+    tmp.write_text(''.join(json.dumps(c) + '\n' for c in candidates), encoding='utf-8')
+    tmp.replace(cand_path)
+    _say(f'evaluate: {name}: candidates in {time.time() - started:.0f}s')
+  return evaluate_candidates(
+    tasks,
+    [{k: c[k] for k in ('task_id', 'code', 'sample_index')} for c in candidates],
+    sys_dir,
+    pool=pool,
+    meter=config.executor.meter or None,
+    timeout=float(config.executor.timeout),
+    memory_mb=int(config.executor.memory_mb),
+    extra_inputs=int(config.evaluate.extra_inputs),
+    title=f'Evaluation: {name}',
+    details={'benchmark': config.evaluate.benchmark, 'model': str(model_dir), 'method': method},
+  )
+
+
+def _write_json(path: Path, value) -> None:
+  path.parent.mkdir(parents=True, exist_ok=True)
+  tmp = path.with_name(path.name + '.tmp')
+  tmp.write_text(json.dumps(value, indent=1) + '\n', encoding='utf-8')
+  tmp.replace(path)
+
+
 def run_evaluate(config, workdir: Path) -> dict:
-  """Scores the final model and the baselines on the benchmark; writes evaluate/, metrics.json and report.md."""
+  """Scores the final model and the baselines on the benchmark (and on `evaluate.seen_split`, apart);
+  writes evaluate/, metrics.json and report.md."""
   out = workdir / 'evaluate'
   metrics_path = workdir / 'metrics.json'
   if metrics_path.is_file():
@@ -361,60 +426,27 @@ def run_evaluate(config, workdir: Path) -> dict:
     report.write_report(workdir)
     return json.loads(metrics_path.read_text(encoding='utf-8'))
   tasks = evaluation_tasks(config)
+  seen = seen_tasks(config)
   pairs = editor_pairs(config)
-  summary = {}
+  summary, seen_summary = {}, {}
   with _executor_pool(config, workdir) as pool:
     for name, model_dir, method in evaluation_systems(config, workdir):
-      sys_dir = out / name
-      cand_path = sys_dir / 'candidates.jsonl'
-      candidates = _candidates(cand_path)
-      if candidates is None:
-        started = time.time()
-        _say(
-          f'evaluate: {name}: generating {config.evaluate.num_samples} candidate(s) for {len(tasks)} tasks '
-          f'with {model_dir}'
-        )
-        candidates = generate_candidates(
-          tasks,
-          model_dir,
-          method,
-          num_samples=int(config.evaluate.num_samples),
-          max_new_tokens=int(config.sample.max_new_tokens),
-          temperature=float(config.sample.temperature),
-          top_p=float(config.sample.top_p),
-          top_k=int(config.sample.top_k),
-          seed=int(config.seed),
-          train_pairs=pairs,
-          pool=pool,
-          meter=config.executor.meter or None,
-          max_batch=int(config.sample.batch_size),
-        )
-        sys_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cand_path.with_name(cand_path.name + '.tmp')
-        tmp.write_text(''.join(json.dumps(c) + '\n' for c in candidates), encoding='utf-8')
-        tmp.replace(cand_path)
-        _say(f'evaluate: {name}: candidates in {time.time() - started:.0f}s')
-      metrics = evaluate_candidates(
-        tasks,
-        [{k: c[k] for k in ('task_id', 'code', 'sample_index')} for c in candidates],
-        sys_dir,
-        pool=pool,
-        meter=config.executor.meter or None,
-        timeout=float(config.executor.timeout),
-        memory_mb=int(config.executor.memory_mb),
-        extra_inputs=int(config.evaluate.extra_inputs),
-        title=f'Evaluation: {name}',
-        details={'benchmark': config.evaluate.benchmark, 'model': str(model_dir), 'method': method},
-      )
-      summary[name] = {
-        'metrics': metrics,
-        'meter': metrics.get('meter'),
-        'model': str(model_dir),
-        'method': method,
-        'benchmark': config.evaluate.benchmark,
-      }
-  out.mkdir(parents=True, exist_ok=True)
-  (out / 'summary.json').write_text(json.dumps(summary, indent=1) + '\n', encoding='utf-8')
+      runs = [(tasks, out / name, summary, config.evaluate.benchmark)]
+      if seen:
+        split = f'{config.evaluate.benchmark}/{config.evaluate.seen_split} (seen)'
+        runs.append((seen, out / 'seen' / name, seen_summary, split))
+      for these, sys_dir, into, benchmark in runs:
+        metrics = _score_system(config, these, name, model_dir, method, sys_dir, pool, pairs)
+        into[name] = {
+          'metrics': metrics,
+          'meter': metrics.get('meter'),
+          'model': str(model_dir),
+          'method': method,
+          'benchmark': benchmark,
+        }
+  _write_json(out / 'summary.json', summary)
+  if seen:
+    _write_json(out / 'seen' / 'summary.json', seen_summary)
   first = next(iter(summary.values()))['metrics']
   result = {
     'overall': first.get('overall'),
@@ -426,8 +458,8 @@ def run_evaluate(config, workdir: Path) -> dict:
       for name, s in summary.items()
     },
   }
-  tmp = metrics_path.with_name('metrics.json.tmp')
-  tmp.write_text(json.dumps(result, indent=1) + '\n', encoding='utf-8')
-  tmp.replace(metrics_path)  # written last: its presence marks the stage complete
+  if seen:
+    result['seen'] = {name: s['metrics'].get('overall') for name, s in seen_summary.items()}
+  _write_json(metrics_path, result)  # written last: its presence marks the stage complete
   report.write_report(workdir)
   return result

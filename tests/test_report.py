@@ -1,12 +1,16 @@
 """bite_jax.report: WORKDIR/report.md from the stages' files; a malformed file is one error naming it (and its line
 or field), `python -m bite_jax.report` exits 2 on it and leaves the previous report.md in place."""
 
+import json
 import subprocess
 import sys
 
 import pytest
 
+from bite_jax.data.pairs import write_pairs
+from bite_jax.data.records import Pair
 from bite_jax.report import ReportInputError, read_metrics_jsonl, write_report
+from bite_jax.tree import tree_statistics
 from tests.helpers import paths
 
 
@@ -93,3 +97,85 @@ def test_the_cli_refuses_a_malformed_file_and_keeps_the_previous_report(tmp_path
 def test_the_cli_reports_bad_usage_in_one_line_with_status_2(flags, message):
   proc = _cli(*flags)
   assert proc.returncode == 2 and proc.stderr.strip() == f'python -m bite_jax.report: error: {message}'
+
+
+def _node(node_id, parent, depth, code, *, kept=True, speedup=None, language='python', direction='optimize'):
+  return {
+    'node_id': node_id,
+    'root_id': 'mini/p/python',
+    'parent_id': parent,
+    'depth': depth,
+    'direction': direction,
+    'language': language,
+    'kept': kept,
+    'reason': 'kept' if kept else 'compile_error',
+    'speedup': speedup,
+    'path_speedup': None,
+    'meter': 'cpu',
+    'code': code,
+  }
+
+
+def _grown_workdir(tmp_path):
+  """A workdir with an optimization tree (a depth-2 chain), curriculum levels, PKAC curves and both evaluations."""
+  src, mid, fast = (
+    'n = int(input())\ns = 0\nfor i in range(n):\n    s += i\nprint(s)\n',
+    'n = int(input())\nprint(sum(range(n)))\n',
+    'n = int(input())\nprint(n * (n - 1) // 2)\n',
+  )
+  nodes = [
+    _node('mini/p/python', None, 0, src, speedup=None),
+    _node('mini/p/python:0', 'mini/p/python', 1, mid, speedup=2.5),
+    _node('mini/p/python:1', 'mini/p/python', 1, 'print(', kept=False),
+    _node('mini/p/python:0.0', 'mini/p/python:0', 2, fast, speedup=12.0),
+  ]
+  (tmp_path / 'trees').mkdir()
+  (tmp_path / 'trees' / 'opt.jsonl').write_text(''.join(json.dumps(n) + '\n' for n in nodes))
+  (tmp_path / 'trees' / 'stats.json').write_text(json.dumps({'opt': tree_statistics(nodes)}))
+  (tmp_path / 'curriculum').mkdir()
+  for level, speedups in (('easy', [1.5, 2.0]), ('medium', [3.0]), ('hard', [6.0, 30.0, 4.0])):
+    write_pairs(tmp_path / 'curriculum' / f'{level}.jsonl', [Pair('python', src, fast, speedup=x) for x in speedups])
+  levels = {
+    'roots': 1,
+    'pairs': {'easy': 2, 'medium': 1, 'hard': 3},
+    'missing': dict.fromkeys(('easy', 'medium', 'hard'), 0),
+  }
+  levels['unconfirmed'] = levels['missing']
+  (tmp_path / 'curriculum' / 'levels.json').write_text(json.dumps(levels))
+  for k in (1, 2, 3):
+    _metrics(
+      tmp_path / 'pkac' / f'stage{k}' / 'metrics.jsonl', ['{"step": 1, "loss": 3.0}', '{"step": 2, "loss": 1.5}']
+    )
+    (tmp_path / 'pkac' / f'stage{k}' / 'final').mkdir(parents=True)
+    (tmp_path / 'pkac' / f'stage{k}' / 'final' / 'train_info.json').write_text('{"trained": true, "steps": 2}')
+  overall = {'AP': 10.0, 'OPT': 10.0, 'SP': 120.0, 'COR': 50.0, 'tasks': 2}
+  for sub, ap in (('evaluate', 0.0), ('evaluate/seen', 87.5)):
+    (tmp_path / sub).mkdir(parents=True, exist_ok=True)
+    summary = {'bite-direct': {'metrics': {'overall': {**overall, 'AP': ap}, 'by_language': {}}, 'benchmark': 'mini'}}
+    (tmp_path / sub / 'summary.json').write_text(json.dumps(summary))
+  (tmp_path / 'base').mkdir()
+  (tmp_path / 'base' / 'BASE_DONE').write_text('{}')
+  return tmp_path
+
+
+def test_report_shows_kept_children_per_depth_and_language_and_one_edit_as_a_diff(tmp_path):
+  text = write_report(_grown_workdir(tmp_path)).read_text()
+  assert '| depth | python | all |' in text and '| 2 | 1 | 1 |' in text
+  assert 'speedup of kept edges (kept children per bin): 1-1.25x: 0, 1.25-1.5x: 0, 1.5-2x: 0, 2-4x: 1' in text
+  assert '```diff' in text and '+print(n * (n - 1) // 2)' in text and '12.00x faster than its parent' in text
+
+
+def test_report_shows_level_speedups_and_the_seen_evaluation_apart(tmp_path):
+  text = write_report(_grown_workdir(tmp_path)).read_text()
+  assert '| hard | 3 | 0 | 0 | 6.00x | 4.00x | 30.00x |' in text
+  assert '### Seen problems' in text and 'cannot generalize' in text
+  assert '| bite-direct | 2 | 87.5 |' in text
+
+
+def test_report_says_plainly_what_the_run_shows(tmp_path):
+  text = write_report(_grown_workdir(tmp_path)).read_text()
+  summary = text.split('## What this run shows')[1].split('##')[0]
+  assert 'kept 2 of 3 sampled children (1 languages: python; deepest kept child at depth 2)' in summary
+  assert 'easy 2, medium 1, hard 3 pairs' in summary
+  assert 'PKAC stage 3 loss 3.000 -> 1.500' in summary
+  assert 'seen (trained on) problems: bite-direct AP 87.5' in summary

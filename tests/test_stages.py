@@ -29,6 +29,8 @@ SMALL = [
   '--config.model.tokenizer_vocab=400',
   '--config.evaluate.baselines=False',
   '--config.executor.workers=2',
+  '--config.model.preset=tiny',
+  '--config.evaluate.seen_split=',
 ]
 for section in ('optimizer', 'degrader'):
   SMALL += [

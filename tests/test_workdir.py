@@ -33,7 +33,7 @@ def test_the_first_run_records_the_output_fields(tmp_path):
   fields = json.loads(path.read_text())
   assert path == tmp_path / 'w' / 'config.json'
   assert fields == output_fields(_config())
-  assert fields['tree.width'] == 2 and fields['seed'] == 0 and fields['editors.optimizer.lr'] == 3e-3
+  assert fields['tree.width'] == 2 and fields['seed'] == 0 and fields['editors.optimizer.lr'] == 1e-2
   assert not [name for name in fields if name == 'stage' or name.startswith('mesh.')]
 
 

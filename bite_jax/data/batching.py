@@ -1,7 +1,10 @@
 """The IFT input pipeline: tokenise pairs once, then a grain dataset of padded batches.
 
-Each row holds one example, right-padded to `max_len` (packing would let
-attention cross example boundaries; the decoder's mask only knows padding).
+Each row holds one example, right-padded to the batch's row length (packing would
+let attention cross example boundaries; the decoder's mask only knows padding).
+The row length is `max_len`, or with length buckets the shortest of
+`bucket_lengths(max_len, k)` that holds the longest example of the global batch,
+so short examples do not pay for the longest (each length compiles its own step).
 With right padding and causal attention a real token never attends to a pad,
 so no attention mask is needed; the loss mask is 0 on the prompt and on pads.
 
@@ -118,6 +121,24 @@ def steps_per_epoch(num_examples: int, batch_size: int) -> float:
   return num_examples / batch_size
 
 
+def bucket_lengths(max_len: int, buckets: int) -> tuple[int, ...]:
+  """Row lengths a batch may be padded to, shortest first: max_len / 2**k for k < buckets, rounded up to a
+  multiple of 8 (buckets=1: max_len alone)."""
+  if buckets < 1:
+    raise ValueError(f'length_buckets: {buckets} must be >= 1')
+  return tuple(sorted({min(max_len, -(-max_len // 2**k // 8) * 8) for k in range(buckets)}))
+
+
+def pad_batch(examples: Sequence[Example], lengths: Sequence[int], pad_id: int, rows: slice) -> dict[str, np.ndarray]:
+  """The rows `rows` of a global batch, padded to the shortest of `lengths` that holds all its examples."""
+  longest = max(len(ex) for ex in examples)
+  length = next((n for n in lengths if n >= longest), None)
+  if length is None:
+    raise ValueError(f'example of {longest} tokens does not fit max_len={max(lengths)}')
+  padded = [pad_example(ex, length, pad_id) for ex in examples[rows]]
+  return {key: np.stack([row[key] for row in padded]) for key in ('inputs', 'targets', 'mask')}
+
+
 def make_dataset(
   examples: Sequence[Example],
   *,
@@ -127,16 +148,19 @@ def make_dataset(
   shard_index: int = 0,
   shard_count: int = 1,
   pad_id: int = 0,
+  length_buckets: int = 1,
 ) -> grain.MapDataset:
-  """An endless dataset of this process's local batches (dicts of int32 [batch_size / shard_count, max_len]).
+  """An endless dataset of this process's local batches (dicts of int32 [batch_size / shard_count, L]).
 
   Args:
     examples: the kept examples.
     batch_size: the global batch (rows per optimizer step over all processes).
-    max_len: row length in tokens.
+    max_len: the longest row, in tokens.
     seed: the shuffle seed; every epoch is reshuffled from it deterministically.
     shard_index, shard_count: this process and the process count (jax.process_index/count).
     pad_id: the id written into padded positions (never attended to, never in the loss).
+    length_buckets: 1 pads every row to max_len; k > 1 pads a batch to the shortest of
+      bucket_lengths(max_len, k) that holds the longest example of the global batch, the same L on every process.
   """
   if not examples:
     raise ValueError('no training examples: every pair was dropped or the data is empty')
@@ -144,10 +168,10 @@ def make_dataset(
     raise ValueError(f'batch_size: {batch_size} must be a positive multiple of the process count {shard_count}')
   if not 0 <= shard_index < shard_count:
     raise ValueError(f'shard_index {shard_index} is not in [0, {shard_count})')
+  lengths = bucket_lengths(max_len, length_buckets)
+  rows = slice(shard_index, None, shard_count)  # process k holds rows k, k + P, ... of every global batch
   ds = grain.MapDataset.source(list(examples)).shuffle(seed).repeat(None)
-  ds = ds.slice(slice(shard_index, None, shard_count))
-  ds = ds.map(lambda ex: pad_example(ex, max_len, pad_id))
-  return ds.batch(batch_size // shard_count, drop_remainder=True)
+  return ds.batch(batch_size, drop_remainder=True, batch_fn=lambda exs: pad_batch(exs, lengths, pad_id, rows))
 
 
 def make_iterator(dataset: grain.MapDataset, *, prefetch: int = 4):

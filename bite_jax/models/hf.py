@@ -285,11 +285,26 @@ def _plan_shards(specs, max_shard_size_bytes):
   return shards
 
 
+# tokenizer_config.json classes that mean "tokenizer.json exactly as saved" (no model-specific class).
+_PLAIN_TOKENIZER_CLASSES = ('PreTrainedTokenizerFast', 'TokenizersBackend')
+
+
 def load_tokenizer(path):
-  """The tokenizer saved in checkpoint directory `path`, via transformers.AutoTokenizer."""
+  """The tokenizer saved in checkpoint directory `path`, via transformers.AutoTokenizer.
+
+  A tokenizer saved as a plain tokenizer.json (the demo's own BPE) is loaded as exactly that: AutoTokenizer
+  would pick the class of the model type (e.g. Qwen2's), which replaces the saved pre-tokenizer with its own.
+  """
   import transformers  # noqa: PLC0415 -- slow to import, and only tokenizers need it
 
   directory = Path(path)
   if not directory.is_dir():
     raise FileNotFoundError(f'{directory}: tokenizer directory does not exist')
+  settings = directory / 'tokenizer_config.json'
+  try:
+    saved_class = json.loads(settings.read_text(encoding='utf-8')).get('tokenizer_class')
+  except (OSError, ValueError, AttributeError):
+    saved_class = None
+  if saved_class in _PLAIN_TOKENIZER_CLASSES and (directory / 'tokenizer.json').is_file():
+    return transformers.PreTrainedTokenizerFast.from_pretrained(str(directory))
   return transformers.AutoTokenizer.from_pretrained(str(directory))

@@ -54,8 +54,8 @@ __all__ = ['train_ift']
 
 def _check_ift(ift) -> None:
   check_direction(ift.direction)
-  for name in ('batch_size', 'max_len', 'grad_accum', 'checkpoint_every'):
-    if int(ift[name]) <= 0:
+  for name in ('batch_size', 'max_len', 'grad_accum', 'checkpoint_every', 'length_buckets'):
+    if int(ift.get(name, 1)) <= 0:
       raise ValueError(f'config.ift.{name}: must be positive, got {ift[name]}')
   if int(ift.get('rows_per_pass', 0)) < 0:
     raise ValueError(f'config.ift.rows_per_pass: must be >= 0 (0 = auto), got {ift.rows_per_pass}')
@@ -123,6 +123,11 @@ def _to_float(x) -> float:
   return float(np.asarray(jax.device_get(x.addressable_data(0))))
 
 
+def _row_lengths(ift) -> str:
+  lengths = batching.bucket_lengths(int(ift.max_len), int(ift.get('length_buckets', 1)))
+  return str(lengths[0]) if len(lengths) == 1 else '{' + ', '.join(map(str, lengths)) + '}'
+
+
 def train_ift(
   ift,
   model_cfg,
@@ -182,29 +187,37 @@ def train_ift(
   total_steps = int(ift.steps) if ift.steps > 0 else batching.epochs_to_steps(ift.epochs, len(examples), ift.batch_size)
   schedule = make_schedule(ift, steps_per_epoch=spe)
   tx = make_optimizer(ift, schedule)
-  passes, chunk = step_layout(
-    rows_per_pass=int(ift.get('rows_per_pass', 0)),
-    loss_chunk=int(ift.loss_chunk),
-    micro_rows=micro,
-    seq_len=ift.max_len,
-    config=config,
-    mesh=mesh,
-  )
   graphdef, params, rest = nnx.split(model, nnx.Param, ...)
   del model
   opt_state, opt_sh = init_opt_state(tx, params, mesh)
   params_sh = param_shardings(params)
-  step_fn = make_train_step(
-    graphdef,
-    rest,
-    tx,
-    mesh=mesh,
-    params_sh=params_sh,
-    opt_sh=opt_sh,
-    grad_accum=int(ift.grad_accum) * passes,
-    loss_chunk=chunk,
-    batch_rows=int(ift.batch_size),
-  )
+
+  def layout(seq_len: int) -> tuple[int, int]:
+    return step_layout(
+      rows_per_pass=int(ift.get('rows_per_pass', 0)),
+      loss_chunk=int(ift.loss_chunk),
+      micro_rows=micro,
+      seq_len=seq_len,
+      config=config,
+      mesh=mesh,
+    )
+
+  def step_for(seq_len: int):
+    """The train step for rows of `seq_len` tokens (one per length bucket, compiled at its first batch)."""
+    row_passes, loss_chunk = layout(seq_len)
+    return make_train_step(
+      graphdef,
+      rest,
+      tx,
+      mesh=mesh,
+      params_sh=params_sh,
+      opt_sh=opt_sh,
+      grad_accum=int(ift.grad_accum) * row_passes,
+      loss_chunk=loss_chunk,
+      batch_rows=int(ift.batch_size),
+    )
+
+  passes, chunk = layout(ift.max_len)
 
   pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
   dataset = batching.make_dataset(
@@ -215,6 +228,7 @@ def train_ift(
     shard_index=jax.process_index(),
     shard_count=jax.process_count(),
     pad_id=pad_id,
+    length_buckets=int(ift.get('length_buckets', 1)),
   )
   iterator = batching.make_iterator(dataset)
   # What a resume must not change; the mesh and grad_accum may change (memory, not the maths).
@@ -238,55 +252,58 @@ def train_ift(
     say(f'[ift] resumed from {store.directory}/{start}')
   metrics.truncate_after(start)
   say(
-    f'[ift] {total_steps} steps of {ift.batch_size} x {ift.max_len} tokens ({spe:.1f} steps/epoch), '
+    f'[ift] {total_steps} steps of {ift.batch_size} x {_row_lengths(ift)} tokens ({spe:.1f} steps/epoch), '
     f'mesh {dict(mesh.shape)}, {micro // passes} rows per pass, loss chunk {chunk}, lr {schedule.peak_lr:g} '
     f'warmup {schedule.warmup_steps} '
     f'decay {schedule.decay_steps or "none"}, out {out_dir}'
   )
 
-  tokens_per_step = ift.batch_size * ift.max_len
-  flops_per_token = config.flops_per_token(ift.max_len)
   peak = total_peak_flops(mesh.devices.flat)
   data_sh = rows_sharding(mesh, ift.batch_size)
   pending: list[tuple[int, dict]] = []
   # tokens/s is the running average since the first step of this invocation (which includes compilation).
-  window = {'time': time.time(), 'step': start, 'first': True}
+  window = {'time': time.time(), 'step': start, 'first': True, 'tokens': 0, 'flops': 0.0}
   last = {}
 
   def flush(keep_last: bool) -> None:
     while len(pending) > (1 if keep_last else 0):
-      step, m = pending.pop(0)
+      step, m, seq_len = pending.pop(0)
       loss, target_tokens = _to_float(m['loss']), int(round(_to_float(m['target_tokens'])))
       now = time.time()
+      tokens = ift.batch_size * seq_len
       record = dict(
-        step=step, loss=loss, tokens=tokens_per_step, target_tokens=target_tokens, lr=schedule.at_step(step), time=now
+        step=step, loss=loss, tokens=tokens, target_tokens=target_tokens, lr=schedule.at_step(step), time=now
       )
       metrics.append(record)
       last.update(record)
+      window['tokens'] += tokens
+      window['flops'] += tokens * config.flops_per_token(seq_len)
       if step % max(1, ift.log_every) == 0 or step == total_steps or window['first']:
         steps = max(1, step - window['step'])
         elapsed = max(now - window['time'], 1e-9)
-        rate = steps * tokens_per_step / elapsed
+        rate = window['tokens'] / elapsed
         line = progress_line(
           step,
           total_steps,
           loss,
           record['lr'],
           rate,
-          mfu(rate, flops_per_token, peak),
+          mfu(rate, window['flops'] / max(window['tokens'], 1), peak),
           (total_steps - step) * elapsed / steps,
         )
         say(line + (' (first step, incl. compilation)' if window['first'] else ''))
       if window['first']:
-        window.update(time=now, step=step, first=False)
+        window.update(time=now, step=step, first=False, tokens=0, flops=0.0)
 
-  compiled = None
+  compiled = {}  # row length -> compiled train step
   for step in range(start + 1, total_steps + 1):
-    batch = global_batch(next(iterator), data_sh, ift.batch_size)
-    if compiled is None:
-      compiled = compile_step(step_fn, params, opt_state, batch)
-    params, opt_state, step_metrics = compiled(params, opt_state, batch)
-    pending.append((step, step_metrics))
+    local = next(iterator)
+    seq_len = int(local['inputs'].shape[1])
+    batch = global_batch(local, data_sh, ift.batch_size)
+    if seq_len not in compiled:
+      compiled[seq_len] = compile_step(step_for(seq_len), params, opt_state, batch)
+    params, opt_state, step_metrics = compiled[seq_len](params, opt_state, batch)
+    pending.append((step, step_metrics, seq_len))
     flush(keep_last=True)  # reads the previous step's result while this one runs
     preempted = step < total_steps and store.reached_preemption(step)
     if step % ift.checkpoint_every == 0 or step == total_steps or preempted:

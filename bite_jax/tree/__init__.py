@@ -4,7 +4,7 @@ store (the append-only tree file), verdict (which children are kept), stats (wha
 
 from bite_jax.tree.editor import DEFAULT_STOP_STRINGS, Editor, EditorSample, SamplerEditor, load_editor
 from bite_jax.tree.grow import TreeStats, grow_tree, grow_tree_kwargs, tree_name
-from bite_jax.tree.stats import format_statistics, tree_statistics
+from bite_jax.tree.stats import example_edit, format_statistics, tree_statistics
 from bite_jax.tree.store import TreeFormatError, read_tree, tree_complete
 from bite_jax.tree.verdict import REASONS
 
@@ -16,6 +16,7 @@ __all__ = [
   'SamplerEditor',
   'TreeFormatError',
   'TreeStats',
+  'example_edit',
   'format_statistics',
   'grow_tree',
   'grow_tree_kwargs',

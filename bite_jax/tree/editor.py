@@ -40,6 +40,7 @@ class SamplerEditor:
     max_new_tokens: most generated tokens per child program.
     temperature, top_p, top_k: sampling law (temperature 0 = greedy).
     stop_strings: a sample ends once its text contains one of them.
+    name: how tree nodes name the editor that drew them (load_editor: the model directory).
   """
 
   def __init__(
@@ -51,6 +52,7 @@ class SamplerEditor:
     top_p: float = 1.0,
     top_k: int = 0,
     stop_strings: Sequence[str] = DEFAULT_STOP_STRINGS,
+    name: str | None = None,
   ):
     if sampler.tokenizer is None:
       raise ValueError('SamplerEditor: the sampler needs a tokenizer (prompts and children are text)')
@@ -60,12 +62,14 @@ class SamplerEditor:
     self.top_p = float(top_p)
     self.top_k = int(top_k)
     self.stop_strings = tuple(stop_strings)
+    self.name = name or type(sampler).__name__
 
   @classmethod
-  def from_config(cls, sampler, sample_cfg) -> SamplerEditor:
+  def from_config(cls, sampler, sample_cfg, name: str | None = None) -> SamplerEditor:
     """Settings from the `sample` config section (temperature, top_p, top_k, max_new_tokens)."""
     return cls(
       sampler,
+      name=name,
       max_new_tokens=sample_cfg.max_new_tokens,
       temperature=sample_cfg.temperature,
       top_p=sample_cfg.top_p,
@@ -96,4 +100,5 @@ def load_editor(model_dir: str | Path, sample_cfg, *, mesh=None) -> SamplerEdito
 
   sample_cfg: the `sample` config section; `batch_size` is the sampler's rows per batch.
   """
-  return SamplerEditor.from_config(load_sampler(model_dir, mesh=mesh, max_batch=int(sample_cfg.batch_size)), sample_cfg)
+  sampler = load_sampler(model_dir, mesh=mesh, max_batch=int(sample_cfg.batch_size))
+  return SamplerEditor.from_config(sampler, sample_cfg, name=str(model_dir))

@@ -27,6 +27,7 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import dataclasses
+import itertools
 import queue
 import sys
 import threading
@@ -133,6 +134,7 @@ def grow_tree(
   compare_options: Mapping | None = None,
   extra_inputs: int = 8,
   seed: int = 0,
+  root_results: dict | None = None,
   progress: bool = True,
   progress_every_s: float = 10.0,
 ) -> TreeStats:
@@ -154,6 +156,8 @@ def grow_tree(
       compare keeps must also match its parent on; 0 turns the check off. Changing it does not re-check
       the nodes a file already holds (each records `extra_inputs`, how many it was compared on).
     seed: the sampling seed (each level samples with its own seed derived from it).
+    root_results: a dict shared by the trees grown from the same roots (the optimization and the
+      degradation tree): the roots' measuring and screening runs are kept there and not run again.
     progress: print progress lines (nodes/s, share kept) to stderr every `progress_every_s` seconds.
 
   Returns:
@@ -190,6 +194,7 @@ def grow_tree(
     options=check_compare_options(compare_options),
     extra_inputs=int(extra_inputs),
     seed=seed,
+    root_results={} if root_results is None else root_results,
     stats=stats,
     progress=progress,
     progress_every_s=progress_every_s,
@@ -251,6 +256,7 @@ class _Grower:
     options,
     extra_inputs,
     seed,
+    root_results: dict,
     stats: TreeStats,
     progress: bool,
     progress_every_s: float,
@@ -259,7 +265,10 @@ class _Grower:
     self.height, self.width, self.threshold = int(height), int(width), float(threshold)
     self.pool, self.limits, self.options, self.seed = pool, limits, options, int(seed)
     self.stats = stats
+    self.root_results = root_results
     self.name = tree_name(direction)
+    self.editor_name = str(getattr(editor, 'name', None) or type(editor).__name__)
+    self._level_seed: int | None = None
     self._root_index = {task_id: i for i, task_id in enumerate(tasks)}
     self.nodes: dict[str, dict] = {}
     self.seen: dict[str, dict[str, str]] = {}  # parent id -> normalised child code -> first node id
@@ -371,21 +380,32 @@ class _Grower:
     if not missing and not screened:
       return
     self._level = (0, len(missing), 0)
-    futures, pending, results = {}, collections.Counter(), {}
-    for task in missing:
-      # One round: the root's cost is for the record; keep/prune verdicts come from the interleaved compares.
-      job = measure_job(self._next_id(), task.language, [task.src], task.inputs, limits=self.limits, repeats=1)
-      futures[self._submit(job)] = ('measure', task)
+    futures, pending, results, known = {}, collections.Counter(), {}, []
+    jobs = [(task, 'measure', task.src) for task in missing]
+    jobs += [(task, role, source) for task in screened for role, source in (('src', task.src), ('expert', task.expert))]
+    for task, role, source in jobs:
       pending[task.task_id] += 1
-    for task in screened:
-      for role, source in (('src', task.src), ('expert', task.expert)):
+      memo = (role, task.language, source, task.inputs, self.extras[task.task_id], tuple(sorted(self.limits.items())))
+      if memo in self.root_results:  # the other tree of the same roots ran it already
+        known.append(((role, task), self.root_results[memo]))
+        continue
+      if role == 'measure':
+        # One round: the root's cost is for the record; keep/prune verdicts come from the interleaved compares.
+        job = measure_job(self._next_id(), task.language, [source], task.inputs, limits=self.limits, repeats=1)
+      else:
         job = run_job(self._next_id(), task.language, source, self.extras[task.task_id], limits=self.limits)
-        futures[self._submit(job, extra=True)] = (role, task)
-        pending[task.task_id] += 1
-    for future in concurrent.futures.as_completed(futures):
-      self._in_flight -= 1
-      role, task = futures[future]
-      results[(role, task.task_id)] = future.result()
+      futures[self._submit(job, extra=role != 'measure')] = ((role, task), memo)
+    done = (
+      (key, future.result(), memo)
+      for future in concurrent.futures.as_completed(futures)
+      for key, memo in [futures[future]]
+    )
+    for (role, task), result, memo in itertools.chain(((k, r, None) for k, r in known), done):
+      if memo is not None:
+        self._in_flight -= 1
+        if not result.get('error'):  # an executor failure is retried by the next tree
+          self.root_results[memo] = result
+      results[(role, task.task_id)] = result
       pending[task.task_id] -= 1
       if pending[task.task_id]:
         continue
@@ -429,7 +449,7 @@ class _Grower:
     if self.extra_count > 0:  # the extras its tree is checked on, and what screening them cost
       node.update(extra_inputs=len(self.extras[task.task_id]), extra_digest=self.extra_digests[task.task_id])
     node.update(path_speedup=1.0 if verdict['kept'] else None, duplicate_of=None, reused=False)
-    node.update(extra_runs=cost[0], extra_seconds=round(cost[1], 6), code=task.src)
+    node.update(extra_runs=cost[0], extra_seconds=round(cost[1], 6), sample=None, code=task.src)
     return node
 
   def _grow_level(self, depth: int, requests: list[tuple[dict, set[int]]]) -> None:
@@ -439,7 +459,7 @@ class _Grower:
     events: queue.SimpleQueue = queue.SimpleQueue()
     self._events = events
     stop = threading.Event()
-    level_seed = (self.seed + 1_000_003 * (depth + 1)) % 2**32
+    level_seed = self._level_seed = (self.seed + 1_000_003 * (depth + 1)) % 2**32
     keys = [parent_key(p['node_id']) for p, _ in requests]
     producer = threading.Thread(
       target=self._produce, args=(prompts, keys, level_seed, events, stop), daemon=True, name=f'tree-{self.name}-editor'
@@ -510,6 +530,7 @@ class _Grower:
       'direction': self.direction,
       'language': parent['language'],
       'code': code,
+      'sample': self._sample_record(parent, j, sample),
     }
     if status != 'ok':
       self._record(self._finish(node, {'reason': status}))
@@ -632,6 +653,19 @@ class _Grower:
       self.stats.differs += check['reason'] == DIFFERS
       self._record(self._finish(node, _checked(verdict, check, self.extra_digests[node['root_id']])))
 
+  def _sample_record(self, parent: dict, j: int, sample) -> dict:
+    """How a child was drawn: enough to redraw it (editor, seed, prompt key, sample index) and the raw
+    text its code was extracted from."""
+    keyed = getattr(self.editor, 'stream_keyed', None) is not None
+    return {
+      'editor': self.editor_name,
+      'seed': self._level_seed,
+      'prompt_key': parent_key(parent['node_id']) if keyed else None,
+      'sample_index': j,
+      'finish_reason': sample.finish_reason,
+      'text': sample.text,
+    }
+
   def _finish(self, node: dict, verdict: Mapping) -> dict:
     """The complete node record: identity, then verdict fields (None where not judged), then code."""
     out = {k: node[k] for k in ('node_id', 'root_id', 'parent_id', 'depth', 'sample_index', 'direction', 'language')}
@@ -644,6 +678,7 @@ class _Grower:
     out['reused'] = bool(node.get('reused'))
     runs, seconds = node.get('extra_cost') or (0, 0.0)
     out['extra_runs'], out['extra_seconds'] = runs, round(seconds, 6)  # what its extra-input check cost
+    out['sample'] = node.get('sample')
     out['code'] = node['code']
     return out
 

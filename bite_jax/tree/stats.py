@@ -10,8 +10,12 @@ extra inputs (bite_jax.tree.grow): how many children it judged and pruned, and w
 from __future__ import annotations
 
 import collections
+import difflib
 import math
 from collections.abc import Iterable
+
+# Bins of the factor histogram: [1, 1.25), [1.25, 1.5), ..., [10, inf); a kept edge is above the threshold (1.1).
+FACTOR_BINS = (1.0, 1.25, 1.5, 2.0, 4.0, 10.0)
 
 
 def _quantiles(values: list[float]) -> dict | None:
@@ -52,7 +56,8 @@ def tree_statistics(nodes: Iterable[dict]) -> dict:
   p75, max, geomean; None when there is nothing kept), meters (executed nodes per meter), extra_check
   (children checked on extra inputs, differs = pruned as differs_on_extra, inputs = extra inputs
   compared in all, runs and seconds = what the check's runs cost, screening the roots' extras
-  included; older files count as unchecked).
+  included; older files count as unchecked), kept_by_depth_language ({depth: {language: kept}}, children
+  only) and factor_histogram ([{'low', 'high', 'kept'}] over FACTOR_BINS, factors of kept edges).
   """
   unique = {}
   for node in nodes:
@@ -83,7 +88,54 @@ def tree_statistics(nodes: Iterable[dict]) -> dict:
     'best_path_factor': _quantiles(list(best.values())),
     'meters': dict(collections.Counter(n['meter'] for n in unique.values() if n.get('meter'))),
     'extra_check': _extra_check(children, list(unique.values())),
+    'kept_by_depth_language': _kept_by_depth_language(kept),
+    'factor_histogram': _histogram([f for f in (_factor(n, 'speedup') for n in kept) if f is not None]),
   }
+
+
+def _kept_by_depth_language(kept: list[dict]) -> dict[str, dict[str, int]]:
+  table: dict[str, dict[str, int]] = {}
+  for n in sorted(kept, key=lambda n: (n['depth'], n.get('language') or '?')):
+    row = table.setdefault(str(n['depth']), {})
+    language = n.get('language') or '?'
+    row[language] = row.get(language, 0) + 1
+  return table
+
+
+def _histogram(factors: list[float]) -> list[dict]:
+  edges = (*FACTOR_BINS, math.inf)
+  return [
+    {'low': lo, 'high': None if hi == math.inf else hi, 'kept': sum(1 for f in factors if lo <= f < hi)}
+    for lo, hi in zip(edges, edges[1:])
+  ]
+
+
+def example_edit(nodes: Iterable[dict], max_lines: int = 40) -> dict | None:
+  """One kept edit of a tree, for the report: the kept child whose unified diff against its parent is
+  shortest (ties: larger factor), as {'node_id', 'language', 'depth', 'factor', 'diff'}; None if nothing
+  was kept. The diff is cut to `max_lines` lines."""
+  unique = {}
+  for node in nodes:
+    unique.setdefault(node['node_id'], node)
+  best = None
+  for n in unique.values():
+    parent = unique.get(n.get('parent_id'))
+    if n['depth'] == 0 or not n['kept'] or parent is None:
+      continue
+    diff = list(
+      difflib.unified_diff(
+        parent['code'].splitlines(), n['code'].splitlines(), 'parent', n['node_id'], n=1, lineterm=''
+      )
+    )
+    factor = _factor(n, 'speedup') or 0.0
+    rank = (len(diff), -factor)
+    if best is None or rank < best[0]:
+      best = (rank, n, diff, factor)
+  if best is None:
+    return None
+  _, n, diff, factor = best
+  cut = diff[:max_lines] + ([f'... ({len(diff) - max_lines} more lines)'] if len(diff) > max_lines else [])
+  return {'node_id': n['node_id'], 'language': n.get('language'), 'depth': n['depth'], 'factor': factor, 'diff': cut}
 
 
 def _extra_check(children: list[dict], nodes: list[dict]) -> dict:
@@ -119,6 +171,22 @@ def format_statistics(stats: dict, title: str = 'tree') -> str:
       f'{extra["inputs"]} inputs, {extra["differs"]} pruned as differs_on_extra; cost {extra["runs"]} runs, '
       f'{extra["seconds"]:.1f} s'
     )
+  by_lang = stats.get('kept_by_depth_language') or {}
+  if by_lang:
+    languages = sorted({lang for row in by_lang.values() for lang in row})
+    lines += ['', 'kept children per depth and language:', '']
+    lines += ['| depth | ' + ' | '.join(languages) + ' | all |', '| --- |' + ' --- |' * (len(languages) + 1)]
+    for depth, row in by_lang.items():
+      cells = [str(row.get(lang, 0)) for lang in languages]
+      lines.append(f'| {depth} | ' + ' | '.join(cells) + f' | {sum(row.values())} |')
+    lines.append('')
+  histogram = stats.get('factor_histogram') or []
+  if any(b['kept'] for b in histogram):
+    word = 'speedup' if title.startswith('optim') else 'slowdown'
+    bins = [
+      f'{b["low"]:g}-{b["high"]:g}x: {b["kept"]}' if b['high'] else f'>= {b["low"]:g}x: {b["kept"]}' for b in histogram
+    ]
+    lines.append(f'{word} of kept edges (kept children per bin): ' + ', '.join(bins))
   for key, label in (('edge_factor', 'factor per kept edge'), ('best_path_factor', 'best path factor per root')):
     q = stats[key]
     if q:

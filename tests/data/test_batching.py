@@ -121,3 +121,44 @@ def test_a_tokenizer_without_eos_ends_responses_with_the_model_configs(tokenizer
   assert examples[0].tokens[-1] == 5
   with pytest.raises(ValueError, match='no eos_token'):
     batching.tokenize_pairs(pairs, no_eos, direction='optimize', max_len=512, log=None)
+
+
+def _sized(lengths: list[int]) -> list[Example]:
+  # Example k: prompt [k] * (n - 2), response [100 + k], then EOS: len n, first id k.
+  return [make_example([k] * (n - 2), [100 + k], 2) for k, n in enumerate(lengths)]
+
+
+def test_bucket_lengths_halve_from_max_len_in_multiples_of_8():
+  assert batching.bucket_lengths(512, 1) == (512,)
+  assert batching.bucket_lengths(512, 3) == (128, 256, 512)
+  assert batching.bucket_lengths(100, 3) == (32, 56, 100)
+  assert batching.bucket_lengths(5, 4) == (5,)
+  with pytest.raises(ValueError, match='length_buckets'):
+    batching.bucket_lengths(512, 0)
+
+
+def test_length_buckets_pad_each_batch_to_the_shortest_bucket_that_holds_it():
+  examples = _sized([10, 12, 30, 60, 9, 11])
+  ds = batching.make_dataset(examples, batch_size=2, max_len=64, seed=0, length_buckets=3)
+  for step in range(9):
+    batch = ds[step]
+    longest = max(len(examples[k]) for k in batch['inputs'][:, 0].tolist())
+    width = batch['inputs'].shape[1]
+    assert width == min(n for n in (16, 32, 64) if n >= longest)
+    plain = batching.make_dataset(examples, batch_size=2, max_len=64, seed=0)[step]
+    # The same examples in the same order; the padding alone differs and stays out of the loss.
+    assert (plain['inputs'][:, :width] == batch['inputs']).all() and plain['mask'][:, width:].sum() == 0
+    assert (plain['mask'][:, :width] == batch['mask']).all()
+
+
+def test_length_buckets_give_every_process_the_same_row_length():
+  examples = _sized([10, 12, 30, 60, 9, 11, 20, 8])
+  whole = batching.make_dataset(examples, batch_size=4, max_len=64, seed=2, length_buckets=3)
+  shards = [
+    batching.make_dataset(examples, batch_size=4, max_len=64, seed=2, shard_index=i, shard_count=2, length_buckets=3)
+    for i in range(2)
+  ]
+  for step in range(6):
+    local = [shard[step]['inputs'] for shard in shards]
+    assert {x.shape for x in local} == {(2, whole[step]['inputs'].shape[1])}
+    assert sorted(np.concatenate(local)[:, 0].tolist()) == sorted(whole[step]['inputs'][:, 0].tolist())

@@ -11,7 +11,17 @@ from safetensors.numpy import load_file, save_file
 pytest.importorskip('torch')
 pytest.importorskip('transformers')
 
-from bite_jax.models import CheckpointError, from_pretrained, load_tokenizer, save_pretrained  # noqa: E402
+from flax import nnx  # noqa: E402
+
+from bite_jax import stages  # noqa: E402
+from bite_jax.models import (  # noqa: E402
+  CheckpointError,
+  Decoder,
+  from_pretrained,
+  get_preset,
+  load_tokenizer,
+  save_pretrained,
+)
 from tests.helpers.checkpoints import (  # noqa: E402
   hf_logits,
   make_qwen2_checkpoint,
@@ -243,3 +253,15 @@ def test_save_pretrained_writes_the_tokenizer_alongside(tmp_path):
   save_pretrained(from_pretrained(directory), tmp_path / 'out', tokenizer=load_tokenizer(directory))
   text = 'print(i)\n'
   assert load_tokenizer(tmp_path / 'out')(text)['input_ids'] == load_tokenizer(directory)(text)['input_ids']
+
+
+@pytest.mark.parametrize('split_words', [True, False])
+def test_demo_tokenizer_loads_back_exactly_as_trained(tmp_path, split_words):
+  # Saved with a qwen2 config, AutoTokenizer alone would load Qwen2's class and its own pre-tokenizer.
+  code = 'for (int i = 0; i < n; i++) {\n    total += a[i];\n}\n'
+  tokenizer = stages.train_tokenizer([code * 3, 'print(total)\n' * 3] * 4, vocab_size=300, split_words=split_words)
+  model_config = get_preset('tiny').replace(vocab_size=len(tokenizer))
+  save_pretrained(Decoder(model_config, rngs=nnx.Rngs(params=jax.random.key(0))), tmp_path, tokenizer=tokenizer)
+  loaded = load_tokenizer(tmp_path)
+  assert loaded(code)['input_ids'] == tokenizer(code)['input_ids']
+  assert loaded.decode(loaded(code)['input_ids']) == code

@@ -168,3 +168,15 @@ def test_rows_per_pass_changes_speed_not_the_losses(base, six_steps, tmp_path):
 def test_negative_rows_per_pass_is_an_error(base, tmp_path):
   with pytest.raises(ValueError, match='rows_per_pass'):
     run(tmp_path / 'bad', base, synthetic_pairs(), rows_per_pass=-1)
+
+
+def test_length_buckets_change_the_row_length_not_the_losses(base, tmp_path):
+  # The synthetic examples are 150-250 tokens: with max_len=512, buckets pad them to 256 instead.
+  plain, bucketed = tmp_path / 'plain', tmp_path / 'buckets'
+  run(plain, base, synthetic_pairs(), max_len=512, steps=3)
+  run(bucketed, base, synthetic_pairs(), max_len=512, length_buckets=3, steps=3)
+  records, reference = read_metrics(bucketed / 'metrics.jsonl'), read_metrics(plain / 'metrics.jsonl')
+  assert [r['tokens'] for r in reference] == [4 * 512] * 3
+  assert all(r['tokens'] in (4 * 128, 4 * 256) for r in records)
+  assert [r['target_tokens'] for r in records] == [r['target_tokens'] for r in reference]
+  np.testing.assert_allclose(losses(bucketed), losses(plain), rtol=1e-5)

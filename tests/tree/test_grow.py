@@ -238,3 +238,35 @@ def test_settings_come_from_the_config_sections():
   kwargs = grow_tree_kwargs(config)
   assert (kwargs['height'], kwargs['width'], kwargs['threshold'], kwargs['seed']) == (2, 10, 1.1, 7)
   assert kwargs['meter'] is None and kwargs['compare_options'] == {'max_rounds': 12, 'budget_s': 300.0}
+
+
+def test_trees_of_the_same_roots_share_the_root_runs(tmp_path, executor_pool):
+  roots = [make_task('a'), make_task('b', n=9000)]
+  shared, first, second = {}, CountingPool(executor_pool), CountingPool(executor_pool)
+  grow_tree(
+    roots,
+    FakeEditor(('wrong',)),
+    'optimize',
+    tmp_path / 'opt.jsonl',
+    height=1,
+    width=1,
+    pool=first,
+    root_results=shared,
+    **SETTINGS,
+  )
+  grow_tree(
+    roots,
+    FakeEditor(('wrong',)),
+    'degrade',
+    tmp_path / 'degr.jsonl',
+    height=1,
+    width=1,
+    pool=second,
+    root_results=shared,
+    **SETTINGS,
+  )
+  assert [j['kind'] for j in first.jobs].count('measure') == 2
+  assert [j['kind'] for j in second.jobs] == ['compare'] * 2  # the roots' measure and screening runs are reused
+  opt, degr = by_id(tmp_path / 'opt.jsonl'), by_id(tmp_path / 'degr.jsonl')
+  for root in ('a', 'b'):
+    assert degr[root]['cost'] == opt[root]['cost'] and degr[root]['extra_digest'] == opt[root]['extra_digest']
