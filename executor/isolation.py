@@ -17,7 +17,7 @@ from pathlib import Path
 log = logging.getLogger('executor')
 _WARNED: set[str] = set()
 
-LAUNCHER_SOURCES = (Path(__file__).with_name('launcher.c'), Path(__file__).with_name('zygote.c'))
+LAUNCHER_SOURCES = tuple(Path(__file__).with_name(name) for name in ('launcher.c', 'filter.c', 'zygote.c'))
 
 
 def warn_once(message: str) -> None:
@@ -28,7 +28,8 @@ def warn_once(message: str) -> None:
 
 
 def build_launcher(cache_dir: Path) -> Path:
-  """Compile launcher.c and zygote.c once per source version into cache_dir; returns the binary's path."""
+  """Compile the launcher (launcher.c, filter.c, zygote.c) once per source version into cache_dir; returns the
+  binary's path."""
   digest = hashlib.sha256(b''.join(s.read_bytes() for s in LAUNCHER_SOURCES)).hexdigest()[:16]
   target_dir = cache_dir / 'launcher' / digest
   binary = target_dir / 'launcher'
