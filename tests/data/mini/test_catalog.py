@@ -99,9 +99,10 @@ def test_java_programs_declare_public_class_main_and_go_programs_package_main(pr
       assert go.startswith('package main\n'), (problem.problem_id, variant)
 
 
-def test_slow_variants_exist_for_five_problems_in_every_language(problems):
-  with_slow = [p.problem_id for p in problems if p.has_slow]
-  assert len(with_slow) == 5
+def test_slow_variants_exist_for_train_problems_in_every_language(problems):
+  # The degrader's src -> slow pairs: train problems only (the test split stays unseen), most of them.
+  with_slow = [p for p in problems if p.has_slow]
+  assert len(with_slow) >= 10 and all(p.split == 'train' for p in with_slow)
   for problem in problems:
     present = [lang for lang in LANGUAGES if problem.source('slow', lang) is not None]
     assert present in ([], list(LANGUAGES)), problem.problem_id
