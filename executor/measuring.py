@@ -5,7 +5,16 @@ input and round, so drifting machine load hits every program alike).  A round
 is one run of every program on every input; a program's round cost is the sum
 over inputs of (run cost - startup cost of the language's empty program),
 floored at a small positive value.  Startup is subtracted because no edit of a
-program can change it and it dilutes real speedups (Python: ~8 ms, JVM: ~60 ms).
+program can change it and it dilutes real speedups (Python: ~10 ms, JVM: ~45 ms).
+In measure() (benchmark costs) with a noisy meter (cpu) the startup is measured
+in the same rounds, like any other program: the empty program takes a turn on every input of every measured
+round, and the startup is the median of those runs.  (A startup measured once
+when the executor starts, as the minimum of a few runs, is biased low and misses
+the load the programs meet later, so it shifts every net cost of that executor
+by the same unknown amount: a program doing ~1 ms of work per input in Python
+could then cost twice as much in one evaluation as in another.)  Exact meters,
+and compare() (a yes/no verdict on a ratio, which a low startup only dilutes),
+use the executor's cached startup (Executor.startup_cost).
 
 compare() decides on paired log-ratios d_r = log(baseline_r / candidate_r):
 the estimate is their 20 % trimmed mean, the interval Yuen's t interval at
@@ -38,16 +47,36 @@ def _default_min_rounds(meter) -> int:
   return 3 if meter.name == 'instructions' else 6
 
 
-def _round(programs: list[Program], inputs: list, ex: Executor, limits: Limits, meter, index: int) -> list[list[Run]]:
-  """One interleaved round: runs[p][i] for program p on input i."""
+def _round(
+  programs: list[Program], inputs: list, ex: Executor, limits: Limits, meter, index: int, empty: Program | None = None
+) -> list[list[Run]]:
+  """One interleaved round: runs[p][i] for program p on input i.  With `empty` (the language's empty
+  program) it takes a turn on every input too, without stdin, and its runs come last: runs[len(programs)]."""
+  programs = list(programs) + ([empty] if empty is not None else [])
   n = len(programs)
   runs = [[None] * len(inputs) for _ in programs]
   for i, data in enumerate(inputs):
     shift = (index + i) % n
     for k in range(n):
       p = (shift + k) % n if index % 2 == 0 else (shift - k) % n
-      runs[p][i] = ex.execute(programs[p], data, limits=limits, meter=meter)
+      stdin = None if empty is not None and p == n - 1 else data
+      runs[p][i] = ex.execute(programs[p], stdin, limits=limits, meter=meter)
   return runs
+
+
+def _startup_program(ex: Executor, lang: str, meter, net: bool) -> Program | None:
+  """The empty program to measure startup with in every round (net costs under a noisy meter), else None."""
+  if not net or meter.exact:
+    return None
+  program = ex.compile(lang, ex.languages[lang].empty_program)
+  return program if program.status == 'ok' else None
+
+
+def _startup(ex: Executor, lang: str, meter, limits: Limits, empty_runs: list[Run]) -> float:
+  """Median cost of the empty program's runs in the measured rounds; the executor's cached startup
+  when there are none (exact meters, or an empty program that did not run)."""
+  costs = [r.cost() for r in empty_runs if r.status == 'ok' and r.cost() is not None]
+  return stats.median(costs) if costs else ex.startup_cost(lang, meter, limits)
 
 
 def _round_cost(runs: list[Run], startup: float, floor: float) -> tuple[float, float]:
@@ -129,8 +158,13 @@ def compare(
       out['reason'] = f'{side} does not compile'
       out['elapsed_s'] = round(time.monotonic() - started, 3)
       return out
+  # compare() keeps the executor's cached startup: an empty-program turn per input would add half again to
+  # every tree verdict, and a startup estimate biased low only dilutes speedups (keeps fewer children)
+  empty = None
   # round 0 runs natively: correctness, warm-up, and a quick end to hopeless cases before any valgrind run
-  first = _round(programs, inputs, ex, limits, CPU, 0)
+  first = _round(programs, inputs, ex, limits, CPU, 0, empty)
+  if empty is not None:
+    first.pop()  # the warm-up round only warms the empty program up
   for side, runs in zip(('baseline', 'candidate'), first):
     out[side]['status'] = overall_status(r.status for r in runs)
     out[side]['runs'] = [r.as_dict(limits, i) for i, r in enumerate(runs)]
@@ -150,33 +184,35 @@ def compare(
     out['elapsed_s'] = round(time.monotonic() - started, 3)
     return out
   out['correct'] = True
-  startup = ex.startup_cost(lang, m, limits) if net else 0.0
   floor = _FLOOR[m.name]
-  costs = {'baseline': [], 'candidate': []}
+  measured: list[list[list[Run]]] = []  # per measured round: [baseline runs, candidate runs]
+  empty_runs: list[Run] = []
+  startup = 0.0
+  costs: dict[str, list[tuple[float, float]]] = {}
   logs: list[float] = []
-  rounds = []
-  index = 1
   est = lo = hi = 0.0
   while True:
-    if not rounds:
-      runs = _round(programs, inputs, ex, limits, m, index)
-      index += 1
-      for side, prog_runs in zip(('baseline', 'candidate'), runs):
-        ok, mismatch = _same_outputs(first[0], prog_runs, tol)
-        if not ok:  # flaky program: a later run failed or printed something else
-          out.update(
-            correct=False,
-            mismatch=mismatch,
-            reason=f'{side} is not reproducible: round {index - 1} differs from round 0',
-          )
-          out['elapsed_s'] = round(time.monotonic() - started, 3)
-          return out
-      rounds.append(runs)
-    runs = rounds.pop()
-    (nb, rb), (nc, rc) = (_round_cost(r, startup, floor) for r in runs)
-    costs['baseline'].append((nb, rb))
-    costs['candidate'].append((nc, rc))
-    logs.append(math.log(nb / nc))
+    index = len(measured) + 1
+    runs = _round(programs, inputs, ex, limits, m, index, empty)
+    if empty is not None:
+      empty_runs += runs.pop()
+    for side, prog_runs in zip(('baseline', 'candidate'), runs):
+      ok, mismatch = _same_outputs(first[0], prog_runs, tol)
+      if not ok:  # flaky program: a later run failed or printed something else
+        out.update(
+          correct=False,
+          mismatch=mismatch,
+          reason=f'{side} is not reproducible: round {index} differs from round 0',
+        )
+        out['elapsed_s'] = round(time.monotonic() - started, 3)
+        return out
+    measured.append(runs)
+    # every round is costed with the startup measured so far in all rounds (it settles as rounds add runs)
+    startup = _startup(ex, lang, m, limits, empty_runs) if net else 0.0
+    costs = {
+      side: [_round_cost(r[k], startup, floor) for r in measured] for k, side in enumerate(('baseline', 'candidate'))
+    }
+    logs = [math.log(b[0] / c[0]) for b, c in zip(costs['baseline'], costs['candidate'])]
     n = len(logs)
     if n >= min_rounds or m.exact:
       est, lo, hi = stats.yuen_interval(logs, confidence)
@@ -246,7 +282,10 @@ def measure(
   programs = [ex.compile(lang, s) for s in sources]
   entries = [{'compile': p.compile_dict(), 'status': p.status} for p in programs]
   live = [i for i, p in enumerate(programs) if p.status == 'ok']
-  first = _round([programs[i] for i in live], inputs, ex, limits, CPU, 0) if live else []
+  empty = _startup_program(ex, lang, m, net) if live else None
+  first = _round([programs[i] for i in live], inputs, ex, limits, CPU, 0, empty) if live else []
+  if empty is not None:
+    first.pop()  # the warm-up round only warms the empty program up
   reference = None
   for i, runs in zip(live, first):
     entries[i]['status'] = overall_status(r.status for r in runs)
@@ -257,16 +296,22 @@ def measure(
     same = _same_outputs(reference, runs, tol)[0] if reference is not None else None
     entries[i]['outputs_match_first'] = same
   timed = [i for i, runs in zip(live, first) if all(r.status == 'ok' for r in runs)]
-  startup = ex.startup_cost(lang, m, limits) if (net and timed) else 0.0
+  empty = empty if timed else None
   floor = _FLOOR[m.name]
-  per_round: dict[int, list[tuple[float, float]]] = {i: [] for i in timed}
+  ok_rounds: dict[int, list[list[Run]]] = {i: [] for i in timed}
+  empty_runs: list[Run] = []
   for r in range(repeats):
-    runs_by = dict(zip(timed, _round([programs[i] for i in timed], inputs, ex, limits, m, r + 1)))
+    round_runs = _round([programs[i] for i in timed], inputs, ex, limits, m, r + 1, empty)
+    if empty is not None:
+      empty_runs += round_runs.pop()
+    runs_by = dict(zip(timed, round_runs))
     for i in timed:
       if any(run.status != 'ok' for run in runs_by[i]):
         entries[i]['status'] = overall_status(run.status for run in runs_by[i])
         continue
-      per_round[i].append(_round_cost(runs_by[i], startup, floor))
+      ok_rounds[i].append(runs_by[i])
+  startup = _startup(ex, lang, m, limits, empty_runs) if (net and timed) else 0.0
+  per_round = {i: [_round_cost(runs, startup, floor) for runs in ok_rounds[i]] for i in timed}
   for i in timed:
     costs = per_round[i]
     if not costs:

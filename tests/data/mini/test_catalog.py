@@ -52,7 +52,7 @@ def test_every_problem_json_is_well_formed(problems):
     assert meta['problem_id'] == problem.dir.name
     assert meta['split'] in ('train', 'test')
     assert meta['pattern'] in PATTERNS
-    assert 2 <= len(meta['seeds']) <= 3
+    assert 2 <= len(meta['seeds']) <= 8
     assert sorted(meta['scale']) == sorted(LANGUAGES)
     assert 'Input' in meta['statement'] and 'Output' in meta['statement']
 
@@ -87,6 +87,17 @@ def test_generator_output_grows_with_scale():
   problem = read_problem(problems_dir() / 'inversions')
   small, large = _generate(problem, 1, 100), _generate(problem, 1, 1000)
   assert int(small.split()[0]) <= 100 < int(large.split()[0])
+
+
+def test_query_generators_stay_within_the_statement_bound_at_every_scale():
+  # many small queries per input keep the expert's cost clear of start-up noise; the statement must allow them
+  for problem_id, per_query in (('gcd_sum', 1), ('power_mod', 2), ('sum_squares_range', 2)):
+    problem = read_problem(problems_dir() / problem_id)
+    assert 'Q <= 10^4' in problem.statement or 'T <= 10^4' in problem.statement, problem_id
+    for scale in (problem.scale['c'] * 0.02, problem.scale['python'], problem.scale['java']):
+      tokens = _generate(problem, 1, scale).split()
+      count = int(tokens[0])
+      assert 1000 <= count <= 10**4 and len(tokens) == 1 + per_query * count, (problem_id, scale)
 
 
 def test_java_programs_declare_public_class_main_and_go_programs_package_main(problems):
