@@ -127,6 +127,7 @@ def test_each_pkac_stage_starts_from_the_previous_one(tmp_path):
   assert Path(infos[2]['source']) == finals[1]
   # stage 2 = top 50% of easy (1 of 2) + all medium (2); stage 3 = top 50% of medium (1) + all hard (2)
   assert [i['pairs_total'] for i in infos] == [2, 3, 3]
+  assert all(i['trained'] is True and i['first_loss'] > 0 and i['final_loss'] > 0 for i in infos)
 
 
 def test_a_pkac_stage_without_pairs_keeps_its_start_and_says_so(tmp_path):

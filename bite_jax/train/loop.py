@@ -37,7 +37,7 @@ from bite_jax.data.records import Pair
 from bite_jax.models import hf
 from bite_jax.models.trained import TOKENIZER_FILES, has_tokenizer, is_trained_dir, load_trained_model, save_final
 from bite_jax.train.checkpoint import CheckpointStore
-from bite_jax.train.metrics import MetricsLog, mfu, progress_line, total_peak_flops
+from bite_jax.train.metrics import MetricsLog, mfu, progress_line, read_metrics, total_peak_flops
 from bite_jax.train.optim import make_optimizer, make_schedule
 from bite_jax.train.step import (
   compile_step,
@@ -264,6 +264,9 @@ def train_ift(
   # tokens/s is the running average since the first step of this invocation (which includes compilation).
   window = {'time': time.time(), 'step': start, 'first': True, 'tokens': 0, 'flops': 0.0}
   last = {}
+  first = {}  # step 1's record (from metrics.jsonl when this invocation resumed past it)
+  if start and lead and metrics.path.exists():
+    first.update(next((r for r in read_metrics(metrics.path) if r.get('step') == 1), {}))
 
   def flush(keep_last: bool) -> None:
     while len(pending) > (1 if keep_last else 0):
@@ -276,6 +279,8 @@ def train_ift(
       )
       metrics.append(record)
       last.update(record)
+      if step == 1:
+        first.update(record)
       window['tokens'] += tokens
       window['flops'] += tokens * config.flops_per_token(seq_len)
       if step % max(1, ift.log_every) == 0 or step == total_steps or window['first']:
@@ -327,6 +332,8 @@ def train_ift(
     pairs_total=stats.total,
     pairs_kept=stats.kept,
     pairs_dropped=stats.dropped,
+    trained=True,
+    first_loss=first.get('loss'),
     final_loss=last.get('loss'),
   )
   final = save_final(out_dir / 'final', params, model_config=config, source=source, info=info)

@@ -85,6 +85,8 @@ def test_preemption_notice_checkpoints_stops_and_resumes(base, six_steps, tmp_pa
   monkeypatch.undo()
   run(out, base, synthetic_pairs(), steps=4)
   np.testing.assert_allclose(losses(out), losses(six_steps)[:4], rtol=1e-5)
+  info = json.loads((out / 'final' / 'train_info.json').read_text())
+  assert info['first_loss'] == pytest.approx(losses(out)[0])  # step 1 ran before the resume
 
 
 def test_final_dir_is_self_contained(base, six_steps):
@@ -95,6 +97,10 @@ def test_final_dir_is_self_contained(base, six_steps):
     assert (final / name).read_bytes() == (base / name).read_bytes()
   info = json.loads((final / 'train_info.json').read_text())
   assert info['steps'] == 6 and info['pairs_kept'] == 24 and info['direction'] == 'optimize'
+  assert info['trained'] is True
+  assert info['first_loss'] == pytest.approx(losses(six_steps)[0]) and info['final_loss'] == pytest.approx(
+    losses(six_steps)[-1]
+  )
 
 
 def test_load_trained_gives_the_exported_model_and_tokenizer(six_steps):
