@@ -200,7 +200,7 @@ def run_trees(config, workdir: Path) -> dict:
   """Grows the optimization and the degradation tree of every root (bite_jax.tree)."""
   roots = tree_roots(config)
   kwargs = tree.grow_tree_kwargs(config)
-  shape = dict(height=kwargs['height'], width=kwargs['width'], threshold=kwargs['threshold'])
+  shape = {key: kwargs[key] for key in ('height', 'width', 'threshold', 'extra_inputs')}
   root_ids = [t.task_id for t in roots]
   summary = {}
   paths = {direction: workdir / 'trees' / f'{tree.tree_name(direction)}.jsonl' for direction in EDITORS.values()}

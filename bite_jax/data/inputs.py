@@ -42,7 +42,7 @@ import random
 import re
 from collections.abc import Sequence
 
-from bite_jax.data.mini.catalog import MiniFormatError, Problem, _generator, load_problems
+from bite_jax.data.mini.catalog import MiniFormatError, Problem, load_generator, load_problems
 from bite_jax.data.records import Task
 
 # Generator scales of the extras, relative to the problem's per-language scale (cycled): small and varied.
@@ -119,7 +119,7 @@ def _generated(problem: Problem, task: Task, count: int) -> list[str]:
     while seed in problem.seeds:
       seed = rng.randrange(1_000, 2**31)
     try:
-      text = _generator(str(problem.dir / 'gen.py'))(seed, base * SCALES[i % len(SCALES)])
+      text = load_generator(str(problem.dir / 'gen.py'))(seed, base * SCALES[i % len(SCALES)])
     except Exception:  # a generator that breaks at a small scale leaves mutations to fill in
       continue
     if isinstance(text, str) and text.endswith('\n'):

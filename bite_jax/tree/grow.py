@@ -162,7 +162,7 @@ def grow_tree(
 
   Returns:
     TreeStats. On completion `<out_path stem>.done` is written; a call whose marker matches the
-    roots, height, width and threshold returns at once (skipped=True) without using the editor.
+    roots, height, width, threshold and extra_inputs returns at once (skipped=True) without using the editor.
   """
   direction = check_direction(direction)
   _check_shape(height, width, threshold)
@@ -175,8 +175,9 @@ def grow_tree(
     tasks[task.task_id] = task
   out_path = Path(out_path)
   stats = TreeStats(direction=direction, path=str(out_path), roots=len(tasks))
-  signature = tree_signature(direction, list(tasks), height=height, width=width, threshold=threshold)
-  if tree_complete(out_path, list(tasks), direction=direction, height=height, width=width, threshold=threshold):
+  shape = dict(height=height, width=width, threshold=threshold, extra_inputs=int(extra_inputs))
+  signature = tree_signature(direction, list(tasks), **shape)
+  if tree_complete(out_path, list(tasks), direction=direction, **shape):
     _totals(read_tree(out_path), tasks, stats)
     stats.complete = stats.skipped = True
     return stats

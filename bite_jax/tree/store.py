@@ -120,13 +120,17 @@ def roots_digest(root_ids: Iterable[str]) -> str:
   return hashlib.sha256('\n'.join(sorted(root_ids)).encode()).hexdigest()[:16]
 
 
-def tree_signature(direction: str, root_ids: Sequence[str], *, height: int, width: int, threshold: float) -> dict:
-  """What a `.done` marker certifies: the tree of these roots is complete to this height and width."""
+def tree_signature(
+  direction: str, root_ids: Sequence[str], *, height: int, width: int, threshold: float, extra_inputs: int = 8
+) -> dict:
+  """What a `.done` marker certifies: the tree of these roots is complete to this height and width, its
+  children checked against their parents on `extra_inputs` extra inputs."""
   return {
     'direction': direction,
     'height': int(height),
     'width': int(width),
     'threshold': float(threshold),
+    'extra_inputs': int(extra_inputs),
     'roots': len(root_ids),
     'roots_digest': roots_digest(root_ids),
   }
@@ -150,13 +154,16 @@ def read_done(path: str | Path) -> dict | None:
     return None
 
 
-def tree_complete(path: str | Path, roots, *, direction: str, height: int, width: int, threshold: float = 1.1) -> bool:
-  """True when `path` holds a finished tree of these roots (Tasks or ids) for these settings."""
+def tree_complete(
+  path: str | Path, roots, *, direction: str, height: int, width: int, threshold: float = 1.1, extra_inputs: int = 8
+) -> bool:
+  """True when `path` holds a finished tree of these roots (Tasks or ids) for these settings (a marker
+  written with another tree.extra_inputs does not count)."""
   done = read_done(path)
   if done is None:
     return False
   ids = [r if isinstance(r, str) else r.task_id for r in roots]
-  expected = tree_signature(direction, ids, height=height, width=width, threshold=threshold)
+  expected = tree_signature(direction, ids, height=height, width=width, threshold=threshold, extra_inputs=extra_inputs)
   return {k: done.get(k) for k in expected} == expected
 
 

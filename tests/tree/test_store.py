@@ -104,5 +104,6 @@ def test_done_marker_certifies_roots_and_settings(tmp_path):
   assert not tree_complete(path, ['a', 'b', 'c'], **settings)
   assert not tree_complete(path, ['a', 'b'], **{**settings, 'height': 3})
   assert not tree_complete(path, ['a', 'b'], **{**settings, 'direction': 'degrade'})
+  assert not tree_complete(path, ['a', 'b'], **{**settings, 'extra_inputs': 0})  # checked on fewer inputs
   clear_done(path)
   assert not tree_complete(path, ['a', 'b'], **settings)

@@ -180,7 +180,8 @@ def load_problems(split: str | None = None, problems=None) -> list[Problem]:
 
 
 @functools.lru_cache(maxsize=None)
-def _generator(path: str):
+def load_generator(path: str):
+  """The `generate(seed, scale)` function of a problem's gen.py (loaded once per path)."""
   spec = importlib.util.spec_from_file_location(f'_mini_gen_{Path(path).parent.name}', path)
   module = importlib.util.module_from_spec(spec)
   spec.loader.exec_module(module)
@@ -192,7 +193,7 @@ def _generator(path: str):
 
 @functools.lru_cache(maxsize=256)
 def _generated_inputs(path: str, seeds: tuple[int, ...], scale: float) -> tuple[str, ...]:
-  generate = _generator(path)
+  generate = load_generator(path)
   out = []
   for seed in seeds:
     text = generate(seed, scale)
