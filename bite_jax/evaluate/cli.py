@@ -7,7 +7,7 @@ r"""Command line of the evaluation: `python -m bite_jax.evaluate`.
 --benchmark is mini, pie:PATH (with --tests_dir and/or --statements), ecco:PATH (--tests_dir),
 mercury:PATH, codenet:PATH or tasks:PATH (a file written by --export_tasks). Filters: --split
 (mini), --languages, --problems, --limit. Scoring: --workers, --meter, --repeats, --timeout,
---memory_mb. DIR gets results.jsonl, metrics.json, report.md and speedups.png (and candidates.jsonl
+--memory_mb, --extra_inputs. DIR gets results.jsonl, metrics.json, report.md and speedups.png (and candidates.jsonl
 when generating). absl flags: --name=value (or --name value), booleans as --quiet / --noquiet,
 --tests_dir repeated for several directories. Exit status: 0 done, 2 bad usage or input (the
 message names the flag, or the file and line).
@@ -89,6 +89,13 @@ flags.DEFINE_integer(
 )
 flags.DEFINE_integer(
   'max_rounds', 20, 'most measured rounds for a speedup whose interval contains 1.10', flag_values=FLAGS
+)
+flags.DEFINE_integer(
+  'extra_inputs',
+  8,
+  'extra inputs (derived from each task) a correct candidate must also match src on; 0 = only the task inputs',
+  lower_bound=0,
+  flag_values=FLAGS,
 )
 flags.DEFINE_float('timeout', None, 'CPU seconds per run (default 10)', flag_values=FLAGS)
 flags.DEFINE_integer('memory_mb', None, 'memory per run in MiB (default 1024)', flag_values=FLAGS)
@@ -197,6 +204,7 @@ def run(args) -> int:
     timeout=args.timeout,
     memory_mb=args.memory_mb,
     max_rounds=args.max_rounds,
+    extra_inputs=args.extra_inputs,
     resume=not args.no_resume,
     progress=not args.quiet,
   )

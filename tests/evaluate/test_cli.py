@@ -254,3 +254,14 @@ def test_the_command_line_prints_one_error_line_and_no_traceback(tmp_path, toy_b
   )
   assert proc.returncode == 2
   assert proc.stderr.strip() == f'error: {cands}:1: missing field "code"'
+
+
+@pytest.mark.parametrize('flag, expected', [([], 8), (['--extra_inputs=0'], None), (['--extra_inputs=3'], 3)])
+def test_extra_inputs_flag_sets_the_differential_check(tmp_path, toy_benchmark, flag, expected):
+  cands = _cands(tmp_path / 'c.jsonl', [{'task_id': 'toy/sum/python', 'code': SUM_EXPERT}])
+  out = tmp_path / 'out'
+  args = [f'--benchmark={toy_benchmark}', f'--candidates={cands}', f'--out={out}', '--repeats=2', '--quiet']
+  assert main(args + flag) == 0
+  rows = [json.loads(line) for line in (out / 'results.jsonl').read_text().splitlines()]
+  scored = [r for r in rows if r['task_id'] == 'toy/sum/python']
+  assert scored and scored[0]['extra_inputs'] == expected
