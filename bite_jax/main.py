@@ -19,6 +19,7 @@ import time
 import traceback
 from pathlib import Path
 
+import jax
 import ml_collections
 import tokenizers
 from absl import app, flags, logging
@@ -71,14 +72,16 @@ def run(config, workdir: Path) -> dict[str, str]:
   The workdir's first run records the config's output fields in WORKDIR/config.json; a later run whose
   fields differ raises WorkdirConfigError before any stage starts (bite_jax.workdir).
   """
-  workdir.mkdir(parents=True, exist_ok=True)
-  check_workdir_config(config, workdir)
   if config.mesh.coordinator:
     parallel.initialize_distributed(
       config.mesh.coordinator,
       config.mesh.num_processes or None,
       None if config.mesh.process_id < 0 else config.mesh.process_id,
     )
+  if requested_stages(config.stage) != ['curriculum']:  # every other stage trains or samples on the mesh
+    check_mesh(config)
+  workdir.mkdir(parents=True, exist_ok=True)
+  check_workdir_config(config, workdir)
   outcome = {}
   for name in requested_stages(config.stage):
     start = time.time()
@@ -205,6 +208,24 @@ def check_config(config) -> None:
       f'config.evaluate.methods: {config.evaluate.methods!r} must list methods from {", ".join(METHODS)}, '
       'separated by commas'
     )
+  sizes = {axis: _field(config, f'mesh.{axis}') for axis in ('data', 'fsdp', 'tensor')}
+  for axis, size in sizes.items():
+    if size == 0 or size < -1:
+      raise ConfigError(f'config.mesh.{axis}: {size} must be a positive number of devices or -1 (the rest)')
+  if sum(size == -1 for size in sizes.values()) > 1:
+    raise ConfigError(f'config.mesh: only one of data, fsdp, tensor may be -1, got {sizes}')
+
+
+def check_mesh(config) -> None:
+  """Checks config.mesh against the devices JAX sees (all hosts' after jax.distributed is up), so a mesh
+  that cannot be built stops the run before any stage starts rather than when training begins."""
+  sizes = {axis: _field(config, f'mesh.{axis}') for axis in ('data', 'fsdp', 'tensor')}
+  try:
+    parallel.make_mesh(**sizes)
+  except ValueError as e:
+    raise ConfigError(
+      f'config.mesh: {str(e).removeprefix("make_mesh: ")} (jax backend {jax.default_backend()})'
+    ) from None
 
 
 def _config_path(argv: list[str]) -> str | None:

@@ -103,6 +103,21 @@ def test_a_bad_flag_is_one_error_naming_it(tmp_path, flag, message):
   assert not (tmp_path / 'w').exists()
 
 
+@pytest.mark.parametrize(
+  'flags, message',
+  [
+    (['--config.mesh.fsdp=0'], 'config.mesh.fsdp: 0 must be a positive number of devices or -1'),
+    (['--config.mesh.fsdp=-1'], 'config.mesh: only one of data, fsdp, tensor may be -1'),
+    (['--config.mesh.data=1', '--config.mesh.fsdp=3'], 'config.mesh: data*fsdp*tensor = 1*3*1 = 3 but there are'),
+  ],
+  ids=['zero', 'two-free-axes', 'device-count'],
+)
+def test_a_mesh_that_cannot_be_built_stops_the_run_before_any_stage(tmp_path, flags, message):
+  proc = _cli(tmp_path / 'w', '--config.stage=editors', *flags)
+  assert message in _one_error(proc)
+  assert '[bite] stage' not in proc.stdout and not (tmp_path / 'w').exists()
+
+
 def test_a_missing_config_file_is_named(tmp_path):
   assert '--config=configs/nope.py: no such file' in _one_error(_cli(tmp_path, config='configs/nope.py'))
 
