@@ -19,7 +19,6 @@ on every level the requested stages introduce.
 
 from __future__ import annotations
 
-import concurrent.futures
 import json
 import math
 import sys
@@ -130,7 +129,7 @@ def build_levels(
   slow_of = extreme_nodes(degr_nodes, most_efficient=False)
   out = {level: [] for level in LEVELS}
   out.update(missing=dict.fromkeys(LEVELS, 0), unconfirmed=dict.fromkeys(LEVELS, 0), roots=len(tasks), details=[])
-  futures = {}
+  jobs, roots_of = [], {}
   for task in tasks.values():
     slow, fast = slow_of.get(task.task_id), fast_of.get(task.task_id)
     out['missing']['easy'] += slow is None
@@ -139,16 +138,18 @@ def build_levels(
     if slow is None and fast is None:
       continue
     sources = [task.src] + [n['code'] for n in (slow, fast) if n is not None]
-    job = measure_job(f'levels-{len(futures)}', task.language, sources, task.inputs, limits=limits, repeats=repeats)
-    futures[pool.submit(job)] = (task, slow, fast)
+    job = measure_job(f'levels-{len(jobs)}', task.language, sources, task.inputs, limits=limits, repeats=repeats)
+    jobs.append(job)
+    roots_of[job['id']] = (task, slow, fast)
   started = time.monotonic()
-  for done, future in enumerate(concurrent.futures.as_completed(futures), start=1):
-    task, slow, fast = futures[future]
-    detail = _root_levels(task, slow, fast, future.result(), min_speedup, out)
+  # submitted lazily (the pool holds a few jobs in flight), so a progress line follows each finished root
+  for done, result in enumerate(pool.map_unordered(jobs), start=1):
+    task, slow, fast = roots_of[result['id']]
+    detail = _root_levels(task, slow, fast, result, min_speedup, out)
     out['details'].append(detail)
     if progress:
       print(
-        f'[curriculum] measured {done}/{len(futures)} roots, {done / (time.monotonic() - started):.2f} roots/s, '
+        f'[curriculum] measured {done}/{len(jobs)} roots, {done / (time.monotonic() - started):.2f} roots/s, '
         + ', '.join(f'{level} {len(out[level])}' for level in LEVELS),
         file=sys.stderr,
         flush=True,
