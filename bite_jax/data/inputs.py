@@ -28,7 +28,7 @@ has nothing else to vary).
 
 Blind mutation cannot know every constraint of a statement (a connected graph, K <= N * M), so callers
 screen the extras: inputs the oracle rejects (non-zero exit, timeout) are dropped, and where the task
-has an expert program only those on which src and expert agree are kept (bite_jax.tree.grow,
+has an expert program only those on which src and expert agree are kept (bite_jax.tree.extra_check,
 bite_jax.evaluate.runner).
 """
 

@@ -1,5 +1,7 @@
-"""Bidirectional tree editing: grow (the level-by-level search), editor (what proposes children),
-store (the append-only tree file), verdict (which children are kept), stats (what a tree holds).
+"""Bidirectional tree editing: grow (the level-by-level search; its engine in grower, with extra_check,
+the differential check of kept children, and progress, its progress lines), editor (what proposes
+children), store (the append-only tree file) and nodes (its records), verdict (which children are kept),
+stats (what a tree holds).
 """
 
 from bite_jax.tree.editor import DEFAULT_STOP_STRINGS, Editor, EditorSample, SamplerEditor, load_editor

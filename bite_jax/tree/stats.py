@@ -4,18 +4,48 @@ A factor is measured in the tree's own direction: speedup over the parent (cost 
 child) in an optimization tree, slowdown (cost child / cost parent) in a degradation tree, so a
 kept edge always has a factor above the threshold. `best_path_factor` is, per root, the largest
 product of factors from the root down to one kept node. `extra_check` is the differential check on
-extra inputs (bite_jax.tree.grow): how many children it judged and pruned, and what its runs cost.
+extra inputs (bite_jax.tree.extra_check): how many children it judged and pruned, and what its runs cost.
+
+`TreeStats` is the other summary: what one `grow_tree` call did (its jobs, reuse, the check's cost).
 """
 
 from __future__ import annotations
 
 import collections
+import dataclasses
 import difflib
 import math
 from collections.abc import Iterable
 
 # Bins of the factor histogram: [1, 1.25), [1.25, 1.5), ..., [10, inf); a kept edge is above the threshold (1.1).
 FACTOR_BINS = (1.0, 1.25, 1.5, 2.0, 4.0, 10.0)
+
+
+@dataclasses.dataclass
+class TreeStats:
+  """What one `grow_tree` call did (this call) and what the file now holds (for these roots)."""
+
+  direction: str
+  path: str
+  roots: int
+  nodes_written: int = 0  # lines appended by this call
+  jobs: int = 0  # executor jobs submitted by this call (root measures + compares)
+  reused: int = 0  # children judged by an earlier identical comparison (no job)
+  duplicates: int = 0  # children identical to an earlier sibling (no job)
+  editor_calls: int = 0  # editor.stream calls (one per level with missing children)
+  extra_jobs: int = 0  # run jobs of the extra-input check (parents and children), counted in jobs too
+  extra_runs: int = 0  # program runs those jobs made
+  extra_seconds: float = 0.0  # the runs' wall seconds (plus uncached compiles)
+  differs: int = 0  # children this call pruned as differs_on_extra
+  seconds: float = 0.0
+  nodes_total: int = 0  # nodes of these roots in the file, roots included
+  kept: int = 0  # kept children (depth >= 1) of these roots in the file
+  complete: bool = False
+  skipped: bool = False  # the .done marker matched: nothing was grown
+
+  @property
+  def nodes_per_s(self) -> float:
+    return self.nodes_written / self.seconds if self.seconds > 0 else 0.0
 
 
 def _quantiles(values: list[float]) -> dict | None:
