@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
-import itertools
 import queue
 import threading
 import time
@@ -178,28 +177,11 @@ class Grower:
     if not missing and not screened:
       return
     self.progress.level = (0, len(missing), 0)
-    futures, pending, results, known = {}, collections.Counter(), {}, []
-    jobs = [(task, 'measure', task.src) for task in missing]
-    jobs += [(task, role, source) for task in screened for role, source in (('src', task.src), ('expert', task.expert))]
-    for task, role, source in jobs:
-      pending[task.task_id] += 1
-      extras = self.check.extras[task.task_id]
-      memo = (role, task.language, source, task.inputs, extras, tuple(sorted(self.limits.items())))
-      if memo in self.root_results:  # the other tree of the same roots ran it already
-        known.append(((role, task), self.root_results[memo]))
-        continue
-      if role == 'measure':
-        # One round: the root's cost is for the record; keep/prune verdicts come from the interleaved compares.
-        job = measure_job(self._next_id(), task.language, [source], task.inputs, limits=self.limits, repeats=1)
-      else:
-        job = run_job(self._next_id(), task.language, source, extras, limits=self.limits)
-      futures[self._submit(job, extra=role != 'measure')] = ((role, task), memo)
-    done = (
-      (key, future.result(), memo)
-      for future in concurrent.futures.as_completed(futures)
-      for key, memo in [futures[future]]
-    )
-    for (role, task), result, memo in itertools.chain(((k, r, None) for k, r in known), done):
+    pending, results = collections.Counter(), {}
+    finished: queue.SimpleQueue = queue.SimpleQueue()  # (key, future, memo) of each job as it ends
+
+    def handle(key, result, memo) -> None:
+      role, task = key
       if memo is not None:
         self._in_flight -= 1
         if not result.get('error'):  # an executor failure is retried by the next tree
@@ -207,7 +189,7 @@ class Grower:
       results[(role, task.task_id)] = result
       pending[task.task_id] -= 1
       if pending[task.task_id]:
-        continue
+        return
       cost = self.check.screen(
         task, results.pop(('src', task.task_id), None), results.pop(('expert', task.task_id), None)
       )
@@ -216,6 +198,34 @@ class Grower:
         extras = self.check.extras[task.task_id] if self.check.count > 0 else None  # None: the check is off
         digest = self.check.digests[task.task_id]
         self._record(root_node(task, measured, self.direction, extras=extras, digest=digest, cost=cost))
+
+    def drain(block: bool) -> None:
+      while submitted[0] and (block or not finished.empty()):
+        key, future, memo = finished.get()
+        submitted[0] -= 1
+        handle(key, future.result(), memo)
+
+    jobs = [(task, 'measure', task.src) for task in missing]
+    jobs += [(task, role, source) for task in screened for role, source in (('src', task.src), ('expert', task.expert))]
+    for task, _, _ in jobs:
+      pending[task.task_id] += 1
+    submitted = [0]  # jobs submitted and not yet handled
+    for task, role, source in jobs:
+      extras = self.check.extras[task.task_id]
+      memo = (role, task.language, source, task.inputs, extras, tuple(sorted(self.limits.items())))
+      if memo in self.root_results:  # the other tree of the same roots ran it already
+        handle((role, task), self.root_results[memo], None)
+        continue
+      if role == 'measure':
+        # One round: the root's cost is for the record; keep/prune verdicts come from the interleaved compares.
+        job = measure_job(self._next_id(), task.language, [source], task.inputs, limits=self.limits, repeats=1)
+      else:
+        job = run_job(self._next_id(), task.language, source, extras, limits=self.limits)
+      future = self._submit(job, extra=role != 'measure')  # blocks while the pool is full
+      submitted[0] += 1
+      future.add_done_callback(lambda f, key=(role, task), memo=memo: finished.put((key, f, memo)))
+      drain(block=False)  # record the roots finished so far, so progress shows while submitting
+    drain(block=True)
 
   def _grow_level(self, depth: int, requests: list[tuple[dict, set[int]]]) -> None:
     prompts = [build_prompt(p['language'], p['code'], self.direction) for p, _ in requests]

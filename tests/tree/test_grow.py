@@ -270,3 +270,22 @@ def test_trees_of_the_same_roots_share_the_root_runs(tmp_path, executor_pool):
   opt, degr = by_id(tmp_path / 'opt.jsonl'), by_id(tmp_path / 'degr.jsonl')
   for root in ('a', 'b'):
     assert degr[root]['cost'] == opt[root]['cost'] and degr[root]['extra_digest'] == opt[root]['extra_digest']
+
+
+def test_roots_are_recorded_as_their_jobs_finish_not_after_the_last_submit(tmp_path, executor_pool):
+  # submit() blocks while the pool is full; a root finished meanwhile is on disk (and in the progress
+  # line) before the next job goes in, not only once every root job has been submitted
+  path = tmp_path / 'opt.jsonl'
+  lines_at_submit = []
+
+  class WaitingPool(CountingPool):
+    def submit(self, job):
+      lines_at_submit.append(len(path.read_text().splitlines()) if path.exists() else 0)
+      future = super().submit(job)
+      future.result()  # as if the pool were full until this job ended
+      return future
+
+  roots = [make_task(f'r{i}', n=N + i) for i in range(4)]
+  grow_tree(roots, FakeEditor(('next',)), 'optimize', path, height=0, width=1, pool=WaitingPool(executor_pool))
+  assert lines_at_submit == [0, 1, 2, 3]
+  assert len(read_tree(path)) == 4
