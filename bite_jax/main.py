@@ -4,8 +4,8 @@ r"""Runs the BITE stages in order, linked by files in the workdir.
   python -m bite_jax.main --config=configs/qwen2_5_1_5b.py --workdir=W \
       --config.model.hf_path=/ckpt/Qwen2.5-1.5B --config.stage=editors
 
-`--config.stage=all` runs editors, trees, curriculum, pkac and evaluate; a
-stage name runs that one; `ift` runs a single instruction fine-tuning job
+`--config.stage=all` runs editors, trees, curriculum, pkac and evaluate (after
+data when `--config.data.codenet` names a Project CodeNet root); a stage name runs that one; `ift` runs a single instruction fine-tuning job
 from `--config.ift.*`. WORKSPACE.md lists what each stage reads and writes.
 
 Bad usage or input (an unknown flag or config field, a value of the wrong type or out of range, a
@@ -46,6 +46,7 @@ _WORKDIR = flags.DEFINE_string('workdir', None, 'Run directory: every stage read
 # Stage name -> function of (config, workdir: Path).
 STAGE_FUNCTIONS = {
   'ift': stages.run_ift,
+  'data': stages.run_data,
   'editors': stages.run_editors,
   'trees': stages.run_trees,
   'curriculum': stages.run_curriculum,
@@ -54,10 +55,11 @@ STAGE_FUNCTIONS = {
 }
 
 
-def requested_stages(stage: str) -> list[str]:
-  """The stages `config.stage` names, in order: `all` is every BITE stage, else one name."""
+def requested_stages(stage: str, codenet: str = '') -> list[str]:
+  """The stages `config.stage` names, in order: `all` is every BITE stage (data only when `codenet`, the
+  config's data.codenet, is set), else one name."""
   if stage == 'all':
-    return list(bite_config.STAGES)
+    return [s for s in bite_config.STAGES if s != 'data' or codenet]
   if stage not in STAGE_FUNCTIONS:
     raise ConfigError(
       f'config.stage: unknown stage {stage!r}; choose all, ift or one of {", ".join(bite_config.STAGES)}'
@@ -80,7 +82,7 @@ def run(config, workdir: Path) -> dict[str, str]:
       None if config.mesh.process_id < 0 else config.mesh.process_id,
     )
   outcome = {}
-  for name in requested_stages(config.stage):
+  for name in requested_stages(config.stage, config.data.codenet):
     start = time.time()
     print(f'[bite] stage {name}: start', flush=True)
     STAGE_FUNCTIONS[name](config, workdir)
@@ -110,6 +112,9 @@ _METERS = ('', 'auto', 'cpu', 'instructions')
 _VALUE_CHECKS = {
   'model.dtype': (lambda v: v in _DTYPES, f'one of {", ".join(_DTYPES)}'),
   'model.param_dtype': (lambda v: v in _DTYPES, f'one of {", ".join(_DTYPES)}'),
+  'data.pairs_per_language': (lambda v: v >= 1, '>= 1'),
+  'data.roots_per_language': (lambda v: v >= 1, '>= 1'),
+  'data.min_speedup': (lambda v: v >= 1, '>= 1 (e.g. 1.1 = slow at least 10% slower than fast)'),
   'sample.temperature': (lambda v: v >= 0, '>= 0 (0 = greedy)'),
   'sample.top_p': (lambda v: 0 < v <= 1, 'in (0, 1]'),
   'sample.top_k': (lambda v: v >= 0, '>= 0 (0 = all tokens)'),
@@ -149,6 +154,20 @@ def _field(config, name: str):
   return value
 
 
+def _check_data(config, stages_run: list[str]) -> None:
+  """The data stage's fields: a CodeNet root with metadata/ when it runs, positive quotas, a known language."""
+  codenet = config.data.codenet
+  if 'data' in stages_run and not codenet:
+    raise ConfigError('config.data.codenet: empty; the data stage needs --config.data.codenet=CODENET_ROOT')
+  if codenet and not (Path(codenet) / 'metadata').is_dir():
+    raise ConfigError(f'config.data.codenet: {codenet}: not a Project CodeNet directory (no metadata/ in it)')
+  if config.data.language:
+    try:
+      normalize_language(config.data.language)
+    except ValueError as e:
+      raise ConfigError(f'config.data.language: {e}') from None
+
+
 def check_config(config) -> None:
   """Checks the config's values before any stage runs; ConfigError names the first bad field (`config.x.y`).
 
@@ -156,7 +175,8 @@ def check_config(config) -> None:
   curriculum stages and the numeric ranges of sample, tree, curriculum, evaluate, executor and the four
   training sections. (Types are checked earlier, by ml_collections when it parses --config.x.y=value.)
   """
-  stages_run = requested_stages(config.stage)
+  stages_run = requested_stages(config.stage, config.data.codenet)
+  _check_data(config, stages_run)
   for name in config.data.languages.split(','):
     if name.strip():
       try:
