@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import collections
 import csv
+import operator
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -153,33 +154,43 @@ def submissions(root: Path, csv_path: Path, stats: Stats, *, check_files: bool =
   skips the existence check of the source file (the metadata benchmark).
   """
   stats.files['read'] += 1
+  languages = {}  # CodeNet language name -> our key, looked up once per file
   with csv_path.open(encoding='utf-8', errors='replace', newline='') as f:
-    reader = csv.DictReader(f)
+    reader = csv.reader(f)
     try:
-      missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
+      header = next(reader, None) or []
+      missing = [c for c in COLUMNS if c not in header]
       if missing:
         stats.files['bad_header'] += 1
         stats.bad_files.append((str(csv_path), f'missing column(s) {", ".join(missing)}'))
         return
-      for line, row in enumerate(reader, 2):
-        lang = _language(row)
+      index = [header.index(c) for c in COLUMNS]
+      pick, width = operator.itemgetter(*index), max(index) + 1
+      for fields in reader:
+        if not fields:
+          continue  # a blank line
+        if len(fields) < width:
+          fields += [''] * (width - len(fields))
+        row = dict(zip(COLUMNS, pick(fields)))
+        name = row['language']
+        lang = languages.get(name) or languages.setdefault(name, _language(row))
         stats.read[lang] += 1
         why = _check(row, lang)
         if why is None and row['problem_id'] != csv_path.stem:
           why = 'bad_row'
         if why is None:
-          path = source_path(root, row['problem_id'], row['language'], row['submission_id'], row['filename_ext'])
+          path = source_path(root, row['problem_id'], name, row['submission_id'], row['filename_ext'])
           if check_files and not path.is_file():
             why = 'missing_file'
         if why is not None:
           stats.drop(lang, why)
           continue
         yield Submission(
-          row['submission_id'], row['problem_id'], row['user_id'], lang, float(row['cpu_time']), path, line
+          row['submission_id'], row['problem_id'], row['user_id'], lang, float(row['cpu_time']), path, reader.line_num
         )
-    except csv.Error as e:  # e.g. a NUL byte or an unterminated quote: the rest of the file is skipped
+    except csv.Error as e:  # e.g. a field over csv's size limit: the rest of the file is skipped
       stats.files['unparsable'] += 1
-      stats.bad_files.append((f'{csv_path}:{reader.line_num + 1}', str(e)))  # the line being parsed
+      stats.bad_files.append((f'{csv_path}:{reader.line_num}', str(e)))  # the last line read: the bad one
 
 
 def read_program(path: Path, language: str, stats: Stats) -> str | None:
