@@ -180,3 +180,36 @@ def build_codenet(root: Path) -> Builder:
   (root / 'problem_descriptions').mkdir()
   (root / 'problem_descriptions' / 'p00002.html').write_text(STATEMENT)
   return b
+
+
+def build_from_pie(root: Path, pie_rows: list[dict], statements: dict[str, bytes]) -> Builder:
+  """A CodeNet-layout directory of real AtCoder programs: every submission of `pie_rows` (PIE's slow/fast
+  pairs, both Accepted Python 3 with their judged cpu_time) as a metadata row and a source file, the
+  problems' statements (`statements`: problem id -> HTML) for tests, and the dirt of real CodeNet
+  planted in the first problem: a wrong answer, a Python 2 row, a CRLF copy, a file that is not UTF-8,
+  a row whose file is missing and an empty file."""
+  b = Builder(root)
+  seen = set()
+  for r in pie_rows:
+    for version, code in (('v0', r['input']), ('v1', r['target'])):
+      sid = r[f'submission_id_{version}']
+      if sid in seen:
+        continue
+      seen.add(sid)
+      row = b.add(r['problem_id'], 'Python', r['user_id'], r[f'cpu_time_{version}'], code=code)
+      path = root / 'data' / r['problem_id'] / 'Python' / f'{row["submission_id"]}.py'
+      path.rename(path.with_name(f'{sid}.py'))
+      row['submission_id'] = sid
+  first = pie_rows[0]
+  p, code = first['problem_id'], first['target']
+  b.add(p, 'Python', 'dirt1', 10, status='Wrong Answer', code='print(0)\n')
+  b.add(p, 'Python', 'dirt2', 10, original='Python (2.7.6)', code='print input()\n')
+  b.add(p, 'Python', 'dirt3', 9999, data=('# crlf copy\n' + code).replace('\n', '\r\n').encode())
+  b.add(p, 'Python', 'dirt4', 10, data=b'# \xe9t\xe9 latin-1\n' + code.encode())
+  b.add(p, 'Python', 'dirt5', 10, write=False)
+  b.add(p, 'Python', 'dirt6', 10, data=b'')
+  b.finish()
+  (root / 'problem_descriptions').mkdir(exist_ok=True)
+  for pid, page in statements.items():
+    (root / 'problem_descriptions' / f'{pid}.html').write_bytes(page)
+  return b
