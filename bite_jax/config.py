@@ -81,6 +81,9 @@ def base_config() -> ml_collections.ConfigDict:
   c.data.roots_per_language = 10000  # most tree roots per language
   c.data.min_speedup = 1.1  # least judged cpu_time ratio slow / fast of a pair
   c.data.verify_roots = True  # run every root on its tests in the executor; drop the ones that fail
+  # Run both programs of every pair on the problem's tests and compare them; keep a pair only if both pass
+  # and the measured speedup confirms the judge's (>= min_speedup). Costs a compare per pair.
+  c.data.verify_pairs = False
   c.data.seed = 0  # the order of problems and roots
 
   c.ift = ift_defaults()

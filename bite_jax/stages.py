@@ -179,17 +179,20 @@ def run_data(config, workdir: Path) -> dict | None:
     languages=_languages(config),
   )
   _say(f'data: mining {config.data.codenet} into {out}')
-  if config.data.verify_roots:
+  if config.data.verify_roots or config.data.verify_pairs:
+    limits = dict(timeout=float(config.executor.timeout), memory_mb=int(config.executor.memory_mb))
     with _executor_pool(config, workdir) as pool:
-      verify = codenet.pool_verifier(
-        pool, timeout=float(config.executor.timeout), memory_mb=int(config.executor.memory_mb)
-      )
-      stats = codenet.prepare(config.data.codenet, out, verify=verify, **options)
+      if config.data.verify_roots:
+        options['verify'] = codenet.pool_verifier(pool, **limits)
+      if config.data.verify_pairs:
+        threshold = max(float(config.data.min_speedup), 1.0001)  # compare needs a threshold above 1
+        options['verify_pairs'] = codenet.pool_pair_verifier(pool, threshold=threshold, **limits)
+      stats = codenet.prepare(config.data.codenet, out, **options)
   else:
     stats = codenet.prepare(config.data.codenet, out, **options)
   _say(
     'data: '
-    + ', '.join(f'{lang} {s["pairs"]} pairs {s["roots"]} roots' for lang, s in stats['languages'].items() if s['read'])
+    + ', '.join(f'{lang} {s["pairs"]} pairs {s["roots"]} roots' for lang, s in stats['languages'].items() if s['kept'])
   )
   return stats
 

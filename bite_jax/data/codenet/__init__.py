@@ -11,7 +11,7 @@ from bite_jax.data.codenet.metadata import (
   submissions,
 )
 from bite_jax.data.codenet.mining import estimated_tokens, mine, problem_pairs
-from bite_jax.data.codenet.prepare import pool_verifier, prepare
+from bite_jax.data.codenet.prepare import pool_pair_verifier, pool_verifier, prepare
 
 __all__ = [
   'DROP_REASONS',
@@ -19,6 +19,7 @@ __all__ = [
   'Submission',
   'estimated_tokens',
   'mine',
+  'pool_pair_verifier',
   'pool_verifier',
   'prepare',
   'problem_files',

@@ -140,13 +140,14 @@ def round_robin(offers: dict[str, list], order: list[str]) -> Iterable:
 
 
 class Mined(NamedTuple):
-  """What `mine` found: pairs and roots per language (each list preferred first, uncapped by the
-  limit for roots so failing roots can be replaced), the problems' order, and the counts."""
+  """What `mine` found: pair and root candidates per language in the order they are to be taken (the
+  round-robin over problems; longer than the quota, so candidates failing a check can be replaced),
+  and the counts."""
 
   pairs: dict[str, list[PairCandidate]]
   roots: dict[str, list[Submission]]
   stats: Stats
-  pair_stats: dict  # {language: {'pairs_same_user': n, 'pairs_across_users': n, 'roots_no_tests': n}}
+  pair_stats: dict  # {language: {'roots_no_tests': n}}
 
 
 def _cap(limit: int, problems: int) -> int:
@@ -172,7 +173,7 @@ def mine(
   """Streams ROOT's metadata one problem at a time and returns the pairs and root candidates.
 
   Memory holds one problem's rows and at most ceil(SPREAD * limit / problems) candidates per problem
-  and language, never the whole metadata. `progress` gets a line every PROGRESS_EVERY_S seconds.
+  and language, never the whole metadata; the caller takes the first `limit` of each list that pass. `progress` gets a line every PROGRESS_EVERY_S seconds.
   """
   root = Path(root)
   files = problem_files(root)
@@ -206,10 +207,8 @@ def mine(
       last = now
   pairs_out, roots_out = {}, {}
   for lang in sorted(set(pair_offers) | set(root_offers)):
-    pairs_out[lang] = list(round_robin(pair_offers[lang], order))[:pairs_per_language]
+    pairs_out[lang] = list(round_robin(pair_offers[lang], order))
     roots_out[lang] = list(round_robin(root_offers[lang], order))
-    extra[lang]['pairs_same_user'] = sum(p.same_user for p in pairs_out[lang])
-    extra[lang]['pairs_across_users'] = len(pairs_out[lang]) - extra[lang]['pairs_same_user']
   for where, why in stats.bad_files:
     progress(f'{where}: skipped: {why}')
   return Mined(pairs_out, roots_out, stats, {lang: dict(v) for lang, v in extra.items()})

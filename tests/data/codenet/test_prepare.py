@@ -8,7 +8,7 @@ import tarfile
 import pytest
 
 import executor
-from bite_jax.data.codenet import pool_verifier, prepare
+from bite_jax.data.codenet import pool_pair_verifier, pool_verifier, prepare
 from bite_jax.data.pairs import read_pairs
 from bite_jax.evaluate.loaders import load_tasks_jsonl
 from tests.helpers import paths
@@ -148,3 +148,50 @@ def test_real_statements_give_sample_tests(tmp_path):
   roots = [r for r in _lines(tmp_path / 'out' / 'roots.jsonl') if r['problem_id'] == 'p00002']
   assert roots and all(r['tests_from'] == 'statement' for r in roots)
   assert roots[0]['inputs'][0] == '1500 2000 1600 3 2\n' and roots[0]['outputs'] == ['7900\n', '8500\n', '100000000\n']
+
+
+def test_pair_checks_drop_and_replace_pairs_and_count_why(tmp_path):
+  build_codenet(tmp_path / 'cn')
+  seen = []
+
+  def verify_pairs(pairs):  # rejects the first pair it is shown, confirms the rest at 2x
+    seen.extend(pairs)
+    return [('pairs_not_confirmed', 1.0) if len(seen) - len(pairs) + i == 0 else (None, 2.0) for i in range(len(pairs))]
+
+  stats = _prepare(
+    tmp_path / 'cn', tmp_path / 'out', languages=['python'], pairs_per_language=2, verify_pairs=verify_pairs
+  )
+  python = stats['languages']['python']
+  assert python['pairs'] == 2  # the rejected pair is replaced by the next one in order
+  assert python['pairs_not_confirmed'] == 1
+  assert python['pairs_no_tests'] >= 1  # p00003 has no tests to run its pairs on
+  assert all(task.problem_id in ('p00001', 'p00002') for task, _ in seen)
+  assert all(r['measured_speedup'] == 2.0 for r in _lines(tmp_path / 'out' / 'pairs.jsonl'))
+  assert stats['settings']['pairs_verified'] is True
+
+
+def test_pairs_run_in_the_executor_keep_only_confirmed_speedups(tmp_path):
+  root = tmp_path / 'cn'
+  build = build_codenet(root)
+
+  def path(problem, row):
+    return root / 'data' / problem / 'Python' / f'{row["submission_id"]}.py'
+
+  v1_slow = next(r for r in build.rows['p00002'] if r['user_id'] == 'v1' and r['cpu_time'] == '500')
+  path('p00002', v1_slow).write_text(
+    '# slow\nn = int(input())\nxs = input().split()\nfor _ in range(200000):\n  s = sum(int(x) for x in xs)\nprint(s)\n'
+  )
+  u1_fast = next(
+    r for r in build.rows['p00001'] if r['language'] == 'Python' and r['user_id'] == 'u1' and r['cpu_time'] == '100'
+  )
+  path('p00001', u1_fast).write_text('# wrong\nprint(7)\n')
+  with executor.Pool(2) as pool:
+    verify_pairs = pool_pair_verifier(pool, threshold=1.1, timeout=10.0, memory_mb=512)
+    stats = _prepare(root, tmp_path / 'out', languages=['python'], verify_pairs=verify_pairs)
+  records = _lines(tmp_path / 'out' / 'pairs.jsonl')
+  python = stats['languages']['python']
+  assert [r['slow_id'] for r in records] == [v1_slow['submission_id']]  # the only pair both correct and faster
+  assert records[0]['measured_speedup'] > 1.1
+  assert python['pairs_fail_tests'] == 1  # u1's pair: its fast program prints 7
+  assert python['pairs_not_confirmed'] >= 1  # p00001's cross-user pairs: the same program at the same speed
+  assert python['pairs_no_tests'] == 1  # p00003's pair
