@@ -120,7 +120,12 @@ def base_config() -> ml_collections.ConfigDict:
   c.pkac = ift_defaults()
 
   c.evaluate = ml_collections.ConfigDict()
-  c.evaluate.benchmark = 'mini'
+  c.evaluate.benchmark = (
+    'mini'  # mini, pie:PAIRS.jsonl, ecco:EDIT.jsonl, mercury:FILE.jsonl, codenet:DIR or tasks:FILE.jsonl
+  )
+  c.evaluate.tests_dir = ''  # pie / ecco: test-case directories (<dir>/<problem_id>/input.N.txt), comma-separated
+  c.evaluate.statements = ''  # pie: CodeNet problem_descriptions (tar.gz or directory) whose samples are the tests
+  c.evaluate.limit = 0  # at most this many benchmark tasks (0 = all)
   c.evaluate.split = 'test'
   # Also score every system on this mini split (e.g. 'train': the problems it trained on), reported apart.
   c.evaluate.seen_split = ''

@@ -130,6 +130,7 @@ _VALUE_CHECKS = {
   'evaluate.split': (lambda v: v in ('', 'train', 'test'), "'', train or test"),
   'evaluate.seen_split': (lambda v: v in ('', 'train', 'test'), "'', train or test"),
   'evaluate.num_samples': (lambda v: v >= 1, '>= 1'),
+  'evaluate.limit': (lambda v: v >= 0, '>= 0 (0 = all tasks)'),
   'evaluate.extra_inputs': (lambda v: v >= 0, '>= 0 (0 = no differential check)'),
   'executor.workers': (lambda v: v >= 0, '>= 0 (0 = one per core)'),
   'executor.meter': (lambda v: v in _METERS, "'' (the best available), auto, cpu or instructions"),
@@ -166,6 +167,23 @@ def _check_data(config, stages_run: list[str]) -> None:
       normalize_language(config.data.language)
     except ValueError as e:
       raise ConfigError(f'config.data.language: {e}') from None
+
+
+def _check_benchmark_tests(config, kind: str, stages_run: list[str]) -> None:
+  """evaluate.tests_dir / statements exist, and pie / ecco have the tests they need when evaluate runs."""
+  for name in ('tests_dir', 'statements'):
+    for value in (v.strip() for v in config.evaluate[name].split(',') if v.strip()):
+      if not Path(value).exists():
+        raise ConfigError(f'config.evaluate.{name}: {value}: no such file or directory')
+  if 'evaluate' not in stages_run:
+    return
+  if kind == 'pie' and not (config.evaluate.tests_dir or config.evaluate.statements):
+    raise ConfigError(
+      'config.evaluate.tests_dir: pie needs test cases: --config.evaluate.tests_dir=DIR (<problem_id>/input.N.txt) '
+      'or --config.evaluate.statements=problem_descriptions.tar.gz (their sample I/O)'
+    )
+  if kind == 'ecco' and not config.evaluate.tests_dir:
+    raise ConfigError('config.evaluate.tests_dir: ecco needs its test-case directories, e.g. ECCO/public_test_cases')
 
 
 def check_config(config) -> None:
@@ -215,9 +233,10 @@ def check_config(config) -> None:
   except ValueError as e:
     raise ConfigError(f'config.{e}') from None  # the message starts with 'curriculum.stages:'
   try:
-    parse_spec(config.evaluate.benchmark)
+    kind, _ = parse_spec(config.evaluate.benchmark)
   except ValueError as e:
     raise ConfigError(f'config.evaluate.benchmark: {e}') from None
+  _check_benchmark_tests(config, kind, stages_run)
   methods = [m.strip() for m in config.evaluate.methods.split(',') if m.strip()]
   unknown = [m for m in methods if m not in METHODS]
   if not methods or unknown:

@@ -395,14 +395,27 @@ def evaluation_systems(config, workdir: Path) -> list[tuple[str, Path, str]]:
   return systems
 
 
-def evaluation_tasks(config):
-  """The benchmark's tasks: `evaluate.benchmark` ('mini' uses `evaluate.split`), restricted to data.languages."""
-  split = config.evaluate.split or None
-  return load_benchmark(
-    config.evaluate.benchmark,
-    split=split if config.evaluate.benchmark == 'mini' else None,
+def benchmark_options(config) -> dict:
+  """load_benchmark's keyword arguments from `evaluate` and `data`: tests_dir / statements (pie, ecco),
+  the language of PIE rows naming none (`data.language`), the task limit and data.languages."""
+  dirs = [d.strip() for d in config.evaluate.tests_dir.split(',') if d.strip()]
+  return dict(
     languages=_languages(config),
+    tests_dir=None if not dirs else dirs[0] if len(dirs) == 1 else dirs,
+    statements=config.evaluate.statements or None,
+    language=config.data.language or None,
+    limit=int(config.evaluate.limit) or None,
   )
+
+
+def evaluation_tasks(config):
+  """The benchmark's tasks: `evaluate.benchmark` ('mini' uses `evaluate.split`), restricted to data.languages;
+  pie and ecco take their tests from `evaluate.tests_dir` / `evaluate.statements` (benchmark_options)."""
+  mini = config.evaluate.benchmark == 'mini'
+  options = benchmark_options(config)
+  if mini:
+    options = {key: options[key] for key in ('languages', 'limit')}
+  return load_benchmark(config.evaluate.benchmark, split=(config.evaluate.split or None) if mini else None, **options)
 
 
 def _candidates(path: Path) -> list[dict] | None:
