@@ -154,7 +154,8 @@ def _cap(limit: int, problems: int) -> int:
   return max(1, math.ceil(SPREAD * limit / max(problems, 1)))
 
 
-def _progress(message: str) -> None:
+def progress(message: str) -> None:
+  """The data stage's progress line, on stderr."""
   print(f'[bite] data: {message}', file=sys.stderr, flush=True)
 
 
@@ -168,7 +169,7 @@ def mine(
   max_tokens: int,
   count_tokens: Callable[[str], int] = estimated_tokens,
   languages=None,
-  progress: Callable[[str], None] = _progress,
+  progress: Callable[[str], None] = progress,
 ) -> Mined:
   """Streams ROOT's metadata one problem at a time and returns the pairs and root candidates.
 

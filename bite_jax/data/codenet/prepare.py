@@ -21,15 +21,17 @@ from __future__ import annotations
 import functools
 import json
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from bite_jax.data.codenet.metadata import Submission, problem_tests
-from bite_jax.data.codenet.mining import mine
+from bite_jax.data.codenet.mining import PROGRESS_EVERY_S, mine
+from bite_jax.data.codenet.mining import progress as mining_progress
 from bite_jax.data.records import Task
 from executor import outputs_equal
 
-VERIFY_CHUNK = 64  # roots checked per round while filling a language's quota
+VERIFY_CHUNK = 256  # candidates run per round while filling a quota (at most this many run past it)
 
 
 def _text(path: Path) -> str:
@@ -145,21 +147,24 @@ def _passes(result: dict, task: Task) -> bool:
   )
 
 
-def _take(candidates: list, limit: int, check, counts: dict) -> list:
+def _take(candidates: list, limit: int, check, counts: dict, progress=None, what: str = '') -> list:
   """The first `limit` candidates, in order, that `check` passes (None: all). check(chunk) gives a drop
-  reason or None per item; candidates are checked in chunks until the quota is filled, and the
-  reasons counted in `counts`."""
+  reason or None per item; candidates are checked in chunks of VERIFY_CHUNK until the quota is filled,
+  the reasons counted in `counts`, and a line about `what` sent to `progress` every PROGRESS_EVERY_S."""
   if check is None:
     return candidates[:limit]
-  kept, at = [], 0
+  kept, at, last = [], 0, time.time()
   while len(kept) < limit and at < len(candidates):
-    chunk = candidates[at : at + max(VERIFY_CHUNK, limit - len(kept))]
+    chunk = candidates[at : at + VERIFY_CHUNK]
     at += len(chunk)
     for item, why in zip(chunk, check(chunk)):
       if why:
         counts[why] = counts.get(why, 0) + 1
       elif len(kept) < limit:
         kept.append(item)
+    if progress is not None and time.time() - last >= PROGRESS_EVERY_S:
+      progress(f'{what}: {at} checked in the executor, {len(kept)} kept (quota {limit})')
+      last = time.time()
   return kept
 
 
@@ -226,12 +231,13 @@ def prepare(
       measured[pairs[i].slow.submission_id] = speedup
     return [why[i] for i in range(len(pairs))]
 
+  say = progress or mining_progress
   pairs = {
-    lang: _take(found, pairs_per_language, check_pairs if verify_pairs else None, counts[lang])
+    lang: _take(found, pairs_per_language, check_pairs if verify_pairs else None, counts[lang], say, f'{lang} pairs')
     for lang, found in mined.pairs.items()
   }
   roots = {
-    lang: _take(found, roots_per_language, check_roots if verify else None, counts[lang])
+    lang: _take(found, roots_per_language, check_roots if verify else None, counts[lang], say, f'{lang} roots')
     for lang, found in mined.roots.items()
   }
   out_dir.mkdir(parents=True, exist_ok=True)
