@@ -12,6 +12,7 @@ from bite_jax import main as bite_main
 from bite_jax import stages
 from bite_jax.config import ConfigError
 from tests.helpers import paths
+from tests.helpers.checkpoints import save_tiny_tokenizer
 from tests.helpers.codenet import build_codenet
 
 
@@ -115,3 +116,18 @@ def test_a_pair_file_without_language_stops_the_run_naming_file_and_line(tmp_pat
   proc = _main(f'--workdir={tmp_path / "w"}', '--config.stage=editors', f'--config.data.pairs={pairs}', cwd=paths.REPO)
   assert proc.returncode == 2
   assert f"{pairs}:1: missing field 'language'" in proc.stderr
+
+
+def test_with_a_base_model_its_tokenizer_counts_the_tokens(codenet, tmp_path):
+  tokenizer = save_tiny_tokenizer(tmp_path / 'hf')
+  config = _config(codenet)
+  config.model.hf_path = str(tmp_path / 'hf')
+  config.editors.optimizer.max_len = 60  # with this small vocabulary: Python programs about 54 tokens, the rest 140-225
+  stats = stages.run_data(config, tmp_path / 'w')
+  assert stats['settings']['tokens'] == 'tokenizer'
+  kept = [r for r in map(json.loads, (tmp_path / 'w' / 'data' / 'roots.jsonl').open())]
+  kept += [
+    {'src': r[k]} for r in map(json.loads, (tmp_path / 'w' / 'data' / 'pairs.jsonl').open()) for k in ('slow', 'fast')
+  ]
+  assert kept and all(len(tokenizer(r['src'], add_special_tokens=False)['input_ids']) <= 60 for r in kept)
+  assert all(stats['languages'][lang]['dropped']['too_long'] == 7 for lang in ('c', 'cpp', 'go', 'java'))
