@@ -14,8 +14,8 @@ The choices, each as the field makes it:
 - Pairs (PIE's recipe): within one problem and language; first each user's slowest and fastest
   accepted versions (one user's trajectory), then, among the programs no user pair took, the k-th
   slowest with the k-th fastest across users. A pair needs judged cpu_time(slow) >= min_speedup *
-  cpu_time(fast) and cpu_time(fast) > 0 (a 0 ms judgement is below the judge's resolution, so no
-  ratio). Every program is in at most one pair.
+  cpu_time(fast), and programs judged at 0 ms (below the judge's resolution: no ratio) are in no pair
+  (they may be roots). Every program is in at most one pair.
 - Roots: programs of a problem that no pair candidate uses, in an order fixed by the seed; a root
   needs tests (metadata.problem_tests: CodeNet's derived input/output, else the statement's samples),
   and, when a verifier is given, must pass them in the executor (else dropped as fails_own_tests).
@@ -95,10 +95,11 @@ def problem_pairs(subs: list[Submission], min_speedup: float) -> list[PairCandid
   cross-user pairs by speedup (see the module docstring)."""
 
   def ok(slow, fast):
-    return fast.cpu_time > 0 and slow.cpu_time >= min_speedup * fast.cpu_time
+    return slow.cpu_time >= min_speedup * fast.cpu_time
 
+  timed = [s for s in subs if s.cpu_time > 0]  # 0 ms: below the judge's resolution, no ratio (roots only)
   by_user = defaultdict(list)
-  for s in subs:
+  for s in timed:
     by_user[s.user_id].append(s)
   own, used = [], set()
   for user in sorted(by_user):
@@ -106,7 +107,7 @@ def problem_pairs(subs: list[Submission], min_speedup: float) -> list[PairCandid
     if len(items) >= 2 and ok(items[-1], items[0]):
       own.append(PairCandidate(items[-1], items[0], True))
       used.update((items[-1].submission_id, items[0].submission_id))
-  rest = sorted((s for s in subs if s.submission_id not in used), key=lambda s: (s.cpu_time, s.submission_id))
+  rest = sorted((s for s in timed if s.submission_id not in used), key=lambda s: (s.cpu_time, s.submission_id))
   across = []
   for k in range(len(rest) // 2):
     slow, fast = rest[-1 - k], rest[k]

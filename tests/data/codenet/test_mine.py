@@ -28,6 +28,12 @@ def test_a_pair_needs_the_min_speedup_and_a_nonzero_fast_time():
   assert problem_pairs([_sub('a', 'u1', 110), _sub('b', 'u1', 0)], 1.1) == []
 
 
+def test_programs_judged_at_0_ms_are_left_out_of_pairs_not_the_others():
+  subs = [_sub('z', 'u1', 0), _sub('a', 'u1', 300), _sub('b', 'u1', 100), _sub('y', 'u2', 0), _sub('c', 'u3', 80)]
+  subs += [_sub('d', 'u4', 500)]
+  assert _ids(problem_pairs(subs, 1.1)) == [('a', 'b', True), ('d', 'c', False)]
+
+
 def test_every_program_is_in_at_most_one_pair():
   subs = [_sub(f's{i}', f'u{i % 3}', 10 * (i + 1)) for i in range(12)]
   ids = [sid for p in problem_pairs(subs, 1.1) for sid in (p.slow.submission_id, p.fast.submission_id)]
