@@ -40,6 +40,7 @@ COLUMNS = (
 PROBLEM_CSV = re.compile(r'p\d+\.csv')
 PYTHON2 = re.compile(r'python\s*\(?\s*2|pypy\s*\(?\s*2|python2|pypy2', re.I)
 PYTHON3 = re.compile(r'python\s*\(?\s*3|pypy\s*\(?\s*3|python3|pypy3', re.I)
+BOM = b'\xef\xbb\xbf'
 OTHER = 'other'  # the stats key of rows in languages the executor does not run
 # Why a metadata row is not used; the order is the order of the checks.
 DROP_REASONS = (
@@ -193,24 +194,28 @@ def submissions(root: Path, csv_path: Path, stats: Stats, *, check_files: bool =
       stats.bad_files.append((f'{csv_path}:{reader.line_num}', str(e)))  # the last line read: the bad one
 
 
+def program_text(data: bytes) -> str:
+  """A source file's bytes as text: a UTF-8 byte-order mark removed, CRLF and CR line ends made LF.
+  Raises UnicodeDecodeError when the bytes are not UTF-8."""
+  return data.removeprefix(BOM).decode('utf-8').replace('\r\n', '\n').replace('\r', '\n')
+
+
 def read_program(path: Path, language: str, stats: Stats) -> str | None:
-  """A program's text with CRLF / CR line ends made LF (counted as normalised), or None when it is not
-  UTF-8 or is empty (counted as dropped)."""
+  """A program's text (program_text; a BOM or CR line ends removed are counted as normalised), or
+  None when it is not UTF-8 or is empty (counted as dropped)."""
   try:
     data = path.read_bytes()
   except OSError:
     stats.drop(language, 'missing_file')
     return None
-  if data.startswith(b'\xef\xbb\xbf'):
-    data = data[3:]
-    stats.normalised[language]['utf8_bom'] += 1
   try:
-    text = data.decode('utf-8')
+    text = program_text(data)
   except UnicodeDecodeError:
     stats.drop(language, 'not_utf8')
     return None
-  if '\r' in text:
-    text = text.replace('\r\n', '\n').replace('\r', '\n')
+  if data.startswith(BOM):
+    stats.normalised[language]['utf8_bom'] += 1
+  if b'\r' in data:
     stats.normalised[language]['crlf'] += 1
   if not text.strip():
     stats.drop(language, 'empty_file')

@@ -3,7 +3,7 @@
 pairs.jsonl: one editor pair per line in our pair format (records.Pair: `language`, `problem_id`,
   `slow`, `fast`, `speedup` = judged cpu_time(slow) / cpu_time(fast), `source` 'codenet') plus
   `slow_id`, `fast_id` (submission ids), `slow_cpu_time_ms`, `fast_cpu_time_ms` and `same_user`;
-  with the pairs checked in the executor, `measured_speedup` (its compare's, meter's units cancel).
+  with the pairs checked in the executor, `measured_speedup` (its compare: slow cost / fast cost).
 roots.jsonl: one tree root per line as a records.Task (`task_id` 'codenet/<problem>/<language>/<id>',
   `src`, `inputs`, `outputs`) plus `submission_id` and `tests_from` ('derived' or 'statement').
 stats.json: per language, metadata rows `read`, programs `kept`, `dropped` and `normalised` by
@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bite_jax.data.codenet.metadata import Submission, problem_tests
+from bite_jax.data.codenet.metadata import Submission, problem_tests, program_text
 from bite_jax.data.codenet.mining import PROGRESS_EVERY_S, mine
 from bite_jax.data.codenet.mining import progress as mining_progress
 from bite_jax.data.records import Task
@@ -35,8 +35,7 @@ VERIFY_CHUNK = 256  # candidates run per round while filling a quota (at most th
 
 
 def _text(path: Path) -> str:
-  # The miner already accepted this file as UTF-8; the same normalisation as metadata.read_program.
-  return path.read_bytes().removeprefix(b'\xef\xbb\xbf').decode('utf-8').replace('\r\n', '\n').replace('\r', '\n')
+  return program_text(path.read_bytes())  # the miner read this file as UTF-8 already
 
 
 def pair_record(slow: Submission, fast: Submission, same_user: bool) -> dict:
