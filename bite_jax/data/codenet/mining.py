@@ -5,9 +5,9 @@ The choices, each as the field makes it:
   when `original_language` names Python 3 or PyPy3 (the executor runs Python 3). CRLF line ends are
   made LF; files that are missing, empty or not UTF-8 are dropped (metadata.py counts each reason).
 - Length: a program longer than `max_tokens` tokens is dropped. Tokens are counted with the base
-  model's tokenizer when one is given, else estimated as ceil(characters / 3), an overestimate for code
-  under the BPE tokenizers of Qwen2 and StarCoder2 (about 3.5-4 characters per token), so nothing
-  kept is too long.
+  model's tokenizer when one is given, else estimated as ceil(characters / 3): byte-level BPE
+  tokenizers trained on code (Qwen2's, StarCoder2's) average more characters per token than that, so
+  the estimate errs on the side of dropping.
 - Duplicates: within a problem and language, a program whose text equals one kept before, exactly or
   after collapsing white space, is dropped (in metadata order: the earlier submission stays).
   Duplicates across problems are left: memory then stays bounded by the largest problem.
@@ -18,7 +18,7 @@ The choices, each as the field makes it:
   (they may be roots). Every program is in at most one pair.
 - Roots: programs of a problem that no pair candidate uses, in an order fixed by the seed; a root
   needs tests (metadata.problem_tests: CodeNet's derived input/output, else the statement's samples),
-  and, when a verifier is given, must pass them in the executor (else dropped as fails_own_tests).
+  and, when a verifier is given, must pass them in the executor (else counted as roots_fails_own_tests; prepare.py).
 - Spread: each problem offers at most ceil(SPREAD * limit / problems) pairs (and roots) per language,
   and the kept ones are taken round-robin over the problems in an order shuffled by the seed: first
   one from every problem, then a second, and so on, until pairs_per_language (roots_per_language).
