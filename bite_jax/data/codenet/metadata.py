@@ -41,10 +41,11 @@ PROBLEM_CSV = re.compile(r'p\d+\.csv')
 PYTHON2 = re.compile(r'python\s*\(?\s*2|pypy\s*\(?\s*2|python2|pypy2', re.I)
 PYTHON3 = re.compile(r'python\s*\(?\s*3|pypy\s*\(?\s*3|python3|pypy3', re.I)
 BOM = b'\xef\xbb\xbf'
+_UNSAFE = re.compile(r'[/\\\x00]|^\.\.?$')
 OTHER = 'other'  # the stats key of rows in languages the executor does not run
 # Why a metadata row is not used; the order is the order of the checks.
 DROP_REASONS = (
-  'bad_row',  # a field of COLUMNS is missing or empty
+  'bad_row',  # a field of COLUMNS is missing or empty, or names a path outside the layout
   'unknown_language',  # not C, C++, Go, Java or Python
   'not_accepted',  # status other than Accepted
   'python2',  # original_language says Python 2 / PyPy2
@@ -129,6 +130,8 @@ def _check(row: dict, lang: str) -> str | None:
   """Why a row is dropped before its file is looked at, or None."""
   if any(not row.get(c) for c in COLUMNS):
     return 'bad_row'
+  if any(_UNSAFE.search(row[c]) for c in ('submission_id', 'problem_id', 'language', 'filename_ext')):
+    return 'bad_row'  # a field that would lead the source path out of ROOT/data/<problem>/<language>/
   if lang == OTHER:
     return 'unknown_language'
   if row['status'] != 'Accepted':
@@ -156,7 +159,7 @@ def submissions(root: Path, csv_path: Path, stats: Stats, *, check_files: bool =
   """
   stats.files['read'] += 1
   languages = {}  # CodeNet language name -> our key, looked up once per file
-  with csv_path.open(encoding='utf-8', errors='replace', newline='') as f:
+  with csv_path.open(encoding='utf-8-sig', errors='replace', newline='') as f:  # -sig: a leading BOM is no header
     reader = csv.reader(f)
     try:
       header = next(reader, None) or []

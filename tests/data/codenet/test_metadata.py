@@ -94,3 +94,22 @@ def test_tests_come_from_derived_io_else_the_statement_samples(tmp_path):
 
 def test_every_planted_reason_is_a_documented_one():
   assert set(DIRT) - {'unknown_language'} <= set(metadata.DROP_REASONS)
+
+
+def test_a_metadata_file_with_a_bom_and_crlf_rows_reads_like_any_other(tmp_path):
+  build_codenet(tmp_path)
+  path = tmp_path / 'metadata' / 'p00003.csv'
+  path.write_bytes(b'\xef\xbb\xbf' + path.read_bytes().replace(b'\n', b'\r\n'))
+  subs, stats = _stream(tmp_path, 'p00003')
+  assert len(subs) == 3 and not stats.bad_files
+
+
+def test_a_row_naming_a_path_outside_the_layout_is_a_bad_row(tmp_path):
+  build_codenet(tmp_path)
+  path = tmp_path / 'metadata' / 'p00003.csv'
+  lines = path.read_text().splitlines(keepends=True)
+  row = lines[1].split(',')
+  row[6] = '../../../../metadata/p00003.csv'  # filename_ext
+  path.write_text(lines[0] + ','.join(row) + ''.join(lines[2:]))
+  subs, stats = _stream(tmp_path, 'p00003')
+  assert len(subs) == 2 and stats.dropped['python']['bad_row'] == 1
