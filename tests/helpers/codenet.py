@@ -12,6 +12,7 @@ Programs read n and n numbers and print their sum; a `# tag` comment makes every
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 HEADER = 'submission_id,problem_id,user_id,date,language,original_language,filename_ext,status,cpu_time,memory,code_size,accuracy'
@@ -213,3 +214,17 @@ def build_from_pie(root: Path, pie_rows: list[dict], statements: dict[str, bytes
   for pid, page in statements.items():
     (root / 'problem_descriptions' / f'{pid}.html').write_bytes(page)
   return b
+
+
+def read_jsonl(path: Path) -> list[dict]:
+  """The JSON objects of a JSONL file, one a line."""
+  return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def metadata_rows(root: Path) -> dict[str, dict]:
+  """submission_id -> metadata row, over every problem CSV of ROOT whose header has submission_id."""
+  rows = {}
+  for path in sorted((root / 'metadata').glob('p[0-9]*.csv')):
+    with path.open(newline='') as f:
+      rows.update({r['submission_id']: r for r in csv.DictReader(f) if r.get('submission_id')})
+  return rows

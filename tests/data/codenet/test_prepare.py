@@ -1,7 +1,6 @@
 """bite_jax.data.codenet.prepare: the data stage's three files from a CodeNet-shaped directory; roots
 checked in the executor; the real statements when the shared data has them."""
 
-import csv
 import json
 import tarfile
 
@@ -12,25 +11,13 @@ from bite_jax.data.codenet import pool_pair_verifier, pool_verifier, prepare
 from bite_jax.data.pairs import read_pairs
 from bite_jax.evaluate.loaders import load_tasks_jsonl
 from tests.helpers import paths
-from tests.helpers.codenet import DIRT, MAX_TOKENS, build_codenet
+from tests.helpers.codenet import DIRT, MAX_TOKENS, build_codenet, metadata_rows, read_jsonl
 
 LANGUAGES = ('c', 'cpp', 'go', 'java', 'python')
 
 
 def _prepare(root, out, **kw):
   return prepare(root, out, max_tokens=MAX_TOKENS, progress=lambda line: None, **kw)
-
-
-def _lines(path):
-  return [json.loads(line) for line in path.read_text().splitlines()]
-
-
-def _metadata(root):
-  rows = {}
-  for path in (root / 'metadata').glob('p0000[1-3].csv'):
-    with path.open(newline='') as f:
-      rows.update({r['submission_id']: r for r in csv.DictReader(f)})
-  return rows
 
 
 @pytest.fixture
@@ -43,8 +30,8 @@ def built(tmp_path):
 
 def test_pairs_are_accepted_python3_programs_of_one_problem_with_the_speedup(built):
   root, out, _ = built
-  meta = _metadata(root)
-  records = _lines(out / 'pairs.jsonl')
+  meta = metadata_rows(root)
+  records = read_jsonl(out / 'pairs.jsonl')
   assert {r['language'] for r in records} == set(LANGUAGES)
   for r in records:
     slow, fast = meta[r['slow_id']], meta[r['fast_id']]
@@ -69,8 +56,8 @@ def test_pairs_file_reads_as_editor_pairs_and_respects_the_quota(built):
 def test_roots_are_tasks_with_tests_from_the_directory_and_no_pair_program(built):
   _, out, _ = built
   roots = load_tasks_jsonl(out / 'roots.jsonl')
-  records = _lines(out / 'roots.jsonl')
-  in_pairs = {r[k] for r in _lines(out / 'pairs.jsonl') for k in ('slow_id', 'fast_id')}
+  records = read_jsonl(out / 'roots.jsonl')
+  in_pairs = {r[k] for r in read_jsonl(out / 'pairs.jsonl') for k in ('slow_id', 'fast_id')}
   assert {t.language for t in roots} == set(LANGUAGES)
   assert all(sum(t.language == lang for t in roots) <= 3 for lang in LANGUAGES)
   assert in_pairs.isdisjoint(r['submission_id'] for r in records)
@@ -96,8 +83,8 @@ def test_stats_count_every_planted_dirt_with_its_reason(built):
 def test_the_crlf_program_is_kept_with_lf_line_ends(tmp_path):
   build_codenet(tmp_path / 'cn')
   _prepare(tmp_path / 'cn', tmp_path / 'out', languages=['python'])
-  texts = [r['src'] for r in _lines(tmp_path / 'out' / 'roots.jsonl')]
-  texts += [r[k] for r in _lines(tmp_path / 'out' / 'pairs.jsonl') for k in ('slow', 'fast')]
+  texts = [r['src'] for r in read_jsonl(tmp_path / 'out' / 'roots.jsonl')]
+  texts += [r[k] for r in read_jsonl(tmp_path / 'out' / 'pairs.jsonl') for k in ('slow', 'fast')]
   assert any('# crlf' in t for t in texts)
   assert not any('\r' in t for t in texts)
 
@@ -129,7 +116,7 @@ def test_roots_failing_their_own_tests_are_dropped_and_counted(tmp_path):
     stats = _prepare(root, tmp_path / 'out', languages=['python'], verify=verify)
   python = stats['languages']['python']
   assert python['roots_fails_own_tests'] == 2
-  kept = {r['submission_id'] for r in _lines(tmp_path / 'out' / 'roots.jsonl')}
+  kept = {r['submission_id'] for r in read_jsonl(tmp_path / 'out' / 'roots.jsonl')}
   assert kept and kept.isdisjoint(r['submission_id'] for r in wrong)
   assert stats['settings']['roots_verified'] is True
 
@@ -145,7 +132,7 @@ def test_real_statements_give_sample_tests(tmp_path):
     page = tar.extractfile(member).read()
   (root / 'problem_descriptions' / 'p00002.html').write_bytes(page)
   _prepare(root, tmp_path / 'out', languages=['python'])
-  roots = [r for r in _lines(tmp_path / 'out' / 'roots.jsonl') if r['problem_id'] == 'p00002']
+  roots = [r for r in read_jsonl(tmp_path / 'out' / 'roots.jsonl') if r['problem_id'] == 'p00002']
   assert roots and all(r['tests_from'] == 'statement' for r in roots)
   assert roots[0]['inputs'][0] == '1500 2000 1600 3 2\n' and roots[0]['outputs'] == ['7900\n', '8500\n', '100000000\n']
 
@@ -166,7 +153,7 @@ def test_pair_checks_drop_and_replace_pairs_and_count_why(tmp_path):
   assert python['pairs_not_confirmed'] == 1
   assert python['pairs_no_tests'] >= 1  # p00003 has no tests to run its pairs on
   assert all(task.problem_id in ('p00001', 'p00002') for task, _ in seen)
-  assert all(r['measured_speedup'] == 2.0 for r in _lines(tmp_path / 'out' / 'pairs.jsonl'))
+  assert all(r['measured_speedup'] == 2.0 for r in read_jsonl(tmp_path / 'out' / 'pairs.jsonl'))
   assert stats['settings']['pairs_verified'] is True
 
 
@@ -188,7 +175,7 @@ def test_pairs_run_in_the_executor_keep_only_confirmed_speedups(tmp_path):
   with executor.Pool(2) as pool:
     verify_pairs = pool_pair_verifier(pool, threshold=1.1, timeout=10.0, memory_mb=512)
     stats = _prepare(root, tmp_path / 'out', languages=['python'], verify_pairs=verify_pairs)
-  records = _lines(tmp_path / 'out' / 'pairs.jsonl')
+  records = read_jsonl(tmp_path / 'out' / 'pairs.jsonl')
   python = stats['languages']['python']
   assert [r['slow_id'] for r in records] == [v1_slow['submission_id']]  # the only pair both correct and faster
   assert records[0]['measured_speedup'] > 1.1

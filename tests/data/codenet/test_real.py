@@ -1,7 +1,6 @@
 """The data stage on a CodeNet-layout directory of real AtCoder programs (PIE's, from the shared data)
 with CodeNet's statements and planted dirt, through `python -m bite_jax.main --config.stage=data`."""
 
-import csv
 import json
 import subprocess
 import sys
@@ -10,7 +9,7 @@ import tarfile
 import pytest
 
 from tests.helpers import paths
-from tests.helpers.codenet import build_from_pie
+from tests.helpers.codenet import build_from_pie, metadata_rows, read_jsonl
 
 PIE = paths.SHARED_DATA / 'pie' / 'py_reference.jsonl'
 STATEMENTS = paths.SHARED_DATA / 'codenet' / 'problem_descriptions.tar.gz'
@@ -49,22 +48,10 @@ def run(tmp_path_factory):
   return tmp, build
 
 
-def _lines(path):
-  return [json.loads(line) for line in path.read_text().splitlines()]
-
-
-def _metadata(root):
-  rows = {}
-  for path in (root / 'metadata').glob('p[0-9]*.csv'):
-    with path.open(newline='') as f:
-      rows.update({r['submission_id']: r for r in csv.DictReader(f)})
-  return rows
-
-
 def test_every_pair_is_two_accepted_python3_programs_of_one_problem_at_least_1_1x_apart(run):
   tmp, _ = run
-  meta = _metadata(tmp / 'codenet')
-  pairs = _lines(tmp / 'w' / 'data' / 'pairs.jsonl')
+  meta = metadata_rows(tmp / 'codenet')
+  pairs = read_jsonl(tmp / 'w' / 'data' / 'pairs.jsonl')
   assert sorted(p['problem_id'] for p in pairs) == sorted(PROBLEMS * 4)  # spread evenly over the problems
   for p in pairs:
     slow, fast = meta[p['slow_id']], meta[p['fast_id']]
@@ -76,8 +63,8 @@ def test_every_pair_is_two_accepted_python3_programs_of_one_problem_at_least_1_1
 
 def test_roots_share_no_submission_with_a_pair_and_their_tests_are_the_statements(run):
   tmp, _ = run
-  pairs = _lines(tmp / 'w' / 'data' / 'pairs.jsonl')
-  roots = _lines(tmp / 'w' / 'data' / 'roots.jsonl')
+  pairs = read_jsonl(tmp / 'w' / 'data' / 'pairs.jsonl')
+  roots = read_jsonl(tmp / 'w' / 'data' / 'roots.jsonl')
   assert len(roots) >= 50
   assert {s for p in pairs for s in (p['slow_id'], p['fast_id'])}.isdisjoint(r['submission_id'] for r in roots)
   for r in roots:
