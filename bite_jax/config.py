@@ -6,7 +6,7 @@ flag such as `--config.ift.steps=6` changes one thing.
 
 import ml_collections
 
-STAGES = ('editors', 'trees', 'curriculum', 'pkac', 'evaluate')
+STAGES = ('data', 'editors', 'trees', 'curriculum', 'pkac', 'evaluate')  # 'all' runs data only with data.codenet set
 
 
 class ConfigError(ValueError):
@@ -67,9 +67,24 @@ def base_config() -> ml_collections.ConfigDict:
   c.mesh.process_id = -1
 
   c.data = ml_collections.ConfigDict()
-  c.data.pairs = ''  # editor training pairs; '' = the mini benchmark's train split
-  c.data.roots = ''  # tree roots (JSONL tasks); '' = the mini benchmark's train split
+  c.data.pairs = ''  # editor training pairs; '' = WORKDIR/data/pairs.jsonl with data.codenet, else the mini train split
+  c.data.roots = (
+    ''  # tree roots (JSONL tasks); '' = WORKDIR/data/roots.jsonl with data.codenet, else the mini train split
+  )
   c.data.languages = ''  # comma-separated subset, '' = all
+  c.data.language = (
+    ''  # the language of pair-file rows that name none (PIE: cpp or python); '' = such a row is an error
+  )
+  # The data stage (bite_jax/data/codenet): a Project CodeNet root to mine pairs and roots from; '' = no data stage.
+  c.data.codenet = ''
+  c.data.pairs_per_language = 5000  # most editor pairs per language
+  c.data.roots_per_language = 10000  # most tree roots per language
+  c.data.min_speedup = 1.1  # least judged cpu_time ratio slow / fast of a pair
+  c.data.verify_roots = True  # run every root on its tests in the executor; drop the ones that fail
+  # Run both programs of every pair on the problem's tests and compare them; keep a pair only if both pass
+  # and the measured speedup confirms the judge's (>= min_speedup). Costs a compare per pair.
+  c.data.verify_pairs = False
+  c.data.seed = 0  # the order of problems and roots
 
   c.ift = ift_defaults()
 
@@ -105,7 +120,12 @@ def base_config() -> ml_collections.ConfigDict:
   c.pkac = ift_defaults()
 
   c.evaluate = ml_collections.ConfigDict()
-  c.evaluate.benchmark = 'mini'
+  c.evaluate.benchmark = (
+    'mini'  # mini, pie:PAIRS.jsonl, ecco:EDIT.jsonl, mercury:FILE.jsonl, codenet:DIR or tasks:FILE.jsonl
+  )
+  c.evaluate.tests_dir = ''  # pie / ecco: test-case directories (<dir>/<problem_id>/input.N.txt), comma-separated
+  c.evaluate.statements = ''  # pie: CodeNet problem_descriptions (tar.gz or directory) whose samples are the tests
+  c.evaluate.limit = 0  # at most this many benchmark tasks (0 = all)
   c.evaluate.split = 'test'
   # Also score every system on this mini split (e.g. 'train': the problems it trained on), reported apart.
   c.evaluate.seen_split = ''

@@ -4,8 +4,8 @@ r"""Runs the BITE stages in order, linked by files in the workdir.
   python -m bite_jax.main --config=configs/qwen2_5_1_5b.py --workdir=W \
       --config.model.hf_path=/ckpt/Qwen2.5-1.5B --config.stage=editors
 
-`--config.stage=all` runs editors, trees, curriculum, pkac and evaluate; a
-stage name runs that one; `ift` runs a single instruction fine-tuning job
+`--config.stage=all` runs editors, trees, curriculum, pkac and evaluate (after
+data when `--config.data.codenet` names a Project CodeNet root); a stage name runs that one; `ift` runs a single instruction fine-tuning job
 from `--config.ift.*`. WORKSPACE.md lists what each stage reads and writes.
 
 Bad usage or input (an unknown flag or config field, a value of the wrong type or out of range, a
@@ -47,6 +47,7 @@ _WORKDIR = flags.DEFINE_string('workdir', None, 'Run directory: every stage read
 # Stage name -> function of (config, workdir: Path).
 STAGE_FUNCTIONS = {
   'ift': stages.run_ift,
+  'data': stages.run_data,
   'editors': stages.run_editors,
   'trees': stages.run_trees,
   'curriculum': stages.run_curriculum,
@@ -55,10 +56,11 @@ STAGE_FUNCTIONS = {
 }
 
 
-def requested_stages(stage: str) -> list[str]:
-  """The stages `config.stage` names, in order: `all` is every BITE stage, else one name."""
+def requested_stages(stage: str, codenet: str = '') -> list[str]:
+  """The stages `config.stage` names, in order: `all` is every BITE stage (data only when `codenet`, the
+  config's data.codenet, is set), else one name."""
   if stage == 'all':
-    return list(bite_config.STAGES)
+    return [s for s in bite_config.STAGES if s != 'data' or codenet]
   if stage not in STAGE_FUNCTIONS:
     raise ConfigError(
       f'config.stage: unknown stage {stage!r}; choose all, ift or one of {", ".join(bite_config.STAGES)}'
@@ -83,7 +85,7 @@ def run(config, workdir: Path) -> dict[str, str]:
   workdir.mkdir(parents=True, exist_ok=True)
   check_workdir_config(config, workdir)
   outcome = {}
-  for name in requested_stages(config.stage):
+  for name in requested_stages(config.stage, config.data.codenet):
     start = time.time()
     print(f'[bite] stage {name}: start', flush=True)
     STAGE_FUNCTIONS[name](config, workdir)
@@ -113,6 +115,9 @@ _METERS = ('', 'auto', 'cpu', 'instructions')
 _VALUE_CHECKS = {
   'model.dtype': (lambda v: v in _DTYPES, f'one of {", ".join(_DTYPES)}'),
   'model.param_dtype': (lambda v: v in _DTYPES, f'one of {", ".join(_DTYPES)}'),
+  'data.pairs_per_language': (lambda v: v >= 1, '>= 1'),
+  'data.roots_per_language': (lambda v: v >= 1, '>= 1'),
+  'data.min_speedup': (lambda v: v >= 1, '>= 1 (e.g. 1.1 = slow at least 10% slower than fast)'),
   'sample.temperature': (lambda v: v >= 0, '>= 0 (0 = greedy)'),
   'sample.top_p': (lambda v: 0 < v <= 1, 'in (0, 1]'),
   'sample.top_k': (lambda v: v >= 0, '>= 0 (0 = all tokens)'),
@@ -128,6 +133,7 @@ _VALUE_CHECKS = {
   'evaluate.split': (lambda v: v in ('', 'train', 'test'), "'', train or test"),
   'evaluate.seen_split': (lambda v: v in ('', 'train', 'test'), "'', train or test"),
   'evaluate.num_samples': (lambda v: v >= 1, '>= 1'),
+  'evaluate.limit': (lambda v: v >= 0, '>= 0 (0 = all tasks)'),
   'evaluate.extra_inputs': (lambda v: v >= 0, '>= 0 (0 = no differential check)'),
   'executor.workers': (lambda v: v >= 0, '>= 0 (0 = one per core)'),
   'executor.meter': (lambda v: v in _METERS, "'' (the best available), auto, cpu or instructions"),
@@ -152,6 +158,37 @@ def _field(config, name: str):
   return value
 
 
+def _check_data(config, stages_run: list[str]) -> None:
+  """The data stage's fields: a CodeNet root with metadata/ when it runs, positive quotas, a known language."""
+  codenet = config.data.codenet
+  if 'data' in stages_run and not codenet:
+    raise ConfigError('config.data.codenet: empty; the data stage needs --config.data.codenet=CODENET_ROOT')
+  if codenet and not (Path(codenet) / 'metadata').is_dir():
+    raise ConfigError(f'config.data.codenet: {codenet}: not a Project CodeNet directory (no metadata/ in it)')
+  if config.data.language:
+    try:
+      normalize_language(config.data.language)
+    except ValueError as e:
+      raise ConfigError(f'config.data.language: {e}') from None
+
+
+def _check_benchmark_tests(config, kind: str, stages_run: list[str]) -> None:
+  """evaluate.tests_dir / statements exist, and pie / ecco have the tests they need when evaluate runs."""
+  for name in ('tests_dir', 'statements'):
+    for value in (v.strip() for v in config.evaluate[name].split(',') if v.strip()):
+      if not Path(value).exists():
+        raise ConfigError(f'config.evaluate.{name}: {value}: no such file or directory')
+  if 'evaluate' not in stages_run:
+    return
+  if kind == 'pie' and not (config.evaluate.tests_dir or config.evaluate.statements):
+    raise ConfigError(
+      'config.evaluate.tests_dir: pie needs test cases: --config.evaluate.tests_dir=DIR (<problem_id>/input.N.txt) '
+      'or --config.evaluate.statements=problem_descriptions.tar.gz (their sample I/O)'
+    )
+  if kind == 'ecco' and not config.evaluate.tests_dir:
+    raise ConfigError('config.evaluate.tests_dir: ecco needs its test-case directories, e.g. ECCO/public_test_cases')
+
+
 def check_config(config) -> None:
   """Checks the config's values before any stage runs; ConfigError names the first bad field (`config.x.y`).
 
@@ -159,7 +196,8 @@ def check_config(config) -> None:
   curriculum stages and the numeric ranges of sample, tree, curriculum, evaluate, executor and the four
   training sections. (Types are checked earlier, by ml_collections when it parses --config.x.y=value.)
   """
-  stages_run = requested_stages(config.stage)
+  stages_run = requested_stages(config.stage, config.data.codenet)
+  _check_data(config, stages_run)
   for name in config.data.languages.split(','):
     if name.strip():
       try:
@@ -198,9 +236,10 @@ def check_config(config) -> None:
   except ValueError as e:
     raise ConfigError(f'config.{e}') from None  # the message starts with 'curriculum.stages:'
   try:
-    parse_spec(config.evaluate.benchmark)
+    kind, _ = parse_spec(config.evaluate.benchmark)
   except ValueError as e:
     raise ConfigError(f'config.evaluate.benchmark: {e}') from None
+  _check_benchmark_tests(config, kind, stages_run)
   methods = [m.strip() for m in config.evaluate.methods.split(',') if m.strip()]
   unknown = [m for m in methods if m not in METHODS]
   if not methods or unknown:

@@ -164,6 +164,24 @@ def _seen_lines(workdir: Path) -> list[str]:
   return lines
 
 
+def data_section(workdir: Path) -> list[str]:
+  """The data stage's counts per language (WORKDIR/data/stats.json); [] when the run had no data stage."""
+  stats = _read_json(workdir / 'data' / 'stats.json')
+  if not stats:
+    return []
+  lines = [
+    '## Data (Project CodeNet)',
+    '',
+    '| language | rows read | kept | pairs | roots | dropped (most common reasons) |',
+  ]
+  lines.append('| --- | --- | --- | --- | --- | --- |')
+  for lang, s in stats['languages'].items():
+    top = sorted(s['dropped'].items(), key=lambda kv: -kv[1])[:3]
+    dropped = ', '.join(f'{why} {n}' for why, n in top) or '-'
+    lines.append(f'| {lang} | {s["read"]} | {s["kept"]} | {s.get("pairs", 0)} | {s.get("roots", 0)} | {dropped} |')
+  return lines + ['']
+
+
 def tree_section(workdir: Path) -> list[str]:
   stats = _read_json(workdir / 'trees' / 'stats.json')
   lines = ['## Trees', '']
@@ -366,6 +384,7 @@ def write_report(workdir: str | Path) -> Path:
   lines += _section(lambda: evaluation_section(workdir), *summaries)
   for png in sorted((workdir / 'evaluate').glob('*/*.png')):
     lines += [f'![{png.parent.name}]({png.relative_to(workdir)})', '']
+  lines += _section(lambda: data_section(workdir), workdir / 'data' / 'stats.json')
   stats, levels = workdir / 'trees' / 'stats.json', workdir / 'curriculum' / 'levels.json'
   lines += _section(lambda: tree_section(workdir), stats, levels)
   if _section(lambda: _plot_tree_depths(workdir, plots / 'tree_depths.png'), stats):

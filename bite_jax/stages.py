@@ -1,5 +1,6 @@
 """The BITE stages run by bite_jax.main, linked only by files in the workdir (see WORKSPACE.md).
 
+  data        a Project CodeNet root  -> data/{pairs,roots}.jsonl, data/stats.json (only with data.codenet)
   editors     base model + pairs      -> editors/{optimizer,degrader}/final
   trees       editors + roots         -> trees/{opt,degr}.jsonl (+ .done markers, stats.json)
   curriculum  trees + roots           -> curriculum/{easy,medium,hard}.jsonl, levels.json
@@ -31,6 +32,7 @@ from flax import nnx
 import executor
 from bite_jax import curriculum, report, tree
 from bite_jax.config import ConfigError
+from bite_jax.data import codenet
 from bite_jax.data.mini import load_mini, train_pairs
 from bite_jax.data.pairs import read_pairs
 from bite_jax.data.prompts import build_prompt
@@ -136,24 +138,80 @@ def run_ift(config, workdir: Path) -> Path:
   if not config.ift.data:
     raise ConfigError('config.ift.data: empty; pass --config.ift.data=PAIRS.jsonl')
   base = prepare_base(config, Path(workdir))
-  return train_ift(
-    config.ift, config.model, config.mesh, Path(workdir) / 'ift', base_dir=str(base), pairs=config.ift.data
+  pairs = read_pairs(config.ift.data, language=config.data.language or None)
+  return train_ift(config.ift, config.model, config.mesh, Path(workdir) / 'ift', base_dir=str(base), pairs=pairs)
+
+
+def data_file(config, workdir: Path | None, name: str) -> str:
+  """The `data.pairs` / `data.roots` file in use: the config's, else with `data.codenet` the data stage's
+  WORKDIR/data/NAME.jsonl, else '' (the mini train split)."""
+  if config.data[name]:
+    return config.data[name]
+  if config.data.codenet and workdir is not None:
+    path = Path(workdir) / 'data' / f'{name}.jsonl'
+    if not path.is_file():
+      raise FileNotFoundError(f'{path}: missing; run --config.stage=data first (config.data.codenet is set)')
+    return str(path)
+  return ''
+
+
+def run_data(config, workdir: Path) -> dict | None:
+  """The data stage: editor pairs and tree roots mined from `data.codenet` (bite_jax.data.codenet) into
+  WORKDIR/data; returns the stats (None when data.codenet is empty: nothing to do)."""
+  if not config.data.codenet:
+    _say('data: config.data.codenet is empty, skipped (pairs and roots come from data.pairs / data.roots or mini)')
+    return None
+  out = Path(workdir) / 'data'
+  if (out / 'stats.json').is_file():
+    _say('data: complete, skipped')
+    return json.loads((out / 'stats.json').read_text(encoding='utf-8'))
+  count_tokens = None
+  if config.model.hf_path:
+    tokenizer = transformers.AutoTokenizer.from_pretrained(config.model.hf_path)
+    count_tokens = lambda text: len(tokenizer(text, add_special_tokens=False)['input_ids'])  # noqa: E731
+  options = dict(
+    pairs_per_language=int(config.data.pairs_per_language),
+    roots_per_language=int(config.data.roots_per_language),
+    min_speedup=float(config.data.min_speedup),
+    seed=int(config.data.seed),
+    max_tokens=int(config.editors.optimizer.max_len),
+    count_tokens=count_tokens,
+    languages=_languages(config),
   )
+  _say(f'data: mining {config.data.codenet} into {out}')
+  if config.data.verify_roots or config.data.verify_pairs:
+    limits = dict(timeout=float(config.executor.timeout), memory_mb=int(config.executor.memory_mb))
+    with _executor_pool(config, workdir) as pool:
+      if config.data.verify_roots:
+        options['verify'] = codenet.pool_verifier(pool, **limits)
+      if config.data.verify_pairs:
+        threshold = max(float(config.data.min_speedup), 1.0001)  # compare needs a threshold above 1
+        options['verify_pairs'] = codenet.pool_pair_verifier(pool, threshold=threshold, **limits)
+      stats = codenet.prepare(config.data.codenet, out, **options)
+  else:
+    stats = codenet.prepare(config.data.codenet, out, **options)
+  _say(
+    'data: '
+    + ', '.join(f'{lang} {s["pairs"]} pairs {s["roots"]} roots' for lang, s in stats['languages'].items() if s['kept'])
+  )
+  return stats
 
 
-def editor_pairs(config):
-  """The editors' training pairs: `data.pairs` (ours or PIE JSONL), else the mini train split."""
-  if config.data.pairs:
-    return read_pairs(config.data.pairs)
+def editor_pairs(config, workdir: Path | None = None):
+  """The editors' training pairs: `data.pairs` (ours or PIE JSONL; rows without a language take
+  `data.language`), else the data stage's pairs, else the mini train split."""
+  path = data_file(config, workdir, 'pairs')
+  if path:
+    return read_pairs(path, language=config.data.language or None)
   return train_pairs('train', languages=_languages(config))
 
 
-def tree_roots(config):
-  """The tree roots: `data.roots` (Task JSONL), else the mini train split; at most `tree.max_roots`."""
-  roots = (
-    load_tasks_jsonl(config.data.roots) if config.data.roots else load_mini(split='train', languages=_languages(config))
-  )
-  if config.data.roots and _languages(config):
+def tree_roots(config, workdir: Path | None = None):
+  """The tree roots: `data.roots` (Task JSONL), else the data stage's roots, else the mini train split;
+  at most `tree.max_roots`."""
+  path = data_file(config, workdir, 'roots')
+  roots = load_tasks_jsonl(path) if path else load_mini(split='train', languages=_languages(config))
+  if path and _languages(config):
     wanted = set(_languages(config))
     roots = [t for t in roots if t.language in wanted]
   if config.tree.max_roots > 0:
@@ -173,7 +231,7 @@ def run_editors(config, workdir: Path) -> dict[str, Path]:
   if all(is_trained_dir(f) for f in finals.values()):
     _say('editors: complete, skipped')
     return finals
-  pairs = editor_pairs(config)  # read (and checked) before the base model is built
+  pairs = editor_pairs(config, workdir)  # read (and checked) before the base model is built
   base = prepare_base(config, workdir)
   for name, direction in EDITORS.items():
     if is_trained_dir(finals[name]):
@@ -198,7 +256,7 @@ def _executor_pool(config, workdir: Path):
 
 def run_trees(config, workdir: Path) -> dict:
   """Grows the optimization and the degradation tree of every root (bite_jax.tree)."""
-  roots = tree_roots(config)
+  roots = tree_roots(config, workdir)
   kwargs = tree.grow_tree_kwargs(config)
   shape = {key: kwargs[key] for key in ('height', 'width', 'threshold', 'extra_inputs')}
   root_ids = [t.task_id for t in roots]
@@ -235,7 +293,7 @@ def run_curriculum(config, workdir: Path) -> dict:
   if summary_path.is_file():
     _say('curriculum: complete, skipped')
     return json.loads(summary_path.read_text(encoding='utf-8'))
-  roots = tree_roots(config)
+  roots = tree_roots(config, workdir)
   nodes = {}
   for direction in EDITORS.values():
     path = workdir / 'trees' / f'{tree.tree_name(direction)}.jsonl'
@@ -337,14 +395,27 @@ def evaluation_systems(config, workdir: Path) -> list[tuple[str, Path, str]]:
   return systems
 
 
-def evaluation_tasks(config):
-  """The benchmark's tasks: `evaluate.benchmark` ('mini' uses `evaluate.split`), restricted to data.languages."""
-  split = config.evaluate.split or None
-  return load_benchmark(
-    config.evaluate.benchmark,
-    split=split if config.evaluate.benchmark == 'mini' else None,
+def benchmark_options(config) -> dict:
+  """load_benchmark's keyword arguments from `evaluate` and `data`: tests_dir / statements (pie, ecco),
+  the language of PIE rows naming none (`data.language`), the task limit and data.languages."""
+  dirs = [d.strip() for d in config.evaluate.tests_dir.split(',') if d.strip()]
+  return dict(
     languages=_languages(config),
+    tests_dir=None if not dirs else dirs[0] if len(dirs) == 1 else dirs,
+    statements=config.evaluate.statements or None,
+    language=config.data.language or None,
+    limit=int(config.evaluate.limit) or None,
   )
+
+
+def evaluation_tasks(config):
+  """The benchmark's tasks: `evaluate.benchmark` ('mini' uses `evaluate.split`), restricted to data.languages;
+  pie and ecco take their tests from `evaluate.tests_dir` / `evaluate.statements` (benchmark_options)."""
+  mini = config.evaluate.benchmark == 'mini'
+  options = benchmark_options(config)
+  if mini:
+    options = {key: options[key] for key in ('languages', 'limit')}
+  return load_benchmark(config.evaluate.benchmark, split=(config.evaluate.split or None) if mini else None, **options)
 
 
 def _candidates(path: Path) -> list[dict] | None:
@@ -427,7 +498,7 @@ def run_evaluate(config, workdir: Path) -> dict:
     return json.loads(metrics_path.read_text(encoding='utf-8'))
   tasks = evaluation_tasks(config)
   seen = seen_tasks(config)
-  pairs = editor_pairs(config)
+  pairs = editor_pairs(config, workdir)
   summary, seen_summary = {}, {}
   with _executor_pool(config, workdir) as pool:
     for name, model_dir, method in evaluation_systems(config, workdir):

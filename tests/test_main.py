@@ -18,6 +18,8 @@ ROOT = paths.REPO
 
 def test_all_runs_the_five_stages_in_order():
   assert bite_main.requested_stages('all') == ['editors', 'trees', 'curriculum', 'pkac', 'evaluate']
+  assert bite_main.requested_stages('all', 'CODENET') == ['data', 'editors', 'trees', 'curriculum', 'pkac', 'evaluate']
+  assert bite_main.requested_stages('data') == ['data']
 
 
 def test_unknown_stage_is_rejected_with_its_name():

@@ -179,3 +179,19 @@ def test_report_says_plainly_what_the_run_shows(tmp_path):
   assert 'easy 2, medium 1, hard 3 pairs' in summary
   assert 'PKAC stage 3 loss 3.000 -> 1.500' in summary
   assert 'seen (trained on) problems: bite-direct AP 87.5' in summary
+
+
+def test_report_shows_the_data_stage_counts_per_language(tmp_path):
+  stats = {
+    'metadata_files': {'read': 2},
+    'languages': {
+      'python': {'read': 10, 'kept': 6, 'pairs': 2, 'roots': 2, 'dropped': {'python2': 3, 'not_accepted': 1}},
+      'other': {'read': 1, 'kept': 0, 'dropped': {'unknown_language': 1}},
+    },
+  }
+  (tmp_path / 'data').mkdir()
+  (tmp_path / 'data' / 'stats.json').write_text(json.dumps(stats))
+  text = write_report(tmp_path).read_text()
+  assert '## Data (Project CodeNet)' in text
+  assert '| python | 10 | 6 | 2 | 2 | python2 3, not_accepted 1 |' in text
+  assert '| other | 1 | 0 | 0 | 0 | unknown_language 1 |' in text

@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 
 from bite_jax import config as bite_config
+from bite_jax import main as bite_main
 from bite_jax import stages
+from bite_jax.config import ConfigError
 from bite_jax.data.mini import load_mini, train_pairs
 from bite_jax.data.pairs import PairFormatError, write_pairs
 from bite_jax.evaluate.candidates import CandidateError
@@ -228,3 +230,53 @@ def test_editors_read_a_bad_pairs_file_before_building_the_base(tmp_path):
   with pytest.raises(PairFormatError, match=f"{pairs}:1: field 'slow' must be a string"):
     stages.run_editors(config, tmp_path / 'w')
   assert not (tmp_path / 'w' / 'base').exists()
+
+
+def _benchmark_config(spec, **evaluate):
+  c = bite_config.base_config()
+  c.evaluate.benchmark = spec
+  for key, value in evaluate.items():
+    c.evaluate[key] = value
+  return c
+
+
+@pytest.mark.parametrize(
+  'spec, evaluate, first_id',
+  [
+    ('pie:{F}/pie/pairs.jsonl', {'tests_dir': '{F}/pie/tests'}, 'pie/p90001/s001-s002'),
+    ('pie:{F}/pie/pairs.jsonl', {'statements': '{F}/pie/statements'}, 'pie/p90002/s005-s006'),
+    (
+      'ecco:{F}/ecco/edit_test.jsonl',
+      {'tests_dir': '{F}/ecco/public_test_cases,{F}/ecco/generated_test_cases'},
+      'ecco/p90003/line1',
+    ),
+    ('mercury:{F}/mercury/mercury.jsonl', {}, None),
+    ('codenet:{F}/codenet', {'limit': 1}, None),
+  ],
+)
+def test_the_evaluate_stage_loads_every_benchmark_from_the_config(spec, evaluate, first_id):
+  fixtures = str(paths.FIXTURES)
+  config = _benchmark_config(
+    spec.format(F=fixtures), **{k: v.format(F=fixtures) if isinstance(v, str) else v for k, v in evaluate.items()}
+  )
+  bite_main.check_config(config)
+  tasks = stages.evaluation_tasks(config)
+  assert tasks and all(t.inputs for t in tasks)
+  if first_id:
+    assert tasks[0].task_id == first_id
+  if 'limit' in evaluate:
+    assert len(tasks) == evaluate['limit']
+
+
+@pytest.mark.parametrize(
+  'spec, evaluate, message',
+  [
+    ('pie:{F}/pie/pairs.jsonl', {}, 'config.evaluate.tests_dir: pie needs test cases'),
+    ('ecco:{F}/ecco/edit_test.jsonl', {}, 'config.evaluate.tests_dir: ecco needs'),
+    ('pie:{F}/pie/pairs.jsonl', {'tests_dir': '/nowhere'}, 'config.evaluate.tests_dir: /nowhere: no such'),
+  ],
+)
+def test_a_benchmark_without_its_tests_is_a_config_error(spec, evaluate, message):
+  config = _benchmark_config(spec.format(F=paths.FIXTURES), **evaluate)
+  with pytest.raises(ConfigError, match=message):
+    bite_main.check_config(config)

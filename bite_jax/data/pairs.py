@@ -2,8 +2,10 @@
 
 Our format: one `Pair.to_dict()` per line (`language`, `slow`, `fast`, optional
 `problem_id`, `speedup`, `source`). PIE's format: `problem_id`, `input` (the
-slow program), `target` (the fast one), optional `language` (default python)
-and `cpu_time_v0`/`cpu_time_v1` (the speedup is their ratio).
+slow program), `target` (the fast one), `language` and `cpu_time_v0`/`cpu_time_v1`
+(the speedup is their ratio). A row without a language is an error naming its
+file and line unless the reader is told the file's language (`language=`, from
+`config.data.language`): PIE ships C++ and Python files whose rows do not say which.
 """
 
 from __future__ import annotations
@@ -34,10 +36,20 @@ def _require_str(record: dict, key: str) -> str:
   return value
 
 
-def pair_from_record(record: dict) -> Pair:
-  """Parses one JSON object in our format or PIE's; raises ValueError naming the field."""
+_NO_LANGUAGE = "missing field 'language' (say the file's language, e.g. --config.data.language=cpp)"
+
+
+def pair_from_record(record: dict, language: str | None = None) -> Pair:
+  """Parses one JSON object in our format or PIE's; raises ValueError naming the field.
+
+  language: the language of a record that names none; None makes such a record an error.
+  """
   if not isinstance(record, dict):
     raise ValueError(f'expected a JSON object, got {type(record).__name__}')
+  if not record.get('language') and ('slow' in record or 'fast' in record or 'input' in record or 'target' in record):
+    if language is None:
+      raise ValueError(_NO_LANGUAGE)
+    record = dict(record, language=language)
   if 'slow' in record or 'fast' in record:
     missing = [k for k in ('language', 'slow', 'fast') if k not in record]
     if missing:
@@ -51,7 +63,7 @@ def pair_from_record(record: dict) -> Pair:
       raise ValueError(f'missing field(s) {", ".join(missing)} (PIE format)')
     problem_id = record.get('problem_id')
     return Pair(
-      language=normalize_language(record.get('language') or 'python'),
+      language=normalize_language(record['language']),
       slow=_require_str(record, 'input'),
       fast=_require_str(record, 'target'),
       problem_id=None if problem_id is None else str(problem_id),
@@ -61,8 +73,8 @@ def pair_from_record(record: dict) -> Pair:
   raise ValueError('neither our pair format (language, slow, fast) nor PIE format (input, target)')
 
 
-def read_pairs(path: str | Path) -> list[Pair]:
-  """All pairs of a JSONL file; blank lines are skipped.
+def read_pairs(path: str | Path, language: str | None = None) -> list[Pair]:
+  """All pairs of a JSONL file; blank lines are skipped. `language`: that of rows naming none (else an error).
 
   Raises:
     FileNotFoundError: the file does not exist.
@@ -81,7 +93,7 @@ def read_pairs(path: str | Path) -> list[Pair]:
       except json.JSONDecodeError as e:
         raise PairFormatError(f'{path}:{lineno}: not valid JSON ({e.msg})') from None
       try:
-        pairs.append(pair_from_record(record))
+        pairs.append(pair_from_record(record, language))
       except (ValueError, KeyError, TypeError) as e:
         raise PairFormatError(f'{path}:{lineno}: {e}') from e
   return pairs

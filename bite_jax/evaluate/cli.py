@@ -79,6 +79,12 @@ flags.DEFINE_integer('max_batch', 64, 'sample rows decoded together', flag_value
 flags.DEFINE_string(
   'train_pairs', None, 'rag: JSONL of training pairs (default for mini: its train split)', flag_values=FLAGS
 )
+flags.DEFINE_string(
+  'train_pairs_language',
+  None,
+  'rag: the language of --train_pairs rows that name none (else an error)',
+  flag_values=FLAGS,
+)
 flags.DEFINE_integer('rag_k', 2, 'rag: in-context examples per prompt', flag_values=FLAGS)
 flags.DEFINE_integer('refine_rounds', 2, 'refine: feedback rounds after the first sample', flag_values=FLAGS)
 flags.DEFINE_integer('feedback_inputs', 1, 'refine: inputs the feedback runs on (the first N)', flag_values=FLAGS)
@@ -181,7 +187,7 @@ def export_tasks(tasks: list[Task], path) -> Path:
 
 def _train_pairs(args):
   if args.train_pairs:
-    return read_pairs(args.train_pairs)
+    return read_pairs(args.train_pairs, language=args.train_pairs_language)
   if args.benchmark == 'mini':
     return train_pairs('train')
   raise ValueError(f'--method=rag on {args.benchmark} needs --train_pairs (JSONL of slow/fast pairs)')

@@ -44,10 +44,26 @@ def test_pie_format_reads_input_as_slow_and_target_as_fast(tmp_path):
   assert pair.source == 'pie'
 
 
-def test_pie_format_without_language_defaults_to_python(tmp_path):
-  [pair] = read_pairs(_write(tmp_path / 'pie.jsonl', [{'input': 'x', 'target': 'y'}]))
-  assert pair.language == 'python'
-  assert pair.speedup is None
+def test_a_row_without_language_is_an_error_naming_file_and_line(tmp_path):
+  path = _write(
+    tmp_path / 'pie.jsonl', [{'language': 'cpp', 'input': 'a', 'target': 'b'}, {'input': 'x', 'target': 'y'}]
+  )
+  with pytest.raises(PairFormatError, match=rf"^{path}:2: missing field 'language'.*data.language"):
+    read_pairs(path)
+
+
+def test_a_row_of_our_format_without_language_is_an_error_too(tmp_path):
+  path = _write(tmp_path / 'pairs.jsonl', [{'slow': 's', 'fast': 'f'}])
+  with pytest.raises(PairFormatError, match=rf"^{path}:1: missing field 'language'"):
+    read_pairs(path)
+
+
+def test_the_given_language_fills_rows_that_name_none(tmp_path):
+  path = _write(
+    tmp_path / 'pie.jsonl', [{'input': 'x', 'target': 'y'}, {'language': 'python', 'input': 'a', 'target': 'b'}]
+  )
+  assert [p.language for p in read_pairs(path, language='C++')] == ['cpp', 'python']
+  assert read_pairs(path, language='cpp')[0].speedup is None
 
 
 def test_blank_lines_are_skipped(tmp_path):
@@ -70,7 +86,7 @@ def test_invalid_json_names_file_and_line(tmp_path):
     ({'language': 'c', 'slow': 3, 'fast': 'f'}, "field 'slow' must be a string, got int"),
     ({'language': 'c', 'slow': 's', 'fast': 'f', 'speedup': 'fast'}, "field 'speedup' must be a number"),
     ({'language': 7, 'slow': 's', 'fast': 'f'}, "field 'language' must be a string, got int"),
-    ({'input': 's', 'target': ['f']}, "field 'target' must be a string, got list"),
+    ({'language': 'cpp', 'input': 's', 'target': ['f']}, "field 'target' must be a string, got list"),
     ([1, 2], 'expected a JSON object, got list'),
   ],
 )

@@ -213,6 +213,17 @@ def test_a_bad_train_pairs_line_exits_2_before_the_model_is_loaded(tmp_path, toy
   assert f'error: {pairs}:1: missing field(s) fast' in capsys.readouterr().err
 
 
+def test_train_pairs_without_language_need_train_pairs_language(tmp_path, toy_benchmark, capsys):
+  pairs = tmp_path / 'pie.jsonl'
+  pairs.write_text('{"input": "a", "target": "b"}\n')
+  argv = [f'--benchmark={toy_benchmark}', f'--model={tmp_path / "no_model"}', '--method=rag', f'--out={tmp_path / "o"}']
+  assert main([*argv, f'--train_pairs={pairs}']) == 2
+  assert f"error: {pairs}:1: missing field 'language'" in capsys.readouterr().err
+  assert main([*argv, f'--train_pairs={pairs}', '--train_pairs_language=python']) == 2  # now the model is missing
+  err = capsys.readouterr().err
+  assert str(pairs) not in err and 'no_model' in err
+
+
 @pytest.mark.parametrize(
   'flag, message',
   [

@@ -9,36 +9,25 @@ Layout read:
 
 For each problem and language, a pair is (slowest, fastest) Accepted submission of one user whose
 judged cpu_time differs by at least min_ratio; when no user has such a pair (and pairing allows it)
-the problem's slowest and fastest Accepted submissions are paired instead. Python 2 submissions are
-left out (the executor runs Python 3).
+the problem's slowest and fastest Accepted submissions are paired instead. Rows are read as the data
+stage reads them (bite_jax.data.codenet.metadata): Python only when original_language says Python 3.
 """
 
 from __future__ import annotations
 
-import csv
 import html
 import logging
 import re
 from collections import defaultdict
 from pathlib import Path
 
-from bite_jax.data.records import Task, normalize_language
+from bite_jax.data.codenet.metadata import Stats, problem_files, submissions
+from bite_jax.data.records import Task
 from bite_jax.evaluate.loaders.common import BenchmarkFormatError, language_filter, select
 
 log = logging.getLogger(__name__)
 
 PAIRINGS = ('user', 'problem', 'user_or_problem')
-_COLUMNS = (
-  'submission_id',
-  'problem_id',
-  'user_id',
-  'language',
-  'original_language',
-  'filename_ext',
-  'status',
-  'cpu_time',
-)
-_PYTHON2 = re.compile(r'python\s*\(?\s*2|pypy\s*\(?\s*2|python2|pypy2', re.I)
 _TAG = re.compile(r'<[^>]+>')
 
 
@@ -51,32 +40,18 @@ def _statement(root: Path, problem_id: str) -> str | None:
 
 
 def _submissions(root: Path, csv_path: Path, languages) -> dict[str, list[dict]]:
-  """Accepted submissions with a cpu_time and a source file, by language key."""
+  """Accepted submissions with a cpu_time and a source file, by language key (the data stage's reader,
+  bite_jax.data.codenet.metadata; a file it cannot read is an error here)."""
   out = defaultdict(list)
-  with csv_path.open(encoding='utf-8', newline='') as f:
-    reader = csv.DictReader(f)
-    missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-      raise BenchmarkFormatError(f'{csv_path}: missing column(s) {", ".join(missing)}')
-    for number, row in enumerate(reader, 2):
-      if row['status'] != 'Accepted' or _PYTHON2.search(row['original_language'] or ''):
-        continue
-      try:
-        lang = normalize_language(row['language'])
-      except ValueError:
-        continue  # a language the executor does not run
-      if languages is not None and lang not in languages:
-        continue
-      try:
-        cpu = float(row['cpu_time'])
-      except (TypeError, ValueError):
-        continue
-      source = root / 'data' / row['problem_id'] / row['language'] / f'{row["submission_id"]}.{row["filename_ext"]}'
-      if not source.is_file():
-        continue
-      out[lang].append(
-        {'sid': row['submission_id'], 'user': row['user_id'], 'cpu': cpu, 'path': source, 'line': number}
+  stats = Stats()
+  for sub in submissions(root, csv_path, stats):
+    if languages is None or sub.language in languages:
+      out[sub.language].append(
+        {'sid': sub.submission_id, 'user': sub.user_id, 'cpu': sub.cpu_time, 'path': sub.path, 'line': sub.line}
       )
+  if stats.bad_files:
+    where, why = stats.bad_files[0]
+    raise BenchmarkFormatError(f'{where}: {why}')
   return out
 
 
@@ -125,14 +100,12 @@ def load_codenet(
   root = Path(root)
   if pairing not in PAIRINGS:
     raise ValueError(f'pairing must be one of {", ".join(PAIRINGS)}, got {pairing!r}')
-  if not (root / 'metadata').is_dir():
-    raise FileNotFoundError(f'{root / "metadata"}: not a CodeNet directory (needs metadata/<pid>.csv)')
   if pairs_per_problem < 1:
     raise ValueError(f'pairs_per_problem must be >= 1, got {pairs_per_problem}')
   langs = language_filter(languages)
   wanted = None if problems is None else set(problems.split(',') if isinstance(problems, str) else problems)
   tasks, no_tests = [], 0
-  for csv_path in sorted((root / 'metadata').glob('*.csv')):
+  for csv_path in problem_files(root):
     problem_id = csv_path.stem
     if wanted is not None and problem_id not in wanted:
       continue

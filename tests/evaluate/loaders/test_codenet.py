@@ -1,5 +1,7 @@
 """CodeNet loader: metadata CSV + submissions + derived test I/O -> slow/fast Accepted pairs."""
 
+import shutil
+
 import pytest
 
 from bite_jax.evaluate.loaders import load_benchmark, load_codenet
@@ -54,3 +56,9 @@ def test_a_csv_missing_columns_is_named(tmp_path):
     (tmp_path / 'derived/input_output/data/p1' / name).write_text('1\n')
   with pytest.raises(ValueError, match=r'p1.csv: missing column\(s\) user_id'):
     load_codenet(tmp_path)
+
+
+def test_problem_list_csv_is_not_read_as_a_problem(tmp_path):
+  shutil.copytree(ROOT, tmp_path / 'cn')
+  (tmp_path / 'cn' / 'metadata' / 'problem_list.csv').write_text('id,name,dataset\np90010,Sum,AtCoder\n')
+  assert [t.task_id for t in load_codenet(tmp_path / 'cn')] == [t.task_id for t in load_codenet(ROOT)]
