@@ -80,12 +80,13 @@ def run(config, workdir: Path) -> dict[str, str]:
       config.mesh.num_processes or None,
       None if config.mesh.process_id < 0 else config.mesh.process_id,
     )
-  if requested_stages(config.stage) != ['curriculum']:  # every other stage trains or samples on the mesh
+  stages_run = requested_stages(config.stage, config.data.codenet)
+  if not set(stages_run) <= {'data', 'curriculum'}:  # every other stage trains or samples on the mesh
     check_mesh(config)
   workdir.mkdir(parents=True, exist_ok=True)
   check_workdir_config(config, workdir)
   outcome = {}
-  for name in requested_stages(config.stage, config.data.codenet):
+  for name in stages_run:
     start = time.time()
     print(f'[bite] stage {name}: start', flush=True)
     STAGE_FUNCTIONS[name](config, workdir)
