@@ -429,11 +429,13 @@ def _candidates(path: Path) -> list[dict] | None:
 
 def seen_tasks(config):
   """The tasks of `evaluate.seen_split` (mini only): problems the editors and PKAC trained on, scored
-  apart from the benchmark so the report can show what training did where it can; [] when unset."""
+  apart from the benchmark so the report can show what training did where it can; [] when unset, and
+  for a benchmark other than mini (which has no train split of the editors' problems)."""
   if not config.evaluate.seen_split:
     return []
   if config.evaluate.benchmark != 'mini':
-    raise ConfigError('config.evaluate.seen_split: only the mini benchmark has splits; leave it empty')
+    _say(f'evaluate: config.evaluate.seen_split ignored: {config.evaluate.benchmark} has no split of seen problems')
+    return []
   return load_benchmark('mini', split=config.evaluate.seen_split, languages=_languages(config))
 
 

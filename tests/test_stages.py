@@ -266,6 +266,8 @@ def test_the_evaluate_stage_loads_every_benchmark_from_the_config(spec, evaluate
     assert tasks[0].task_id == first_id
   if 'limit' in evaluate:
     assert len(tasks) == evaluate['limit']
+  config.evaluate.seen_split = 'train'  # the demo's setting: only mini has seen problems; others score none
+  assert stages.seen_tasks(config) == []
 
 
 @pytest.mark.parametrize(
