@@ -172,6 +172,16 @@ def test_pairs_run_in_the_executor_keep_only_confirmed_speedups(tmp_path):
     r for r in build.rows['p00001'] if r['language'] == 'Python' and r['user_id'] == 'u1' and r['cpu_time'] == '100'
   )
   path('p00001', u1_fast).write_text('# wrong\nprint(7)\n')
+  # the other programs do the same few ms of work, so their pairs (equal speed) are measured well clear of
+  # start-up noise: an equal pair of programs doing nothing was once 'confirmed' on a loaded machine
+  for problem in ('p00001', 'p00002'):
+    for row in build.rows[problem]:
+      file = path(problem, row)
+      if row['language'] == 'Python' and row not in (v1_slow, u1_fast) and file.is_file():
+        data = file.read_bytes()
+        if data.startswith(b'# ') and b'print(' in data and not data.startswith(b'# \xff'):  # not the planted dirt
+          first, rest = data.decode().split('\n', 1)
+          file.write_text(f'{first}\nfor _ in range(300000):\n  pass\n{rest}')
   with executor.Pool(2) as pool:
     verify_pairs = pool_pair_verifier(pool, threshold=1.1, timeout=10.0, memory_mb=512)
     stats = _prepare(root, tmp_path / 'out', languages=['python'], verify_pairs=verify_pairs)
