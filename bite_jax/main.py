@@ -27,7 +27,7 @@ from ml_collections import config_flags
 
 import executor
 from bite_jax import config as bite_config
-from bite_jax import curriculum, parallel, report, stages, usage
+from bite_jax import curriculum, evaluation, parallel, report, stages, usage
 from bite_jax.config import ConfigError
 from bite_jax.data.mini import MiniFormatError
 from bite_jax.data.pairs import PairFormatError
@@ -52,7 +52,7 @@ STAGE_FUNCTIONS = {
   'trees': stages.run_trees,
   'curriculum': stages.run_curriculum,
   'pkac': stages.run_pkac,
-  'evaluate': stages.run_evaluate,
+  'evaluate': evaluation.run_evaluate,
 }
 
 

@@ -5,7 +5,7 @@
   trees       editors + roots         -> trees/{opt,degr}.jsonl (+ .done markers, stats.json)
   curriculum  trees + roots           -> curriculum/{easy,medium,hard}.jsonl, levels.json
   pkac        base model + curriculum -> pkac/stage{1,2,3}/final (stage k starts from stage k-1)
-  evaluate    final model + benchmark -> evaluate/<system>/{results.jsonl,metrics.json}, metrics.json, report.md
+  evaluate    final model + benchmark -> (bite_jax.evaluation)
 
 Each stage returns at once when its outputs are complete, and resumes when they are partial.
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import copy
 import json
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -30,16 +29,13 @@ import transformers
 from flax import nnx
 
 import executor
-from bite_jax import curriculum, report, tree
+from bite_jax import curriculum, tree
 from bite_jax.config import ConfigError
 from bite_jax.data import codenet
 from bite_jax.data.mini import load_mini, train_pairs
 from bite_jax.data.pairs import read_pairs
 from bite_jax.data.prompts import build_prompt
-from bite_jax.evaluate.baselines import generate_candidates
-from bite_jax.evaluate.candidates import read_candidates
-from bite_jax.evaluate.loaders import load_benchmark, load_tasks_jsonl
-from bite_jax.evaluate.runner import evaluate_candidates
+from bite_jax.evaluate.loaders import load_tasks_jsonl
 from bite_jax.models import (
   Decoder,
   from_pretrained,
@@ -89,11 +85,11 @@ def demo_corpus(languages=None) -> list[str]:
   return [build_prompt(lang, code, d) + code for lang, code in programs for d in ('optimize', 'degrade')]
 
 
-def _languages(config) -> list[str] | None:
+def languages(config) -> list[str] | None:
   return [s.strip() for s in config.data.languages.split(',') if s.strip()] or None
 
 
-def _say(message: str) -> None:
+def say(message: str) -> None:
   print(f'[bite] {message}', flush=True)
 
 
@@ -159,11 +155,11 @@ def run_data(config, workdir: Path) -> dict | None:
   """The data stage: editor pairs and tree roots mined from `data.codenet` (bite_jax.data.codenet) into
   WORKDIR/data; returns the stats (None when data.codenet is empty: nothing to do)."""
   if not config.data.codenet:
-    _say('data: config.data.codenet is empty, skipped (pairs and roots come from data.pairs / data.roots or mini)')
+    say('data: config.data.codenet is empty, skipped (pairs and roots come from data.pairs / data.roots or mini)')
     return None
   out = Path(workdir) / 'data'
   if (out / 'stats.json').is_file():
-    _say('data: complete, skipped')
+    say('data: complete, skipped')
     return json.loads((out / 'stats.json').read_text(encoding='utf-8'))
   count_tokens = None
   if config.model.hf_path:
@@ -176,12 +172,12 @@ def run_data(config, workdir: Path) -> dict | None:
     seed=int(config.data.seed),
     max_tokens=int(config.editors.optimizer.max_len),
     count_tokens=count_tokens,
-    languages=_languages(config),
+    languages=languages(config),
   )
-  _say(f'data: mining {config.data.codenet} into {out}')
+  say(f'data: mining {config.data.codenet} into {out}')
   if config.data.verify_roots or config.data.verify_pairs:
     limits = dict(timeout=float(config.executor.timeout), memory_mb=int(config.executor.memory_mb))
-    with _executor_pool(config, workdir) as pool:
+    with executor_pool(config, workdir) as pool:
       if config.data.verify_roots:
         options['verify'] = codenet.pool_verifier(pool, **limits)
       if config.data.verify_pairs:
@@ -190,7 +186,7 @@ def run_data(config, workdir: Path) -> dict | None:
       stats = codenet.prepare(config.data.codenet, out, **options)
   else:
     stats = codenet.prepare(config.data.codenet, out, **options)
-  _say(
+  say(
     'data: '
     + ', '.join(f'{lang} {s["pairs"]} pairs {s["roots"]} roots' for lang, s in stats['languages'].items() if s['kept'])
   )
@@ -203,16 +199,16 @@ def editor_pairs(config, workdir: Path | None = None):
   path = data_file(config, workdir, 'pairs')
   if path:
     return read_pairs(path, language=config.data.language or None)
-  return train_pairs('train', languages=_languages(config))
+  return train_pairs('train', languages=languages(config))
 
 
 def tree_roots(config, workdir: Path | None = None):
   """The tree roots: `data.roots` (Task JSONL), else the data stage's roots, else the mini train split;
   at most `tree.max_roots`."""
   path = data_file(config, workdir, 'roots')
-  roots = load_tasks_jsonl(path) if path else load_mini(split='train', languages=_languages(config))
-  if path and _languages(config):
-    wanted = set(_languages(config))
+  roots = load_tasks_jsonl(path) if path else load_mini(split='train', languages=languages(config))
+  if path and languages(config):
+    wanted = set(languages(config))
     roots = [t for t in roots if t.language in wanted]
   if config.tree.max_roots > 0:
     roots = roots[: config.tree.max_roots]
@@ -229,7 +225,7 @@ def run_editors(config, workdir: Path) -> dict[str, Path]:
   """IFT of the optimizer (slow -> fast) and the degrader (fast -> slow), both from the base model."""
   finals = {name: editor_dir(workdir, name) for name in EDITORS}
   if all(is_trained_dir(f) for f in finals.values()):
-    _say('editors: complete, skipped')
+    say('editors: complete, skipped')
     return finals
   pairs = editor_pairs(config, workdir)  # read (and checked) before the base model is built
   base = prepare_base(config, workdir)
@@ -238,18 +234,18 @@ def run_editors(config, workdir: Path) -> dict[str, Path]:
       continue
     ift = copy.deepcopy(config.editors[name])
     ift.direction = direction
-    _say(f'editors: training the {name} ({direction}) on {len(pairs)} pairs')
+    say(f'editors: training the {name} ({direction}) on {len(pairs)} pairs')
     train_ift(ift, config.model, config.mesh, workdir / 'editors' / name, base_dir=str(base), pairs=pairs)
   return finals
 
 
-def _executor_pool(config, workdir: Path):
+def executor_pool(config, workdir: Path):
   """The pool that runs model-written programs, after checking they will be sandboxed (or that the config
   allows otherwise); the isolation in force is written to WORKDIR/isolation.json for the report."""
   isolation = executor.require_sandbox(allow_unsandboxed=bool(config.executor.allow_unsandboxed))
   (workdir / 'isolation.json').write_text(json.dumps(isolation, indent=1) + '\n', encoding='utf-8')
   if isolation.get('sandbox') != 'bwrap':
-    _say('executor: UNSANDBOXED (executor.allow_unsandboxed=True): model-written programs run without namespaces')
+    say('executor: UNSANDBOXED (executor.allow_unsandboxed=True): model-written programs run without namespaces')
   workers = int(config.executor.workers) or None
   return executor.Pool(workers)
 
@@ -264,19 +260,19 @@ def run_trees(config, workdir: Path) -> dict:
   paths = {direction: workdir / 'trees' / f'{tree.tree_name(direction)}.jsonl' for direction in EDITORS.values()}
   complete = {d: tree.tree_complete(path, root_ids, direction=d, **shape) for d, path in paths.items()}
   # The sandbox is checked before anything else, so a run that may not execute children stops at once.
-  pool = None if all(complete.values()) else _executor_pool(config, workdir)
+  pool = None if all(complete.values()) else executor_pool(config, workdir)
   root_results = {}  # both trees grow from the same roots: their measuring and screening runs are shared
   try:
     for name, direction in EDITORS.items():
       path = paths[direction]
       if complete[direction]:
-        _say(f'trees: {path.name} complete, skipped')
+        say(f'trees: {path.name} complete, skipped')
       else:
         final = editor_dir(workdir, name)
         if not is_trained_dir(final):
           raise FileNotFoundError(f'{final}: the {name} editor is not trained; run --config.stage=editors first')
         editor = tree.load_editor(final, config.sample)
-        _say(f'trees: growing {path.name} from {len(roots)} roots (h={shape["height"]}, m={shape["width"]})')
+        say(f'trees: growing {path.name} from {len(roots)} roots (h={shape["height"]}, m={shape["width"]})')
         tree.grow_tree(roots, editor, direction, path, pool=pool, root_results=root_results, **kwargs)
       summary[tree.tree_name(direction)] = tree.tree_statistics(tree.read_tree(path))
   finally:
@@ -291,7 +287,7 @@ def run_curriculum(config, workdir: Path) -> dict:
   out = workdir / 'curriculum'
   summary_path = out / 'levels.json'
   if summary_path.is_file():
-    _say('curriculum: complete, skipped')
+    say('curriculum: complete, skipped')
     return json.loads(summary_path.read_text(encoding='utf-8'))
   roots = tree_roots(config, workdir)
   nodes = {}
@@ -300,13 +296,13 @@ def run_curriculum(config, workdir: Path) -> dict:
     if not tree_store.done_path(path).is_file():
       raise FileNotFoundError(f'{path}: the tree is not complete; run --config.stage=trees first')
     nodes[direction] = tree.read_tree(path)
-  with _executor_pool(config, workdir) as pool:
+  with executor_pool(config, workdir) as pool:
     levels = curriculum.build_levels(
       roots, nodes['optimize'], nodes['degrade'], pool=pool, **curriculum.levels_kwargs(config)
     )
   out.mkdir(parents=True, exist_ok=True)
   curriculum.write_levels(levels, out)  # levels.json is written last: its presence marks completion
-  _say(
+  say(
     'curriculum: '
     + ', '.join(f'{lvl} {len(levels[lvl])} pairs' for lvl in curriculum.LEVELS)
     + f'; roots lacking a level: {levels["missing"]}'
@@ -360,7 +356,7 @@ def run_pkac(config, workdir: Path) -> list[Path]:
   plan = pkac_plan(config, workdir)
   finals = [stage_dir(workdir, k) / 'final' for k, _ in plan]
   if all(is_trained_dir(f) for f in finals):
-    _say('pkac: complete, skipped')
+    say('pkac: complete, skipped')
     return finals
   base = prepare_base(config, workdir)
   start = base
@@ -369,170 +365,13 @@ def run_pkac(config, workdir: Path) -> list[Path]:
       ift = copy.deepcopy(config.pkac)
       ift.direction = 'optimize'
       if not pairs:
-        _say(
+        say(
           f'pkac: stage {k} has no pairs (the trees kept no node for its levels); its checkpoint is {start} unchanged'
         )
         _carry_forward(config, start, final, k, 'no pairs from the trees')
       else:
         ift.init = str(start)
-        _say(f'pkac: stage {k} on {len(pairs)} pairs from {start}')
+        say(f'pkac: stage {k} on {len(pairs)} pairs from {start}')
         train_ift(ift, config.model, config.mesh, stage_dir(workdir, k), base_dir=str(base), pairs=pairs)
     start = final
   return finals
-
-
-def evaluation_systems(config, workdir: Path) -> list[tuple[str, Path, str]]:
-  """[(system name, model dir, method)]: the final model with each configured method, then the baselines
-  (the optimizer editor after IFT alone, and the base model prompted directly) when `evaluate.baselines`."""
-  methods = [m.strip() for m in config.evaluate.methods.split(',') if m.strip()]
-  if not methods:
-    raise ConfigError('config.evaluate.methods: empty; use e.g. direct,rag,refine')
-  final = final_model_dir(config, workdir)
-  systems = [(f'bite-{m}', final, m) for m in methods]
-  if config.evaluate.baselines:
-    systems.append(('ift-optimizer-direct', editor_dir(workdir, 'optimizer'), 'direct'))
-    systems.append(('base-direct', prepare_base(config, workdir), 'direct'))
-  return systems
-
-
-def benchmark_options(config) -> dict:
-  """load_benchmark's keyword arguments from `evaluate` and `data`: tests_dir / statements (pie, ecco),
-  the language of PIE rows naming none (`data.language`), the task limit and data.languages."""
-  dirs = [d.strip() for d in config.evaluate.tests_dir.split(',') if d.strip()]
-  return dict(
-    languages=_languages(config),
-    tests_dir=None if not dirs else dirs[0] if len(dirs) == 1 else dirs,
-    statements=config.evaluate.statements or None,
-    language=config.data.language or None,
-    limit=int(config.evaluate.limit) or None,
-  )
-
-
-def evaluation_tasks(config):
-  """The benchmark's tasks: `evaluate.benchmark` ('mini' uses `evaluate.split`), restricted to data.languages;
-  pie and ecco take their tests from `evaluate.tests_dir` / `evaluate.statements` (benchmark_options)."""
-  mini = config.evaluate.benchmark == 'mini'
-  options = benchmark_options(config)
-  if mini:
-    options = {key: options[key] for key in ('languages', 'limit')}
-  return load_benchmark(config.evaluate.benchmark, split=(config.evaluate.split or None) if mini else None, **options)
-
-
-def _candidates(path: Path) -> list[dict] | None:
-  """The candidates a previous run saved, or None when there is no file; CandidateError names a bad line."""
-  if not path.is_file():
-    return None
-  if not path.read_text(encoding='utf-8').strip():
-    return []
-  return [c.to_dict() for c in read_candidates(path)]
-
-
-def seen_tasks(config):
-  """The tasks of `evaluate.seen_split` (mini only): problems the editors and PKAC trained on, scored
-  apart from the benchmark so the report can show what training did where it can; [] when unset, and
-  for a benchmark other than mini (which has no train split of the editors' problems)."""
-  if not config.evaluate.seen_split:
-    return []
-  if config.evaluate.benchmark != 'mini':
-    _say(f'evaluate: config.evaluate.seen_split ignored: {config.evaluate.benchmark} has no split of seen problems')
-    return []
-  return load_benchmark('mini', split=config.evaluate.seen_split, languages=_languages(config))
-
-
-def _score_system(config, tasks, name: str, model_dir: Path, method: str, sys_dir: Path, pool, pairs) -> dict:
-  """Candidates of one system for `tasks` (generated once, saved in SYS_DIR/candidates.jsonl), then scored."""
-  cand_path = sys_dir / 'candidates.jsonl'
-  candidates = _candidates(cand_path)
-  if candidates is None:
-    started = time.time()
-    _say(
-      f'evaluate: {name}: generating {config.evaluate.num_samples} candidate(s) for {len(tasks)} tasks with {model_dir}'
-    )
-    candidates = generate_candidates(
-      tasks,
-      model_dir,
-      method,
-      num_samples=int(config.evaluate.num_samples),
-      max_new_tokens=int(config.sample.max_new_tokens),
-      temperature=float(config.sample.temperature),
-      top_p=float(config.sample.top_p),
-      top_k=int(config.sample.top_k),
-      seed=int(config.seed),
-      train_pairs=pairs,
-      pool=pool,
-      meter=config.executor.meter or None,
-      max_batch=int(config.sample.batch_size),
-    )
-    sys_dir.mkdir(parents=True, exist_ok=True)
-    tmp = cand_path.with_name(cand_path.name + '.tmp')
-    tmp.write_text(''.join(json.dumps(c) + '\n' for c in candidates), encoding='utf-8')
-    tmp.replace(cand_path)
-    _say(f'evaluate: {name}: candidates in {time.time() - started:.0f}s')
-  return evaluate_candidates(
-    tasks,
-    [{k: c[k] for k in ('task_id', 'code', 'sample_index')} for c in candidates],
-    sys_dir,
-    pool=pool,
-    meter=config.executor.meter or None,
-    timeout=float(config.executor.timeout),
-    memory_mb=int(config.executor.memory_mb),
-    extra_inputs=int(config.evaluate.extra_inputs),
-    title=f'Evaluation: {name}',
-    details={'benchmark': config.evaluate.benchmark, 'model': str(model_dir), 'method': method},
-  )
-
-
-def _write_json(path: Path, value) -> None:
-  path.parent.mkdir(parents=True, exist_ok=True)
-  tmp = path.with_name(path.name + '.tmp')
-  tmp.write_text(json.dumps(value, indent=1) + '\n', encoding='utf-8')
-  tmp.replace(path)
-
-
-def run_evaluate(config, workdir: Path) -> dict:
-  """Scores the final model and the baselines on the benchmark (and on `evaluate.seen_split`, apart);
-  writes evaluate/, metrics.json and report.md."""
-  out = workdir / 'evaluate'
-  metrics_path = workdir / 'metrics.json'
-  if metrics_path.is_file():
-    _say('evaluate: complete, skipped')
-    report.write_report(workdir)
-    return json.loads(metrics_path.read_text(encoding='utf-8'))
-  tasks = evaluation_tasks(config)
-  seen = seen_tasks(config)
-  pairs = editor_pairs(config, workdir)
-  summary, seen_summary = {}, {}
-  with _executor_pool(config, workdir) as pool:
-    for name, model_dir, method in evaluation_systems(config, workdir):
-      runs = [(tasks, out / name, summary, config.evaluate.benchmark)]
-      if seen:
-        split = f'{config.evaluate.benchmark}/{config.evaluate.seen_split} (seen)'
-        runs.append((seen, out / 'seen' / name, seen_summary, split))
-      for these, sys_dir, into, benchmark in runs:
-        metrics = _score_system(config, these, name, model_dir, method, sys_dir, pool, pairs)
-        into[name] = {
-          'metrics': metrics,
-          'meter': metrics.get('meter'),
-          'model': str(model_dir),
-          'method': method,
-          'benchmark': benchmark,
-        }
-  _write_json(out / 'summary.json', summary)
-  if seen:
-    _write_json(out / 'seen' / 'summary.json', seen_summary)
-  first = next(iter(summary.values()))['metrics']
-  result = {
-    'overall': first.get('overall'),
-    'by_language': first.get('by_language'),
-    'meter': first.get('meter'),
-    'system': next(iter(summary)),
-    'systems': {
-      name: {'overall': s['metrics'].get('overall'), 'by_language': s['metrics'].get('by_language')}
-      for name, s in summary.items()
-    },
-  }
-  if seen:
-    result['seen'] = {name: s['metrics'].get('overall') for name, s in seen_summary.items()}
-  _write_json(metrics_path, result)  # written last: its presence marks the stage complete
-  report.write_report(workdir)
-  return result

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from bite_jax import config as bite_config
+from bite_jax import evaluation, stages
 from bite_jax import main as bite_main
-from bite_jax import stages
 from bite_jax.config import ConfigError
 from bite_jax.data.mini import load_mini, train_pairs
 from bite_jax.data.pairs import PairFormatError, write_pairs
@@ -217,9 +217,9 @@ def test_saved_candidates_with_a_bad_line_are_named_with_it(tmp_path):
   path = tmp_path / 'candidates.jsonl'
   path.write_text(json.dumps({'task_id': 't', 'code': 'x', 'sample_index': 0, 'method': 'direct'}) + '\n{"task_id": \n')
   with pytest.raises(CandidateError, match=f'{path}:2: not valid JSON'):
-    stages._candidates(path)
+    evaluation._candidates(path)
   path.write_text(json.dumps({'task_id': 't', 'code': 'x', 'sample_index': 0, 'method': 'direct'}) + '\n')
-  assert stages._candidates(path) == [{'task_id': 't', 'code': 'x', 'sample_index': 0}]
+  assert evaluation._candidates(path) == [{'task_id': 't', 'code': 'x', 'sample_index': 0}]
 
 
 def test_editors_read_a_bad_pairs_file_before_building_the_base(tmp_path):
@@ -260,14 +260,14 @@ def test_the_evaluate_stage_loads_every_benchmark_from_the_config(spec, evaluate
     spec.format(F=fixtures), **{k: v.format(F=fixtures) if isinstance(v, str) else v for k, v in evaluate.items()}
   )
   bite_main.check_config(config)
-  tasks = stages.evaluation_tasks(config)
+  tasks = evaluation.evaluation_tasks(config)
   assert tasks and all(t.inputs for t in tasks)
   if first_id:
     assert tasks[0].task_id == first_id
   if 'limit' in evaluate:
     assert len(tasks) == evaluate['limit']
   config.evaluate.seen_split = 'train'  # the demo's setting: only mini has seen problems; others score none
-  assert stages.seen_tasks(config) == []
+  assert evaluation.seen_tasks(config) == []
 
 
 @pytest.mark.parametrize(

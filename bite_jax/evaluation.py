@@ -1,0 +1,188 @@
+"""The pipeline's evaluate stage: the final model and the baselines scored on the benchmark.
+
+  evaluate    final model + benchmark -> evaluate/<system>/{results.jsonl,metrics.json}, metrics.json, report.md
+
+Systems are the last PKAC stage with each of `evaluate.methods`, and (with `evaluate.baselines`) the optimizer
+editor after IFT alone and the base model prompted directly. Each system's candidates are generated once
+(evaluate/<system>/candidates.jsonl) and scored by bite_jax.evaluate; `evaluate.seen_split` (mini only) scores
+the train problems apart, under evaluate/seen/. metrics.json, written last, marks the stage complete.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from bite_jax import report
+from bite_jax.config import ConfigError
+from bite_jax.evaluate.baselines import generate_candidates
+from bite_jax.evaluate.candidates import read_candidates
+from bite_jax.evaluate.loaders import load_benchmark
+from bite_jax.evaluate.runner import evaluate_candidates
+from bite_jax.stages import (
+  editor_dir,
+  editor_pairs,
+  executor_pool,
+  final_model_dir,
+  languages,
+  prepare_base,
+  say,
+)
+
+
+def evaluation_systems(config, workdir: Path) -> list[tuple[str, Path, str]]:
+  """[(system name, model dir, method)]: the final model with each configured method, then the baselines
+  (the optimizer editor after IFT alone, and the base model prompted directly) when `evaluate.baselines`."""
+  methods = [m.strip() for m in config.evaluate.methods.split(',') if m.strip()]
+  if not methods:
+    raise ConfigError('config.evaluate.methods: empty; use e.g. direct,rag,refine')
+  final = final_model_dir(config, workdir)
+  systems = [(f'bite-{m}', final, m) for m in methods]
+  if config.evaluate.baselines:
+    systems.append(('ift-optimizer-direct', editor_dir(workdir, 'optimizer'), 'direct'))
+    systems.append(('base-direct', prepare_base(config, workdir), 'direct'))
+  return systems
+
+
+def benchmark_options(config) -> dict:
+  """load_benchmark's keyword arguments from `evaluate` and `data`: tests_dir / statements (pie, ecco),
+  the language of PIE rows naming none (`data.language`), the task limit and data.languages."""
+  dirs = [d.strip() for d in config.evaluate.tests_dir.split(',') if d.strip()]
+  return dict(
+    languages=languages(config),
+    tests_dir=None if not dirs else dirs[0] if len(dirs) == 1 else dirs,
+    statements=config.evaluate.statements or None,
+    language=config.data.language or None,
+    limit=int(config.evaluate.limit) or None,
+  )
+
+
+def evaluation_tasks(config):
+  """The benchmark's tasks: `evaluate.benchmark` ('mini' uses `evaluate.split`), restricted to data.languages;
+  pie and ecco take their tests from `evaluate.tests_dir` / `evaluate.statements` (benchmark_options)."""
+  mini = config.evaluate.benchmark == 'mini'
+  options = benchmark_options(config)
+  if mini:
+    options = {key: options[key] for key in ('languages', 'limit')}
+  return load_benchmark(config.evaluate.benchmark, split=(config.evaluate.split or None) if mini else None, **options)
+
+
+def _candidates(path: Path) -> list[dict] | None:
+  """The candidates a previous run saved, or None when there is no file; CandidateError names a bad line."""
+  if not path.is_file():
+    return None
+  if not path.read_text(encoding='utf-8').strip():
+    return []
+  return [c.to_dict() for c in read_candidates(path)]
+
+
+def seen_tasks(config):
+  """The tasks of `evaluate.seen_split` (mini only): problems the editors and PKAC trained on, scored
+  apart from the benchmark so the report can show what training did where it can; [] when unset, and
+  for a benchmark other than mini (which has no train split of the editors' problems)."""
+  if not config.evaluate.seen_split:
+    return []
+  if config.evaluate.benchmark != 'mini':
+    say(f'evaluate: config.evaluate.seen_split ignored: {config.evaluate.benchmark} has no split of seen problems')
+    return []
+  return load_benchmark('mini', split=config.evaluate.seen_split, languages=languages(config))
+
+
+def _score_system(config, tasks, name: str, model_dir: Path, method: str, sys_dir: Path, pool, pairs) -> dict:
+  """Candidates of one system for `tasks` (generated once, saved in SYS_DIR/candidates.jsonl), then scored."""
+  cand_path = sys_dir / 'candidates.jsonl'
+  candidates = _candidates(cand_path)
+  if candidates is None:
+    started = time.time()
+    say(
+      f'evaluate: {name}: generating {config.evaluate.num_samples} candidate(s) for {len(tasks)} tasks with {model_dir}'
+    )
+    candidates = generate_candidates(
+      tasks,
+      model_dir,
+      method,
+      num_samples=int(config.evaluate.num_samples),
+      max_new_tokens=int(config.sample.max_new_tokens),
+      temperature=float(config.sample.temperature),
+      top_p=float(config.sample.top_p),
+      top_k=int(config.sample.top_k),
+      seed=int(config.seed),
+      train_pairs=pairs,
+      pool=pool,
+      meter=config.executor.meter or None,
+      max_batch=int(config.sample.batch_size),
+    )
+    sys_dir.mkdir(parents=True, exist_ok=True)
+    tmp = cand_path.with_name(cand_path.name + '.tmp')
+    tmp.write_text(''.join(json.dumps(c) + '\n' for c in candidates), encoding='utf-8')
+    tmp.replace(cand_path)
+    say(f'evaluate: {name}: candidates in {time.time() - started:.0f}s')
+  return evaluate_candidates(
+    tasks,
+    [{k: c[k] for k in ('task_id', 'code', 'sample_index')} for c in candidates],
+    sys_dir,
+    pool=pool,
+    meter=config.executor.meter or None,
+    timeout=float(config.executor.timeout),
+    memory_mb=int(config.executor.memory_mb),
+    extra_inputs=int(config.evaluate.extra_inputs),
+    title=f'Evaluation: {name}',
+    details={'benchmark': config.evaluate.benchmark, 'model': str(model_dir), 'method': method},
+  )
+
+
+def _write_json(path: Path, value) -> None:
+  path.parent.mkdir(parents=True, exist_ok=True)
+  tmp = path.with_name(path.name + '.tmp')
+  tmp.write_text(json.dumps(value, indent=1) + '\n', encoding='utf-8')
+  tmp.replace(path)
+
+
+def run_evaluate(config, workdir: Path) -> dict:
+  """Scores the final model and the baselines on the benchmark (and on `evaluate.seen_split`, apart);
+  writes evaluate/, metrics.json and report.md."""
+  out = workdir / 'evaluate'
+  metrics_path = workdir / 'metrics.json'
+  if metrics_path.is_file():
+    say('evaluate: complete, skipped')
+    report.write_report(workdir)
+    return json.loads(metrics_path.read_text(encoding='utf-8'))
+  tasks = evaluation_tasks(config)
+  seen = seen_tasks(config)
+  pairs = editor_pairs(config, workdir)
+  summary, seen_summary = {}, {}
+  with executor_pool(config, workdir) as pool:
+    for name, model_dir, method in evaluation_systems(config, workdir):
+      runs = [(tasks, out / name, summary, config.evaluate.benchmark)]
+      if seen:
+        split = f'{config.evaluate.benchmark}/{config.evaluate.seen_split} (seen)'
+        runs.append((seen, out / 'seen' / name, seen_summary, split))
+      for these, sys_dir, into, benchmark in runs:
+        metrics = _score_system(config, these, name, model_dir, method, sys_dir, pool, pairs)
+        into[name] = {
+          'metrics': metrics,
+          'meter': metrics.get('meter'),
+          'model': str(model_dir),
+          'method': method,
+          'benchmark': benchmark,
+        }
+  _write_json(out / 'summary.json', summary)
+  if seen:
+    _write_json(out / 'seen' / 'summary.json', seen_summary)
+  first = next(iter(summary.values()))['metrics']
+  result = {
+    'overall': first.get('overall'),
+    'by_language': first.get('by_language'),
+    'meter': first.get('meter'),
+    'system': next(iter(summary)),
+    'systems': {
+      name: {'overall': s['metrics'].get('overall'), 'by_language': s['metrics'].get('by_language')}
+      for name, s in summary.items()
+    },
+  }
+  if seen:
+    result['seen'] = {name: s['metrics'].get('overall') for name, s in seen_summary.items()}
+  _write_json(metrics_path, result)  # written last: its presence marks the stage complete
+  report.write_report(workdir)
+  return result
