@@ -158,13 +158,8 @@ def compare(
       out['reason'] = f'{side} does not compile'
       out['elapsed_s'] = round(time.monotonic() - started, 3)
       return out
-  # compare() keeps the executor's cached startup: an empty-program turn per input would add half again to
-  # every tree verdict, and a startup estimate biased low only dilutes speedups (keeps fewer children)
-  empty = None
   # round 0 runs natively: correctness, warm-up, and a quick end to hopeless cases before any valgrind run
-  first = _round(programs, inputs, ex, limits, CPU, 0, empty)
-  if empty is not None:
-    first.pop()  # the warm-up round only warms the empty program up
+  first = _round(programs, inputs, ex, limits, CPU, 0)
   for side, runs in zip(('baseline', 'candidate'), first):
     out[side]['status'] = overall_status(r.status for r in runs)
     out[side]['runs'] = [r.as_dict(limits, i) for i, r in enumerate(runs)]
@@ -185,17 +180,15 @@ def compare(
     return out
   out['correct'] = True
   floor = _FLOOR[m.name]
-  measured: list[list[list[Run]]] = []  # per measured round: [baseline runs, candidate runs]
-  empty_runs: list[Run] = []
-  startup = 0.0
-  costs: dict[str, list[tuple[float, float]]] = {}
+  # compare() subtracts the executor's cached startup: an empty-program turn per input (as measure() takes)
+  # would add half again to every tree verdict, and a startup estimate biased low only dilutes the ratio
+  startup = ex.startup_cost(lang, m, limits) if net else 0.0
+  costs: dict[str, list[tuple[float, float]]] = {'baseline': [], 'candidate': []}
   logs: list[float] = []
   est = lo = hi = 0.0
   while True:
-    index = len(measured) + 1
-    runs = _round(programs, inputs, ex, limits, m, index, empty)
-    if empty is not None:
-      empty_runs += runs.pop()
+    index = len(logs) + 1
+    runs = _round(programs, inputs, ex, limits, m, index)
     for side, prog_runs in zip(('baseline', 'candidate'), runs):
       ok, mismatch = _same_outputs(first[0], prog_runs, tol)
       if not ok:  # flaky program: a later run failed or printed something else
@@ -206,13 +199,10 @@ def compare(
         )
         out['elapsed_s'] = round(time.monotonic() - started, 3)
         return out
-    measured.append(runs)
-    # every round is costed with the startup measured so far in all rounds (it settles as rounds add runs)
-    startup = _startup(ex, lang, m, limits, empty_runs) if net else 0.0
-    costs = {
-      side: [_round_cost(r[k], startup, floor) for r in measured] for k, side in enumerate(('baseline', 'candidate'))
-    }
-    logs = [math.log(b[0] / c[0]) for b, c in zip(costs['baseline'], costs['candidate'])]
+    (nb, rb), (nc, rc) = (_round_cost(r, startup, floor) for r in runs)
+    costs['baseline'].append((nb, rb))
+    costs['candidate'].append((nc, rc))
+    logs.append(math.log(nb / nc))
     n = len(logs)
     if n >= min_rounds or m.exact:
       est, lo, hi = stats.yuen_interval(logs, confidence)
