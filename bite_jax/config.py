@@ -62,7 +62,7 @@ def base_config() -> ml_collections.ConfigDict:
   c.mesh.data = -1  # -1 fills the devices left over by the other axes
   c.mesh.fsdp = 1
   c.mesh.tensor = 1
-  c.mesh.coordinator = ''  # host:port for multi-host jax.distributed; '' = single host
+  c.mesh.coordinator = ''  # multi-host jax.distributed: host:port, or 'auto' (TPU VM slice, SLURM...); '' = single host
   c.mesh.num_processes = 0
   c.mesh.process_id = -1
 

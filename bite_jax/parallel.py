@@ -15,6 +15,8 @@ import numpy as np
 from flax import nnx
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
+from bite_jax.config import ConfigError
+
 log = logging.getLogger(__name__)
 
 MESH_AXES = ('data', 'fsdp', 'tensor')
@@ -160,13 +162,20 @@ def cache_sharding(mesh: Mesh, cache, rules=LOGICAL_AXIS_RULES):
   return jax.tree.map(one, cache)
 
 
+AUTO_COORDINATOR = 'auto'
+
+
 def initialize_distributed(
   coordinator: str | None = None, num_processes: int | None = None, process_id: int | None = None
 ) -> None:
   """Starts JAX's multi-host runtime; call once per process before any other JAX call.
 
-  With explicit arguments they are passed to jax.distributed.initialize. With none, the cluster is
-  auto-detected (TPU pod, SLURM, MPI...); when nothing is detected the run stays single-process.
+  `coordinator` is a host:port address, 'auto', or None:
+  - host:port: passed to jax.distributed.initialize with `num_processes` and `process_id`.
+  - 'auto': JAX detects the cluster (TPU VM slice, SLURM, MPI...) and finds the coordinator itself;
+    `num_processes` / `process_id`, when given, override what it detects. Raises ConfigError when
+    JAX cannot start from what it detects (e.g. no cluster), so that hosts never each run the whole job.
+  - None with no other argument: detection is tried; when nothing is detected the run stays single-process.
   CPU processes need cross-process collectives: when none is configured, gloo is selected (the
   default of the pinned JAX; older releases defaulted to none).
   """
@@ -174,8 +183,16 @@ def initialize_distributed(
     return
   if not getattr(jax.config, 'jax_cpu_collectives_implementation', 'gloo'):
     jax.config.update('jax_cpu_collectives_implementation', 'gloo')
-  explicit = any(v is not None for v in (coordinator, num_processes, process_id))
-  if explicit:
+  if coordinator == AUTO_COORDINATOR:
+    given = {'num_processes': num_processes, 'process_id': process_id}
+    try:
+      jax.distributed.initialize(**{k: v for k, v in given.items() if v is not None})
+    except ValueError as e:
+      raise ConfigError(
+        f'config.mesh.coordinator=auto: JAX found no cluster to join ({e}); on one host leave it empty, '
+        'elsewhere give host:port with mesh.num_processes and mesh.process_id'
+      ) from e
+  elif any(v is not None for v in (coordinator, num_processes, process_id)):
     jax.distributed.initialize(coordinator_address=coordinator, num_processes=num_processes, process_id=process_id)
   else:
     try:

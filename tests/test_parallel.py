@@ -14,7 +14,8 @@ import jax
 import pytest
 from jax.sharding import PartitionSpec as P
 
-from bite_jax.parallel import logical_to_sharding, make_mesh
+from bite_jax.config import ConfigError
+from bite_jax.parallel import initialize_distributed, logical_to_sharding, make_mesh
 from tests.helpers import paths
 from tests.helpers.checkpoints import make_qwen2_checkpoint, make_starcoder2_checkpoint
 
@@ -154,3 +155,39 @@ def test_initialize_distributed_with_explicit_single_process_coordinator():
     port = s.getsockname()[1]
   result = _run_worker('distributed_explicit', f'localhost:{port}', devices=1)
   assert result == {'initialized': True, 'process_count': 1, 'process_index': 0}
+
+
+# ------------------------------------------------------------------ coordinator=auto (jax.distributed mocked)
+
+
+@pytest.fixture
+def initialize_calls(monkeypatch):
+  calls = []
+  monkeypatch.setattr(jax.distributed, 'is_initialized', lambda: False)
+  monkeypatch.setattr(jax.distributed, 'initialize', lambda *args, **kwargs: calls.append((args, kwargs)))
+  return calls
+
+
+def test_auto_coordinator_leaves_the_cluster_to_jax_detection(initialize_calls):
+  initialize_distributed('auto', None, None)
+  assert initialize_calls == [((), {})]
+
+
+def test_auto_coordinator_passes_explicit_process_count_and_id(initialize_calls):
+  initialize_distributed('auto', 4, 0)
+  assert initialize_calls == [((), {'num_processes': 4, 'process_id': 0})]
+
+
+def test_host_port_coordinator_is_passed_as_the_address(initialize_calls):
+  initialize_distributed('10.0.0.2:1234', 2, 1)
+  assert initialize_calls == [((), {'coordinator_address': '10.0.0.2:1234', 'num_processes': 2, 'process_id': 1})]
+
+
+def test_auto_coordinator_without_a_detected_cluster_is_an_error(monkeypatch):
+  def no_cluster(**kwargs):
+    raise ValueError('coordinator_address should be defined.')
+
+  monkeypatch.setattr(jax.distributed, 'is_initialized', lambda: False)
+  monkeypatch.setattr(jax.distributed, 'initialize', no_cluster)
+  with pytest.raises(ConfigError, match='config.mesh.coordinator=auto: JAX found no cluster'):
+    initialize_distributed('auto')
