@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from bite_jax.data.pairs import write_pairs
+from bite_jax.data.pairs import read_pairs, write_pairs
 from bite_jax.data.records import Pair, Task
 from bite_jax.tree.verdict import limit_fields, measure_job
 
@@ -156,9 +156,43 @@ def build_levels(
       )
   order = {task_id: i for i, task_id in enumerate(tasks)}
   out['details'].sort(key=lambda d: order[d['root_id']])
+  out['pair_roots'] = {}
   for level in LEVELS:  # pairs in root order, whatever order the measurements finished in
-    out[level] = [pair for _, pair in sorted(out[level], key=lambda row: order[row[0]])]
+    rows = sorted(out[level], key=lambda row: order[row[0]])
+    out[level] = [pair for _, pair in rows]
+    out['pair_roots'][level] = [root for root, _ in rows]
   return out
+
+
+def merge_levels(shards: Sequence[dict], roots: Sequence[Task]) -> dict:
+  """One `build_levels` result from those of disjoint shares of `roots` (several processes): pairs and
+  details in the roots' order, counts summed. Each shard needs its `pair_roots` (levels.json keeps them)."""
+  order = {t.task_id: i for i, t in enumerate(roots)}
+  out = {level: [] for level in LEVELS}
+  out.update(missing=dict.fromkeys(LEVELS, 0), unconfirmed=dict.fromkeys(LEVELS, 0), roots=0, details=[])
+  for shard in shards:
+    out['roots'] += shard['roots']
+    out['details'].extend(shard['details'])
+    for level in LEVELS:
+      out['missing'][level] += shard['missing'][level]
+      out['unconfirmed'][level] += shard['unconfirmed'][level]
+      out[level].extend(zip(shard['pair_roots'][level], shard[level]))
+  out['details'].sort(key=lambda d: order[d['root_id']])
+  out['pair_roots'] = {}
+  for level in LEVELS:
+    rows = sorted(out[level], key=lambda row: order[row[0]])
+    out[level] = [pair for _, pair in rows]
+    out['pair_roots'][level] = [root for root, _ in rows]
+  return out
+
+
+def read_levels(out_dir: str | Path) -> dict:
+  """What `write_levels` wrote to `out_dir`, as `build_levels` returned it."""
+  out_dir = Path(out_dir)
+  levels = json.loads((out_dir / 'levels.json').read_text(encoding='utf-8'))
+  for level in LEVELS:
+    levels[level] = read_pairs(out_dir / f'{level}.jsonl')
+  return levels
 
 
 def _pair(task: Task, slow: str, fast: str, speedup: float, level: str) -> Pair:
@@ -239,6 +273,8 @@ def write_levels(levels: dict, out_dir: str | Path) -> dict[str, Path]:
     'unconfirmed': levels['unconfirmed'],
     'details': levels['details'],
   }
+  if 'pair_roots' in levels:
+    summary['pair_roots'] = levels['pair_roots']  # the root of every pair, in the files' order
   paths['summary'] = out_dir / 'levels.json'
   paths['summary'].write_text(json.dumps(summary, indent=1) + '\n', encoding='utf-8')
   return paths

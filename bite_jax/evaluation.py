@@ -14,12 +14,12 @@ import json
 import time
 from pathlib import Path
 
-from bite_jax import report
+from bite_jax import hosts, report
 from bite_jax.config import ConfigError
 from bite_jax.evaluate.baselines import generate_candidates
 from bite_jax.evaluate.candidates import read_candidates
 from bite_jax.evaluate.loaders import load_benchmark
-from bite_jax.evaluate.runner import evaluate_candidates
+from bite_jax.evaluate.runner import RESULTS, evaluate_candidates, read_results
 from bite_jax.stages import (
   editor_dir,
   editor_pairs,
@@ -89,40 +89,41 @@ def seen_tasks(config):
   return load_benchmark('mini', split=config.evaluate.seen_split, languages=languages(config))
 
 
-def _score_system(config, tasks, name: str, model_dir: Path, method: str, sys_dir: Path, pool, pairs) -> dict:
-  """Candidates of one system for `tasks` (generated once, saved in SYS_DIR/candidates.jsonl), then scored."""
-  cand_path = sys_dir / 'candidates.jsonl'
-  candidates = _candidates(cand_path)
-  if candidates is None:
-    started = time.time()
-    say(
-      f'evaluate: {name}: generating {config.evaluate.num_samples} candidate(s) for {len(tasks)} tasks with {model_dir}'
-    )
-    candidates = generate_candidates(
-      tasks,
-      model_dir,
-      method,
-      num_samples=int(config.evaluate.num_samples),
-      max_new_tokens=int(config.sample.max_new_tokens),
-      temperature=float(config.sample.temperature),
-      top_p=float(config.sample.top_p),
-      top_k=int(config.sample.top_k),
-      seed=int(config.seed),
-      train_pairs=pairs,
-      pool=pool,
-      meter=config.executor.meter or None,
-      max_batch=int(config.sample.batch_size),
-    )
-    sys_dir.mkdir(parents=True, exist_ok=True)
-    tmp = cand_path.with_name(cand_path.name + '.tmp')
-    tmp.write_text(''.join(json.dumps(c) + '\n' for c in candidates), encoding='utf-8')
-    tmp.replace(cand_path)
-    say(f'evaluate: {name}: candidates in {time.time() - started:.0f}s')
-  return evaluate_candidates(
+def _generate(config, tasks, name: str, model_dir: Path, method: str, pool, pairs) -> list[dict]:
+  started = time.time()
+  share = f' (process {hosts.index()} of {hosts.count()})' if hosts.count() > 1 else ''
+  say(
+    f'evaluate: {name}: generating {config.evaluate.num_samples} candidate(s) for {len(tasks)} tasks with '
+    f'{model_dir}{share}'
+  )
+  candidates = generate_candidates(
     tasks,
-    [{k: c[k] for k in ('task_id', 'code', 'sample_index')} for c in candidates],
-    sys_dir,
+    model_dir,
+    method,
+    num_samples=int(config.evaluate.num_samples),
+    max_new_tokens=int(config.sample.max_new_tokens),
+    temperature=float(config.sample.temperature),
+    top_p=float(config.sample.top_p),
+    top_k=int(config.sample.top_k),
+    seed=int(config.seed),
+    train_pairs=pairs,
     pool=pool,
+    meter=config.executor.meter or None,
+    max_batch=int(config.sample.batch_size),
+  )
+  say(f'evaluate: {name}: candidates in {time.time() - started:.0f}s')
+  return candidates
+
+
+def _write_lines(path: Path, rows) -> None:
+  path.parent.mkdir(parents=True, exist_ok=True)
+  tmp = path.with_name(path.name + '.tmp')
+  tmp.write_text(''.join(json.dumps(row) + '\n' for row in rows), encoding='utf-8')
+  tmp.replace(path)
+
+
+def _scoring(config, name: str, model_dir: Path, method: str) -> dict:
+  return dict(
     meter=config.executor.meter or None,
     timeout=float(config.executor.timeout),
     memory_mb=int(config.executor.memory_mb),
@@ -130,6 +131,66 @@ def _score_system(config, tasks, name: str, model_dir: Path, method: str, sys_di
     title=f'Evaluation: {name}',
     details={'benchmark': config.evaluate.benchmark, 'model': str(model_dir), 'method': method},
   )
+
+
+def _only_fields(candidates: list[dict]) -> list[dict]:
+  return [{k: c[k] for k in ('task_id', 'code', 'sample_index')} for c in candidates]
+
+
+def _score_system(config, tasks, name: str, model_dir: Path, method: str, sys_dir: Path, pool, pairs, workdir) -> dict:
+  """Candidates of one system for `tasks` (generated once, saved in SYS_DIR/candidates.jsonl), then scored."""
+  if hosts.count() > 1:
+    return _score_system_sharded(config, tasks, name, model_dir, method, sys_dir, pool, pairs, workdir)
+  cand_path = sys_dir / 'candidates.jsonl'
+  candidates = _candidates(cand_path)
+  if candidates is None:
+    candidates = _generate(config, tasks, name, model_dir, method, pool, pairs)
+    _write_lines(cand_path, candidates)
+  return evaluate_candidates(
+    tasks, _only_fields(candidates), sys_dir, pool=pool, **_scoring(config, name, model_dir, method)
+  )
+
+
+def _score_system_sharded(config, tasks, name, model_dir, method, sys_dir: Path, pool, pairs, workdir) -> dict:
+  """_score_system on several processes: each generates and scores the candidates of its share of the
+  tasks under SYS_DIR/shards/; process 0 merges them (candidates.jsonl in task order; the scored rows into
+  results.jsonl, from which the metrics are computed without running anything again)."""
+  workdir_prefix = sys_dir.relative_to(workdir).as_posix()
+  cand_path = sys_dir / 'candidates.jsonl'
+  mine = hosts.share(tasks)
+  shard_cands = hosts.shard_file(cand_path)
+  shard_dir = sys_dir / 'shards' / f'p{hosts.index()}of{hosts.count()}'
+  candidates = _candidates(cand_path)
+  if candidates is None:
+    candidates = _candidates(shard_cands)
+    if candidates is None:
+      candidates = _generate(config, mine, name, model_dir, method, pool, pairs) if mine else []
+      _write_lines(shard_cands, candidates)
+  else:
+    ids = {t.task_id for t in mine}
+    candidates = [c for c in candidates if c['task_id'] in ids]
+  if mine:
+    evaluate_candidates(
+      mine, _only_fields(candidates), shard_dir, pool=pool, **_scoring(config, name, model_dir, method)
+    )
+  shards = f'{workdir_prefix}/shards'
+  hosts.exchange(f'evaluate-{workdir_prefix}', push=workdir_prefix, pull=shards if hosts.is_writer() else None)
+  if hosts.is_writer():
+    order = {t.task_id: i for i, t in enumerate(tasks)}
+    merged, rows = [], []
+    for k in range(hosts.count()):
+      shard = hosts.shard_file(cand_path, process=k)
+      _candidates(shard)  # checks every line (CandidateError names a bad one); the raw rows keep every field
+      merged.extend(json.loads(line) for line in shard.read_text(encoding='utf-8').splitlines() if line.strip())
+      rows.extend(read_results(sys_dir / 'shards' / f'p{k}of{hosts.count()}' / RESULTS))
+    if not cand_path.is_file():
+      merged.sort(key=lambda c: (order[c['task_id']], c.get('sample_index', 0)))
+      _write_lines(cand_path, merged)
+    _write_lines(sys_dir / RESULTS, rows)  # every task scored: evaluate_candidates reuses these rows
+    merged = _candidates(cand_path)
+    evaluate_candidates(tasks, _only_fields(merged), sys_dir, pool=pool, **_scoring(config, name, model_dir, method))
+  hosts.exchange(f'evaluate-{workdir_prefix}-merged', push=workdir_prefix, pull=workdir_prefix)
+  return json.loads((sys_dir / 'metrics.json').read_text(encoding='utf-8'))
 
 
 def _write_json(path: Path, value) -> None:
@@ -146,7 +207,8 @@ def run_evaluate(config, workdir: Path) -> dict:
   metrics_path = workdir / 'metrics.json'
   if metrics_path.is_file():
     say('evaluate: complete, skipped')
-    report.write_report(workdir)
+    if hosts.is_writer():
+      report.write_report(workdir)
     return json.loads(metrics_path.read_text(encoding='utf-8'))
   tasks = evaluation_tasks(config)
   seen = seen_tasks(config)
@@ -159,7 +221,7 @@ def run_evaluate(config, workdir: Path) -> dict:
         split = f'{config.evaluate.benchmark}/{config.evaluate.seen_split} (seen)'
         runs.append((seen, out / 'seen' / name, seen_summary, split))
       for these, sys_dir, into, benchmark in runs:
-        metrics = _score_system(config, these, name, model_dir, method, sys_dir, pool, pairs)
+        metrics = _score_system(config, these, name, model_dir, method, sys_dir, pool, pairs, workdir)
         into[name] = {
           'metrics': metrics,
           'meter': metrics.get('meter'),
@@ -167,9 +229,10 @@ def run_evaluate(config, workdir: Path) -> dict:
           'method': method,
           'benchmark': benchmark,
         }
-  _write_json(out / 'summary.json', summary)
-  if seen:
-    _write_json(out / 'seen' / 'summary.json', seen_summary)
+  if hosts.is_writer():
+    _write_json(out / 'summary.json', summary)
+    if seen:
+      _write_json(out / 'seen' / 'summary.json', seen_summary)
   first = next(iter(summary.values()))['metrics']
   result = {
     'overall': first.get('overall'),
@@ -183,6 +246,8 @@ def run_evaluate(config, workdir: Path) -> dict:
   }
   if seen:
     result['seen'] = {name: s['metrics'].get('overall') for name, s in seen_summary.items()}
-  _write_json(metrics_path, result)  # written last: its presence marks the stage complete
-  report.write_report(workdir)
+  if hosts.is_writer():
+    _write_json(metrics_path, result)  # written last: its presence marks the stage complete
+    report.write_report(workdir)
+  hosts.exchange('evaluate-done', push='', pull='')
   return result

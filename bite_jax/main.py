@@ -27,7 +27,7 @@ from ml_collections import config_flags
 
 import executor
 from bite_jax import config as bite_config
-from bite_jax import curriculum, evaluation, parallel, report, stages, usage
+from bite_jax import curriculum, evaluation, hosts, parallel, report, stages, storage, usage
 from bite_jax.config import ConfigError
 from bite_jax.data.mini import MiniFormatError
 from bite_jax.data.pairs import PairFormatError
@@ -68,8 +68,13 @@ def requested_stages(stage: str, codenet: str = '') -> list[str]:
   return [stage]
 
 
-def run(config, workdir: Path) -> dict[str, str]:
+def run(config, workdir: str | Path) -> dict[str, str]:
   """Runs the requested stages in order; returns {stage: 'done'}.
+
+  `workdir` is a local directory or a URL (`gs://bucket/run`, any fsspec file system): a remote workdir
+  is worked on in a local mirror (bite_jax.storage), pulled at the start, pushed after every stage and
+  while the trees grow, so a run on a fresh host resumes from the bucket. With several processes, files
+  change hands at the stages' barriers (bite_jax.hosts).
 
   The workdir's first run records the config's output fields in WORKDIR/config.json; a later run whose
   fields differ raises WorkdirConfigError before any stage starts (bite_jax.workdir).
@@ -83,17 +88,32 @@ def run(config, workdir: Path) -> dict[str, str]:
   stages_run = requested_stages(config.stage, config.data.codenet)
   if not set(stages_run) <= {'data', 'curriculum'}:  # every other stage trains or samples on the mesh
     check_mesh(config)
+  try:
+    mirror = storage.open_workdir(workdir)
+  except (ValueError, ImportError) as e:
+    raise ConfigError(f'--workdir: {e}') from None
+  hosts.use_mirror(mirror)
+  if mirror.remote:
+    print(f'[bite] workdir {mirror.url}: local mirror {mirror.local}', flush=True)
+  workdir = mirror.local
   workdir.mkdir(parents=True, exist_ok=True)
-  check_workdir_config(config, workdir)
+  # Every process checks the record before process 0 (re)writes it, so all of them stop on a mismatch.
+  check_workdir_config(config, workdir, write=False)
+  hosts.barrier('workdir-config')
+  if hosts.is_writer():
+    check_workdir_config(config, workdir)
   outcome = {}
   for name in stages_run:
     start = time.time()
     print(f'[bite] stage {name}: start', flush=True)
     STAGE_FUNCTIONS[name](config, workdir)
+    hosts.exchange(f'stage-{name}', push='', pull='')  # what each process wrote, for the next stage
     print(f'[bite] stage {name}: done in {time.time() - start:.1f}s', flush=True)
     outcome[name] = 'done'
-  if config.stage != 'ift':
+  if config.stage != 'ift' and hosts.is_writer():
     print(f'[bite] report: {report.write_report(workdir)}', flush=True)
+    if mirror.remote:
+      mirror.push()
   return outcome
 
 
@@ -356,7 +376,7 @@ def main(argv):
   logging.set_verbosity(logging.WARNING)
   try:
     check_config(config)
-    outcome = run(config, Path(_WORKDIR.value))
+    outcome = run(config, _WORKDIR.value)
   except executor.SandboxRequiredError as e:
     print(f'[bite] error: {e}', file=sys.stderr, flush=True)
     sys.exit(3)

@@ -29,7 +29,7 @@ import transformers
 from flax import nnx
 
 import executor
-from bite_jax import curriculum, tree
+from bite_jax import curriculum, hosts, parallel, tree
 from bite_jax.config import ConfigError
 from bite_jax.data import codenet
 from bite_jax.data.mini import load_mini, train_pairs
@@ -101,8 +101,17 @@ def prepare_base(config, workdir: Path) -> Path:
       raise FileNotFoundError(f'config.model.hf_path: no config.json in {path}')
     return path
   base = workdir / 'base'
-  if (base / _BASE_DONE).is_file():
+  built = (base / _BASE_DONE).is_file()
+  hosts.barrier('base-check')  # every process has looked before process 0 writes
+  if built:
     return base
+  if hosts.is_writer():
+    _build_base(config, base)
+  hosts.exchange('base-built', push='base', pull='base')
+  return base
+
+
+def _build_base(config, base: Path) -> None:
   languages = [s for s in config.data.languages.split(',') if s] or None
   tokenizer = train_tokenizer(
     demo_corpus(languages), vocab_size=config.model.tokenizer_vocab, split_words=config.model.tokenizer_split_words
@@ -123,7 +132,6 @@ def prepare_base(config, workdir: Path) -> Path:
   save_pretrained(model, base, tokenizer=tokenizer)
   (base / _BASE_DONE).write_text(json.dumps({'preset': config.model.preset, 'vocab_size': len(tokenizer)}) + '\n')
   print(f'[bite] base: {config.model.preset} from scratch, tokenizer of {len(tokenizer)} tokens -> {base}', flush=True)
-  return base
 
 
 def run_ift(config, workdir: Path) -> Path:
@@ -153,7 +161,18 @@ def data_file(config, workdir: Path | None, name: str) -> str:
 
 def run_data(config, workdir: Path) -> dict | None:
   """The data stage: editor pairs and tree roots mined from `data.codenet` (bite_jax.data.codenet) into
-  WORKDIR/data; returns the stats (None when data.codenet is empty: nothing to do)."""
+  WORKDIR/data; returns the stats (None when data.codenet is empty: nothing to do). With several
+  processes, process 0 mines and the others wait for its files."""
+  if hosts.count() == 1:
+    return _mine(config, workdir)
+  hosts.barrier('data-check')
+  stats = _mine(config, workdir) if hosts.is_writer() else None
+  hosts.exchange('data-mined', push='data', pull='data')
+  path = Path(workdir) / 'data' / 'stats.json'
+  return stats if hosts.is_writer() or not path.is_file() else json.loads(path.read_text(encoding='utf-8'))
+
+
+def _mine(config, workdir: Path) -> dict | None:
   if not config.data.codenet:
     say('data: config.data.codenet is empty, skipped (pairs and roots come from data.pairs / data.roots or mini)')
     return None
@@ -241,9 +260,10 @@ def run_editors(config, workdir: Path) -> dict[str, Path]:
 
 def executor_pool(config, workdir: Path):
   """The pool that runs model-written programs, after checking they will be sandboxed (or that the config
-  allows otherwise); the isolation in force is written to WORKDIR/isolation.json for the report."""
+  allows otherwise); the isolation in force is written to WORKDIR/isolation.json for the report (by process 0)."""
   isolation = executor.require_sandbox(allow_unsandboxed=bool(config.executor.allow_unsandboxed))
-  (workdir / 'isolation.json').write_text(json.dumps(isolation, indent=1) + '\n', encoding='utf-8')
+  if hosts.is_writer():  # every host checks its own sandbox; the report shows the first host's
+    (workdir / 'isolation.json').write_text(json.dumps(isolation, indent=1) + '\n', encoding='utf-8')
   if isolation.get('sandbox') != 'bwrap':
     say('executor: UNSANDBOXED (executor.allow_unsandboxed=True): model-written programs run without namespaces')
   workers = int(config.executor.workers) or None
@@ -251,14 +271,19 @@ def executor_pool(config, workdir: Path):
 
 
 def run_trees(config, workdir: Path) -> dict:
-  """Grows the optimization and the degradation tree of every root (bite_jax.tree)."""
+  """Grows the optimization and the degradation tree of every root (bite_jax.tree).
+
+  With several processes each grows the trees of its share of the roots (bite_jax.hosts) into its own
+  shard files, and process 0 merges them into trees/{opt,degr}.jsonl once every shard is complete. Samples
+  are keyed by node id, so the trees are those a single process grows. A rerun resumes every shard."""
   roots = tree_roots(config, workdir)
   kwargs = tree.grow_tree_kwargs(config)
   shape = {key: kwargs[key] for key in ('height', 'width', 'threshold', 'extra_inputs')}
   root_ids = [t.task_id for t in roots]
-  summary = {}
   paths = {direction: workdir / 'trees' / f'{tree.tree_name(direction)}.jsonl' for direction in EDITORS.values()}
   complete = {d: tree.tree_complete(path, root_ids, direction=d, **shape) for d, path in paths.items()}
+  mine = hosts.share(roots)
+  sharded = hosts.count() > 1
   # The sandbox is checked before anything else, so a run that may not execute children stops at once.
   pool = None if all(complete.values()) else executor_pool(config, workdir)
   root_results = {}  # both trees grow from the same roots: their measuring and screening runs are shared
@@ -267,23 +292,59 @@ def run_trees(config, workdir: Path) -> dict:
       path = paths[direction]
       if complete[direction]:
         say(f'trees: {path.name} complete, skipped')
-      else:
-        final = editor_dir(workdir, name)
-        if not is_trained_dir(final):
-          raise FileNotFoundError(f'{final}: the {name} editor is not trained; run --config.stage=editors first')
-        editor = tree.load_editor(final, config.sample)
-        say(f'trees: growing {path.name} from {len(roots)} roots (h={shape["height"]}, m={shape["width"]})')
-        tree.grow_tree(roots, editor, direction, path, pool=pool, root_results=root_results, **kwargs)
-      summary[tree.tree_name(direction)] = tree.tree_statistics(tree.read_tree(path))
+        continue
+      final = editor_dir(workdir, name)
+      if not is_trained_dir(final):
+        raise FileNotFoundError(f'{final}: the {name} editor is not trained; run --config.stage=editors first')
+      out = hosts.shard_file(path) if sharded else path
+      if not mine:
+        say(f'trees: process {hosts.index()} has no roots (more processes than roots)')
+        continue
+      editor = tree.load_editor(final, config.sample)
+      share = f' (process {hosts.index()} of {hosts.count()}: {len(mine)} of {len(roots)} roots)' if sharded else ''
+      say(f'trees: growing {out.name} from {len(mine)} roots (h={shape["height"]}, m={shape["width"]}){share}')
+      with hosts.syncing(out):
+        tree.grow_tree(mine, editor, direction, out, pool=pool, root_results=root_results, **kwargs)
   finally:
     if pool is not None:
       pool.close()
-  (workdir / 'trees' / 'stats.json').write_text(json.dumps(summary, indent=1) + '\n', encoding='utf-8')
+  if sharded and not all(complete.values()):
+    _merge_tree_shards(roots, paths, complete, shape)
+  summary = {tree.tree_name(d): tree.tree_statistics(tree.read_tree(path)) for d, path in paths.items()}
+  if hosts.is_writer():
+    (workdir / 'trees' / 'stats.json').write_text(json.dumps(summary, indent=1) + '\n', encoding='utf-8')
   return summary
 
 
+def _merge_tree_shards(roots, paths: dict, complete: dict, shape: dict) -> None:
+  """After every process grew its shards: process 0 checks each shard is complete, merges them into the tree
+  files with their .done markers, and the others wait for it (then fetch the merged trees)."""
+  hosts.exchange('trees-grown', push='trees/shards', pull='trees/shards' if hosts.is_writer() else None)
+  if hosts.is_writer():
+    root_ids = [t.task_id for t in roots]
+    for direction, path in paths.items():
+      if complete[direction]:
+        continue
+      shards = []
+      for k in range(hosts.count()):
+        share = hosts.share(roots, process=k)
+        shard = hosts.shard_file(path, process=k)
+        if share and not tree.tree_complete(shard, share, direction=direction, **shape):
+          raise RuntimeError(f'{shard}: process {k} did not finish its share of the {path.name} tree')
+        shards.append(shard)
+      nodes = tree_store.merge_trees([s for s in shards if s.exists()], path, root_ids)
+      summary = {k: v for k, v in tree.tree_statistics(nodes).items() if k in ('nodes', 'kept', 'reasons')}
+      summary['extra_inputs'] = shape['extra_inputs']
+      tree_store.write_done(path, tree_store.tree_signature(direction, root_ids, **shape), summary)
+      say(f'trees: {path.name}: merged {len(nodes)} nodes from {hosts.count()} processes')
+  hosts.exchange('trees-merged', push='trees', pull='trees')
+
+
 def run_curriculum(config, workdir: Path) -> dict:
-  """Easy/medium/hard pairs from the trees (bite_jax.curriculum), written to WORKDIR/curriculum."""
+  """Easy/medium/hard pairs from the trees (bite_jax.curriculum), written to WORKDIR/curriculum.
+
+  With several processes each measures the pairs of its share of the roots into curriculum/shards/ and
+  process 0 merges the shares, in root order, into the files one process writes."""
   out = workdir / 'curriculum'
   summary_path = out / 'levels.json'
   if summary_path.is_file():
@@ -296,18 +357,32 @@ def run_curriculum(config, workdir: Path) -> dict:
     if not tree_store.done_path(path).is_file():
       raise FileNotFoundError(f'{path}: the tree is not complete; run --config.stage=trees first')
     nodes[direction] = tree.read_tree(path)
-  with executor_pool(config, workdir) as pool:
-    levels = curriculum.build_levels(
-      roots, nodes['optimize'], nodes['degrade'], pool=pool, **curriculum.levels_kwargs(config)
+  sharded = hosts.count() > 1
+  mine = hosts.share(roots)
+  shard_dir = out / 'shards' / f'p{hosts.index()}of{hosts.count()}'
+  if sharded and (shard_dir / 'levels.json').is_file():
+    say(f'curriculum: process {hosts.index()}: its share is measured, reused')
+  else:
+    with executor_pool(config, workdir) as pool:
+      levels = curriculum.build_levels(
+        mine, nodes['optimize'], nodes['degrade'], pool=pool, **curriculum.levels_kwargs(config)
+      )
+    curriculum.write_levels(levels, shard_dir if sharded else out)  # levels.json last: it marks completion
+  if sharded:
+    hosts.exchange(
+      'curriculum-measured', push='curriculum/shards', pull='curriculum/shards' if hosts.is_writer() else None
     )
-  out.mkdir(parents=True, exist_ok=True)
-  curriculum.write_levels(levels, out)  # levels.json is written last: its presence marks completion
+    if hosts.is_writer():
+      shards = [curriculum.read_levels(out / 'shards' / f'p{k}of{hosts.count()}') for k in range(hosts.count())]
+      curriculum.write_levels(curriculum.merge_levels(shards, roots), out)
+    hosts.exchange('curriculum-merged', push='curriculum', pull='curriculum')
+  levels = json.loads(summary_path.read_text(encoding='utf-8'))
   say(
     'curriculum: '
-    + ', '.join(f'{lvl} {len(levels[lvl])} pairs' for lvl in curriculum.LEVELS)
+    + ', '.join(f'{lvl} {levels["pairs"][lvl]} pairs' for lvl in curriculum.LEVELS)
     + f'; roots lacking a level: {levels["missing"]}'
   )
-  return json.loads(summary_path.read_text(encoding='utf-8'))
+  return levels
 
 
 def stage_dir(workdir: Path, k: int) -> Path:
@@ -339,8 +414,12 @@ def final_model_dir(config, workdir: Path) -> Path:
 
 def _carry_forward(config, source: Path, final: Path, stage: int, reason: str) -> None:
   """A stage with no pairs keeps its starting parameters, saved as that stage's checkpoint and marked untrained."""
-  kw = dict(dtype=config.model.dtype, param_dtype=config.model.param_dtype)
-  model = load_trained_model(source, **kw) if is_trained_dir(source) else from_pretrained(source, **kw)
+  # On every process's devices (the global mesh), as training would have left them: Orbax saves global arrays.
+  mesh = parallel.make_mesh(data=-1)
+  if is_trained_dir(source):
+    model = load_trained_model(source, mesh=mesh, dtype=config.model.dtype, param_dtype=config.model.param_dtype)
+  else:
+    model = from_pretrained(source, dtype=config.model.dtype, param_dtype=config.model.param_dtype, mesh=mesh)
   params = nnx.state(model, nnx.Param)
   save_final(
     final,

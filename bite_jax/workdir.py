@@ -97,10 +97,12 @@ def has_outputs(workdir: Path) -> bool:
   return workdir.is_dir() and any(p.name not in NOT_OUTPUTS for p in workdir.iterdir())
 
 
-def check_workdir_config(config, workdir: str | Path) -> Path:
+def check_workdir_config(config, workdir: str | Path, *, write: bool = True) -> Path:
   """Records `output_fields(config)` in WORKDIR/config.json on first use; later, checks the run agrees with it.
 
   A workdir that holds no stage output yet (a first run that stopped on bad input) takes the new config.
+
+  With `write=False` nothing is written: a workdir the record does not bind yet passes.
 
   Returns the record's path. Raises WorkdirConfigError naming the first differing field, both values
   and the way out (a new --workdir, or deleting the record to adopt this config), or naming the record
@@ -110,6 +112,8 @@ def check_workdir_config(config, workdir: str | Path) -> Path:
   path = workdir / RECORD
   current = output_fields(config)
   if not path.exists() or not has_outputs(workdir):
+    if not write:  # only checking (every process of a multi-host run; process 0 then writes)
+      return path
     workdir.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(RECORD + '.tmp')
     tmp.write_text(json.dumps(current, indent=1) + '\n', encoding='utf-8')

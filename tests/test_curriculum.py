@@ -10,10 +10,12 @@ from bite_jax.curriculum import (
   build_levels,
   extreme_nodes,
   levels_kwargs,
+  merge_levels,
   mixtures_kwargs,
   parse_stages,
   path_factors,
   pkac_mixtures,
+  read_levels,
   top_by_speedup,
   write_levels,
 )
@@ -232,3 +234,33 @@ def test_settings_come_from_the_config_sections():
     'repeats': None,
     'min_speedup': 1.0,
   }
+
+
+def test_levels_of_disjoint_shares_merge_into_the_levels_of_all_roots(tmp_path):
+  """Several processes each measure a share of the roots (every other one): the merged levels, written and
+  read back, are the levels one process builds from all of them, pairs and details in root order."""
+  roots = [make_task(f'r{i}') for i in range(5)]
+  opt = [n for i in range(5) if i != 3 for n in opt_tree(f'r{i}')]  # r3 has no fast program: medium, hard missing
+  degr = [n for i in range(5) for n in degr_tree(f'r{i}')]
+  whole = build_levels(roots, opt, degr, pool=FakeMeasurePool(), progress=False)
+  shards = []
+  for k in range(2):
+    share = roots[k::2]
+    write_levels(build_levels(share, opt, degr, pool=FakeMeasurePool(), progress=False), tmp_path / f'p{k}')
+    shards.append(read_levels(tmp_path / f'p{k}'))
+  merged = merge_levels(shards, roots)
+  for level in ('easy', 'medium', 'hard'):
+    assert [p.to_dict() for p in merged[level]] == [p.to_dict() for p in whole[level]]
+  assert (
+    merged['pair_roots']
+    == whole['pair_roots']
+    == {
+      'easy': ['r0', 'r1', 'r2', 'r3', 'r4'],
+      'medium': ['r0', 'r1', 'r2', 'r4'],
+      'hard': ['r0', 'r1', 'r2', 'r4'],
+    }
+  )
+  assert {k: merged[k] for k in ('missing', 'unconfirmed', 'roots')} == {
+    k: whole[k] for k in ('missing', 'unconfirmed', 'roots')
+  }
+  assert [d['root_id'] for d in merged['details']] == [f'r{i}' for i in range(5)]

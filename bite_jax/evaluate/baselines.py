@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import zlib
 from collections import defaultdict
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from bite_jax.data.responses import extract_program
 from bite_jax.evaluate.baseline_prompts import direct_prompt, feedback_text, rag_prompt, refine_prompt
 from bite_jax.evaluate.bm25 import BM25, code_tokens
 from bite_jax.evaluate.progress import Progress
-from bite_jax.sample.sampler import load_sampler
+from bite_jax.sample.sampler import Sampler, load_sampler
 from executor import Pool
 
 log = logging.getLogger(__name__)
@@ -49,11 +50,21 @@ class PairRetriever:
     return [items[i] for i in self.index[task.language].top_k(code_tokens(task.src), k, allowed=allowed)]
 
 
-def _sample_all(sampler, prompts: list[str], num_samples: int, options: dict, label: str, progress: bool):
-  """samples[i][j] for prompt i, with a progress line per finished batch."""
+def task_key(*parts) -> int:
+  """The sampling key of a prompt (a stable 31-bit hash of its task id and, for refinement chains, the
+  chain), so a task's candidates are the same whichever other tasks share the run or its batches (a run
+  split over processes, a changed `evaluate.limit`)."""
+  return zlib.crc32('/'.join(str(p) for p in parts).encode('utf-8')) & 0x7FFFFFFF
+
+
+def _sample_all(sampler, prompts: list[str], num_samples: int, options: dict, label: str, progress: bool, keys=None):
+  """samples[i][j] for prompt i, with a progress line per finished batch; `keys`: one sampling key per
+  prompt (task_key) for a Sampler, else prompts are keyed by position."""
   out = [[] for _ in prompts]
   bar = Progress(len(prompts) * num_samples, label=label, unit='samples', enabled=progress, min_interval=5.0)
   stream = getattr(sampler, 'stream', None)
+  if keys is not None and isinstance(sampler, Sampler):
+    options = dict(options, prompt_keys=list(keys))
   batches = (
     stream(prompts, num_samples=num_samples, **options)
     if stream
@@ -109,7 +120,8 @@ def generate_candidates(
     prompts = [rag_prompt(t.language, t.src, retriever.examples(t, rag_k)) for t in tasks]
   else:
     prompts = [direct_prompt(t.language, t.src) for t in tasks]
-  samples = _sample_all(sampler, prompts, num_samples, options, f'generate {method}', progress)
+  keys = [task_key(t.task_id) for t in tasks]
+  samples = _sample_all(sampler, prompts, num_samples, options, f'generate {method}', progress, keys)
   attempts = [[extract_program(s.text or '', s.finish_reason) for s in row] for row in samples]
   if method == 'refine' and refine_rounds > 0:
     attempts = _refine(
@@ -188,7 +200,8 @@ def _refine(
         for (i, j), (text, _, _) in zip(chains, notes)
       ]
       round_options = dict(options, seed=(options['seed'] + r + 1) % 2**32)
-      samples = _sample_all(sampler, prompts, 1, round_options, f'refine round {r + 1}', progress)
+      keys = [task_key(tasks[i].task_id, j) for i, j in chains]
+      samples = _sample_all(sampler, prompts, 1, round_options, f'refine round {r + 1}', progress, keys)
       for c, row in zip(chains, samples):
         latest[c] = extract_program(row[0].text or '', row[0].finish_reason)
   finally:

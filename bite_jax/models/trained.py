@@ -23,7 +23,7 @@ import orbax.checkpoint as ocp
 from flax import nnx
 from jax.sharding import Mesh
 
-from bite_jax import parallel
+from bite_jax import hosts, parallel
 from bite_jax.models.config import ModelConfig
 from bite_jax.models.decoder import Decoder
 from bite_jax.models.hf import from_pretrained, load_tokenizer
@@ -83,8 +83,9 @@ def save_final(final_dir: Path, params, *, model_config: ModelConfig, source: Pa
     info = dict(info, dtype=model_config.dtype, param_dtype=model_config.param_dtype)
     (final_dir / TRAIN_INFO).write_text(json.dumps(info, indent=2), encoding='utf-8')
   checkpointer = ocp.StandardCheckpointer()
-  checkpointer.save(final_dir / 'params', params, force=True)
+  checkpointer.save(hosts.orbax_dir(final_dir / 'params'), params, force=True)  # see hosts.orbax_dir
   checkpointer.wait_until_finished()
+  hosts.publish(final_dir, 'final-saved')  # with a bucket workdir, every host's mirror holds the final dir
   return final_dir
 
 
@@ -114,6 +115,22 @@ def read_model_config(path, **overrides) -> ModelConfig:
   return config.replace(**{k: v for k, v in overrides.items() if v is not None})
 
 
+def _checkpointer_for(mesh: Mesh) -> ocp.StandardCheckpointer:
+  """A checkpointer whose restore involves only the processes that own `mesh`'s devices.
+
+  A mesh of this process's devices alone (the sampler's, on every host) restores without waiting for
+  the other processes, which may be busy elsewhere (growing their share of the trees); a global mesh
+  restores with all of them, as training does.
+  """
+  owners = {d.process_index for d in mesh.devices.flat}
+  if jax.process_count() == 1 or len(owners) == jax.process_count():
+    return ocp.StandardCheckpointer()
+  options = ocp.options.MultiprocessingOptions(
+    primary_host=min(owners), active_processes=owners, barrier_sync_key_prefix=f'restore-p{min(owners)}'
+  )
+  return ocp.StandardCheckpointer(multiprocessing_options=options)
+
+
 def load_trained_model(
   path, *, mesh: Mesh | None = None, rules=parallel.LOGICAL_AXIS_RULES, dtype=None, param_dtype=None, remat=None
 ) -> Decoder:
@@ -125,7 +142,7 @@ def load_trained_model(
   mesh = mesh if mesh is not None else parallel.make_mesh()
   model = _abstract_model(config, mesh, rules)
   graphdef, abstract_params, rest = nnx.split(model, nnx.Param, ...)
-  params = ocp.StandardCheckpointer().restore(path / 'params', abstract_params)
+  params = _checkpointer_for(mesh).restore(path / 'params', abstract_params)
   model = nnx.merge(graphdef, params, rest)
   parallel.set_activation_sharding(model, mesh, rules)
   return model

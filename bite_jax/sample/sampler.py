@@ -411,9 +411,11 @@ class Sampler:
 def load_sampler(model_dir, *, mesh=None, dtype: str | None = None, max_batch: int = 64) -> Sampler:
   """A Sampler over a model directory: a trained one (the trainer's OUT/final) or a Hugging Face one.
 
-  Without `mesh`, several devices give a data-parallel mesh over all of them (sample rows spread).
+  Without `mesh`, the sampler uses this process's devices only: several give a data-parallel mesh over
+  them (sample rows spread). Sampling never spans processes: in a multi-host run each process samples its
+  own share of the work (bite_jax.hosts) on its own devices.
   """
-  if mesh is None and jax.device_count() > 1:
-    mesh = parallel.make_mesh(data=-1)
+  if mesh is None and (jax.local_device_count() > 1 or jax.process_count() > 1):
+    mesh = parallel.make_mesh(data=-1, devices=jax.local_devices())
   model, tokenizer = load_model_dir(model_dir, mesh=mesh, dtype=dtype)
   return Sampler(model, tokenizer, mesh=mesh, max_batch=max_batch)

@@ -13,6 +13,7 @@ import grain
 import jax
 import orbax.checkpoint as ocp
 
+from bite_jax import hosts
 from bite_jax.train.step import release_host_memory
 
 ITEMS = ('params', 'opt_state', 'data', 'meta')
@@ -29,7 +30,8 @@ class CheckpointStore:
   def __init__(self, directory: Path, *, keep: int):
     self.directory = Path(directory)
     options = ocp.CheckpointManagerOptions(max_to_keep=max(1, keep), enable_async_checkpointing=False, create=True)
-    self.manager = ocp.CheckpointManager(self.directory.absolute(), options=options, item_names=ITEMS)
+    where = hosts.orbax_dir(self.directory.absolute())  # a multi-host run on a bucket: the bucket itself
+    self.manager = ocp.CheckpointManager(where, options=options, item_names=ITEMS)
 
   def latest_step(self) -> int:
     """The newest complete checkpoint's step, 0 when there is none."""

@@ -170,3 +170,34 @@ def tree_complete(
 def clear_done(path: str | Path) -> None:
   """Removes the `.done` marker (growth is about to change the tree)."""
   done_path(path).unlink(missing_ok=True)
+
+
+def merge_trees(shards: Sequence[str | Path], out_path: str | Path, root_ids: Sequence[str]) -> list[dict]:
+  """Writes the nodes of the shard files (trees grown by several processes, each from its share of the
+  roots) as one tree file `out_path`, replacing it atomically; returns the nodes written.
+
+  Nodes are ordered breadth first across roots: by depth, then by the roots' order in `root_ids`, then by
+  sample indices. Raises TreeFormatError when a node belongs to none of `root_ids` or appears in two
+  shards (shares that overlap: shards of another run mixed in).
+  """
+  order = {root: i for i, root in enumerate(root_ids)}
+  seen, nodes = {}, []
+  for shard in shards:
+    for node in read_tree(shard):
+      if node['root_id'] not in order:
+        raise TreeFormatError(f'{shard}: node {node["node_id"]!r} has root {node["root_id"]!r}, not one of the roots')
+      if node['node_id'] in seen:
+        raise TreeFormatError(f'{shard}: node {node["node_id"]!r} is also in {seen[node["node_id"]]}')
+      seen[node['node_id']] = shard
+      nodes.append(node)
+  nodes.sort(key=lambda n: (n['depth'], order[n['root_id']], node_path(n)))
+  out_path = Path(out_path)
+  out_path.parent.mkdir(parents=True, exist_ok=True)
+  tmp = out_path.with_name(out_path.name + '.tmp')
+  with tmp.open('w', encoding='utf-8') as f:
+    for node in nodes:
+      f.write(json.dumps(node, ensure_ascii=False) + '\n')
+    f.flush()
+    os.fsync(f.fileno())
+  os.replace(tmp, out_path)
+  return nodes

@@ -10,6 +10,7 @@ from bite_jax.tree.store import (
   child_id,
   clear_done,
   done_path,
+  merge_trees,
   node_path,
   read_tree,
   tree_complete,
@@ -107,3 +108,29 @@ def test_done_marker_certifies_roots_and_settings(tmp_path):
   assert not tree_complete(path, ['a', 'b'], **{**settings, 'extra_inputs': 0})  # checked on fewer inputs
   clear_done(path)
   assert not tree_complete(path, ['a', 'b'], **settings)
+
+
+def test_shards_of_disjoint_roots_merge_breadth_first_in_root_order(tmp_path):
+  def nodes(root):
+    return [
+      {'node_id': root, 'root_id': root, 'parent_id': None, 'depth': 0, 'kept': True, 'reason': 'root'},
+      {'node_id': f'{root}:1', 'root_id': root, 'parent_id': root, 'depth': 1, 'kept': True, 'reason': 'kept'},
+      {'node_id': f'{root}:0', 'root_id': root, 'parent_id': root, 'depth': 1, 'kept': False, 'reason': 'not_faster'},
+      {'node_id': f'{root}:1.0', 'root_id': root, 'parent_id': f'{root}:1', 'depth': 2, 'kept': False, 'reason': 'x'},
+    ]
+
+  for k, roots in enumerate((['a', 'c'], ['b'])):
+    with TreeWriter(tmp_path / f'p{k}.jsonl') as w:
+      for root in roots:
+        for n in nodes(root):
+          w.write(n)
+  out = tmp_path / 'opt.jsonl'
+  merged = merge_trees([tmp_path / 'p0.jsonl', tmp_path / 'p1.jsonl'], out, ['a', 'b', 'c'])
+  assert [n['node_id'] for n in read_tree(out)] == [n['node_id'] for n in merged] == [
+    'a', 'b', 'c', 'a:0', 'a:1', 'b:0', 'b:1', 'c:0', 'c:1', 'a:1.0', 'b:1.0', 'c:1.0'
+  ]  # fmt: skip
+  with pytest.raises(TreeFormatError, match="node 'b' is also in"):
+    merge_trees([tmp_path / 'p1.jsonl', tmp_path / 'p1.jsonl'], out, ['a', 'b', 'c'])
+  with pytest.raises(TreeFormatError, match="has root 'b', not one of the roots"):
+    merge_trees([tmp_path / 'p1.jsonl'], out, ['a', 'c'])
+  assert len(read_tree(out)) == 12  # a refused merge leaves the merged file as it was
