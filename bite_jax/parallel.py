@@ -150,16 +150,19 @@ def batch_sharding(mesh: Mesh) -> NamedSharding:
 
 
 def cache_sharding(mesh: Mesh, cache, rules=LOGICAL_AXIS_RULES):
-  """Shardings for a KVCache pytree: k/v over (batch, length, kv_heads, head_dim), rest by batch."""
+  """Shardings for a KVCache: k [batch, kv_heads, head_dim, length], v [batch, kv_heads, length, head_dim],
+  key_positions/key_valid [batch, length] and index [batch]."""
 
-  def one(x):
-    if x.ndim == 4:
-      return logical_to_sharding(mesh, ('batch', 'length', 'kv_heads', 'head_dim'), rules, x.shape)
-    if x.ndim == 2:
-      return logical_to_sharding(mesh, ('batch', 'length'), rules, x.shape)
-    return NamedSharding(mesh, PartitionSpec())
+  def axes(*names):
+    return lambda x: logical_to_sharding(mesh, names, rules, x.shape)
 
-  return jax.tree.map(one, cache)
+  return cache.replace(
+    k=tuple(map(axes('batch', 'kv_heads', 'head_dim', 'length'), cache.k)),
+    v=tuple(map(axes('batch', 'kv_heads', 'length', 'head_dim'), cache.v)),
+    key_positions=axes('batch', 'length')(cache.key_positions),
+    key_valid=axes('batch', 'length')(cache.key_valid),
+    index=axes('batch')(cache.index),
+  )
 
 
 AUTO_COORDINATOR = 'auto'

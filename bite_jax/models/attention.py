@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import flax.struct
 import jax
 import jax.numpy as jnp
@@ -19,10 +21,13 @@ _MASKED = float(jnp.finfo(jnp.float32).min)
 class KVCache:
   """Decoding state: per-layer keys/values over S slots plus the position and validity of each slot.
 
-  k[i], v[i]: [B, S, num_kv_heads, head_dim] in the compute dtype (keys already rotated);
-  key_positions: int32 [B, S]; key_valid: bool [B, S]; index: int32 scalar, the next slot to write.
-  A call with T tokens writes slots index .. index+T-1; shapes never change, so the cache can be
-  carried through jax.lax.while_loop.
+  k[i]: [B, num_kv_heads, head_dim, S] and v[i]: [B, num_kv_heads, S, head_dim] in the compute dtype
+  (keys already rotated): the layouts whose products with a decode step's queries (q . k, probs . v)
+  are plain [rows, inner] x [inner, cols] matmuls, so a step never transposes the cache; key_positions:
+  int32 [B, S]; key_valid: bool [B, S]; index: int32 [B], each row's next slot to write. A call with
+  T tokens writes slots index[b] .. index[b]+T-1 of row b. Rows advance together in a call but may
+  start anywhere: a row can be replaced by a freshly prefilled one while the others keep decoding.
+  Shapes never change, so the cache can be carried through jax.lax.while_loop.
   """
 
   k: tuple[jax.Array, ...]
@@ -36,15 +41,15 @@ class KVCache:
     """Empty cache for `batch` rows and `max_len` token slots."""
     if batch <= 0 or max_len <= 0:
       raise ValueError(f'KVCache.create: batch={batch} and max_len={max_len} must be positive')
-    shape = (batch, max_len, config.num_kv_heads, config.head_dim)
+    k_shape = (batch, config.num_kv_heads, config.head_dim, max_len)
+    v_shape = (batch, config.num_kv_heads, max_len, config.head_dim)
     dtype = dtype_of(config.dtype)
-    zeros = tuple(jnp.zeros(shape, dtype) for _ in range(config.num_layers))
     return cls(
-      k=zeros,
-      v=tuple(jnp.zeros(shape, dtype) for _ in range(config.num_layers)),
+      k=tuple(jnp.zeros(k_shape, dtype) for _ in range(config.num_layers)),
+      v=tuple(jnp.zeros(v_shape, dtype) for _ in range(config.num_layers)),
       key_positions=jnp.zeros((batch, max_len), jnp.int32),
       key_valid=jnp.zeros((batch, max_len), bool),
-      index=jnp.zeros((), jnp.int32),
+      index=jnp.zeros((batch,), jnp.int32),
     )
 
   @property
@@ -58,11 +63,25 @@ class KVCache:
     return jnp.maximum(seen + jnp.cumsum(attention_mask, axis=1, dtype=jnp.int32) - 1, 0)
 
   def with_tokens(self, positions: jax.Array, attention_mask: jax.Array) -> KVCache:
-    """Records positions/validity of T new tokens at slots index..index+T-1 and advances index."""
-    start = (jnp.zeros((), jnp.int32), self.index)
-    key_positions = jax.lax.dynamic_update_slice(self.key_positions, positions.astype(jnp.int32), start)
-    key_valid = jax.lax.dynamic_update_slice(self.key_valid, attention_mask.astype(bool), start)
+    """Records positions/validity of T new tokens at each row's slots index..index+T-1 and advances index."""
+    key_positions = write_rows(self.key_positions, positions.astype(jnp.int32), self.index, axis=0)
+    key_valid = write_rows(self.key_valid, attention_mask.astype(bool), self.index, axis=0)
     return self.replace(key_positions=key_positions, key_valid=key_valid, index=self.index + positions.shape[1])
+
+
+def write_rows(buffer: jax.Array, new: jax.Array, starts: jax.Array, axis: int) -> jax.Array:
+  """buffer [B, ...] with row b's `new[b]` written from position starts[b] along (per-row) `axis`.
+
+  One scatter of all rows (each row's dynamic_update_slice, vmapped); a start past the end is clamped
+  as dynamic_update_slice clamps it.
+  """
+
+  def one(row, update, start):
+    begin = [jnp.zeros((), jnp.int32)] * row.ndim
+    begin[axis] = start
+    return jax.lax.dynamic_update_slice(row, update.astype(row.dtype), tuple(begin))
+
+  return jax.vmap(one)(buffer, new, starts.astype(jnp.int32))
 
 
 def visibility_mask(
@@ -76,7 +95,8 @@ def visibility_mask(
   """Boolean [B, T, S]: key is a real token, not in the future, and (with a window W) at most W-1 back.
 
   The window matches transformers' sliding_window_overlay (kv_idx > q_idx - W): W keys incl. itself.
-  With `first_slot` (the slot of query 0; query t sits at slot first_slot + t), a key in a later slot
+  With `first_slot` (the slot of query 0, one for all rows or int32 [B] per row; query t sits at slot
+  first_slot + t), a key in a later slot
   than the query is never visible either, as transformers' causal mask over cache positions. For a
   real query this changes nothing (a later slot holds a later position or padding); it only stops a
   padding query from seeing real tokens after it, which lets causal attention skip those keys.
@@ -87,9 +107,11 @@ def visibility_mask(
   if window is not None:
     visible = visible & (q - k < window)
   if first_slot is not None:
-    length, slots = query_positions.shape[1], key_positions.shape[1]
-    query_slot = first_slot + jnp.arange(length, dtype=jnp.int32)
-    visible = visible & (jnp.arange(slots, dtype=jnp.int32)[None, :] <= query_slot[:, None])[None]
+    batch, length = query_positions.shape
+    slots = key_positions.shape[1]
+    first = jnp.broadcast_to(jnp.asarray(first_slot, jnp.int32).reshape(-1), (batch,))
+    query_slot = first[:, None] + jnp.arange(length, dtype=jnp.int32)[None, :]  # [B, T]
+    visible = visible & (jnp.arange(slots, dtype=jnp.int32)[None, None, :] <= query_slot[:, :, None])
   return visible
 
 
@@ -113,20 +135,20 @@ def query_block_size(
   return min(block, length)
 
 
-def _attend(q: jax.Array, k: jax.Array, v: jax.Array, mask: jax.Array) -> jax.Array:
-  """Softmax attention of one query block: q [B,T,N,H], k/v [B,S,K,H], mask [B,T,S] -> [B,T,N,H].
+def _attend(q: jax.Array, k: jax.Array, v: jax.Array, mask: jax.Array, keys_last: bool = False) -> jax.Array:
+  """Softmax attention of one query block: q [B,T,N,H], k [B,K,S,H] (or [B,K,H,S] with `keys_last`),
+  v [B,K,S,H], mask [B,T,S] -> [B,T,N,H].
 
   Query head n uses kv head n // G (N = K*G, as transformers' repeat_kv). The G query heads of a kv
   head are stacked along the query axis, so both products are plain batched matmuls over [B, K].
   """
   batch, length, num_heads, head_dim = q.shape
-  num_kv = k.shape[2]
+  num_kv = k.shape[1]
   group = num_heads // num_kv
   q = q.reshape(batch, length, num_kv, group, head_dim).transpose(0, 2, 3, 1, 4)
   q = q.reshape(batch, num_kv, group * length, head_dim)
-  k = k.transpose(0, 2, 1, 3)  # [B, K, S, H]
-  v = v.transpose(0, 2, 1, 3)
-  scores = jax.lax.dot_general(q, k, (((3,), (3,)), ((0, 1), (0, 1))), preferred_element_type=jnp.float32)
+  contract = 2 if keys_last else 3
+  scores = jax.lax.dot_general(q, k, (((3,), (contract,)), ((0, 1), (0, 1))), preferred_element_type=jnp.float32)
   scores = scores.reshape(batch, num_kv, group, length, -1) * (head_dim**-0.5)
   scores = jnp.where(mask[:, None, None, :, :], scores, _MASKED)
   top = jax.lax.stop_gradient(jnp.max(scores, axis=-1, keepdims=True))
@@ -137,9 +159,6 @@ def _attend(q: jax.Array, k: jax.Array, v: jax.Array, mask: jax.Array) -> jax.Ar
   )  # [B, K, G*T, H]
   out = out.reshape(batch, num_kv, group, length, head_dim).transpose(0, 3, 1, 2, 4)
   return out.reshape(batch, length, num_heads, head_dim)
-
-
-_attend_remat = jax.checkpoint(_attend)
 
 
 def _block_spans(length: int, keys: int, block: int, causal: bool):
@@ -187,14 +206,35 @@ def dot_product_attention(
     raise ValueError(f'attention mask {mask.shape} != [batch, queries, keys] {(batch, length, keys)}')
   if causal and keys != length:
     raise ValueError(f'causal attention needs as many keys as queries, got {keys} keys for {length}')
+  return attention_heads_first(
+    q, k.transpose(0, 2, 1, 3), v.transpose(0, 2, 1, 3), mask, causal=causal, block_bytes=block_bytes
+  )
+
+
+def attention_heads_first(
+  q: jax.Array,
+  k: jax.Array,
+  v: jax.Array,
+  mask: jax.Array,
+  *,
+  causal: bool = False,
+  block_bytes: int | None = None,
+  keys_last: bool = False,
+) -> jax.Array:
+  """dot_product_attention with k/v heads first, [B, K, S, H] (k [B, K, H, S] with `keys_last`: the
+  KV cache's layouts), so they are not transposed."""
+  batch, length, num_heads, _ = q.shape
+  keys = v.shape[2]
   block, remat = attention_plan(
     batch, num_heads, length, keys, causal=causal, platform=jax.default_backend(), block_bytes=block_bytes
   )
+  attend = functools.partial(_attend, keys_last=keys_last)
+  if remat:
+    attend = jax.checkpoint(attend)
   if block >= length:
-    return _attend(q, k, v, mask)
-  attend = _attend_remat if remat else _attend
+    return attend(q, k, v, mask)
   outs = [
-    attend(q[:, start:stop], k[:, :end], v[:, :end], mask[:, start:stop, :end])
+    attend(q[:, start:stop], k[..., :end] if keys_last else k[:, :, :end], v[:, :, :end], mask[:, start:stop, :end])
     for start, stop, end in _block_spans(length, keys, block, causal)
   ]
   return jnp.concatenate(outs, axis=1)
@@ -230,17 +270,14 @@ class Attention(nnx.Module):
     """x [B,T,D] -> ([B,T,D], updated (k, v) cache slots or None).
 
     Without `kv`, keys are the T tokens themselves and mask is [B,T,T], which must hide every later
-    token (visibility_mask with first_slot=0): attention then skips them. With `kv` ([B,S,K,H] each),
-    the new keys are written at slots index..index+T-1 and mask is [B,T,S] over all slots.
+    token (visibility_mask with first_slot=0): attention then skips them. With `kv` (k [B,K,H,S], v [B,K,S,H]),
+    row b's new keys are written at slots index[b]..index[b]+T-1 and mask is [B,T,S] over all slots.
     """
     q = apply_rope(self.q_proj(x), positions, self.rope_theta)
     k = apply_rope(self.k_proj(x), positions, self.rope_theta)
     v = self.v_proj(x)
-    new_kv = None
-    if kv is not None:
-      start = (jnp.zeros((), jnp.int32), index, jnp.zeros((), jnp.int32), jnp.zeros((), jnp.int32))
-      k = jax.lax.dynamic_update_slice(kv[0], k.astype(kv[0].dtype), start)
-      v = jax.lax.dynamic_update_slice(kv[1], v.astype(kv[1].dtype), start)
-      new_kv = (k, v)
-    out = dot_product_attention(q, k, v, mask, causal=kv is None)
-    return self.o_proj(out), new_kv
+    if kv is None:
+      return self.o_proj(dot_product_attention(q, k, v, mask, causal=True)), None
+    k = write_rows(kv[0], k.transpose(0, 2, 3, 1), index, axis=2)
+    v = write_rows(kv[1], v.transpose(0, 2, 1, 3), index, axis=1)
+    return self.o_proj(attention_heads_first(q, k, v, mask, keys_last=True)), (k, v)

@@ -147,9 +147,8 @@ def _check_cache_room(cache: KVCache, shape: tuple[int, int]) -> None:
   batch, length = shape
   if cache.key_positions.shape[0] != batch:
     raise ValueError(f'cache: batch {cache.key_positions.shape[0]} != input_ids batch {batch}')
-  try:
-    index = int(cache.index)
-  except (jax.errors.ConcretizationTypeError, jax.errors.TracerIntegerConversionError):
+  if isinstance(cache.index, jax.core.Tracer):
     return
+  index = int(jnp.max(cache.index))
   if index + length > cache.max_len:
     raise ValueError(f'cache: writing {length} tokens at slot {index} exceeds max_len={cache.max_len}')

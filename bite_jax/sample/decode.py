@@ -1,9 +1,15 @@
-"""The compiled parts of sampling: prefill (prompts -> KV cache + first token) and the decode loop.
+"""The compiled parts of sampling: a fixed set of decode rows that finished rows leave and new rows join.
 
-Both are pure functions of (parameters, arrays); `bite_jax.sample.Sampler` compiles them once per
-shape bucket. Prompts are prefilled once each and their cache rows gathered to the m sample rows,
-so m samples per prompt cost one prefill. Decoding runs in one jax.lax.while_loop whose carry
-holds the cache, so no step copies it; the loop ends when every row has stopped.
+All are pure functions of (parameters, arrays); `bite_jax.sample.Sampler` compiles them once per
+shape bucket and drives them:
+- `empty_state`: R rows, all finished, with a KV cache of S slots per row;
+- `refill`: prefills a few prompts (each once: its cache row is gathered to its m sample rows, so m
+  samples cost one prefill), samples their first tokens and writes them over finished rows;
+- `decode`: one jax.lax.while_loop (the carry holds the cache, so no step copies it) that ends when
+  enough rows have finished to take waiting work, when every row has, or at a step limit;
+- `grow`: more cache slots for every row, for prompts longer than the cache was made for.
+Every row keeps its own step count and cache write slot, so a row that joins late decodes exactly as
+it would have from the start: rows that finish early stop costing compute once work replaces them.
 """
 
 from __future__ import annotations
@@ -23,9 +29,10 @@ class DecodeState:
   """Everything the decode loop carries, for B rows and at most T new tokens per row.
 
   tokens: int32 [B, T] generated tokens (pad_id after a row stops); last: int32 [B] the token to feed
-  next; lengths: int32 [B] tokens generated so far (EOS included); done: bool [B] row stopped (EOS,
-  max_new_tokens, a stop string, or a padding row); keys: PRNG keys [B]; step: int32 scalar, the
-  column of the next token; cache: the KV cache of the B rows.
+  next; lengths: int32 [B] tokens generated so far (EOS included), also the column of each row's
+  next token and the step its random draw is keyed by; done: bool [B] row stopped (EOS,
+  max_new_tokens, a stop string, or a free row); keys: PRNG keys [B]; step: int32 scalar, decode
+  iterations so far (all rows together); cache: the KV cache of the B rows.
   """
 
   tokens: jax.Array
@@ -67,69 +74,115 @@ def _advance(
   eos_ids: tuple[int, ...],
   pad_id: int,
 ) -> DecodeState:
-  """Chooses each running row's next token from logits [B, V] and records it at column `step`."""
-  u = step_uniforms(state.keys, state.step)
+  """Chooses each running row's next token from logits [B, V] and records it at the row's own column."""
+  u = step_uniforms(state.keys, state.lengths)
   chosen = choose_tokens(logits, u, values.temperature, values.top_p, mode)
   running = ~state.done
   chosen = jnp.where(running, chosen, pad_id)
-  tokens = jax.lax.dynamic_update_slice(state.tokens, chosen[:, None], (jnp.int32(0), state.step))
+  column = jnp.arange(state.tokens.shape[1], dtype=jnp.int32)[None, :] == state.lengths[:, None]
+  tokens = jnp.where(column & running[:, None], chosen[:, None], state.tokens)
   lengths = state.lengths + running.astype(jnp.int32)
   done = state.done | (running & _is_eos(chosen, eos_ids)) | (lengths >= values.max_new_tokens)
   return state.replace(tokens=tokens, last=chosen, lengths=lengths, done=done, step=state.step + 1, cache=cache)
 
 
-def prefill(
+def empty_state(graphdef, params, *, rows: int, slots: int, max_new_cap: int, pad_id: int, mesh=None) -> DecodeState:
+  """`rows` finished (free) rows with `slots` cache slots each and `max_new_cap` token columns."""
+  model = nnx.merge(graphdef, params)
+  zeros = jnp.zeros((rows,), jnp.int32)
+  return DecodeState(
+    tokens=jnp.full((rows, max_new_cap), pad_id, jnp.int32),
+    last=jnp.full((rows,), pad_id, jnp.int32),
+    lengths=zeros,
+    done=jnp.ones((rows,), bool),
+    keys=row_keys(jnp.uint32(0), zeros, zeros),
+    step=jnp.zeros((), jnp.int32),
+    cache=_constrain_cache(model.init_cache(rows, slots), mesh),
+  )
+
+
+def grow(state: DecodeState, *, slots: int, mesh=None) -> DecodeState:
+  """The same rows with `slots` cache slots each: the new slots come last and hold nothing (invalid).
+
+  Rows write at their own slot and see only valid keys, so appending free slots changes no result.
+  """
+  extra = slots - state.cache.max_len
+  if extra < 0:
+    raise ValueError(f'grow: {slots} slots is fewer than the {state.cache.max_len} the cache has')
+
+  def pad(x, axis):
+    widths = [(0, 0)] * x.ndim
+    widths[axis] = (0, extra)
+    return jnp.pad(x, widths)
+
+  cache = state.cache.replace(
+    k=tuple(pad(k, 3) for k in state.cache.k),
+    v=tuple(pad(v, 2) for v in state.cache.v),
+    key_positions=pad(state.cache.key_positions, 1),
+    key_valid=pad(state.cache.key_valid, 1),
+  )
+  return state.replace(cache=_constrain_cache(cache, mesh))
+
+
+def refill(
   graphdef,
   params,
+  state: DecodeState,
   input_ids,
   attention_mask,
   row_prompt,
   row_prompt_index,
   row_sample_index,
-  row_active,
+  row_target,
   seed,
   values: SamplingValues,
   *,
-  max_new_cap: int,
   mode: SamplingMode,
   eos_ids: tuple[int, ...],
   pad_id: int,
   mesh=None,
 ) -> DecodeState:
-  """Runs the prompts and samples every row's first token.
+  """Prefills prompts, samples the first token of N new rows and writes them over rows of `state`.
 
   Args:
     graphdef, params: the model, split with nnx.split.
-    input_ids, attention_mask: int32 [P, L] left-padded prompts (mask 1 = real token).
-    row_prompt: int32 [B] which prefill row each sample row continues.
-    row_prompt_index, row_sample_index: int32 [B] the global (prompt, sample) indices seeding each row.
-    row_active: bool [B]; False rows are padding and start done.
+    state: the running rows (B of them, S cache slots each).
+    input_ids, attention_mask: int32 [P, L] left-padded prompts (mask 1 = real token), L + the token
+      columns <= S.
+    row_prompt: int32 [N] which prompt each new row continues.
+    row_prompt_index, row_sample_index: int32 [N] the (prompt key, sample) indices seeding each row.
+    row_target: int32 [N] the row of `state` each new row replaces; B (out of range) = a padding row,
+      dropped.
     seed: uint32 scalar.
-    values: temperature, top_p, max_new_tokens (<= max_new_cap).
-    max_new_cap: static number of token columns (and extra cache slots) per row.
+    values: temperature, top_p, max_new_tokens.
 
   Returns:
-    The DecodeState after one generated token per active row.
+    `state` with the target rows replaced by the new rows, one token generated each.
   """
   model = nnx.merge(graphdef, params)
-  num_prompts, length = input_ids.shape
-  cache = model.init_cache(num_prompts, length + max_new_cap)
+  num_prompts = input_ids.shape[0]
+  cache = model.init_cache(num_prompts, state.cache.max_len)
   hidden, cache = model.hidden_states(input_ids, attention_mask=attention_mask, cache=cache)
   # Left padding puts every prompt's last token in the last column: the only logits needed.
   logits = model.logits_from_hidden(hidden[:, -1])
-  cache = jax.tree.map(lambda x: x[row_prompt] if x.ndim else x, cache)
-  cache = _constrain_cache(cache, mesh)
-  batch = row_prompt.shape[0]
-  state = DecodeState(
-    tokens=jnp.full((batch, max_new_cap), pad_id, jnp.int32),
-    last=jnp.full((batch,), pad_id, jnp.int32),
-    lengths=jnp.zeros((batch,), jnp.int32),
-    done=~row_active,
+  cache = jax.tree.map(lambda x: x[row_prompt], cache)
+  count, columns = row_prompt.shape[0], state.tokens.shape[1]
+  fresh = DecodeState(
+    tokens=jnp.full((count, columns), pad_id, jnp.int32),
+    last=jnp.full((count,), pad_id, jnp.int32),
+    lengths=jnp.zeros((count,), jnp.int32),
+    done=jnp.zeros((count,), bool),
     keys=row_keys(seed, row_prompt_index, row_sample_index),
-    step=jnp.zeros((), jnp.int32),
+    step=state.step,
     cache=cache,
   )
-  return _advance(state, logits[row_prompt], cache, values, mode, eos_ids, pad_id)
+  fresh = _advance(fresh, logits[row_prompt], cache, values, mode, eos_ids, pad_id)
+
+  def put(whole, part):
+    return whole.at[row_target].set(part, mode='drop') if whole.ndim else whole
+
+  merged = jax.tree.map(put, state, fresh).replace(step=state.step)
+  return merged.replace(cache=_constrain_cache(merged.cache, mesh))
 
 
 def decode(
@@ -137,6 +190,7 @@ def decode(
   params,
   state: DecodeState,
   until: jax.Array,
+  min_done: jax.Array,
   values: SamplingValues,
   *,
   mode: SamplingMode,
@@ -144,12 +198,12 @@ def decode(
   pad_id: int,
   mesh=None,
 ) -> DecodeState:
-  """Generates tokens until every row is done or `step` reaches `until` (int32 scalar)."""
+  """Decodes every running row until all are done, at least `min_done` rows are done (int32 scalar:
+  room for waiting work), or `step` reaches `until` (int32 scalar)."""
   model = nnx.merge(graphdef, params)
-  until = jnp.minimum(until, state.tokens.shape[1])
 
   def cond(s: DecodeState):
-    return (s.step < until) & ~jnp.all(s.done)
+    return (s.step < until) & ~jnp.all(s.done) & (jnp.sum(s.done, dtype=jnp.int32) < min_done)
 
   def body(s: DecodeState):
     logits, cache = model(s.last[:, None], cache=s.cache)

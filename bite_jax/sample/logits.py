@@ -38,8 +38,12 @@ def row_keys(seed: jax.Array, prompt_index: jax.Array, sample_index: jax.Array) 
 
 
 def step_uniforms(keys: jax.Array, step: jax.Array) -> jax.Array:
-  """float32 [B] in [0, 1): each row's draw for decoding step `step` (0 = the first new token)."""
-  return jax.vmap(lambda k: jax.random.uniform(jax.random.fold_in(k, step), (), jnp.float32))(keys)
+  """float32 [B] in [0, 1): each row's draw for its decoding step (0 = the first new token).
+
+  `step` is one int32 for every row or int32 [B], each row's own step.
+  """
+  steps = jnp.broadcast_to(jnp.asarray(step, jnp.int32), keys.shape)
+  return jax.vmap(lambda k, s: jax.random.uniform(jax.random.fold_in(k, s), (), jnp.float32))(keys, steps)
 
 
 def _block_size(n: int) -> int:

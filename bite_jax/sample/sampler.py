@@ -6,10 +6,17 @@ r"""Batched sampling with a KV cache: many prompts in, m samples each out, strea
 
 Command line: bite_jax.sample.cli (`python -m bite_jax.sample`).
 
-Prompts of one batch are left-padded to a length bucket and the batch to a row bucket, so a stream
-of differently sized requests reuses a few compiled programs (`compile_count`). Sample j of prompt
-i draws from fold_in(fold_in(key(seed), i), j) folded with the step (i is the prompt's position, or
-its `prompt_keys` entry): its tokens do not depend on which other prompts share its batch.
+Decoding keeps a fixed set of rows (up to max_batch) busy: when rows finish (EOS, a stop string,
+max_new_tokens), the loop returns, the waiting prompts that fit are prefilled (each once for its m
+samples) and take the finished rows' places, and decoding goes on; finished samples are yielded
+while the device already decodes the next stretch. So a sample that stops early frees its row for
+waiting work instead of riding along until the longest sample of its batch ends.
+
+Prompts are taken shortest first and left-padded to a length bucket, row and prompt counts rounded
+to row buckets, so a stream of differently sized requests reuses a few compiled programs
+(`compile_count`). Sample j of prompt i draws from fold_in(fold_in(key(seed), i), j) folded with the
+sample's own step (i is the prompt's position, or its `prompt_keys` entry): its tokens do not depend
+on which other prompts share its rows, nor on when it joined them.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import dataclasses
 import functools
 import logging
 import time
+from collections import deque
 from collections.abc import Iterator, Sequence
 
 import jax
@@ -30,7 +38,6 @@ from bite_jax.models.trained import load_model_dir
 from bite_jax.sample.batches import (
   DEFAULT_BATCH_BUCKETS,
   DEFAULT_LENGTH_BUCKETS,
-  Batch,
   batch_sizes,
   check_buckets,
   find_stop,
@@ -39,7 +46,7 @@ from bite_jax.sample.batches import (
   round_up,
   truncate_at_stop,
 )
-from bite_jax.sample.decode import SamplingValues, decode, prefill
+from bite_jax.sample.decode import SamplingValues, decode, empty_state, grow, refill
 from bite_jax.sample.logits import SamplingMode
 
 log = logging.getLogger(__name__)
@@ -68,13 +75,32 @@ class SampleStats:
   """Totals of the latest generate/stream call: tokens, and seconds split into compile and decode.
 
   decode_seconds is the time spent inside the call minus compilation (prefill, decode loop and host
-  detokenisation); time the caller spends between streamed batches is not counted.
+  detokenisation); time the caller spends between streamed batches is not counted. refills: times
+  waiting prompts were prefilled into free rows; decode_steps: decode iterations (all rows together);
+  row_steps / busy_row_steps: rows x iterations in all, and those spent on unfinished samples.
   """
 
   generated_tokens: int = 0
   compile_seconds: float = 0.0
   decode_seconds: float = 0.0
   total_seconds: float = 0.0
+  refills: int = 0
+  decode_steps: int = 0
+  row_steps: int = 0
+  busy_row_steps: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class _Run:
+  """One stream call's work: token prompts, their seeding keys and the sampling settings."""
+
+  prompts: list[list[int]]
+  keys: list[int]
+  num_samples: int
+  mode: SamplingMode
+  values: SamplingValues
+  seed: int
+  stop_strings: tuple[str, ...]
 
 
 class Sampler:
@@ -85,6 +111,9 @@ class Sampler:
       on the mesh (in place) and batch rows are spread over the data x fsdp axes.
     tokenizer: a Hugging Face tokenizer; needed for text prompts, text outputs and stop strings.
     max_batch: most sample rows decoded together (a multiple of the data-parallel size).
+    refill_fraction: the decode loop hands control back to take waiting prompts once this fraction of
+      the rows (or one prompt's samples, if more) has finished: smaller refills sooner, larger
+      prefills more prompts at a time.
     length_buckets: prompt lengths and max_new_tokens are rounded up to these sizes.
     batch_buckets: row and prompt counts are rounded up to these sizes (<= max_batch).
     eos_token_ids: tokens that end a sample; default: the model config's and the tokenizer's EOS.
@@ -102,6 +131,7 @@ class Sampler:
     batch_buckets: Sequence[int] = DEFAULT_BATCH_BUCKETS,
     eos_token_ids: Sequence[int] | None = None,
     stop_check_interval: int = 32,
+    refill_fraction: float = 0.25,
   ):
     self.model = model
     self.tokenizer = tokenizer
@@ -114,6 +144,9 @@ class Sampler:
     if stop_check_interval <= 0:
       raise ValueError(f'stop_check_interval={stop_check_interval} must be positive')
     self.stop_check_interval = int(stop_check_interval)
+    if not 0.0 < refill_fraction <= 1.0:
+      raise ValueError(f'refill_fraction={refill_fraction} must be in (0, 1]')
+    self.refill_fraction = float(refill_fraction)
     self.eos_token_ids = self._eos_ids(eos_token_ids)
     pad = getattr(tokenizer, 'pad_token_id', None) if tokenizer is not None else None
     self.pad_id = int(pad if pad is not None else self.config.pad_token_id or 0)
@@ -221,7 +254,6 @@ class Sampler:
       top_p=np.float32(top_p),
       max_new_tokens=np.int32(max_new_tokens),
     )
-    batches = plan_batches([len(p) for p in token_prompts], num_samples, self.max_batch)
     longest = max((len(p) for p in token_prompts), default=0) + max_new_tokens
     if longest > self.config.max_position_embeddings:
       log.warning(
@@ -229,42 +261,16 @@ class Sampler:
         longest,
         self.config.max_position_embeddings,
       )
-    run = functools.partial(
-      self._launch,
-      token_prompts,
-      num_samples=num_samples,
+    run = _Run(
+      prompts=token_prompts,
+      keys=prompt_keys,
+      num_samples=int(num_samples),
       mode=mode,
       values=values,
-      seed=seed,
+      seed=int(seed),
       stop_strings=tuple(stop_strings),
-      prompt_keys=prompt_keys,
     )
-    return self._stream(batches, run, len(token_prompts) * num_samples, tuple(stop_strings))
-
-  def _stream(self, batches: list[Batch], run, total_rows: int, stop_strings) -> Iterator[list[Sample]]:
-    """Runs `batches`, dispatching batch i + 1 before finishing (detokenising) and yielding batch i."""
-    self.stats = stats = SampleStats()
-    active, rows_done = time.perf_counter(), 0
-    pending = run(batches[0]) if batches else None
-    for i, batch in enumerate(batches):
-      fetched = self._fetch(pending)
-      pending = run(batches[i + 1]) if i + 1 < len(batches) else None
-      samples = self._finish(batch, *fetched, stop_strings=stop_strings)
-      rows_done += len(batch.rows)
-      stats.generated_tokens += sum(len(s.token_ids) for s in samples)
-      stats.total_seconds += time.perf_counter() - active
-      stats.decode_seconds = stats.total_seconds - stats.compile_seconds
-      log.info(
-        'sample: batch %d/%d, %d/%d samples, %d tokens, %.1f tokens/s after compile',
-        i + 1,
-        len(batches),
-        rows_done,
-        total_rows,
-        stats.generated_tokens,
-        stats.generated_tokens / max(stats.decode_seconds, 1e-9),
-      )
-      yield samples
-      active = time.perf_counter()
+    return self._stream(run)
 
   # ------------------------------------------------------------------------------------ inputs
 
@@ -328,80 +334,155 @@ class Sampler:
       log.info('sample: compiled %s in %.1f s (%d programs)', key[:5], seconds, len(self._compiled))
     return exe
 
-  def _launch(self, token_prompts, batch: Batch, *, num_samples, mode, values, seed, stop_strings, prompt_keys):
-    """Dispatches prefill + decode of one batch; returns the (device) final DecodeState."""
+  def _stream(self, run: _Run) -> Iterator[list[Sample]]:
+    """Decodes every (prompt, sample) row of `run`, refilling finished rows with waiting prompts.
+
+    Each turn: waiting prompts that fit the free rows are prefilled into them, the decode loop runs
+    until enough rows finish for the next prompt (or all do), the finished rows are read back and
+    freed; their samples are detokenised and yielded while the next turn already runs on the device.
+    """
+    self.stats = stats = SampleStats()
+    active = time.perf_counter()
+    total = len(run.prompts) * run.num_samples
+    rows = round_up(min(total, self.max_batch), self.batch_buckets) if total else 0
+    # One prompt's samples (all of them, or a max_batch share) per item, shortest prompts first.
+    waiting = deque(plan_batches([len(p) for p in run.prompts], run.num_samples, min(run.num_samples, rows or 1)))
+    owners: list[tuple[int, int] | None] = [None] * rows
     graphdef, params = nnx.split(self.model)
-    prompts = [token_prompts[p] for p in batch.prompts]
-    num_rows = round_up(len(batch.rows), self.batch_buckets)
-    # A batch holds whole prompts (or one prompt's share of samples), so at most rows / m prompts:
-    # sizing the prefill by the row bucket keeps one prefill program per row bucket.
-    num_prompts = round_up(-(-num_rows // min(num_samples, self.max_batch)), self.batch_buckets)
-    length = round_up(max(len(p) for p in prompts), self.length_buckets)
-    max_new_cap = round_up(int(values.max_new_tokens), self.length_buckets)
-    ids, mask = left_pad(prompts, num_prompts, length, self.pad_id)
-    local = {p: i for i, p in enumerate(batch.prompts)}
-    row_prompt = np.zeros(num_rows, np.int32)
-    row_prompt_index = np.zeros(num_rows, np.int32)
-    row_sample_index = np.zeros(num_rows, np.int32)
-    row_active = np.zeros(num_rows, bool)
-    for r, (p, s) in enumerate(batch.rows):
-      row_prompt[r], row_prompt_index[r], row_sample_index[r], row_active[r] = local[p], prompt_keys[p], s, True
-    statics = dict(mode=mode, eos_ids=self.eos_token_ids, pad_id=self.pad_id, mesh=self.mesh)
-    values = jax.tree.map(lambda v: self._place(v, False), values)
+    cap = round_up(int(run.values.max_new_tokens), self.length_buckets)
+    values = jax.tree.map(lambda v: self._place(v, False), run.values)
+    state, finished, emitted = None, None, 0
+    while waiting or any(o is not None for o in owners):
+      state = self._fill(state, owners, waiting, run, graphdef, params, values, cap)
+      need = rows + 1  # no waiting work: decode until every row is done
+      if waiting:
+        need = min(rows, max(len(waiting[0].rows), int(self.refill_fraction * rows)))
+      before = int(np.asarray(jax.device_get(state.step))) if finished is None else finished[3]
+      until = before + self.stop_check_interval if run.stop_strings else np.iinfo(np.int32).max
+      state = self._executable(
+        ('decode', rows, state.cache.max_len, cap, run.mode),
+        functools.partial(decode, graphdef, **self._statics(run)),
+        (1,),
+        params,
+        state,
+        self._place(np.int32(0), False),
+        self._place(np.int32(0), False),
+        values,
+      )(params, state, self._place(np.int32(until), False), self._place(np.int32(need), False), values)
+      if finished is not None:
+        samples = self._finish(run, *finished)
+        emitted += len(samples)
+        yield from self._report(samples, stats, emitted, total, active)
+        active = time.perf_counter()
+      tokens, lengths, done, step = jax.device_get((state.tokens, state.lengths, state.done, state.step))
+      stats.decode_steps += int(step) - before
+      stats.row_steps += rows * (int(step) - before)
+      if run.stop_strings:
+        state, done = self._apply_stops(state, owners, tokens, lengths, np.asarray(done), run.stop_strings)
+      freed = [r for r in range(rows) if owners[r] is not None and done[r]]
+      # A row's first token comes from its refill; each later one took a decode iteration.
+      stats.busy_row_steps += sum(max(0, int(lengths[r]) - 1) for r in freed)
+      finished = ([(r, owners[r]) for r in freed], np.asarray(tokens), np.asarray(lengths), int(step))
+      for r in freed:
+        owners[r] = None
+    if finished is not None:
+      samples = self._finish(run, *finished)
+      yield from self._report(samples, stats, emitted + len(samples), total, active)
+
+  def _statics(self, run: _Run) -> dict:
+    return dict(mode=run.mode, eos_ids=self.eos_token_ids, pad_id=self.pad_id, mesh=self.mesh)
+
+  def _fill(self, state, owners, waiting, run: _Run, graphdef, params, values, cap: int):
+    """Prefills the waiting items that fit the free rows into them (building or growing the state first)."""
+    rows = len(owners)
+    free = [r for r in range(rows) if owners[r] is None]
+    items = []
+    while waiting and len(waiting[0].rows) <= len(free) - sum(len(i.rows) for i in items):
+      items.append(waiting.popleft())
+    if not items:
+      return state
+    prompts = list(dict.fromkeys(p for item in items for p in item.prompts))
+    length = round_up(max(len(run.prompts[p]) for p in prompts), self.length_buckets)
+    slots = length + cap
+    if state is None:
+      state = self._executable(
+        ('empty', rows, slots, cap),
+        functools.partial(
+          empty_state, graphdef, rows=rows, slots=slots, max_new_cap=cap, pad_id=self.pad_id, mesh=self.mesh
+        ),
+        (),
+        params,
+      )(params)
+    elif slots > state.cache.max_len:
+      fn = functools.partial(grow, slots=slots, mesh=self.mesh)
+      state = self._executable(('grow', rows, state.cache.max_len, slots), fn, (), state)(state)
+    new_rows = [row for item in items for row in item.rows]
+    count = round_up(len(new_rows), self.batch_buckets)
+    num_prompts = round_up(len(prompts), self.batch_buckets)
+    ids, mask = left_pad([run.prompts[p] for p in prompts], num_prompts, length, self.pad_id)
+    local = {p: i for i, p in enumerate(prompts)}
+    row_prompt = np.zeros(count, np.int32)
+    row_prompt_index = np.zeros(count, np.int32)
+    row_sample_index = np.zeros(count, np.int32)
+    row_target = np.full(count, rows, np.int32)  # out of range: a padding row, dropped
+    for i, ((p, j), r) in enumerate(zip(new_rows, free)):
+      row_prompt[i], row_prompt_index[i], row_sample_index[i], row_target[i] = local[p], run.keys[p], j, r
+      owners[r] = (p, j)
     args = (
       params,
-      *(self._place(a, True) for a in (ids, mask, row_prompt, row_prompt_index, row_sample_index, row_active)),
-      self._place(np.uint32(seed), False),
+      state,
+      *(self._place(a, True) for a in (ids, mask, row_prompt, row_prompt_index, row_sample_index, row_target)),
+      self._place(np.uint32(run.seed), False),
       values,
     )
-    key = ('prefill', num_prompts, length, num_rows, max_new_cap, mode)
-    fn = functools.partial(prefill, graphdef, max_new_cap=max_new_cap, **statics)
-    state = self._executable(key, fn, (), *args)(*args)
-    decode_fn = functools.partial(decode, graphdef, **statics)
-    decode_key = ('decode', num_rows, length + max_new_cap, max_new_cap, mode)
-    exe = self._executable(decode_key, decode_fn, (1,), params, state, self._place(np.int32(0), False), values)
-    if not stop_strings:
-      return exe(params, state, self._place(values.max_new_tokens, False), values)
-    return self._decode_with_stops(exe, params, state, values, batch, stop_strings)
+    key = ('refill', num_prompts, length, count, rows, state.cache.max_len, cap, run.mode)
+    exe = self._executable(key, functools.partial(refill, graphdef, **self._statics(run)), (1,), *args)
+    self.stats.refills += 1
+    return exe(*args)
 
-  def _decode_with_stops(self, exe, params, state, values, batch: Batch, stop_strings):
-    """Decodes in chunks of stop_check_interval tokens, ending rows whose text hit a stop string."""
-    limit = int(values.max_new_tokens)
-    while True:
-      step = int(state.step)
-      done = np.asarray(jax.device_get(state.done))
-      if done.all() or step >= limit:
-        return state
-      tokens, lengths = jax.device_get((state.tokens, state.lengths))
-      stopped = done.copy()
-      for r in range(len(batch.rows)):
-        if not done[r]:
-          text = self._decode_text(tokens[r, : lengths[r]].tolist())
-          stopped[r] = find_stop(text, stop_strings) >= 0
-      if (stopped != done).any():
-        state = state.replace(done=jax.device_put(stopped, state.done.sharding))
-      until = np.int32(min(step + self.stop_check_interval, limit))
-      state = exe(params, state, self._place(until, False), values)
+  def _apply_stops(self, state, owners, tokens, lengths, done, stop_strings):
+    """Marks running rows whose text contains a stop string as done; returns (state, done)."""
+    stopped = done.copy()
+    for r, owner in enumerate(owners):
+      if owner is not None and not done[r]:
+        stopped[r] = find_stop(self._decode_text(tokens[r, : lengths[r]].tolist()), stop_strings) >= 0
+    if (stopped != done).any():
+      state = state.replace(done=jax.device_put(stopped, state.done.sharding))
+    return state, stopped
 
-  @staticmethod
-  def _fetch(state):
-    return jax.device_get((state.tokens, state.lengths))
+  def _report(self, samples: list[Sample], stats: SampleStats, emitted: int, total: int, active: float):
+    """Updates the totals, logs progress and yields the samples (nothing when there are none)."""
+    stats.generated_tokens += sum(len(s.token_ids) for s in samples)
+    stats.total_seconds += time.perf_counter() - active
+    stats.decode_seconds = stats.total_seconds - stats.compile_seconds
+    if not samples:
+      return
+    log.info(
+      'sample: %d/%d samples, %d tokens, %.1f tokens/s after compile, %d refills',
+      emitted,
+      total,
+      stats.generated_tokens,
+      stats.generated_tokens / max(stats.decode_seconds, 1e-9),
+      stats.refills,
+    )
+    yield samples
 
   # ------------------------------------------------------------------------------------ outputs
 
   def _decode_text(self, token_ids: list[int]) -> str:
     return self.tokenizer.decode(token_ids, skip_special_tokens=False)
 
-  def _finish(self, batch: Batch, tokens: np.ndarray, lengths: np.ndarray, *, stop_strings) -> list[Sample]:
+  def _finish(self, run: _Run, rows, tokens: np.ndarray, lengths: np.ndarray, _step: int) -> list[Sample]:
+    """Samples of the finished `rows` ((row, (prompt, sample)) pairs) from the read-back tokens."""
     samples = []
-    for r, (p, s) in enumerate(batch.rows):
+    for r, (p, s) in rows:
       ids = tokens[r, : lengths[r]].tolist()
       reason = 'eos' if ids and ids[-1] in self.eos_token_ids else 'length'
       text = None
       if self.tokenizer is not None:
         body = ids[:-1] if reason == 'eos' else ids
         text = self._decode_text(body)
-        cut = truncate_at_stop(body, self._decode_text, stop_strings) if stop_strings else None
+        cut = truncate_at_stop(body, self._decode_text, run.stop_strings) if run.stop_strings else None
         if cut is not None:
           ids, text, reason = cut[0], cut[1], 'stop'
       samples.append(Sample(prompt_index=p, sample_index=s, token_ids=ids, text=text, finish_reason=reason))

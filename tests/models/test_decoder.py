@@ -73,7 +73,7 @@ def test_kv_cache_prefill_then_single_steps_equals_full_forward(model):
     logits, cache = _forward_cached(model, ids[:, t : t + 1], mask[:, t : t + 1], cache)
     steps.append(logits)
   np.testing.assert_allclose(jnp.concatenate(steps, axis=1), full, atol=2e-5)
-  assert int(cache.index) == 12 and bool(cache.key_valid[:, :12].all())
+  assert cache.index.tolist() == [12, 12] and bool(cache.key_valid[:, :12].all())
   assert not bool(cache.key_valid[:, 12:].any())
 
 
@@ -99,6 +99,28 @@ def test_left_padded_prefill_and_decode_equals_each_row_alone(model):
   for t in range(4):
     logits, cache = _forward_cached(model, continuation[:, t : t + 1], jnp.ones((2, 1), jnp.int32), cache)
     decoded.append(logits[:, 0])
+  for i, prompt in enumerate(prompts):
+    seq = jnp.concatenate([prompt, continuation[i]])[None]
+    alone = _forward(model, seq, jnp.ones_like(seq))
+    np.testing.assert_allclose(jnp.stack(decoded)[:, i], alone[0, len(prompt) :], atol=2e-5)
+
+
+def test_rows_at_different_slots_decode_as_each_row_alone(model):
+  """A row whose cache was written at other slots (a refilled row) continues as if it were alone."""
+  prompts = [_ids(1, 6, seed=11)[0], _ids(1, 4, seed=12)[0]]
+  continuation = _ids(2, 3, seed=13)
+  cache = model.init_cache(2, 12)
+  _, cache = _forward_cached(model, prompts[0][None].repeat(2, 0), jnp.ones((2, 6), jnp.int32), cache)
+  # Row 1 is replaced by another prompt prefilled alone, written from slot 0 with every later slot free.
+  other = model.init_cache(1, 12)
+  _, other = _forward_cached(model, prompts[1][None], jnp.ones((1, 4), jnp.int32), other)
+  cache = jax.tree.map(lambda whole, row: whole.at[1].set(row[0]), cache, other)
+  assert cache.index.tolist() == [6, 4]
+  decoded = []
+  for t in range(3):
+    logits, cache = _forward_cached(model, continuation[:, t : t + 1], jnp.ones((2, 1), jnp.int32), cache)
+    decoded.append(logits[:, 0])
+  assert cache.index.tolist() == [9, 7]
   for i, prompt in enumerate(prompts):
     seq = jnp.concatenate([prompt, continuation[i]])[None]
     alone = _forward(model, seq, jnp.ones_like(seq))
@@ -197,9 +219,10 @@ def test_init_cache_shapes_and_dtypes():
   model = _model(dtype='bfloat16')
   cache = model.init_cache(3, 20)
   assert isinstance(cache, KVCache) and len(cache.k) == model.config.num_layers
-  assert cache.k[0].shape == (3, 20, model.config.num_kv_heads, model.config.head_dim)
+  assert cache.k[0].shape == (3, model.config.num_kv_heads, model.config.head_dim, 20)
+  assert cache.v[0].shape == (3, model.config.num_kv_heads, 20, model.config.head_dim)
   assert cache.k[0].dtype == jnp.bfloat16 and cache.key_positions.dtype == jnp.int32
-  assert cache.key_valid.dtype == jnp.bool_ and int(cache.index) == 0
+  assert cache.key_valid.dtype == jnp.bool_ and cache.index.tolist() == [0, 0, 0]
 
 
 def test_every_parameter_carries_logical_axis_names():

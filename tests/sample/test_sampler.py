@@ -76,14 +76,14 @@ def test_repeated_calls_in_the_same_buckets_compile_nothing_new(model):
   sampler = Sampler(model, max_batch=8, **BUCKETS)
   sampler.generate(PROMPTS[:2], num_samples=2, max_new_tokens=5, seed=0)
   compiled = sampler.compile_count
-  assert compiled == 2  # one prefill and one decode program
+  assert compiled == 3  # the empty rows, one refill and one decode program
   # Other prompts, lengths, seeds, temperatures and max_new_tokens that round to the same buckets.
   sampler.generate([[1, 2, 3], [4] * 16], num_samples=2, max_new_tokens=12, seed=9)
   sampler.generate([[7] * 9, [8] * 2], num_samples=2, max_new_tokens=16, temperature=0.5, seed=1)
   assert sampler.compile_count == compiled
   assert sampler.stats.compile_seconds == 0.0
-  sampler.generate([[1] * 20], num_samples=2, max_new_tokens=5)  # a longer prompt bucket
-  assert sampler.compile_count == compiled + 2
+  sampler.generate([[1] * 20, [2] * 3], num_samples=2, max_new_tokens=5)  # a longer prompt bucket
+  assert sampler.compile_count == compiled + 3
 
 
 def test_max_new_tokens_bounds_every_sample(model):
@@ -207,3 +207,48 @@ def test_prompt_keys_seed_samples_whatever_the_prompts_position(sampler):
 def test_bad_prompt_keys_are_rejected(sampler, keys, match):
   with pytest.raises(ValueError, match=match):
     sampler.generate(PROMPTS, num_samples=1, max_new_tokens=2, prompt_keys=keys)
+
+
+def _plain_batches_cost(samples, num_prompts, num_samples, max_batch):
+  """Row x step cost of decoding without refills: each batch of whole prompts runs as long as its longest sample."""
+  per_batch = max_batch // num_samples
+  lengths = [max(len(s.token_ids) for s in samples[p]) for p in range(num_prompts)]
+  order = sorted(range(num_prompts), key=lambda p: len(PROMPTS_MANY[p]))
+  return sum(max_batch * max(lengths[p] for p in order[i : i + per_batch]) for i in range(0, num_prompts, per_batch))
+
+
+PROMPTS_MANY = [[(7 * i + j) % 250 + 3 for j in range(3 + i % 7)] for i in range(12)]
+
+
+def test_finished_rows_take_waiting_prompts_and_samples_stay_the_same(model):
+  """With EOS likely (a fifth of the vocabulary), samples end at very different lengths; finished rows
+  are refilled with waiting prompts, and every sample equals the one drawn for its prompt alone."""
+  eos = tuple(range(0, 256, 5))
+  sampler = Sampler(model, max_batch=8, eos_token_ids=eos, **BUCKETS)
+  out = sampler.generate(PROMPTS_MANY, num_samples=2, max_new_tokens=24, seed=3)
+  lengths = [len(s.token_ids) for row in out for s in row]
+  assert min(lengths) < 6 and max(lengths) > 12, lengths  # a real spread
+  stats = sampler.stats
+  assert stats.refills > 3  # prompts joined while others were decoding
+  assert stats.busy_row_steps == sum(lengths) - len(lengths)  # each row's first token comes from its refill
+  # Without refills each batch would run as long as its longest sample.
+  assert stats.row_steps < _plain_batches_cost(out, len(PROMPTS_MANY), 2, 8)
+  for p, prompt in enumerate(PROMPTS_MANY):
+    alone = Sampler(model, max_batch=8, eos_token_ids=eos, **BUCKETS).generate(
+      [prompt], num_samples=2, max_new_tokens=24, prompt_keys=[p], seed=3
+    )[0]
+    assert [s.token_ids for s in alone] == [s.token_ids for s in out[p]], p
+    assert [s.finish_reason for s in out[p]] == ['eos' if s.token_ids[-1] in eos else 'length' for s in out[p]]
+
+
+def test_refilled_rows_grow_the_cache_for_longer_prompts(model):
+  """A longer prompt arriving after shorter ones gets more cache slots without changing anyone's samples."""
+  prompts = [[5, 6, 7], [8, 9], [31, 32] * 20]  # lengths bucketed 16, 16, 64
+  sampler = Sampler(model, max_batch=2, eos_token_ids=(), **BUCKETS)
+  out = sampler.generate(prompts, num_samples=2, max_new_tokens=6, seed=5)
+  assert any(key[0] == 'grow' for key in sampler._compiled)
+  for p, prompt in enumerate(prompts):
+    alone = Sampler(model, max_batch=2, eos_token_ids=(), **BUCKETS).generate(
+      [prompt], num_samples=2, max_new_tokens=6, prompt_keys=[p], seed=5
+    )[0]
+    assert [s.token_ids for s in alone] == [s.token_ids for s in out[p]]
