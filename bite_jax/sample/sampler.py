@@ -349,7 +349,10 @@ class Sampler:
     waiting = deque(plan_batches([len(p) for p in run.prompts], run.num_samples, min(run.num_samples, rows or 1)))
     owners: list[tuple[int, int] | None] = [None] * rows
     graphdef, params = nnx.split(self.model)
-    cap = round_up(int(run.values.max_new_tokens), self.length_buckets)
+    # Token columns (and free cache slots per row): max_new_tokens rounded up to a multiple of the
+    # smallest length bucket, or to a bucket when that is smaller; every decode step attends over them.
+    unit, wanted = self.length_buckets[0], int(run.values.max_new_tokens)
+    cap = min(round_up(wanted, self.length_buckets), -(-wanted // unit) * unit)
     values = jax.tree.map(lambda v: self._place(v, False), run.values)
     state, finished, emitted = None, None, 0
     while waiting or any(o is not None for o in owners):

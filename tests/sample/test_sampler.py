@@ -252,3 +252,12 @@ def test_refilled_rows_grow_the_cache_for_longer_prompts(model):
       [prompt], num_samples=2, max_new_tokens=6, prompt_keys=[p], seed=5
     )[0]
     assert [s.token_ids for s in alone] == [s.token_ids for s in out[p]]
+
+
+def test_token_columns_round_to_the_smallest_bucket_not_the_next_power(model):
+  """max_new_tokens=40 with buckets (16, 32, 64) decodes over 48 columns (every step attends over them), not 64."""
+  sampler = Sampler(model, max_batch=2, eos_token_ids=(), **BUCKETS)
+  out = sampler.generate([[5, 6, 7]], num_samples=2, max_new_tokens=40, seed=0)
+  assert [len(s.token_ids) for s in out[0]] == [40, 40]
+  decode_keys = [key for key in sampler._compiled if key[0] == 'decode']
+  assert [(key[2], key[3]) for key in decode_keys] == [(16 + 48, 48)]  # (cache slots, token columns)
