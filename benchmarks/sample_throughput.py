@@ -22,7 +22,10 @@ Two modes:
     seconds / its new_tokens - 1 decode steps after the prefill, which is included in the time)
     next to the decode-step floor: the FLOPs of one step over every row, 2 x matmul weights (LM
     head included) per row + attention over the KV cache at its mean length, over the machine's
-    float32 matmul peak; `prefill_floor_ms` is the floor of the prefill of every prompt. FLOP/s of each side counts the prefill of each prompt once and the
+    float32 matmul peak; `prefill_floor_ms` is the floor of the prefill of every prompt. Beside it,
+    `step_bytes_floor_ms`: the bytes one step must read (every matmul weight, float32, and each
+    row's KV cache at its mean length) over the machine's memory read bandwidth, the floor that
+    binds when few rows share the weights. FLOP/s of each side counts the prefill of each prompt once and the
     decode of every row, and is also given as a fraction of the peak.
   --eos_spread  useful tokens/s on samples with a realistic spread of lengths: both sides get the
     same random set of EOS token ids, vocab / (--new_tokens / 3) of them, so that sampling from a
@@ -31,10 +34,12 @@ Two modes:
     reports useful tokens/s of both sides, the ratio, useful FLOP/s and the spread of sample lengths
     (min / median / max) of each side.
 
-The peak is machine_peak.py's, measured before the first model is built and again after the last
-one; the better of the two counts (`peak_flops_measured` has both), so that a core taken by another
-process during one measurement does not inflate every fraction. The readable lines (stderr) and the
-JSON lines (stdout) come after that second measurement.
+The peak and the bandwidth are machine_peak.py's, measured before the first model is built and
+again after the last one; the better of each counts (`peak_flops_measured` and
+`bytes_per_s_measured` have both), so that a core taken by another process during one measurement
+does not inflate every fraction. The readable lines (stderr) and the JSON lines (stdout) come after
+that second measurement. `other_load_cores` is how many cores other processes kept busy during
+the timed rounds (machine_peak.OtherLoad); a note is printed when it reaches a quarter of a core.
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ from pathlib import Path
 import numpy as np
 import shapes
 from absl import app, flags
-from machine_peak import matmul_peak_flops
+from machine_peak import OtherLoad, matmul_peak_flops, memory_bytes_per_s
 
 from bite_jax.models import from_pretrained
 from bite_jax.sample import Sampler
@@ -232,10 +237,16 @@ def spread(lengths: list[int]) -> dict:
   }
 
 
-def bench(vocab: int, args, peak_flops: float | None = None, shape: str = 'flags') -> dict:
-  """One shape and vocabulary: alternating timed rounds of both sides; the result record."""
-  if peak_flops is None:
-    peak_flops = matmul_peak_flops(getattr(args, 'peak_seconds', 2.0))
+def measure_machine(seconds: float) -> tuple[float, float]:
+  """(float32 matmul peak FLOP/s, memory read bytes/s) of this machine, in about `seconds`."""
+  return matmul_peak_flops(seconds), memory_bytes_per_s(seconds / 4)
+
+
+def bench(vocab: int, args, machine: tuple[float, float] | None = None, shape: str = 'flags') -> dict:
+  """One shape and vocabulary: alternating timed rounds of both sides; the result record.
+  `machine` is measure_machine's (peak FLOP/s, bytes/s), measured here when None."""
+  if machine is None:
+    machine = measure_machine(getattr(args, 'peak_seconds', 2.0))
   eos_mode = bool(getattr(args, 'eos_spread', False))
   eos_ids = make_eos_ids(vocab, args.eos_mean or args.new_tokens / 3) if eos_mode else None
   with tempfile.TemporaryDirectory() as tmp:
@@ -247,6 +258,7 @@ def bench(vocab: int, args, peak_flops: float | None = None, shape: str = 'flags
   torch_runner.run(2)  # warm-up: first-call allocations
   _, _, compile_seconds = jax_runner.run(args.new_tokens)
   rounds = {'transformers': [], 'jax': []}  # (sample lengths, seconds) per round
+  load = OtherLoad()
   for r in range(args.rounds):
     rounds['transformers'].append(torch_runner.run(args.new_tokens))
     lengths, seconds, compiled = jax_runner.run(args.new_tokens)
@@ -303,29 +315,34 @@ def bench(vocab: int, args, peak_flops: float | None = None, shape: str = 'flags
   else:
     mean_context = mean_prompt + args.new_tokens / 2  # the cache's mean length over the decode steps
     step_flops = rows * token_flops(config, mean_context)
+    kv_bytes = 2 * config.num_layers * config.num_kv_heads * config.head_dim * 4  # float32 K and V per position
     result['step_flops'] = step_flops
+    result['step_bytes'] = 4 * matmul_weights(config) + rows * kv_bytes * mean_context
     result['prefill_flops'] = prefill
     result['speedup'] = round(result['jax_tokens_per_s'] / result['transformers_tokens_per_s'], 2)
-  set_peak(result, peak_flops)
+  result['other_load_cores'] = round(load.cores(), 2)
+  set_machine(result, *machine)
   return result
 
 
-def set_peak(result: dict, peak_flops: float) -> None:
-  """Sets `peak_flops` and what depends on it in a result: each side's fraction of the peak and,
-  for fixed lengths, the floors of a decode step and of the prefill."""
+def set_machine(result: dict, peak_flops: float, bytes_per_s: float) -> None:
+  """Sets the machine's peak and bandwidth and what depends on them in a result: each side's
+  fraction of the peak and, for fixed lengths, the floors of a decode step and of the prefill."""
   result['peak_flops'] = peak_flops
+  result['bytes_per_s'] = bytes_per_s
   for name in ('jax', 'transformers'):
     flops = result.get(f'{name}_flops_per_s', result.get(f'{name}_useful_flops_per_s'))
     result[f'{name}_peak_fraction'] = flops / peak_flops
   if 'step_flops' in result:
     result['step_floor_ms'] = 1000.0 * result['step_flops'] / peak_flops
     result['prefill_floor_ms'] = 1000.0 * result['prefill_flops'] / peak_flops
+    result['step_bytes_floor_ms'] = 1000.0 * result['step_bytes'] / bytes_per_s
 
 
 def summary_line(result: dict) -> str:
   """One readable line of a result."""
   head = f'{result["shape"]} vocab {result["vocab"]} {result["rows"]} rows x {result["new_tokens"]} new tokens'
-  peak = f'peak {result["peak_flops"] / 1e9:,.0f} GFLOP/s'
+  peak = f'peak {result["peak_flops"] / 1e9:,.0f} GFLOP/s, {result["bytes_per_s"] / 1e9:,.0f} GB/s'
   sides = []
   for name in ('jax', 'transformers'):
     if result['mode'] == 'eos_spread':
@@ -342,30 +359,45 @@ def summary_line(result: dict) -> str:
       )
   tail = f'jax/transformers {result["speedup"]:.2f}x'
   if result['mode'] == 'fixed':
-    tail += f', step floor {result["step_floor_ms"]:.3g} ms (+ prefill floor {result["prefill_floor_ms"]:.3g} ms)'
+    tail += (
+      f', step floor {result["step_floor_ms"]:.3g} ms by FLOPs, {result["step_bytes_floor_ms"]:.3g} ms by bytes '
+      f'(+ prefill floor {result["prefill_floor_ms"]:.3g} ms)'
+    )
   return f'{head}: ' + ' | '.join(sides) + f'; {tail}; {peak}'
 
 
 def main(argv: list[str]) -> None:
   if len(argv) > 1:
     sys.exit(f'unexpected argument(s) {argv[1:]}: every option is a --flag=value')
-  first_peak = matmul_peak_flops(FLAGS.peak_seconds)
-  print(f'float32 matmul peak of this machine: {first_peak / 1e9:,.1f} GFLOP/s', file=sys.stderr, flush=True)
+  first = measure_machine(FLAGS.peak_seconds)
+  print(
+    f'this machine: float32 matmul peak {first[0] / 1e9:,.1f} GFLOP/s, memory read {first[1] / 1e9:,.1f} GB/s',
+    file=sys.stderr,
+    flush=True,
+  )
   results = []
   for shape, args in shapes.resolve(FLAGS, FLAGS.shape, 'sample'):
     for vocab in args.vocab:
-      results.append(bench(int(vocab), args, first_peak, shape))
-  last_peak = matmul_peak_flops(FLAGS.peak_seconds)
-  peak = max(first_peak, last_peak)
+      results.append(bench(int(vocab), args, first, shape))
+  last = measure_machine(FLAGS.peak_seconds)
+  peak, bandwidth = max(first[0], last[0]), max(first[1], last[1])
   print(
-    f'float32 matmul peak: {first_peak / 1e9:,.1f} GFLOP/s before, {last_peak / 1e9:,.1f} after; '
-    f'{peak / 1e9:,.1f} counts',
+    f'float32 matmul peak: {first[0] / 1e9:,.1f} GFLOP/s before, {last[0] / 1e9:,.1f} after; memory read '
+    f'{first[1] / 1e9:,.1f} GB/s before, {last[1] / 1e9:,.1f} after; the better of each counts',
     file=sys.stderr,
     flush=True,
   )
   for result in results:
-    set_peak(result, peak)
-    result['peak_flops_measured'] = [first_peak, last_peak]
+    set_machine(result, peak, bandwidth)
+    result['peak_flops_measured'] = [first[0], last[0]]
+    result['bytes_per_s_measured'] = [first[1], last[1]]
+    if result['other_load_cores'] >= 0.25:
+      print(
+        f'note: {result["shape"]} vocab {result["vocab"]}: other processes kept {result["other_load_cores"]:.2f} '
+        'cores busy during the measurement, so its figures are low',
+        file=sys.stderr,
+        flush=True,
+      )
     print(summary_line(result), file=sys.stderr, flush=True)
     print(json.dumps(result), flush=True)
   if FLAGS.json:

@@ -24,6 +24,8 @@ Achieved FLOP/s = tokens/s x that; its fraction of the machine's float32 matmul 
 the last one, and the better of the two counts (`peak_flops_measured` has both): a core taken by
 another process during one measurement would otherwise inflate every fraction. Prints a progress
 line per result, then one table line per shape and vocabulary, then every result as JSON.
+`other_load_cores` is how many cores other processes kept busy during a result's timed rounds
+(machine_peak.OtherLoad); a note is printed when it reaches a quarter of a core.
 
 Threads: both sides get the same cores. By default that is every core the process may run on (XLA's
 CPU thread pool sizes itself to them; torch.set_num_threads gets the same count). --threads=N first
@@ -47,7 +49,7 @@ import optax
 import shapes
 from absl import app, flags
 from flax import nnx
-from machine_peak import matmul_peak_flops
+from machine_peak import OtherLoad, matmul_peak_flops
 
 from bite_jax import parallel
 from bite_jax.models import hf
@@ -242,6 +244,7 @@ def run_one(args, vocab: int, cores: int, peak_flops: float, shape: str = 'flags
       print(f'note: vocab {vocab}: {notes[-1]}', flush=True)
       del runners[name]
   times = {name: [] for name in runners}
+  load = OtherLoad()  # from here: torch.compile's worker processes are done
   for round_index in range(args.warmup_rounds + args.rounds):
     for name, runner in runners.items():
       # Worker threads of the framework that just ran (OpenMP, XLA's pool) spin for a while after
@@ -276,6 +279,7 @@ def run_one(args, vocab: int, cores: int, peak_flops: float, shape: str = 'flags
   for name in times:
     if name != 'jax':
       result[f'ratio_jax_over_{name}'] = result['jax_tokens_per_s'] / result[f'{name}_tokens_per_s']
+  result['other_load_cores'] = round(load.cores(), 2)
   set_peak(result, peak_flops)
   return result
 
@@ -336,6 +340,12 @@ def main(argv: list[str]) -> int:
   for result in results:
     set_peak(result, peak)
     result['peak_flops_measured'] = [first_peak, last_peak]
+    if result['other_load_cores'] >= 0.25:
+      print(
+        f'note: {result["shape"]} vocab {result["vocab"]}: other processes kept {result["other_load_cores"]:.2f} '
+        'cores busy during the measurement, so its figures are low',
+        flush=True,
+      )
     print(table_line(result), flush=True)
   print(json.dumps(results, indent=2), flush=True)
   if FLAGS.json:

@@ -33,6 +33,7 @@ def test_train_throughput_with_the_old_flags(tmp_path):
   [result] = _run('train_throughput.py', *flags, json_path=tmp_path / 'train.json')
   assert result['shape'] == 'flags' and result['vocab'] == 256 and result['hidden'] == 32
   _positive(result, 'flops_per_token', 'peak_flops', 'ratio_jax_over_torch')
+  assert result['peak_flops'] == max(result['peak_flops_measured']) and result['other_load_cores'] >= 0
   for side in ('jax', 'torch'):
     _positive(result, f'{side}_tokens_per_s', f'{side}_flops_per_s', f'{side}_peak_fraction')
   assert result['jax_flops_per_s'] == pytest.approx(result['jax_tokens_per_s'] * result['flops_per_token'])
@@ -41,7 +42,9 @@ def test_train_throughput_with_the_old_flags(tmp_path):
 def test_sample_throughput_fixed_lengths(tmp_path):
   [result] = _run('sample_throughput.py', '--shape=tiny', json_path=tmp_path / 'sample.json')
   assert result['shape'] == 'tiny' and result['mode'] == 'fixed' and result['rows'] == 4
-  _positive(result, 'peak_flops', 'step_flops', 'step_floor_ms', 'prefill_floor_ms', 'speedup')
+  _positive(result, 'peak_flops', 'bytes_per_s', 'step_flops', 'step_floor_ms', 'prefill_floor_ms', 'speedup')
+  _positive(result, 'step_bytes', 'step_bytes_floor_ms')
+  assert result['other_load_cores'] >= 0 and len(result['peak_flops_measured']) == 2
   for side in ('jax', 'transformers'):
     _positive(result, f'{side}_tokens_per_s', f'{side}_ms_per_step', f'{side}_flops_per_s', f'{side}_peak_fraction')
 
