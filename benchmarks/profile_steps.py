@@ -246,7 +246,7 @@ class ModuleTrace:
 
 def find_trace(trace_dir: str) -> str:
   """The newest `*.trace.json.gz` under `trace_dir` (jax.profiler writes it in a dated folder)."""
-  files = [f for f in glob.glob(os.path.join(trace_dir, '**', '*.trace.json.gz'), recursive=True)]
+  files = glob.glob(os.path.join(trace_dir, '**', '*.trace.json.gz'), recursive=True)
   if not files:
     raise FileNotFoundError(f'no *.trace.json.gz under {trace_dir}')
   return max(files, key=os.path.getmtime)

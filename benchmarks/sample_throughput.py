@@ -303,6 +303,7 @@ def bench(vocab: int, args, machine: tuple[float, float] | None = None, shape: s
     prefix = f'{name}_useful' if eos_mode else name
     result[f'{prefix}_tokens_per_s'] = round(statistics.median(sum(lengths) / s for lengths, s in measured), 1)
     result[f'{name}_seconds'] = round(seconds, 4)
+    result[f'{name}_round_seconds'] = [round(s, 4) for _, s in measured]
     result[f'{prefix}_flops_per_s'] = flops / seconds
     if eos_mode:
       result[f'{name}_lengths'] = spread([n for lengths, _ in measured for n in lengths])
