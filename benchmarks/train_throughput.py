@@ -2,8 +2,12 @@ r"""Training throughput: our jitted IFT step vs transformers + torch AdamW on th
 
   python benchmarks/train_throughput.py --vocab=1024,151936 --batch=8 --len=256
   python benchmarks/train_throughput.py --vocab=32000 --torch=eager,compiled --threads=8
+  python benchmarks/train_throughput.py --shape=compute --torch=eager,compiled
+  python benchmarks/train_throughput.py --shape=demo,compute --rounds=3
 
-For each vocabulary size, builds one tiny random Qwen2 checkpoint with transformers, then alternates
+--shape picks presets of benchmarks/shapes.py (model shape, batch and length; a flag given on the
+command line wins over the preset); without it the explicit flags describe the one shape. For each
+shape and vocabulary size, builds one tiny random Qwen2 checkpoint with transformers, then alternates
 rounds of `--steps` optimizer steps between JAX (bite_jax.train.step on the model from
 bite_jax.models.from_pretrained, with the trainer's automatic loss chunk and rows per pass unless
 --loss_chunk / --rows_per_pass are given) and each torch variant of --torch: `eager`
@@ -12,6 +16,16 @@ torch.optim.AdamW(fused=True)) and `compiled` (the same, with the forward and lo
 torch.compile'd function; AOTAutograd compiles the backward too). A variant that fails to compile is
 left out with a printed note. Reports the median steady-state tokens/s of each (batch x len
 positions per step; warmup rounds excluded) and the ratios JAX / torch.
+
+FLOPs: both sides train the same model, so both are credited ModelConfig.flops_per_token(len)
+(MaxText's count: 6 x matmul weights incl. the LM head + the causal attention term) per position.
+Achieved FLOP/s = tokens/s x that; its fraction of the machine's float32 matmul peak is each side's
+`*_peak_fraction`. The peak is measured by machine_peak.py before any model is built and again after
+the last one, and the better of the two counts (`peak_flops_measured` has both): a core taken by
+another process during one measurement would otherwise inflate every fraction. Prints a progress
+line per result, then one table line per shape and vocabulary, then every result as JSON.
+`other_load_cores` is how many cores other processes kept busy during a result's timed rounds
+(machine_peak.OtherLoad); a note is printed when it reaches a quarter of a core.
 
 Threads: both sides get the same cores. By default that is every core the process may run on (XLA's
 CPU thread pool sizes itself to them; torch.set_num_threads gets the same count). --threads=N first
@@ -32,8 +46,10 @@ from pathlib import Path
 import jax
 import numpy as np
 import optax
+import shapes
 from absl import app, flags
 from flax import nnx
+from machine_peak import OtherLoad, matmul_peak_flops
 
 from bite_jax import parallel
 from bite_jax.models import hf
@@ -47,6 +63,7 @@ from bite_jax.train.step import (
 )
 
 FLAGS = flags.FLAGS
+flags.DEFINE_list('shape', [], f'presets of benchmarks/shapes.py, comma-separated: {", ".join(shapes.SHAPES)}')
 flags.DEFINE_list('vocab', ['1024', '151936'], 'vocabulary sizes, comma-separated: one checkpoint and one result each')
 flags.DEFINE_integer('batch', 8, 'rows per step')
 flags.DEFINE_integer('len', 256, 'tokens per row')
@@ -66,7 +83,11 @@ flags.DEFINE_integer('steps', 3, 'steps per timed round')
 flags.DEFINE_integer('rounds', 5, 'timed rounds per framework (interleaved)')
 flags.DEFINE_integer('warmup_rounds', 1, 'untimed rounds per framework first')
 flags.DEFINE_float('settle', 0.5, 'seconds of pause before each timed round')
+flags.DEFINE_float('peak_seconds', 2.0, 'seconds spent measuring the matmul peak (machine_peak.py)')
 flags.DEFINE_string('json', None, 'also write the results here')
+flags.register_validator(
+  'shape', shapes.check_names, f'--shape: a comma-separated subset of {", ".join(shapes.SHAPES)}'
+)
 flags.register_validator('vocab', lambda v: all(x.isdigit() for x in v), '--vocab: comma-separated integers')
 flags.register_validator(
   'torch', lambda v: set(v) <= {'eager', 'compiled'}, '--torch: a comma-separated subset of eager, compiled'
@@ -160,6 +181,7 @@ class JaxRunner:
   def __init__(self, directory: Path, batch, args):
     mesh = parallel.make_mesh()
     model = hf.from_pretrained(directory, mesh=mesh)
+    self.config = model.config
     graphdef, self.params, rest = nnx.split(model, nnx.Param, ...)
     tx = optax.chain(optax.clip_by_global_norm(args.clip), optax.adamw(1e-4, b1=0.9, b2=0.95, weight_decay=0.0))
     self.opt_state, opt_sh = init_opt_state(tx, self.params, mesh)
@@ -200,7 +222,9 @@ def timed_round(runner, steps: int) -> float:
   return (time.perf_counter() - start) / steps
 
 
-def run_one(args, vocab: int, cores: int) -> dict:
+def run_one(args, vocab: int, cores: int, peak_flops: float, shape: str = 'flags') -> dict:
+  """Times JAX and the torch variants of `args.torch` on one random checkpoint; returns the result
+  record (tokens/s, step times, FLOP/s and fractions of `peak_flops` per side, ratios)."""
   with tempfile.TemporaryDirectory() as tmp:
     directory = make_checkpoint(Path(tmp) / 'ckpt', args, vocab)
     batch = make_batch(args, vocab)
@@ -220,6 +244,7 @@ def run_one(args, vocab: int, cores: int) -> dict:
       print(f'note: vocab {vocab}: {notes[-1]}', flush=True)
       del runners[name]
   times = {name: [] for name in runners}
+  load = OtherLoad()  # from here: torch.compile's worker processes are done
   for round_index in range(args.warmup_rounds + args.rounds):
     for name, runner in runners.items():
       # Worker threads of the framework that just ran (OpenMP, XLA's pool) spin for a while after
@@ -229,25 +254,66 @@ def run_one(args, vocab: int, cores: int) -> dict:
       if round_index >= args.warmup_rounds:
         times[name].append(seconds)
   tokens = args.batch * args.len
+  flops_per_token = runners['jax'].config.flops_per_token(args.len)
   result = {
+    'shape': shape,
     'vocab': vocab,
     'batch': args.batch,
     'len': args.len,
     'hidden': args.hidden,
+    'intermediate': args.intermediate,
     'layers': args.layers,
+    'heads': args.heads,
+    'kv_heads': args.kv_heads,
     'loss_chunk': runners['jax'].chunk,
     'rows_per_pass': runners['jax'].rows_per_pass,
     'cores': cores,
     'first_loss': first_loss,
     'notes': notes,
+    'flops_per_token': flops_per_token,
   }
   for name, samples in times.items():
     result[f'{name}_tokens_per_s'] = tokens / statistics.median(samples)
     result[f'{name}_step_s'] = [round(s, 4) for s in samples]
+    result[f'{name}_flops_per_s'] = result[f'{name}_tokens_per_s'] * flops_per_token
   for name in times:
     if name != 'jax':
       result[f'ratio_jax_over_{name}'] = result['jax_tokens_per_s'] / result[f'{name}_tokens_per_s']
+  result['other_load_cores'] = round(load.cores(), 2)
+  set_peak(result, peak_flops)
   return result
+
+
+def set_peak(result: dict, peak_flops: float) -> None:
+  """Sets `peak_flops` and every side's fraction of it in a result."""
+  result['peak_flops'] = peak_flops
+  for key in [k for k in result if k.endswith('_flops_per_s')]:
+    result[key.replace('_flops_per_s', '_peak_fraction')] = result[key] / peak_flops
+
+
+def times_of(result: dict) -> list[str]:
+  """The sides timed in a result (jax and the torch variants that ran)."""
+  return [k.removesuffix('_tokens_per_s') for k in result if k.endswith('_tokens_per_s')]
+
+
+def table_line(result: dict) -> str:
+  """One readable line of a result: tokens/s, GFLOP/s and % of peak per side, ratios JAX / torch."""
+  parts = []
+  for name in ('jax', *TORCH_VARIANTS.values()):
+    if f'{name}_tokens_per_s' not in result:
+      continue
+    part = (
+      f'{name.replace("_", " ")} {result[f"{name}_tokens_per_s"]:,.0f} tok/s '
+      f'{result[f"{name}_flops_per_s"] / 1e9:,.1f} GFLOP/s ({100 * result[f"{name}_peak_fraction"]:.1f}%)'
+    )
+    if name != 'jax':
+      part += f' jax/{name.replace("torch_", "")} {result[f"ratio_jax_over_{name}"]:.2f}x'
+    parts.append(part)
+  return (
+    f'{result["shape"]:>8} vocab {result["vocab"]:>6} {result["batch"]}x{result["len"]}: '
+    + ' | '.join(parts)
+    + f' (loss chunk {result["loss_chunk"]}, {result["rows_per_pass"]} rows per pass)'
+  )
 
 
 def main(argv: list[str]) -> int:
@@ -255,22 +321,33 @@ def main(argv: list[str]) -> int:
     sys.exit(f'unexpected argument(s) {argv[1:]}: every option is a --flag=value')
   cores = use_cores(FLAGS.threads)
   print(f'{cores} cores for JAX and torch (torch {_torch_version()}, jax {jax.__version__})', flush=True)
+  first_peak = matmul_peak_flops(FLAGS.peak_seconds)
+  print(f'float32 matmul peak of this machine: {first_peak / 1e9:,.1f} GFLOP/s', flush=True)
   results = []
-  for vocab in map(int, FLAGS.vocab):
-    result = run_one(FLAGS, vocab, cores)
-    results.append(result)
-    parts = [f'jax {result["jax_tokens_per_s"]:,.0f}']
-    for name in TORCH_VARIANTS.values():
-      if f'{name}_tokens_per_s' in result:
-        parts.append(
-          f'{name.replace("_", " ")} {result[f"{name}_tokens_per_s"]:,.0f} (jax/{name.replace("torch_", "")} '
-          f'{result[f"ratio_jax_over_{name}"]:.2f}x)'
-        )
-    print(
-      f'vocab {vocab:>7}: tokens/s ' + ', '.join(parts) + f' (loss chunk {result["loss_chunk"]}, '
-      f'{result["rows_per_pass"]} rows per pass)',
-      flush=True,
-    )
+  for shape, args in shapes.resolve(FLAGS, FLAGS.shape, 'train'):
+    for vocab in map(int, args.vocab):
+      result = run_one(args, vocab, cores, first_peak, shape)
+      results.append(result)
+      rates = ', '.join(f'{name} {result[f"{name}_tokens_per_s"]:,.0f}' for name in times_of(result))
+      print(f'{shape} vocab {vocab}: tokens/s {rates}', flush=True)
+  last_peak = matmul_peak_flops(FLAGS.peak_seconds)
+  peak = max(first_peak, last_peak)
+  print(
+    f'float32 matmul peak: {first_peak / 1e9:,.1f} GFLOP/s before, {last_peak / 1e9:,.1f} after; '
+    f'{peak / 1e9:,.1f} counts',
+    flush=True,
+  )
+  for result in results:
+    set_peak(result, peak)
+    result['peak_flops_measured'] = [first_peak, last_peak]
+    if result['other_load_cores'] >= 0.25:
+      print(
+        f'note: {result["shape"]} vocab {result["vocab"]}: other processes kept {result["other_load_cores"]:.2f} '
+        'cores busy during the measurement, so its figures are low',
+        flush=True,
+      )
+    print(table_line(result), flush=True)
+  print(json.dumps(results, indent=2), flush=True)
   if FLAGS.json:
     Path(FLAGS.json).write_text(json.dumps(results, indent=2))
   return 0
