@@ -78,6 +78,9 @@ flags.DEFINE_integer('prompt_min', 0, 'shortest prompt; 0 = half of --prompt_len
 flags.DEFINE_integer('rounds', 3, 'timed rounds per side (alternating)')
 flags.DEFINE_integer('threads', os.cpu_count(), 'torch.set_num_threads')
 flags.DEFINE_enum('hf_attention', 'sdpa', ['sdpa', 'eager'], "transformers' attention implementation")
+flags.DEFINE_integer(
+  'max_batch', 0, 'rows decoded together (0 = every row at once); fewer rows than prompts x samples make prompts wait'
+)
 flags.DEFINE_bool('eos_spread', False, 'samples end at random EOS ids; report useful tokens/s (see the docstring)')
 flags.DEFINE_float('eos_mean', 0.0, 'with --eos_spread: the mean sample length aimed at; 0 = new_tokens / 3')
 flags.DEFINE_float('peak_seconds', 2.0, 'seconds spent measuring the matmul peak (machine_peak.py)')
@@ -175,9 +178,16 @@ class TorchRunner:
     self.model = transformers.Qwen2ForCausalLM.from_pretrained(
       str(directory), dtype=torch.float32, attn_implementation=args.hf_attention
     ).eval()
-    width = max(len(p) for p in prompts)
-    self.ids = torch.tensor([[0] * (width - len(p)) + p for p in prompts])
-    self.mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts])
+    # Without --max_batch one generate call takes every prompt; with it, groups of whole prompts whose
+    # samples fit in max_batch rows, one call after another (each runs until its longest sample ends).
+    per_call = len(prompts) if args.max_batch <= 0 else max(1, args.max_batch // args.samples)
+    self.groups = []
+    for start in range(0, len(prompts), per_call):
+      group = prompts[start : start + per_call]
+      width = max(len(p) for p in group)
+      ids = torch.tensor([[0] * (width - len(p)) + p for p in group])
+      mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in group])
+      self.groups.append((ids, mask))
     self.args = args
     self.eos_ids = eos_ids
 
@@ -185,32 +195,37 @@ class TorchRunner:
     """(useful length of every sample, seconds). Without EOS ids every sample has `new_tokens`."""
     # Fixed lengths: EOS is impossible (min_new_tokens). EOS mode: the shared ids end a sample.
     stopping = dict(min_new_tokens=new_tokens) if self.eos_ids is None else dict(eos_token_id=self.eos_ids)
-    with self.torch.no_grad():
-      start = time.perf_counter()
-      out = self.model.generate(
-        self.ids,
-        attention_mask=self.mask,
-        do_sample=True,
-        temperature=1.0,
-        top_k=0,
-        top_p=1.0,
-        num_return_sequences=self.args.samples,
-        max_new_tokens=new_tokens,
-        pad_token_id=0,
-        **stopping,
-      )
-      seconds = time.perf_counter() - start
-    generated = out[:, self.ids.shape[1] :].numpy()
-    if self.eos_ids is None:
-      return [generated.shape[1]] * generated.shape[0], seconds
-    eos = set(self.eos_ids)
-    return [useful_length(row, eos) for row in generated], seconds
+    lengths, seconds = [], 0.0
+    for ids, mask in self.groups:
+      with self.torch.no_grad():
+        start = time.perf_counter()
+        out = self.model.generate(
+          ids,
+          attention_mask=mask,
+          do_sample=True,
+          temperature=1.0,
+          top_k=0,
+          top_p=1.0,
+          num_return_sequences=self.args.samples,
+          max_new_tokens=new_tokens,
+          pad_token_id=0,
+          **stopping,
+        )
+        seconds += time.perf_counter() - start
+      generated = out[:, ids.shape[1] :].numpy()
+      if self.eos_ids is None:
+        lengths += [generated.shape[1]] * generated.shape[0]
+      else:
+        lengths += [useful_length(row, set(self.eos_ids)) for row in generated]
+    return lengths, seconds
 
 
 class JaxRunner:
   def __init__(self, directory: Path, prompts, args, eos_ids: list[int] | None = None):
     self.sampler = Sampler(
-      from_pretrained(str(directory)), max_batch=args.prompts * args.samples, eos_token_ids=eos_ids or ()
+      from_pretrained(str(directory)),
+      max_batch=args.max_batch if args.max_batch > 0 else args.prompts * args.samples,
+      eos_token_ids=eos_ids or (),
     )
     self.config = self.sampler.config
     self.prompts = prompts
@@ -283,6 +298,7 @@ def bench(vocab: int, args, machine: tuple[float, float] | None = None, shape: s
     'kv_heads': args.kv_heads,
     'prompts': args.prompts,
     'samples': args.samples,
+    'max_batch': args.max_batch or args.prompts * args.samples,
     'rows': rows,
     'new_tokens': args.new_tokens,
     'prompt_len': [min(prompt_lens), max(prompt_lens)],
