@@ -131,9 +131,18 @@ def base_config() -> ml_collections.ConfigDict:
   c.evaluate.seen_split = ''
   c.evaluate.methods = 'direct'  # comma-separated: direct, rag, refine
   c.evaluate.num_samples = 1
-  c.evaluate.baselines = True
+  # Baseline systems scored next to BITE (bite_jax.baselines.systems): a comma list of pie-ift, pie-perfcond,
+  # ecco-exec, ecco-trajectory, mercury-dpo, supersonic, base; 'all'; or 'none'.
+  c.evaluate.baselines = 'pie-ift,base'
   # A candidate must also print what the source prints on this many extra inputs to be correct (0 = off).
   c.evaluate.extra_inputs = 8
+
+  # The training-based baselines' own settings; their IFT runs use editors.optimizer's, DPO its own.
+  c.baselines = ml_collections.ConfigDict()
+  c.baselines.perfcond_bins = 10  # PIE-PerfCond: speedup bins (quantiles); inference asks for the top one
+  c.baselines.trajectory_context = 3  # ECCO-Trajectory: earlier versions shown in the prompt, at most
+  c.baselines.diff_context = 1  # Supersonic: unchanged lines around each change in the target diff
+  c.baselines.ecco_rounds = 2  # ECCO-Execution: refinement rounds with execution feedback
 
   c.executor = ml_collections.ConfigDict()
   c.executor.workers = 0  # 0 = one per core

@@ -2,8 +2,9 @@
 
   evaluate    final model + benchmark -> evaluate/<system>/{results.jsonl,metrics.json}, metrics.json, report.md
 
-Systems are the last PKAC stage with each of `evaluate.methods`, and (with `evaluate.baselines`) the optimizer
-editor after IFT alone and the base model prompted directly. Each system's candidates are generated once
+Systems are the last PKAC stage with each of `evaluate.methods`, then the baselines `evaluate.baselines` selects
+(bite_jax.baselines.systems: PIE-IFT, PIE-PerfCond, ECCO-Execution, ECCO-Trajectory, Mercury-DPO, Supersonic and
+the base model prompted directly), each trained first when it has not been. Each system's candidates are generated once
 (evaluate/<system>/candidates.jsonl) and scored by bite_jax.evaluate; `evaluate.seen_split` (mini only) scores
 the train problems apart, under evaluate/seen/. metrics.json, written last, marks the stage complete.
 """
@@ -15,33 +16,39 @@ import time
 from pathlib import Path
 
 from bite_jax import hosts, report
+from bite_jax.baselines import systems as baseline_systems
 from bite_jax.config import ConfigError
 from bite_jax.evaluate.baselines import generate_candidates
 from bite_jax.evaluate.candidates import read_candidates
 from bite_jax.evaluate.loaders import load_benchmark
 from bite_jax.evaluate.runner import RESULTS, evaluate_candidates, read_results
 from bite_jax.stages import (
-  editor_dir,
   editor_pairs,
   executor_pool,
   final_model_dir,
   languages,
-  prepare_base,
   say,
 )
 
 
 def evaluation_systems(config, workdir: Path) -> list[tuple[str, Path, str]]:
-  """[(system name, model dir, method)]: the final model with each configured method, then the baselines
-  (the optimizer editor after IFT alone, and the base model prompted directly) when `evaluate.baselines`."""
+  """[(system name, model dir, method)]: the final model with each configured method, then each baseline
+  `evaluate.baselines` selects (its model dir, trained or not yet)."""
   methods = [m.strip() for m in config.evaluate.methods.split(',') if m.strip()]
   if not methods:
     raise ConfigError('config.evaluate.methods: empty; use e.g. direct,rag,refine')
-  final = final_model_dir(config, workdir)
-  systems = [(f'bite-{m}', final, m) for m in methods]
-  if config.evaluate.baselines:
-    systems.append(('ift-optimizer-direct', editor_dir(workdir, 'optimizer'), 'direct'))
-    systems.append(('base-direct', prepare_base(config, workdir), 'direct'))
+  baselines = baseline_systems.parse_baselines(config.evaluate.baselines)
+  try:
+    final = final_model_dir(config, workdir)
+    systems = [(f'bite-{m}', final, m) for m in methods]
+  except FileNotFoundError as e:
+    if not baselines:
+      raise
+    say(f'evaluate: no BITE model to score ({e}); scoring the baselines only')
+    systems = []
+  for name in baselines:
+    system, method = baseline_systems.SYSTEMS[name]
+    systems.append((system, baseline_systems.model_dir(config, workdir, name), method))
   return systems
 
 
@@ -110,6 +117,8 @@ def _generate(config, tasks, name: str, model_dir: Path, method: str, pool, pair
     pool=pool,
     meter=config.executor.meter or None,
     max_batch=int(config.sample.batch_size),
+    perfcond_bins=int(config.baselines.perfcond_bins),
+    **({'refine_rounds': int(config.baselines.ecco_rounds)} if method == 'ecco' else {}),
   )
   say(f'evaluate: {name}: candidates in {time.time() - started:.0f}s')
   return candidates
@@ -213,6 +222,7 @@ def run_evaluate(config, workdir: Path) -> dict:
   tasks = evaluation_tasks(config)
   seen = seen_tasks(config)
   pairs = editor_pairs(config, workdir)
+  baseline_systems.run_baselines(config, workdir)  # trains what the selected baselines still need
   summary, seen_summary = {}, {}
   with executor_pool(config, workdir) as pool:
     for name, model_dir, method in evaluation_systems(config, workdir):

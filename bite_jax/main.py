@@ -28,6 +28,7 @@ from ml_collections import config_flags
 import executor
 from bite_jax import config as bite_config
 from bite_jax import curriculum, evaluation, hosts, parallel, report, stages, storage, usage
+from bite_jax.baselines import systems as baseline_systems
 from bite_jax.config import ConfigError
 from bite_jax.data.mini import MiniFormatError
 from bite_jax.data.pairs import PairFormatError
@@ -53,6 +54,7 @@ STAGE_FUNCTIONS = {
   'curriculum': stages.run_curriculum,
   'pkac': stages.run_pkac,
   'evaluate': evaluation.run_evaluate,
+  'baselines': baseline_systems.run_baselines,
 }
 
 
@@ -63,7 +65,7 @@ def requested_stages(stage: str, codenet: str = '') -> list[str]:
     return [s for s in bite_config.STAGES if s != 'data' or codenet]
   if stage not in STAGE_FUNCTIONS:
     raise ConfigError(
-      f'config.stage: unknown stage {stage!r}; choose all, ift or one of {", ".join(bite_config.STAGES)}'
+      f'config.stage: unknown stage {stage!r}; choose all, ift, baselines or one of {", ".join(bite_config.STAGES)}'
     )
   return [stage]
 
@@ -268,6 +270,12 @@ def check_config(config) -> None:
       f'config.evaluate.methods: {config.evaluate.methods!r} must list methods from {", ".join(METHODS)}, '
       'separated by commas'
     )
+  baseline_systems.parse_baselines(config.evaluate.baselines)  # ConfigError names an unknown one
+  for key in ('perfcond_bins', 'trajectory_context', 'ecco_rounds'):
+    if int(config.baselines[key]) < 1:
+      raise ConfigError(f'config.baselines.{key}: {config.baselines[key]!r} must be >= 1')
+  if int(config.baselines.diff_context) < 0:
+    raise ConfigError(f'config.baselines.diff_context: {config.baselines.diff_context!r} must be >= 0')
   sizes = {axis: _field(config, f'mesh.{axis}') for axis in ('data', 'fsdp', 'tensor')}
   for axis, size in sizes.items():
     if size == 0 or size < -1:
@@ -279,6 +287,12 @@ def check_config(config) -> None:
 def check_mesh(config) -> None:
   """Checks config.mesh against the devices JAX sees (all hosts' after jax.distributed is up), so a mesh
   that cannot be built stops the run before any stage starts rather than when training begins."""
+  baseline_systems.parse_baselines(config.evaluate.baselines)  # ConfigError names an unknown one
+  for key in ('perfcond_bins', 'trajectory_context', 'ecco_rounds'):
+    if int(config.baselines[key]) < 1:
+      raise ConfigError(f'config.baselines.{key}: {config.baselines[key]!r} must be >= 1')
+  if int(config.baselines.diff_context) < 0:
+    raise ConfigError(f'config.baselines.diff_context: {config.baselines.diff_context!r} must be >= 0')
   sizes = {axis: _field(config, f'mesh.{axis}') for axis in ('data', 'fsdp', 'tensor')}
   try:
     parallel.make_mesh(**sizes)

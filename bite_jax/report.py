@@ -13,6 +13,7 @@ from pathlib import Path
 from absl import app, flags
 
 from bite_jax import usage
+from bite_jax.baselines import DESCRIPTIONS
 from bite_jax.data.pairs import PairFormatError, read_pairs
 from bite_jax.tree.stats import example_edit, format_statistics
 from bite_jax.tree.store import TreeFormatError, read_tree
@@ -120,6 +121,9 @@ def evaluation_section(workdir: Path) -> list[str]:
       lines.append(
         f'| {name} | ' + ' | '.join(f'{by[lang][metric]:.1f}' if lang in by else '-' for lang in languages) + ' |'
       )
+  known = [name for name in systems if name in DESCRIPTIONS]
+  if known:
+    lines += ['', 'Baselines:', ''] + [f'- {name}: {DESCRIPTIONS[name]}' for name in known]
   return lines + [''] + _seen_lines(workdir)
 
 

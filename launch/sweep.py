@@ -5,8 +5,12 @@ r"""Expands absl flag grids into one `bite_jax.main` command per point, each wit
       --grid=tree.height=1,2,3 --grid=tree.width=2,4 --set=model.hf_path=/ckpt
   ... --run   # run the commands one after another instead of printing them
 
-Presets: `height_width` (tree height h x children m, as in the paper's Figure 3) and
-`pkac_ablation` (which curriculum stages run and how levels are mixed, as in Figure 4).
+Presets: `height_width` (tree height h x children m, as in the paper's Figure 3),
+`pkac_ablation` (which curriculum stages run and how levels are mixed, as in Figure 4) and
+`baselines` (BITE and the six training-based baselines of Tables 2 and 3, trained from the same base
+on the same pairs and scored in one run). `--baselines=NAMES` adds baselines to every point of any
+grid (`all`, or a comma list of pie-ift, pie-perfcond, ecco-exec, ecco-trajectory, mercury-dpo,
+supersonic, base).
 absl flags: --grid and --set repeat, --run / --norun; exit status 2 for bad usage.
 """
 
@@ -25,6 +29,7 @@ PRESETS = {
     'curriculum.stages': ['1', '2', '3', '1,2', '2,3', '1,2,3'],
     'curriculum.mixing': ['progressive', 'union'],
   },
+  'baselines': {'evaluate.baselines': ['all']},
 }
 
 PROG = 'python launch/sweep.py'
@@ -36,6 +41,9 @@ flags.DEFINE_string('root', None, '(required) parent of the per-point workdirs',
 flags.DEFINE_enum('preset', None, sorted(PRESETS), 'a predefined grid', flag_values=FLAGS)
 flags.DEFINE_multi_string('grid', [], 'FIELD=V1,V2,... (repeatable)', flag_values=FLAGS)
 flags.DEFINE_multi_string('set', [], 'FIELD=VALUE fixed for every point (repeatable)', flag_values=FLAGS)
+flags.DEFINE_string(
+  'baselines', None, 'config.evaluate.baselines of every point (all, none or names)', flag_values=FLAGS
+)
 flags.DEFINE_bool('run', False, 'run the commands instead of printing them', flag_values=FLAGS)
 flags.DEFINE_bool('help', False, 'print this help and exit', short_name='h', flag_values=FLAGS)
 
@@ -93,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     grid = dict(PRESETS.get(args.preset, {}))
     grid.update(parse_grid(args.grid))
     fixed = {k: v[0] for k, v in parse_grid(args.set).items()}
+    if args.baselines is not None:
+      fixed['evaluate.baselines'] = args.baselines
   except ValueError as e:
     _usage_error(str(e))
   commands = expand(args.config, args.root, grid, fixed)

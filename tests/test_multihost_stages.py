@@ -164,7 +164,7 @@ def test_every_later_stage_completes_on_two_processes(runs):
     r['task_id'] for r in _nodes(single / 'evaluate' / 'bite-direct' / 'results.jsonl')
   )
   assert len(results) == 3  # evaluate.limit tasks
-  for system in ('ift-optimizer-direct', 'base-direct'):
+  for system in ('pie-ift', 'base-direct'):
     assert (multi / 'evaluate' / system / 'candidates.jsonl').read_text() == (
       single / 'evaluate' / system / 'candidates.jsonl'
     ).read_text()

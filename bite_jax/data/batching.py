@@ -29,7 +29,7 @@ import grain
 import numpy as np
 
 from bite_jax.data.pairs import source_and_target
-from bite_jax.data.prompts import Example, build_prompt, check_direction, eos_token_id, make_example
+from bite_jax.data.prompts import Example, PromptedPair, build_prompt, check_direction, eos_token_id, make_example
 from bite_jax.data.records import Pair
 
 _TOKENIZE_CHUNK = 512
@@ -54,13 +54,28 @@ class TokenizeStats:
     )
 
 
+def prompt_and_response(item: Pair | PromptedPair, direction: str) -> tuple[str, str]:
+  """The prompt and response texts of one training item: a Pair through the editor prompt of
+  `direction`; a PromptedPair (the training-based baselines' own formats) as it is."""
+  if isinstance(item, PromptedPair):
+    return item.prompt, item.response
+  source, target = source_and_target(item, direction)
+  return build_prompt(item.language, source, direction), target
+
+
 def tokenize_pairs(
-  pairs: Sequence[Pair], tokenizer, *, direction: str, max_len: int, log=print, eos_id: int | None = None
+  pairs: Sequence[Pair | PromptedPair],
+  tokenizer,
+  *,
+  direction: str,
+  max_len: int,
+  log=print,
+  eos_id: int | None = None,
 ) -> tuple[list[Example], TokenizeStats]:
   """Tokenises every pair into an Example and drops those longer than `max_len`.
 
   Args:
-    pairs: the (slow, fast) pairs.
+    pairs: the (slow, fast) pairs, or PromptedPairs whose prompt and response are already written.
     tokenizer: a Hugging Face tokenizer.
     direction: 'optimize' (prompt slow, respond fast) or 'degrade' (the reverse).
     max_len: the row length in tokens; an example fits when prompt + response + EOS <= max_len.
@@ -78,8 +93,8 @@ def tokenize_pairs(
   start = last_log = time.time()
   for lo in range(0, len(pairs), _TOKENIZE_CHUNK):
     chunk = pairs[lo : lo + _TOKENIZE_CHUNK]
-    sources, targets = zip(*(source_and_target(p, direction) for p in chunk))
-    prompts = [build_prompt(p.language, s, direction) for p, s in zip(chunk, sources)]
+    prompts, targets = zip(*(prompt_and_response(p, direction) for p in chunk))
+    prompts = list(prompts)
     prompt_ids = tokenizer(prompts, add_special_tokens=False)['input_ids']
     response_ids = tokenizer(list(targets), add_special_tokens=False)['input_ids']
     for p_ids, r_ids in zip(prompt_ids, response_ids):

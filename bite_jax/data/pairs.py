@@ -69,6 +69,7 @@ def pair_from_record(record: dict, language: str | None = None) -> Pair:
       problem_id=None if problem_id is None else str(problem_id),
       speedup=_pie_speedup(record),
       source='pie',
+      user_id=None if record.get('user_id') is None else str(record['user_id']),
     )
   raise ValueError('neither our pair format (language, slow, fast) nor PIE format (input, target)')
 

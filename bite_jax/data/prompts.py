@@ -97,6 +97,16 @@ def encode_prompt(tokenizer, language: str, code: str, direction: str) -> list[i
 
 
 @dataclasses.dataclass(frozen=True)
+class PromptedPair:
+  """A training item whose prompt is already written (the training-based baselines' formats:
+  performance tags, trajectories, diffs); the response is trained on, followed by EOS."""
+
+  language: str
+  prompt: str
+  response: str
+
+
+@dataclasses.dataclass(frozen=True)
 class Example:
   """One tokenised instruction example: prompt ids followed by response ids and EOS.
 

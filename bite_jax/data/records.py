@@ -161,7 +161,8 @@ class Pair:
   """A (slow, fast) pair of programs solving the same problem in one language.
 
   speedup: measured cost(slow) / cost(fast) if known. source: where the pair comes from
-  (e.g. 'mini', 'pie', 'tree').
+  (e.g. 'mini', 'pie', 'tree'). user_id: the author of both programs when known (PIE pairs are two
+  submissions of one user), which links a user's successive versions into a trajectory.
   """
 
   language: str
@@ -170,6 +171,7 @@ class Pair:
   problem_id: str | None = None
   speedup: float | None = None
   source: str | None = None
+  user_id: str | None = None
 
   def __post_init__(self):
     object.__setattr__(self, 'language', normalize_language(self.language))
@@ -201,4 +203,5 @@ class Pair:
       problem_id=None if problem_id is None else str(problem_id),
       speedup=None if speedup is None else float(speedup),
       source=_optional_str(record, 'source'),
+      user_id=None if record.get('user_id') is None else str(record['user_id']),
     )

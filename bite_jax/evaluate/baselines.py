@@ -7,6 +7,14 @@
           previous attempt with the executor's feedback (compile error, wrong output, failure, or the
           measured speedup) on the task's first `feedback_inputs` inputs. Each of the m chains returns
           its best attempt by that feedback (correct and >= 1.10x faster, then correct, latest first).
+  ecco    ECCO's execution-feedback refinement: refine with the feedback of every test input of the
+          task (not only the first `feedback_inputs`), for `refine_rounds` rounds.
+  perfcond    PIE's performance-conditioned prompt asking for the top speedup bin (`perfcond_bins`).
+  trajectory  ECCO's trajectory prompt with the task's source as the one version so far.
+  diff        Supersonic: the response is a diff of the source (bite_jax.baselines.diff), applied to
+              it; a diff that does not apply gives an empty candidate with status 'diff_failed',
+              which the evaluation counts as incorrect.
+The last three go with models trained on those formats (bite_jax.baselines).
 
 Returns candidate dicts {"task_id", "code", "sample_index", "status", "method"} for evaluate_candidates.
 """
@@ -19,6 +27,8 @@ import zlib
 from collections import defaultdict
 from pathlib import Path
 
+from bite_jax.baselines.diff import DiffError, apply_diff, extract_diff
+from bite_jax.baselines.prompts import diff_prompt, perfcond_prompt, trajectory_prompt
 from bite_jax.data.records import Pair, Task
 from bite_jax.data.responses import extract_program
 from bite_jax.evaluate.baseline_prompts import direct_prompt, feedback_text, rag_prompt, refine_prompt
@@ -29,7 +39,8 @@ from executor import Pool
 
 log = logging.getLogger(__name__)
 
-METHODS = ('direct', 'rag', 'refine')
+METHODS = ('direct', 'rag', 'refine', 'ecco', 'perfcond', 'trajectory', 'diff')
+ALL_INPUTS = 1 << 30  # feedback_inputs of the ecco method: every input of the task
 
 
 class PairRetriever:
@@ -100,10 +111,12 @@ def generate_candidates(
   meter: str | None = None,
   max_batch: int = 64,
   progress: bool = True,
+  perfcond_bins: int = 10,
 ) -> list[dict]:
   """Candidates for tasks from an editor: `model` is a model directory or a Sampler-like object.
 
-  method: 'direct', 'rag' (needs train_pairs) or 'refine' (runs the executor: `pool` or `workers`).
+  method: one of METHODS: 'rag' needs train_pairs; 'refine' and 'ecco' run the executor (`pool` or
+    `workers`); 'perfcond' asks for bin `perfcond_bins` of `perfcond_bins`.
   Sampling: temperature (0 = greedy), top_p, top_k, seed; num_samples chains/samples per task.
   """
   tasks = list(tasks)
@@ -118,12 +131,23 @@ def generate_candidates(
   if method == 'rag':
     retriever = PairRetriever(train_pairs)
     prompts = [rag_prompt(t.language, t.src, retriever.examples(t, rag_k)) for t in tasks]
+  elif method == 'perfcond':
+    prompts = [perfcond_prompt(t.language, t.src, perfcond_bins, perfcond_bins) for t in tasks]
+  elif method == 'trajectory':
+    prompts = [trajectory_prompt(t.language, [t.src]) for t in tasks]
+  elif method == 'diff':
+    prompts = [diff_prompt(t.language, t.src) for t in tasks]
   else:
     prompts = [direct_prompt(t.language, t.src) for t in tasks]
   keys = [task_key(t.task_id) for t in tasks]
   samples = _sample_all(sampler, prompts, num_samples, options, f'generate {method}', progress, keys)
-  attempts = [[extract_program(s.text or '', s.finish_reason) for s in row] for row in samples]
-  if method == 'refine' and refine_rounds > 0:
+  if method == 'diff':
+    attempts = [[_applied(t, s) for s in row] for t, row in zip(tasks, samples)]
+  else:
+    attempts = [[extract_program(s.text or '', s.finish_reason) for s in row] for row in samples]
+  if method == 'ecco':
+    feedback_inputs = ALL_INPUTS
+  if method in ('refine', 'ecco') and refine_rounds > 0:
     attempts = _refine(
       tasks,
       sampler,
@@ -142,6 +166,15 @@ def generate_candidates(
     for t, row in zip(tasks, attempts)
     for j, (code, status) in enumerate(row)
   ]
+
+
+def _applied(task: Task, sample) -> tuple[str, str]:
+  """(program, status) of a diff response: the source with the diff applied, or ('', 'diff_failed')."""
+  try:
+    code = apply_diff(task.src, extract_diff(sample.text or ''))
+  except DiffError:
+    return '', 'diff_failed'
+  return code, 'ok' if sample.finish_reason != 'length' else 'truncated'
 
 
 def _feedback(tasks, chains, pool, feedback_inputs: int, meter: str | None) -> list[tuple[str, int, float]]:
