@@ -2,7 +2,7 @@ r"""Command line of the evaluation: `python -m bite_jax.evaluate`.
 
   --benchmark=mini --export_tasks=TASKS.jsonl                      write the tasks as JSONL
   --benchmark=mini --candidates=CANDS.jsonl --out=DIR              score candidate programs
-  --benchmark=mini --model=DIR --method=direct|rag|refine --out=DIR  generate, then score
+  --benchmark=mini --model=DIR --method=direct|rag|refine|... --out=DIR  generate, then score
 
 --benchmark is mini, pie:PATH (with --tests_dir and/or --statements), ecco:PATH (--tests_dir),
 mercury:PATH, codenet:PATH or tasks:PATH (a file written by --export_tasks). Filters: --split
@@ -27,7 +27,7 @@ from absl import flags
 from bite_jax.data.mini import train_pairs
 from bite_jax.data.pairs import read_pairs
 from bite_jax.data.records import Task, write_jsonl
-from bite_jax.evaluate.baselines import generate_candidates
+from bite_jax.evaluate.baselines import METHODS, generate_candidates
 from bite_jax.evaluate.candidates import CandidateError, from_records, group_by_task, read_candidates
 from bite_jax.evaluate.loaders import BenchmarkFormatError, load_benchmark, parse_spec
 from bite_jax.evaluate.loaders.common import language_filter, select
@@ -68,7 +68,14 @@ flags.DEFINE_string(
   'model', None, 'model directory (Hugging Face or a trained OUT/final) to generate with', flag_values=FLAGS
 )
 flags.DEFINE_string('out', None, 'output directory for results (with --candidates or --model)', flag_values=FLAGS)
-flags.DEFINE_enum('method', 'direct', ['direct', 'rag', 'refine'], 'baseline with --model', flag_values=FLAGS)
+flags.DEFINE_enum(
+  'method',
+  'direct',
+  list(METHODS),
+  'with --model: direct, rag, refine; ecco (refine on every input); perfcond, trajectory, diff (models trained '
+  'by the matching baselines: pie-perfcond, ecco-trajectory, supersonic)',
+  flag_values=FLAGS,
+)
 flags.DEFINE_integer('num_samples', 1, 'samples (refine: chains) per task', lower_bound=1, flag_values=FLAGS)
 flags.DEFINE_integer('max_new_tokens', 1024, 'most generated tokens per sample', lower_bound=1, flag_values=FLAGS)
 flags.DEFINE_float('temperature', 0.7, '0 = greedy', flag_values=FLAGS)
@@ -87,6 +94,9 @@ flags.DEFINE_string(
 )
 flags.DEFINE_integer('rag_k', 2, 'rag: in-context examples per prompt', flag_values=FLAGS)
 flags.DEFINE_integer('refine_rounds', 2, 'refine: feedback rounds after the first sample', flag_values=FLAGS)
+flags.DEFINE_integer(
+  'perfcond_bins', 10, 'perfcond: the speedup bins the model was trained with (asks for the top one)', flag_values=FLAGS
+)
 flags.DEFINE_integer('feedback_inputs', 1, 'refine: inputs the feedback runs on (the first N)', flag_values=FLAGS)
 flags.DEFINE_integer('workers', None, 'executor worker processes (default: one per core)', flag_values=FLAGS)
 flags.DEFINE_enum('meter', None, ['auto', 'cpu', 'instructions'], 'executor meter (default auto)', flag_values=FLAGS)
@@ -278,6 +288,7 @@ def generate_and_save(tasks, args, pairs, pool, out: Path) -> list[dict]:
     meter=args.meter,
     max_batch=args.max_batch,
     progress=not args.quiet,
+    perfcond_bins=args.perfcond_bins,
   )
   out.mkdir(parents=True, exist_ok=True)
   with (out / 'candidates.jsonl').open('w', encoding='utf-8') as f:
