@@ -137,6 +137,7 @@ def _scoring(config, name: str, model_dir: Path, method: str) -> dict:
     timeout=float(config.executor.timeout),
     memory_mb=int(config.executor.memory_mb),
     extra_inputs=int(config.evaluate.extra_inputs),
+    complexity_threshold=int(config.evaluate.complexity_threshold),
     title=f'Evaluation: {name}',
     details={'benchmark': config.evaluate.benchmark, 'model': str(model_dir), 'method': method},
   )
@@ -209,16 +210,24 @@ def _write_json(path: Path, value) -> None:
   tmp.replace(path)
 
 
+def _read_summary(path: Path) -> dict:
+  return json.loads(path.read_text(encoding='utf-8')) if path.is_file() else {}
+
+
 def run_evaluate(config, workdir: Path) -> dict:
   """Scores the final model and the baselines on the benchmark (and on `evaluate.seen_split`, apart);
   writes evaluate/, metrics.json and report.md."""
   out = workdir / 'evaluate'
   metrics_path = workdir / 'metrics.json'
   if metrics_path.is_file():
-    say('evaluate: complete, skipped')
-    if hosts.is_writer():
-      report.write_report(workdir)
-    return json.loads(metrics_path.read_text(encoding='utf-8'))
+    done = json.loads(metrics_path.read_text(encoding='utf-8'))
+    missing = [name for name, _, _ in evaluation_systems(config, workdir) if name not in done.get('systems', {})]
+    if not missing:
+      say('evaluate: complete, skipped')
+      if hosts.is_writer():
+        report.write_report(workdir)
+      return done
+    say(f'evaluate: scored before, now also {", ".join(missing)} (the others are read back, not run again)')
   tasks = evaluation_tasks(config)
   seen = seen_tasks(config)
   pairs = editor_pairs(config, workdir)
@@ -239,6 +248,10 @@ def run_evaluate(config, workdir: Path) -> dict:
           'method': method,
           'benchmark': benchmark,
         }
+  # Systems scored by an earlier run with other evaluate.baselines stay in the summary, after this run's.
+  for into, path in ((summary, out / 'summary.json'), (seen_summary, out / 'seen' / 'summary.json')):
+    for name, value in _read_summary(path).items():
+      into.setdefault(name, value)
   if hosts.is_writer():
     _write_json(out / 'summary.json', summary)
     if seen:

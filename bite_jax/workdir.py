@@ -32,6 +32,7 @@ RECORDED = (
   'curriculum',
   'pkac',
   'evaluate',
+  'baselines',
   'executor',
 )
 _TRAINING = ('ift', 'editors.optimizer', 'editors.degrader', 'pkac')
@@ -44,6 +45,7 @@ IGNORED = frozenset(
     'model.remat',
     'ift.steps',
     'ift.epochs',
+    'evaluate.baselines',  # adds or leaves out systems; each system's results stay valid (evaluate reruns for new ones)
   }
   | {f'{section}.{field}' for section in _TRAINING for field in _SPEED_ONLY}
 )

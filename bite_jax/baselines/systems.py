@@ -120,8 +120,9 @@ def _roots_or_none(config, workdir):
 
 
 def measured_pairs(config, workdir: Path, pairs: list[Pair]) -> list[Pair]:
-  """`pairs` with every missing speedup measured by the executor (a compare of slow and fast on their
-  problem's test inputs); pairs that cannot be measured (no task with inputs, or a fast program that
+  """`pairs` with every missing speedup measured by the executor (slow and fast measured interleaved on
+  their problem's test inputs (the first `baselines.measure_inputs`; 0 = all), `baselines.measure_repeats`
+  rounds, CPU time unless `executor.meter` says otherwise: bins need ranks, not precision); pairs that cannot be measured (no task with inputs, or a fast program that
   fails) are left out. Written once to WORKDIR/baselines/pie-perfcond/pairs.jsonl and read back after."""
   out_dir = baseline_dir(workdir, 'pie-perfcond')
   path = out_dir / 'pairs.jsonl'
@@ -140,22 +141,23 @@ def measured_pairs(config, workdir: Path, pairs: list[Pair]) -> list[Pair]:
           continue
         jobs.append(
           {
-            'kind': 'compare',
+            'kind': 'measure',
             'id': i,
             'lang': pairs[i].language,
-            'baseline': pairs[i].slow,
-            'candidate': pairs[i].fast,
-            'inputs': list(task.inputs),
-            'max_rounds': int(config.tree.max_rounds),
-            'budget_s': float(config.tree.budget_s),
-            **({'meter': config.executor.meter} if config.executor.meter else {}),
+            'sources': [pairs[i].slow, pairs[i].fast],
+            'inputs': list(task.inputs[: int(config.baselines.measure_inputs) or None]),
+            'meter': config.executor.meter or 'cpu',
+            'repeats': int(config.baselines.measure_repeats),
           }
         )
       _say(f'baselines: pie-perfcond: measuring {len(jobs)} of {len(todo)} pairs without a speedup')
       with executor_pool(config, workdir) as pool:
         for result in pool.map_unordered(jobs):
-          if result.get('correct') and result.get('speedup'):
-            measured[result['id']] = float(result['speedup'])
+          programs = result.get('programs') or []
+          fast = programs[1] if len(programs) == 2 else {}
+          speedup = (fast.get('speedup_vs_first') or {}).get('speedup')
+          if fast.get('outputs_match_first') and speedup:
+            measured[result['id']] = float(speedup)
     kept = []
     for i, p in enumerate(pairs):
       speedup = p.speedup if p.speedup is not None else measured.get(i)

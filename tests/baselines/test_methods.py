@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from bite_jax import config as bite_config
+from bite_jax import main as bite_main
 from bite_jax.baselines import systems
 from bite_jax.baselines.diff import make_diff
 from bite_jax.baselines.prompts import diff_prompt, perfcond_prompt, trajectory_prompt
@@ -122,3 +123,19 @@ def test_prompted_pairs_train_on_their_response_only():
   (example,), stats = tokenize_pairs([item], CharTokenizer(), direction='optimize', max_len=64, log=None)
   assert example.prompt_len == len('PROMPT\n')
   assert len(example) == len('PROMPT\n') + len('resp') + 1 and stats.kept == 1
+
+
+@pytest.mark.parametrize(
+  'field, value, message',
+  [
+    ('evaluate.baselines', 'pie-ift,nope', 'config.evaluate.baselines: unknown baseline'),
+    ('baselines.perfcond_bins', 0, 'config.baselines.perfcond_bins: 0 must be >= 1'),
+    ('baselines.measure_inputs', -1, 'config.baselines.measure_inputs: -1 must be >= 0'),
+  ],
+)
+def test_bad_baseline_settings_are_named_before_any_stage_runs(field, value, message):
+  config = bite_config.base_config()
+  section, key = field.split('.')
+  config[section][key] = value
+  with pytest.raises(ConfigError, match=message):
+    bite_main.check_config(config)

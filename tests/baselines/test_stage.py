@@ -12,15 +12,24 @@ FAST = [
   '--config.evaluate.extra_inputs=0',
   '--config.baselines.ecco_rounds=1',
   '--config.baselines.perfcond_bins=3',
+  '--config.baselines.measure_inputs=1',
+  '--config.baselines.measure_repeats=1',
 ]
 
 
 def test_evaluate_trains_and_scores_every_baseline_and_the_report_names_them(tmp_path):
   work = tmp_path / 'run'
+  first = _main(work, '--config.stage=evaluate', '--config.evaluate.baselines=base', *FAST)
+  assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+  assert 'scoring the baselines only' in first.stdout + first.stderr
+  base_candidates = work / 'evaluate' / 'base-direct' / 'candidates.jsonl'
+  written = base_candidates.stat().st_mtime_ns
+  # More baselines on an evaluated workdir: the new ones are trained and scored, base-direct is read back.
   names = [n for n in systems.NAMES if n != 'mercury-dpo']
   result = _main(work, '--config.stage=evaluate', f'--config.evaluate.baselines={",".join(names)}', *FAST)
   assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-  assert 'scoring the baselines only' in result.stdout + result.stderr
+  assert 'scored before, now also pie-ift, pie-perfcond' in result.stdout + result.stderr
+  assert base_candidates.stat().st_mtime_ns == written
   summary = json.loads((work / 'evaluate' / 'summary.json').read_text())
   expected = [systems.SYSTEMS[n][0] for n in names]
   assert list(summary) == expected
@@ -31,6 +40,7 @@ def test_evaluate_trains_and_scores_every_baseline_and_the_report_names_them(tmp
   for name in expected:
     assert f'| {name} |' in report
   assert '- supersonic: Supersonic: IFT to write a diff' in report
+  assert "By the source program's McCabe complexity (simple <= 10 < complex" in report
   for name in ('pie-perfcond', 'ecco-trajectory', 'supersonic'):
     assert (work / 'baselines' / name / 'final').is_dir()
     assert (work / 'baselines' / name / 'metrics.jsonl').is_file()
