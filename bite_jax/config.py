@@ -103,6 +103,12 @@ def base_config() -> ml_collections.ConfigDict:
   c.tree = ml_collections.ConfigDict()
   c.tree.height = 5  # h
   c.tree.width = 10  # m children per node
+  # Each tree apart (the paper's Figure 3 varies one with the other fixed); -1 = the shared height / width.
+  c.tree.opt = ml_collections.ConfigDict({'height': -1, 'width': -1})
+  c.tree.degr = ml_collections.ConfigDict({'height': -1, 'width': -1})
+  # How a height reads: 'edits' = rounds of edits below the root; 'levels' = levels counting the root, as
+  # in the paper's Algorithm 1 listing (T = [src]; while len(T) < h), one round fewer (bite_jax.tree.tree_shape).
+  c.tree.height_counts = 'edits'
   c.tree.threshold = 1.1  # keep a child only if > 10% faster (slower)
   c.tree.max_roots = 0  # 0 = all
   c.tree.max_rounds = 40  # most interleaved rounds per parent/child comparison (inexact meters)
@@ -111,7 +117,7 @@ def base_config() -> ml_collections.ConfigDict:
   c.tree.extra_inputs = 8
 
   c.curriculum = ml_collections.ConfigDict()
-  c.curriculum.top_fraction = 0.5
+  c.curriculum.top_fraction = 0.5  # of the previous level replayed in the next stage; 0 = none (no consolidation)
   c.curriculum.stages = '1,2,3'  # PKAC stages to run, in order (ablations: '3', '2,3', ...)
   c.curriculum.mixing = 'progressive'  # progressive (PKAC) or union (all levels in one stage)
   c.curriculum.min_speedup = 1.0  # drop a pair whose re-measured speedup is not above this
@@ -136,10 +142,15 @@ def base_config() -> ml_collections.ConfigDict:
   c.evaluate.baselines = 'pie-ift,base'
   # A candidate must also print what the source prints on this many extra inputs to be correct (0 = off).
   c.evaluate.extra_inputs = 8
+  # Tasks whose source's McCabe complexity is above this are 'complex', the rest 'simple' (metrics.json:
+  # by_complexity; bite_jax.evaluate.complexity: 10 is McCabe's own limit).
+  c.evaluate.complexity_threshold = 10
 
   # The training-based baselines' own settings; their IFT runs use editors.optimizer's, DPO its own.
   c.baselines = ml_collections.ConfigDict()
   c.baselines.perfcond_bins = 10  # PIE-PerfCond: speedup bins (quantiles); inference asks for the top one
+  c.baselines.measure_inputs = 0  # PIE-PerfCond: test inputs a pair without a speedup is measured on (0 = all)
+  c.baselines.measure_repeats = 3  # ... and measured rounds (CPU time unless executor.meter is set)
   c.baselines.trajectory_context = 3  # ECCO-Trajectory: earlier versions shown in the prompt, at most
   c.baselines.diff_context = 1  # Supersonic: unchanged lines around each change in the target diff
   c.baselines.ecco_rounds = 2  # ECCO-Execution: refinement rounds with execution feedback

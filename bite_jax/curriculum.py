@@ -295,9 +295,10 @@ def parse_stages(stages) -> tuple[int, ...]:
 
 
 def top_by_speedup(pairs: Sequence[Pair], fraction: float) -> list[Pair]:
-  """The ceil(fraction * n) pairs with the largest speedups (unknown speedups rank last; ties keep order)."""
-  if not 0.0 < fraction <= 1.0:
-    raise ValueError(f'curriculum.top_fraction: {fraction!r} must be in (0, 1]')
+  """The ceil(fraction * n) pairs with the largest speedups (unknown speedups rank last; ties keep order);
+  fraction 0 gives none (no consolidation: the paper's Figure 5 variant without replay)."""
+  if not 0.0 <= fraction <= 1.0:
+    raise ValueError(f'curriculum.top_fraction: {fraction!r} must be in [0, 1] (0 = no replay of earlier levels)')
   ranked = sorted(pairs, key=lambda p: -p.speedup if p.speedup is not None else math.inf)
   return ranked[: math.ceil(fraction * len(pairs))]
 
@@ -314,7 +315,7 @@ def pkac_mixtures(
   """The training data of each PKAC stage, in order.
 
   progressive: one mixture per stage in `stages` (1 = easy; 2 = top easy + medium; 3 = top medium +
-  hard). union: a single mixture with every level introduced by the requested stages (stage k
+  hard; with top_fraction 0, stage 2 = medium only and stage 3 = hard only). union: a single mixture with every level introduced by the requested stages (stage k
   introduces level k), e.g. easy + medium + hard for '1,2,3'.
   """
   numbers = parse_stages(stages)

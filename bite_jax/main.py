@@ -148,10 +148,15 @@ _VALUE_CHECKS = {
   'sample.batch_size': (lambda v: v >= 1, '>= 1'),
   'tree.height': (lambda v: v >= 0, '>= 0'),
   'tree.width': (lambda v: v >= 1, '>= 1'),
+  'tree.opt.height': (lambda v: v >= -1, '>= 0, or -1 (tree.height)'),
+  'tree.opt.width': (lambda v: v == -1 or v >= 1, '>= 1, or -1 (tree.width)'),
+  'tree.degr.height': (lambda v: v >= -1, '>= 0, or -1 (tree.height)'),
+  'tree.degr.width': (lambda v: v == -1 or v >= 1, '>= 1, or -1 (tree.width)'),
+  'tree.height_counts': (lambda v: v in ('edits', 'levels'), 'edits or levels'),
   'tree.threshold': (lambda v: v > 1, '> 1 (e.g. 1.1 = 10% faster/slower)'),
   'tree.max_roots': (lambda v: v >= 0, '>= 0 (0 = all)'),
   'tree.extra_inputs': (lambda v: v >= 0, '>= 0 (0 = no differential check)'),
-  'curriculum.top_fraction': (lambda v: 0 < v <= 1, 'in (0, 1]'),
+  'curriculum.top_fraction': (lambda v: 0 <= v <= 1, 'in [0, 1] (0 = no replay of the previous level)'),
   'curriculum.mixing': (lambda v: v in curriculum.MIXINGS, f'one of {", ".join(curriculum.MIXINGS)}'),
   'evaluate.split': (lambda v: v in ('', 'train', 'test'), "'', train or test"),
   'evaluate.seen_split': (lambda v: v in ('', 'train', 'test'), "'', train or test"),
@@ -271,11 +276,12 @@ def check_config(config) -> None:
       'separated by commas'
     )
   baseline_systems.parse_baselines(config.evaluate.baselines)  # ConfigError names an unknown one
-  for key in ('perfcond_bins', 'trajectory_context', 'ecco_rounds'):
+  for key in ('perfcond_bins', 'trajectory_context', 'ecco_rounds', 'measure_repeats'):
     if int(config.baselines[key]) < 1:
       raise ConfigError(f'config.baselines.{key}: {config.baselines[key]!r} must be >= 1')
-  if int(config.baselines.diff_context) < 0:
-    raise ConfigError(f'config.baselines.diff_context: {config.baselines.diff_context!r} must be >= 0')
+  for key in ('diff_context', 'measure_inputs'):
+    if int(config.baselines[key]) < 0:
+      raise ConfigError(f'config.baselines.{key}: {config.baselines[key]!r} must be >= 0')
   sizes = {axis: _field(config, f'mesh.{axis}') for axis in ('data', 'fsdp', 'tensor')}
   for axis, size in sizes.items():
     if size == 0 or size < -1:
@@ -288,11 +294,12 @@ def check_mesh(config) -> None:
   """Checks config.mesh against the devices JAX sees (all hosts' after jax.distributed is up), so a mesh
   that cannot be built stops the run before any stage starts rather than when training begins."""
   baseline_systems.parse_baselines(config.evaluate.baselines)  # ConfigError names an unknown one
-  for key in ('perfcond_bins', 'trajectory_context', 'ecco_rounds'):
+  for key in ('perfcond_bins', 'trajectory_context', 'ecco_rounds', 'measure_repeats'):
     if int(config.baselines[key]) < 1:
       raise ConfigError(f'config.baselines.{key}: {config.baselines[key]!r} must be >= 1')
-  if int(config.baselines.diff_context) < 0:
-    raise ConfigError(f'config.baselines.diff_context: {config.baselines.diff_context!r} must be >= 0')
+  for key in ('diff_context', 'measure_inputs'):
+    if int(config.baselines[key]) < 0:
+      raise ConfigError(f'config.baselines.{key}: {config.baselines[key]!r} must be >= 0')
   sizes = {axis: _field(config, f'mesh.{axis}') for axis in ('data', 'fsdp', 'tensor')}
   try:
     parallel.make_mesh(**sizes)

@@ -121,10 +121,33 @@ def evaluation_section(workdir: Path) -> list[str]:
       lines.append(
         f'| {name} | ' + ' | '.join(f'{by[lang][metric]:.1f}' if lang in by else '-' for lang in languages) + ' |'
       )
+  lines += _complexity_lines(systems)
   known = [name for name in systems if name in DESCRIPTIONS]
   if known:
     lines += ['', 'Baselines:', ''] + [f'- {name}: {DESCRIPTIONS[name]}' for name in known]
   return lines + [''] + _seen_lines(workdir)
+
+
+def _complexity_lines(systems: dict) -> list[str]:
+  """AP and OPT of each system on the simple and the complex tasks (by their source's cyclomatic complexity)."""
+  splits = {name: s['metrics'].get('by_complexity') for name, s in systems.items()}
+  threshold = next((split['threshold'] for split in splits.values() if split), None)
+  if threshold is None:
+    return []
+  lines = [
+    '',
+    f"By the source program's McCabe complexity (simple <= {threshold} < complex; bite_jax/evaluate/complexity.py):",
+    '',
+    '| system | simple tasks | simple AP | simple OPT | complex tasks | complex AP | complex OPT |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ]
+  for name, split in splits.items():
+    cells = []
+    for part in ('simple', 'complex'):
+      t = (split or {}).get(part)
+      cells += [str(t['tasks']), f'{t["AP"]:.1f}', f'{t["OPT"]:.1f}'] if t else ['0', '-', '-']
+    lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
+  return lines
 
 
 def _overall_rows(systems: dict) -> list[str]:

@@ -35,6 +35,7 @@ from bite_jax.data import codenet
 from bite_jax.data.mini import load_mini, train_pairs
 from bite_jax.data.pairs import read_pairs
 from bite_jax.data.prompts import build_prompt
+from bite_jax.data.records import normalize_language
 from bite_jax.evaluate.loaders import load_tasks_jsonl
 from bite_jax.models import (
   Decoder,
@@ -214,11 +215,20 @@ def _mine(config, workdir: Path) -> dict | None:
 
 def editor_pairs(config, workdir: Path | None = None):
   """The editors' training pairs: `data.pairs` (ours or PIE JSONL; rows without a language take
-  `data.language`), else the data stage's pairs, else the mini train split."""
+  `data.language`), else the data stage's pairs, else the mini train split; only the languages of
+  `data.languages` (all when empty)."""
   path = data_file(config, workdir, 'pairs')
-  if path:
-    return read_pairs(path, language=config.data.language or None)
-  return train_pairs('train', languages=languages(config))
+  if not path:
+    return train_pairs('train', languages=languages(config))
+  pairs = read_pairs(path, language=config.data.language or None)
+  wanted = languages(config)
+  if wanted:
+    keys = {normalize_language(name) for name in wanted}
+    kept = [p for p in pairs if p.language in keys]
+    if not kept:
+      raise ConfigError(f'config.data.languages: {path} has no pair in {", ".join(wanted)}')
+    pairs = kept
+  return pairs
 
 
 def tree_roots(config, workdir: Path | None = None):
@@ -277,11 +287,11 @@ def run_trees(config, workdir: Path) -> dict:
   shard files, and process 0 merges them into trees/{opt,degr}.jsonl once every shard is complete. Samples
   are keyed by node id, so the trees are those a single process grows. A rerun resumes every shard."""
   roots = tree_roots(config, workdir)
-  kwargs = tree.grow_tree_kwargs(config)
-  shape = {key: kwargs[key] for key in ('height', 'width', 'threshold', 'extra_inputs')}
+  kwargs = {d: tree.grow_tree_kwargs(config, d) for d in EDITORS.values()}
+  shapes = {d: {key: kw[key] for key in ('height', 'width', 'threshold', 'extra_inputs')} for d, kw in kwargs.items()}
   root_ids = [t.task_id for t in roots]
   paths = {direction: workdir / 'trees' / f'{tree.tree_name(direction)}.jsonl' for direction in EDITORS.values()}
-  complete = {d: tree.tree_complete(path, root_ids, direction=d, **shape) for d, path in paths.items()}
+  complete = {d: tree.tree_complete(path, root_ids, direction=d, **shapes[d]) for d, path in paths.items()}
   mine = hosts.share(roots)
   sharded = hosts.count() > 1
   # The sandbox is checked before anything else, so a run that may not execute children stops at once.
@@ -302,21 +312,22 @@ def run_trees(config, workdir: Path) -> dict:
         continue
       editor = tree.load_editor(final, config.sample)
       share = f' (process {hosts.index()} of {hosts.count()}: {len(mine)} of {len(roots)} roots)' if sharded else ''
+      shape = shapes[direction]
       say(f'trees: growing {out.name} from {len(mine)} roots (h={shape["height"]}, m={shape["width"]}){share}')
       with hosts.syncing(out):
-        tree.grow_tree(mine, editor, direction, out, pool=pool, root_results=root_results, **kwargs)
+        tree.grow_tree(mine, editor, direction, out, pool=pool, root_results=root_results, **kwargs[direction])
   finally:
     if pool is not None:
       pool.close()
   if sharded and not all(complete.values()):
-    _merge_tree_shards(roots, paths, complete, shape)
+    _merge_tree_shards(roots, paths, complete, shapes)
   summary = {tree.tree_name(d): tree.tree_statistics(tree.read_tree(path)) for d, path in paths.items()}
   if hosts.is_writer():
     (workdir / 'trees' / 'stats.json').write_text(json.dumps(summary, indent=1) + '\n', encoding='utf-8')
   return summary
 
 
-def _merge_tree_shards(roots, paths: dict, complete: dict, shape: dict) -> None:
+def _merge_tree_shards(roots, paths: dict, complete: dict, shapes: dict) -> None:
   """After every process grew its shards: process 0 checks each shard is complete, merges them into the tree
   files with their .done markers, and the others wait for it (then fetch the merged trees)."""
   hosts.exchange('trees-grown', push='trees/shards', pull='trees/shards' if hosts.is_writer() else None)
@@ -325,6 +336,7 @@ def _merge_tree_shards(roots, paths: dict, complete: dict, shape: dict) -> None:
     for direction, path in paths.items():
       if complete[direction]:
         continue
+      shape = shapes[direction]
       shards = []
       for k in range(hosts.count()):
         share = hosts.share(roots, process=k)

@@ -211,12 +211,19 @@ def test_stage_ablations_and_union_mixing():
     (dict(stages='one'), 'curriculum.stages'),
     (dict(stages=''), 'curriculum.stages'),
     (dict(mixing='mixed'), "curriculum.mixing: 'mixed'"),
-    (dict(top_fraction=0.0), 'curriculum.top_fraction: 0.0'),
+    (dict(top_fraction=-0.5), 'curriculum.top_fraction: -0.5'),
+    (dict(top_fraction=1.5), 'curriculum.top_fraction: 1.5'),
   ],
 )
 def test_bad_curriculum_settings_are_refused_by_name(kwargs, message):
   with pytest.raises(ValueError, match=message):
     pkac_mixtures([], [], [], **kwargs)
+
+
+def test_no_consolidation_trains_each_stage_on_its_own_level_only():
+  easy, medium, hard = pairs([1.2, 3.0], 'e'), pairs([4.0, 1.3], 'm'), pairs([9.0], 'h')
+  assert pkac_mixtures(easy, medium, hard, top_fraction=0.0) == [easy, medium, hard]
+  assert pkac_mixtures(easy, medium, hard, top_fraction=0.0, stages='2,3') == [medium, hard]
 
 
 def test_stage_lists_parse_from_strings_and_sequences():

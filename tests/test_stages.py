@@ -61,10 +61,14 @@ def _main(workdir, *extra):
   )
 
 
+# Each tree its own shape: the optimization tree h=1 (the shared height), m=2; the degradation tree h=2, m=1.
+TREE_SHAPES = ['--config.tree.degr.height=2', '--config.tree.degr.width=1']
+
+
 @pytest.fixture(scope='module')
 def finished_run(tmp_path_factory):
   workdir = tmp_path_factory.mktemp('run')
-  proc = _main(workdir)
+  proc = _main(workdir, *TREE_SHAPES)
   assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
   return workdir, proc
 
@@ -74,11 +78,15 @@ def test_every_stage_leaves_its_outputs(finished_run):
   assert 'not built' not in proc.stdout
   for name in ('optimizer', 'degrader'):
     assert (workdir / 'editors' / name / 'final' / 'params').is_dir()
-  for tree in ('opt', 'degr'):
+  for tree, height, width in (('opt', 1, 2), ('degr', 2, 1)):
     nodes = [json.loads(line) for line in (workdir / 'trees' / f'{tree}.jsonl').read_text().splitlines()]
     assert sum(n['depth'] == 0 for n in nodes) == 2
-    assert sum(n['depth'] == 1 for n in nodes) == 2 * 2  # m children per root, kept or pruned
+    assert sum(n['depth'] == 1 for n in nodes) == 2 * width  # m children per root, kept or pruned
+    kept = sum(n['depth'] == 1 and n['kept'] for n in nodes)
+    assert sum(n['depth'] == 2 for n in nodes) == (kept * width if height == 2 else 0)
     assert all(n['reason'] for n in nodes)
+    done = json.loads((workdir / 'trees' / f'{tree}.done').read_text())
+    assert (done['height'], done['width']) == (height, width)
   for level in ('easy', 'medium', 'hard'):
     assert (workdir / 'curriculum' / f'{level}.jsonl').is_file()
   for k in (1, 2, 3):
@@ -95,7 +103,7 @@ def test_every_stage_leaves_its_outputs(finished_run):
 def test_second_run_skips_every_stage(finished_run):
   workdir, _ = finished_run
   before = {p: p.stat().st_mtime_ns for p in workdir.rglob('*.jsonl')}
-  proc = _main(workdir)
+  proc = _main(workdir, *TREE_SHAPES)
   assert proc.returncode == 0, proc.stderr[-3000:]
   for stage in ('editors', 'curriculum', 'pkac', 'evaluate'):
     assert f'{stage}: complete, skipped' in proc.stdout
@@ -282,3 +290,18 @@ def test_a_benchmark_without_its_tests_is_a_config_error(spec, evaluate, message
   config = _benchmark_config(spec.format(F=paths.FIXTURES), **evaluate)
   with pytest.raises(ConfigError, match=message):
     bite_main.check_config(config)
+
+
+def test_an_external_pairs_file_is_filtered_by_data_languages(tmp_path):
+  path = tmp_path / 'pairs.jsonl'
+  pairs = train_pairs('train', languages=['python', 'cpp', 'go'])
+  write_pairs(path, pairs)
+  config = bite_config.base_config()
+  config.data.pairs = str(path)
+  config.data.languages = 'C++, py'
+  got = stages.editor_pairs(config)
+  assert got and {p.language for p in got} == {'cpp', 'python'}
+  assert len(got) == sum(p.language in ('cpp', 'python') for p in pairs)
+  config.data.languages = 'java'
+  with pytest.raises(ConfigError, match=f'config.data.languages: {path} has no pair in java'):
+    stages.editor_pairs(config)

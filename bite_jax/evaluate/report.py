@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bite_jax.data.records import LANGUAGE_NAMES
 from bite_jax.evaluate import metrics
+from bite_jax.evaluate.complexity import CLASSES, THRESHOLD, complexity_class
 from bite_jax.evaluate.metrics import Outcome
 
 DEFINITIONS = """\
@@ -52,12 +53,25 @@ def outcomes(rows) -> list[Outcome]:
   return out
 
 
-def summarize(rows) -> dict:
-  """metrics.json's content from results rows (see the module docstring)."""
+def by_complexity(found: list[Outcome], complexities: dict[str, int], threshold: int) -> dict:
+  """{'threshold', 'simple': table | None, 'complex': table | None}: the metrics of the tasks whose source
+  program's cyclomatic complexity is at most / above the threshold (bite_jax.evaluate.complexity)."""
+  out = {'threshold': threshold}
+  for name in CLASSES:
+    part = [o for o in found if complexity_class(complexities.get(o.task_id, 0), threshold) == name]
+    out[name] = metrics.aggregate(part)['overall'] if part else None
+  return out
+
+
+def summarize(rows, complexities: dict[str, int] | None = None, threshold: int = THRESHOLD) -> dict:
+  """metrics.json's content from results rows (see the module docstring); with `complexities`
+  ({task_id: cyclomatic complexity of its source}) also `by_complexity`."""
   rows = list(rows)
   scored = [r for r in rows if r.get('status') == 'scored']
   found = outcomes(scored)
   table = metrics.aggregate(found) if found else {'overall': None, 'by_language': {}}
+  if complexities is not None:
+    table['by_complexity'] = by_complexity(found, complexities, threshold)
   meters = defaultdict(set)
   for r in scored:
     if r.get('meter'):
@@ -104,6 +118,11 @@ def render_report(
       _fmt_row('overall', summary['overall']),
     ]
     lines += [_fmt_row(LANGUAGE_NAMES.get(lang, lang), t) for lang, t in summary['by_language'].items()]
+    split = summary.get('by_complexity')
+    if split:
+      for name, sign in (('simple', '<='), ('complex', '>')):
+        if split.get(name):
+          lines.append(_fmt_row(f'{name} (complexity {sign} {split["threshold"]})', split[name]))
     lines.append('')
   if plot_name:
     lines += [f'![speedup per task, by language]({plot_name})', '']
@@ -154,11 +173,19 @@ def plot_speedups(rows, path) -> Path | None:
   return path
 
 
-def write_outputs(rows, out_dir, *, title: str = 'Evaluation', details: dict | None = None) -> dict:
+def write_outputs(
+  rows,
+  out_dir,
+  *,
+  title: str = 'Evaluation',
+  details: dict | None = None,
+  complexities: dict[str, int] | None = None,
+  threshold: int = THRESHOLD,
+) -> dict:
   """Writes metrics.json, report.md and speedups.png into out_dir; returns the metrics dict."""
   out_dir = Path(out_dir)
   rows = list(rows)
-  summary = summarize(rows)
+  summary = summarize(rows, complexities, threshold)
   if details:
     summary['run'] = details
   (out_dir / 'metrics.json').write_text(json.dumps(summary, indent=1) + '\n', encoding='utf-8')

@@ -36,6 +36,7 @@ from bite_jax.data.inputs import inputs_digest
 from bite_jax.data.records import Task
 from bite_jax.evaluate import metrics
 from bite_jax.evaluate.candidates import Candidate, from_records, group_by_task
+from bite_jax.evaluate.complexity import THRESHOLD, task_complexities
 from bite_jax.evaluate.progress import Progress
 from bite_jax.evaluate.report import outcomes, write_outputs
 from bite_jax.evaluate.verdicts import (
@@ -288,6 +289,7 @@ def evaluate_candidates(
   progress: bool = True,
   title: str = 'Evaluation',
   details: dict | None = None,
+  complexity_threshold: int = THRESHOLD,
 ) -> dict:
   """Scores candidates (Candidate objects or {"task_id", "code", "sample_index"} dicts) on tasks.
 
@@ -297,7 +299,9 @@ def evaluate_candidates(
   seconds), memory_mb, confidence, max_rounds: see ScoringConfig. extra_inputs: a candidate that is
   right on the task's inputs must also print what src prints on this many extra inputs
   (bite_jax.data.inputs; 0 = off), else it is incorrect ('differs_on_extra'). A task without candidates
-  counts as incorrect. Raises CandidateError naming the candidate of an unknown task.
+  counts as incorrect. metrics.json also splits the tasks by their source's cyclomatic complexity at
+  `complexity_threshold` (bite_jax.evaluate.complexity). Raises CandidateError naming the candidate of
+  an unknown task.
   """
   tasks = list(tasks)
   if len({t.task_id for t in tasks}) != len(tasks):
@@ -341,7 +345,14 @@ def evaluate_candidates(
       if own:
         pool.close()
   ordered = [rows[t.task_id] for t in tasks]
-  return write_outputs(ordered, out_dir, title=title, details=details)
+  return write_outputs(
+    ordered,
+    out_dir,
+    title=title,
+    details=details,
+    complexities=task_complexities(tasks),
+    threshold=complexity_threshold,
+  )
 
 
 def _resumed_rows(path: Path, states: dict, resume: bool) -> dict:

@@ -5,7 +5,7 @@ stats (what a tree holds).
 """
 
 from bite_jax.tree.editor import DEFAULT_STOP_STRINGS, Editor, EditorSample, SamplerEditor, load_editor
-from bite_jax.tree.grow import TreeStats, grow_tree, grow_tree_kwargs, tree_name
+from bite_jax.tree.grow import HEIGHT_COUNTS, TreeStats, grow_tree, grow_tree_kwargs, tree_name, tree_shape
 from bite_jax.tree.stats import example_edit, format_statistics, tree_statistics
 from bite_jax.tree.store import TreeFormatError, read_tree, tree_complete
 from bite_jax.tree.verdict import REASONS
@@ -22,6 +22,8 @@ __all__ = [
   'format_statistics',
   'grow_tree',
   'grow_tree_kwargs',
+  'tree_shape',
+  'HEIGHT_COUNTS',
   'load_editor',
   'read_tree',
   'tree_complete',

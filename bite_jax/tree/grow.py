@@ -33,7 +33,7 @@ from bite_jax.tree.stats import TreeStats, tree_statistics
 from bite_jax.tree.store import clear_done, read_tree, tree_complete, tree_signature, write_done
 from bite_jax.tree.verdict import check_compare_options, check_direction, limit_fields
 
-__all__ = ['TreeStats', 'grow_tree', 'grow_tree_kwargs', 'parent_key', 'tree_name']
+__all__ = ['HEIGHT_COUNTS', 'TreeStats', 'grow_tree', 'grow_tree_kwargs', 'parent_key', 'tree_name', 'tree_shape']
 
 
 def tree_name(direction: str) -> str:
@@ -133,12 +133,34 @@ def grow_tree(
   return stats
 
 
-def grow_tree_kwargs(config) -> dict:
-  """grow_tree's settings from a full config: `tree.*` (extra_inputs included), `executor.*` (meter,
-  timeout, memory_mb) and `seed`."""
+HEIGHT_COUNTS = ('edits', 'levels')
+
+
+def tree_shape(config, direction: str) -> tuple[int, int]:
+  """(rounds of edits below the root, children per node) of one direction's tree.
+
+  `tree.opt.{height,width}` / `tree.degr.{height,width}` set each tree apart; -1 (their default) takes the
+  shared `tree.height` / `tree.width`. `tree.height_counts` says how a height reads: 'edits' (the default)
+  counts rounds of edits, so h = 5 grows nodes 5 edits from the root (6 levels with it); 'levels' counts
+  the tree's levels with the root, the reading of the paper's Algorithm 1 listing (`T = [src]; while
+  len(T) < h`), so h = 5 grows 4 rounds of edits.
+  """
+  section = config.tree.opt if tree_name(direction) == 'opt' else config.tree.degr
+  height = int(config.tree.height) if int(section.height) < 0 else int(section.height)
+  width = int(config.tree.width) if int(section.width) < 0 else int(section.width)
+  counts = config.tree.height_counts
+  if counts not in HEIGHT_COUNTS:
+    raise ValueError(f'tree.height_counts: {counts!r} must be one of {", ".join(HEIGHT_COUNTS)}')
+  return (max(0, height - 1) if counts == 'levels' else height), width
+
+
+def grow_tree_kwargs(config, direction: str = OPTIMIZE) -> dict:
+  """grow_tree's settings for one direction's tree from a full config: its shape (tree_shape), the other
+  `tree.*` fields (extra_inputs included), `executor.*` (meter, timeout, memory_mb) and `seed`."""
+  height, width = tree_shape(config, direction)
   return dict(
-    height=int(config.tree.height),
-    width=int(config.tree.width),
+    height=height,
+    width=width,
     threshold=float(config.tree.threshold),
     meter=config.executor.meter or None,
     timeout=float(config.executor.timeout),

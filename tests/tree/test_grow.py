@@ -3,7 +3,7 @@
 import pytest
 
 from bite_jax import config as bite_config
-from bite_jax.tree import REASONS, grow_tree, grow_tree_kwargs, read_tree
+from bite_jax.tree import REASONS, grow_tree, grow_tree_kwargs, read_tree, tree_shape
 from bite_jax.tree.store import TreeFormatError
 from tests.helpers.tree_fakes import C_ROOT, CountingPool, FakeEditor, N, make_task
 
@@ -289,3 +289,23 @@ def test_roots_are_recorded_as_their_jobs_finish_not_after_the_last_submit(tmp_p
   grow_tree(roots, FakeEditor(('next',)), 'optimize', path, height=0, width=1, pool=WaitingPool(executor_pool))
   assert lines_at_submit == [0, 1, 2, 3]
   assert len(read_tree(path)) == 4
+
+
+def test_each_tree_takes_its_own_shape_and_the_shared_one_by_default():
+  config = bite_config.base_config()
+  config.tree.height, config.tree.width = 3, 4
+  assert tree_shape(config, 'optimize') == (3, 4) and tree_shape(config, 'degrade') == (3, 4)
+  config.tree.opt.height = 5
+  config.tree.degr.width = 2
+  assert tree_shape(config, 'optimize') == (5, 4)
+  assert tree_shape(config, 'degrade') == (3, 2)
+  assert grow_tree_kwargs(config, 'degrade')['width'] == 2 and grow_tree_kwargs(config, 'optimize')['height'] == 5
+
+
+def test_the_listing_reading_of_height_counts_the_root_as_a_level():
+  config = bite_config.base_config()
+  config.tree.height = 5
+  config.tree.height_counts = 'levels'
+  assert tree_shape(config, 'optimize') == (4, 10)  # T = [src]; while len(T) < 5: four rounds of edits
+  config.tree.height = 0
+  assert tree_shape(config, 'optimize') == (0, 10)
