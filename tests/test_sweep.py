@@ -43,18 +43,21 @@ def test_malformed_grid_item_is_named():
 
 
 def test_cli_prints_one_line_per_point(capsys):
-  assert sweep.main(['--config=c.py', '--root=r', '--grid=tree.height=1,2', '--grid=tree.width=3']) == 0
+  assert sweep.main(['--config=c.py', '--root=r', '--grid=tree.height=1,2', '--grid=tree.width=3', '--dry_run']) == 0
   lines = capsys.readouterr().out.strip().splitlines()
   assert len(lines) == 2 and all('bite_jax.main' in line for line in lines)
 
 
 def test_the_baselines_preset_scores_every_baseline_on_a_paper_config(capsys):
-  assert sweep.main(['--config=configs/qwen2_5_1_5b.py', '--root=r', '--preset=baselines']) == 0
+  assert sweep.main(['--config=configs/qwen2_5_1_5b.py', '--root=r', '--preset=baselines', '--dry_run']) == 0
   (line,) = capsys.readouterr().out.strip().splitlines()
   assert '--config=configs/qwen2_5_1_5b.py' in line and '--config.evaluate.baselines=all' in line
 
 
 def test_baselines_flag_reaches_every_point(capsys):
-  assert sweep.main(['--config=c.py', '--root=r', '--grid=tree.height=1,2', '--baselines=supersonic,pie-ift']) == 0
+  assert (
+    sweep.main(['--config=c.py', '--root=r', '--grid=tree.height=1,2', '--baselines=supersonic,pie-ift', '--dry_run'])
+    == 0
+  )
   lines = capsys.readouterr().out.strip().splitlines()
   assert len(lines) == 2 and all('--config.evaluate.baselines=supersonic,pie-ift' in line for line in lines)
