@@ -46,7 +46,7 @@ def ift_defaults() -> ml_collections.ConfigDict:
 
 def base_config() -> ml_collections.ConfigDict:
   c = ml_collections.ConfigDict()
-  c.stage = 'all'  # 'all', one of STAGES, or 'ift' (a single IFT run)
+  c.stage = 'all'  # 'all', one of STAGES, 'ift' (a single IFT run) or 'dpo' (a single DPO run)
   c.seed = 0
 
   c.model = ml_collections.ConfigDict()
@@ -118,6 +118,12 @@ def base_config() -> ml_collections.ConfigDict:
   c.curriculum.repeats = 0  # measured rounds per root when re-measuring slow/src/fast; 0 = executor default
 
   c.pkac = ift_defaults()
+
+  # The `dpo` stage: one DPO run (bite_jax.train.dpo) on preference records, an IFT section plus these two.
+  c.dpo = ift_defaults()
+  c.dpo.data = ''  # JSONL preference records: src, chosen (faster), rejected (slower), language
+  c.dpo.beta = 0.1  # DPO temperature: larger keeps the policy closer to the reference
+  c.dpo.reference = ''  # the frozen reference model's directory; '' = the model the run starts from
 
   c.evaluate = ml_collections.ConfigDict()
   c.evaluate.benchmark = (
