@@ -97,6 +97,17 @@ def test_an_explicit_reference_is_used(base, four_steps, tmp_path):
   assert first['reward_margin'] > 0.1 and first['loss'] < np.log(2) - 0.05
 
 
+def test_speed_knobs_change_the_rows_not_the_losses(base, four_steps, tmp_path):
+  # Rows of ~200 tokens: max_len 512 with 3 buckets pads them to 256 as before; one pair per pass, and
+  # two micro-batches, sum the same gradient.
+  out = tmp_path / 'knobs'
+  run(out, base, steps=2, max_len=512, length_buckets=3, rows_per_pass=2, grad_accum=2, loss_chunk=32)
+  records, reference = read_metrics(out / 'metrics.jsonl'), read_metrics(four_steps / 'metrics.jsonl')[:2]
+  assert [r['tokens'] for r in records] == [2 * 4 * 256] * 2
+  assert [r['target_tokens'] for r in records] == [r['target_tokens'] for r in reference]
+  np.testing.assert_allclose([r['loss'] for r in records], [r['loss'] for r in reference], rtol=1e-5)
+
+
 def test_resume_with_another_beta_is_an_error(base, four_steps):
   with pytest.raises(ValueError, match='beta'):
     run(four_steps, base, steps=5, beta=0.2)

@@ -56,7 +56,7 @@ _METRICS = ('loss', 'reward_margin', 'accuracy', 'chosen_reward', 'rejected_rewa
 
 
 def _check_dpo(dpo) -> None:
-  _check_ift(dpo)
+  _check_ift(dpo, section='dpo')
   if not float(dpo.beta) > 0:
     raise ValueError(f'config.dpo.beta: must be > 0, got {dpo.beta}')
 
@@ -119,7 +119,7 @@ def train_dpo(
       'when training on several hosts'
     )
 
-  source = _model_source(dpo, base_dir)
+  source = _model_source(dpo, base_dir, section='dpo')
   tokenizer = _load_tokenizer(source)
   records = dpo.data if records is None else records
   data_desc = str(records) if isinstance(records, (str, Path)) else f'{len(records)} in-memory records'
