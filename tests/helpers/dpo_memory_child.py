@@ -18,9 +18,9 @@ from bite_jax.train.metrics import read_metrics
 from tests.helpers.rss import own_peak_kb
 
 
-def synthetic_records(count: int = 32) -> list[Preference]:
-  """Records with a long prompt (40 assignments) and short chosen / rejected responses."""
-  body = '\n'.join(f'x{i} = {i} * {i}' for i in range(40))
+def synthetic_records(count: int = 32, lines: int = 40) -> list[Preference]:
+  """Records with a long prompt (`lines` assignments) and short chosen / rejected responses."""
+  body = '\n'.join(f'x{i} = {i} * {i}' for i in range(lines))
   return [
     Preference(
       'python',
@@ -45,7 +45,15 @@ def main(argv=None) -> None:
   dpo = config.dpo
   dpo.steps, dpo.batch_size, dpo.max_len = args.steps, args.pairs, args.len
   dpo.checkpoint_every, dpo.lr, dpo.warmup_steps = 1, 1e-3, 1
-  train_dpo(dpo, config.model, config.mesh, args.out, base_dir=str(args.base), records=synthetic_records(), log=None)
+  train_dpo(
+    dpo,
+    config.model,
+    config.mesh,
+    args.out,
+    base_dir=str(args.base),
+    records=synthetic_records(lines=40 * args.len // 1024),
+    log=None,
+  )
   losses = [r['loss'] for r in read_metrics(args.out / 'metrics.jsonl')]
   print(json.dumps({'losses': losses, 'peak_kb': own_peak_kb()}), flush=True)
 
