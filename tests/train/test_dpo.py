@@ -22,6 +22,7 @@ from bite_jax.data.preferences import (
 from bite_jax.data.prompts import build_prompt
 from bite_jax.models import hf
 from bite_jax.models.trained import load_trained_model
+from bite_jax.train.checkpoint import CheckpointStore
 from bite_jax.train.dpo import train_dpo
 from bite_jax.train.metrics import read_metrics
 from tests.helpers import paths
@@ -87,6 +88,18 @@ def test_resume_after_stop_matches_an_uninterrupted_run(base, four_steps, tmp_pa
     np.testing.assert_allclose([r[key] for r in records], [r[key] for r in reference], rtol=1e-6, atol=1e-7)
   for a, b in zip(params_of(out / 'final'), params_of(four_steps / 'final')):
     np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)
+
+
+def test_preemption_notice_checkpoints_stops_and_resumes(base, four_steps, tmp_path, monkeypatch):
+  out = tmp_path / 'preempted'
+  monkeypatch.setattr(CheckpointStore, 'reached_preemption', lambda self, step: step == 1)
+  with pytest.raises(SystemExit, match=r'\[dpo\] preempted: checkpoint at step 1'):
+    run(out, base, steps=3)
+  assert (out / 'checkpoints' / '1').is_dir() and not (out / 'final').exists()
+  monkeypatch.undo()
+  run(out, base, steps=3)
+  losses = [r['loss'] for r in read_metrics(out / 'metrics.jsonl')]
+  np.testing.assert_allclose(losses, [r['loss'] for r in read_metrics(four_steps / 'metrics.jsonl')][:3], rtol=1e-6)
 
 
 def test_an_explicit_reference_is_used(base, four_steps, tmp_path):
