@@ -7,6 +7,8 @@
   pkac        base model + curriculum -> pkac/stage{1,2,3}/final (stage k starts from stage k-1)
   evaluate    final model + benchmark -> (bite_jax.evaluation)
 
+Outside the BITE order: `ift` (one IFT run -> ift/final) and `dpo` (one DPO run on preference records -> dpo/final).
+
 Each stage returns at once when its outputs are complete, and resumes when they are partial.
 
 The base model every stage starts from is a Hugging Face directory. With `config.model.hf_path` set,
