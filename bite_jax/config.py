@@ -46,7 +46,7 @@ def ift_defaults() -> ml_collections.ConfigDict:
 
 def base_config() -> ml_collections.ConfigDict:
   c = ml_collections.ConfigDict()
-  c.stage = 'all'  # 'all', one of STAGES, or 'ift' (a single IFT run)
+  c.stage = 'all'  # 'all', one of STAGES, 'ift' (a single IFT run) or 'dpo' (a single DPO run)
   c.seed = 0
 
   c.model = ml_collections.ConfigDict()
@@ -125,6 +125,12 @@ def base_config() -> ml_collections.ConfigDict:
 
   c.pkac = ift_defaults()
 
+  # The `dpo` stage: one DPO run (bite_jax.train.dpo) on preference records, an IFT section plus these two.
+  c.dpo = ift_defaults()
+  c.dpo.data = ''  # JSONL preference records: src, chosen (faster), rejected (slower), language
+  c.dpo.beta = 0.1  # DPO temperature: larger keeps the policy closer to the reference
+  c.dpo.reference = ''  # the frozen reference model's directory; '' = the model the run starts from
+
   c.evaluate = ml_collections.ConfigDict()
   c.evaluate.benchmark = (
     'mini'  # mini, pie:PAIRS.jsonl, ecco:EDIT.jsonl, mercury:FILE.jsonl, codenet:DIR or tasks:FILE.jsonl
@@ -186,6 +192,12 @@ def paper_config(preset: str) -> ml_collections.ConfigDict:
     ift.batch_size = 32
     ift.max_len = 2048
     ift.checkpoint_every = 500
+  c.dpo.lr = 5e-7  # DPO from an IFT model moves far less than IFT itself
+  c.dpo.epochs = 2
+  c.dpo.steps = 0
+  c.dpo.batch_size = 32
+  c.dpo.max_len = 2048
+  c.dpo.checkpoint_every = 500
   c.sample.temperature = 1.0
   c.sample.max_new_tokens = 1024
   c.tree.height = 5

@@ -6,7 +6,8 @@ r"""Runs the BITE stages in order, linked by files in the workdir.
 
 `--config.stage=all` runs editors, trees, curriculum, pkac and evaluate (after
 data when `--config.data.codenet` names a Project CodeNet root); a stage name runs that one; `ift` runs a single instruction fine-tuning job
-from `--config.ift.*`. WORKSPACE.md lists what each stage reads and writes.
+from `--config.ift.*` and `dpo` a single DPO run from `--config.dpo.*` (preference records in
+`--config.dpo.data`). WORKSPACE.md lists what each stage reads and writes.
 
 Bad usage or input (an unknown flag or config field, a value of the wrong type or out of range, a
 bad line in an input file, a workdir written by another config) is one line
@@ -32,6 +33,7 @@ from bite_jax.baselines import systems as baseline_systems
 from bite_jax.config import ConfigError
 from bite_jax.data.mini import MiniFormatError
 from bite_jax.data.pairs import PairFormatError
+from bite_jax.data.preferences import PreferenceFormatError
 from bite_jax.data.records import normalize_language
 from bite_jax.evaluate.baselines import METHODS
 from bite_jax.evaluate.candidates import CandidateError
@@ -48,6 +50,7 @@ _WORKDIR = flags.DEFINE_string('workdir', None, 'Run directory: every stage read
 # Stage name -> function of (config, workdir: Path).
 STAGE_FUNCTIONS = {
   'ift': stages.run_ift,
+  'dpo': stages.run_dpo,
   'data': stages.run_data,
   'editors': stages.run_editors,
   'trees': stages.run_trees,
@@ -65,7 +68,7 @@ def requested_stages(stage: str, codenet: str = '') -> list[str]:
     return [s for s in bite_config.STAGES if s != 'data' or codenet]
   if stage not in STAGE_FUNCTIONS:
     raise ConfigError(
-      f'config.stage: unknown stage {stage!r}; choose all, ift, baselines or one of {", ".join(bite_config.STAGES)}'
+      f'config.stage: unknown stage {stage!r}; choose all, ift, dpo, baselines or one of {", ".join(bite_config.STAGES)}'
     )
   return [stage]
 
@@ -112,7 +115,7 @@ def run(config, workdir: str | Path) -> dict[str, str]:
     hosts.exchange(f'stage-{name}', push='', pull='')  # what each process wrote, for the next stage
     print(f'[bite] stage {name}: done in {time.time() - start:.1f}s', flush=True)
     outcome[name] = 'done'
-  if config.stage != 'ift' and hosts.is_writer():
+  if config.stage not in ('ift', 'dpo') and hosts.is_writer():
     print(f'[bite] report: {report.write_report(workdir)}', flush=True)
     if mirror.remote:
       mirror.push()
@@ -125,6 +128,7 @@ INPUT_ERRORS = (
   ConfigError,
   WorkdirConfigError,
   PairFormatError,
+  PreferenceFormatError,
   BenchmarkFormatError,
   MiniFormatError,
   CandidateError,
@@ -167,6 +171,7 @@ _VALUE_CHECKS = {
   'executor.meter': (lambda v: v in _METERS, "'' (the best available), auto, cpu or instructions"),
   'executor.timeout': (lambda v: v > 0, '> 0'),
   'executor.memory_mb': (lambda v: v > 0, '> 0'),
+  'dpo.beta': (lambda v: v > 0, '> 0 (the DPO temperature, e.g. 0.1)'),
 }
 _TRAINING_CHECKS = {
   'batch_size': (lambda v: v >= 1, '>= 1'),
@@ -234,7 +239,9 @@ def check_config(config) -> None:
         raise ConfigError(f'config.data.languages: {e}') from None
   if 'ift' in stages_run and not config.ift.data:
     raise ConfigError('config.ift.data: empty; the ift stage trains on --config.ift.data=PAIRS.jsonl')
-  files = ['data.pairs', 'data.roots'] + (['ift.data'] if 'ift' in stages_run else [])
+  if 'dpo' in stages_run and not config.dpo.data:
+    raise ConfigError('config.dpo.data: empty; the dpo stage trains on --config.dpo.data=PREFERENCES.jsonl')
+  files = ['data.pairs', 'data.roots'] + [f'{s}.data' for s in ('ift', 'dpo') if s in stages_run]
   for name in files:
     value = _field(config, name)
     if value and not Path(value).is_file():
@@ -249,7 +256,7 @@ def check_config(config) -> None:
     if config.model.tokenizer_vocab < smallest:
       raise ConfigError(f'config.model.tokenizer_vocab: {config.model.tokenizer_vocab} must be >= {smallest}')
   checks = dict(_VALUE_CHECKS)
-  for section in ('ift', 'editors.optimizer', 'editors.degrader', 'pkac'):
+  for section in ('ift', 'editors.optimizer', 'editors.degrader', 'pkac', 'dpo'):
     checks.update({f'{section}.{key}': check for key, check in _TRAINING_CHECKS.items()})
   for name, (ok, what) in checks.items():
     value = _field(config, name)
@@ -268,6 +275,8 @@ def check_config(config) -> None:
   except ValueError as e:
     raise ConfigError(f'config.evaluate.benchmark: {e}') from None
   _check_benchmark_tests(config, kind, stages_run)
+  if config.dpo.reference and not (Path(config.dpo.reference) / 'config.json').is_file():
+    raise ConfigError(f'config.dpo.reference: no config.json in {config.dpo.reference}')
   methods = [m.strip() for m in config.evaluate.methods.split(',') if m.strip()]
   unknown = [m for m in methods if m not in METHODS]
   if not methods or unknown:

@@ -7,6 +7,8 @@
   pkac        base model + curriculum -> pkac/stage{1,2,3}/final (stage k starts from stage k-1)
   evaluate    final model + benchmark -> (bite_jax.evaluation)
 
+Outside the BITE order: `ift` (one IFT run -> ift/final) and `dpo` (one DPO run on preference records -> dpo/final).
+
 Each stage returns at once when its outputs are complete, and resumes when they are partial.
 
 The base model every stage starts from is a Hugging Face directory. With `config.model.hf_path` set,
@@ -34,6 +36,7 @@ from bite_jax.config import ConfigError
 from bite_jax.data import codenet
 from bite_jax.data.mini import load_mini, train_pairs
 from bite_jax.data.pairs import read_pairs
+from bite_jax.data.preferences import read_preferences
 from bite_jax.data.prompts import build_prompt
 from bite_jax.data.records import normalize_language
 from bite_jax.evaluate.loaders import load_tasks_jsonl
@@ -47,6 +50,7 @@ from bite_jax.models import (
   save_pretrained,
 )
 from bite_jax.train import train_ift
+from bite_jax.train.dpo import train_dpo
 from bite_jax.tree import store as tree_store
 
 EDITORS = {'optimizer': 'optimize', 'degrader': 'degrade'}
@@ -145,6 +149,18 @@ def run_ift(config, workdir: Path) -> Path:
   base = prepare_base(config, Path(workdir))
   pairs = read_pairs(config.ift.data, language=config.data.language or None)
   return train_ift(config.ift, config.model, config.mesh, Path(workdir) / 'ift', base_dir=str(base), pairs=pairs)
+
+
+def run_dpo(config, workdir: Path) -> Path:
+  """The `dpo` stage: one DPO run from `config.dpo` on the preference records of `config.dpo.data` into
+  WORKDIR/dpo; returns the final dir. The model it starts from is `config.dpo.init`, else
+  `config.model.hf_path`, else the demo base built by `prepare_base`.
+  """
+  if not config.dpo.data:
+    raise ConfigError('config.dpo.data: empty; pass --config.dpo.data=PREFERENCES.jsonl')
+  records = read_preferences(config.dpo.data, language=config.data.language or None)
+  base = prepare_base(config, Path(workdir))
+  return train_dpo(config.dpo, config.model, config.mesh, Path(workdir) / 'dpo', base_dir=str(base), records=records)
 
 
 def data_file(config, workdir: Path | None, name: str) -> str:

@@ -5,7 +5,7 @@ trees of one config with a curriculum of another and say nothing. `check_workdir
 a run instead, naming the first field that differs. Fields that change how fast or where a run goes,
 not what it writes, are left out (IGNORED): `stage`, `mesh`, `executor.workers`,
 `executor.allow_unsandboxed`, `sample.batch_size`, `model.remat`, the trainers' pass/chunk sizes and
-checkpoint cadence, and `ift.steps` / `ift.epochs` (a larger `steps` continues an `ift` run).
+checkpoint cadence, and `ift.steps` / `ift.epochs` and `dpo.steps` / `dpo.epochs` (a larger `steps` continues such a run).
 """
 
 from __future__ import annotations
@@ -31,11 +31,12 @@ RECORDED = (
   'tree',
   'curriculum',
   'pkac',
+  'dpo',
   'evaluate',
   'baselines',
   'executor',
 )
-_TRAINING = ('ift', 'editors.optimizer', 'editors.degrader', 'pkac')
+_TRAINING = ('ift', 'editors.optimizer', 'editors.degrader', 'pkac', 'dpo')
 _SPEED_ONLY = ('rows_per_pass', 'loss_chunk', 'checkpoint_every', 'keep_checkpoints', 'log_every')
 IGNORED = frozenset(
   {
@@ -46,6 +47,8 @@ IGNORED = frozenset(
     'ift.steps',
     'ift.epochs',
     'evaluate.baselines',  # adds or leaves out systems; each system's results stay valid (evaluate reruns for new ones)
+    'dpo.steps',
+    'dpo.epochs',
   }
   | {f'{section}.{field}' for section in _TRAINING for field in _SPEED_ONLY}
 )

@@ -45,6 +45,16 @@ def get_config():
   c.pkac.max_len = 384
   c.pkac.length_buckets = 3
   c.pkac.checkpoint_every = 100
+  # Mercury-DPO baseline (--config.evaluate.baselines=mercury-dpo or all): DPO from the optimizer editor.
+  c.dpo.lr = 1e-3
+  c.dpo.warmup_steps = 10
+  c.dpo.epochs = 0
+  c.dpo.steps = 100
+  c.dpo.decay_steps = 100
+  c.dpo.batch_size = 8
+  c.dpo.max_len = 384
+  c.dpo.length_buckets = 3
+  c.dpo.checkpoint_every = 50
   c.sample.max_new_tokens = 320
   c.sample.batch_size = 32
   c.tree.height = 2

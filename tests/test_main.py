@@ -226,3 +226,27 @@ def test_the_ift_stage_needs_its_data_file():
   config.ift.data = '/no/such/pairs.jsonl'
   with pytest.raises(ConfigError, match='config.ift.data: /no/such/pairs.jsonl: no such file'):
     bite_main.check_config(config)
+
+
+def test_the_dpo_stage_needs_its_data_file_a_positive_beta_and_a_reference_dir(tmp_path):
+  config = load_config(ROOT / 'configs' / 'tiny.py')
+  config.stage = 'dpo'
+  with pytest.raises(ConfigError, match='config.dpo.data: empty'):
+    bite_main.check_config(config)
+  config.dpo.data = '/no/such/prefs.jsonl'
+  with pytest.raises(ConfigError, match='config.dpo.data: /no/such/prefs.jsonl: no such file'):
+    bite_main.check_config(config)
+  config.dpo.data = str(tmp_path / 'prefs.jsonl')
+  (tmp_path / 'prefs.jsonl').write_text('')
+  bite_main.check_config(config)
+  config.dpo.beta = 0.0
+  with pytest.raises(ConfigError, match=r'config.dpo.beta: 0.0 must be > 0'):
+    bite_main.check_config(config)
+  config.dpo.beta = 0.1
+  config.dpo.batch_size = 0
+  with pytest.raises(ConfigError, match='config.dpo.batch_size: 0 must be >= 1'):
+    bite_main.check_config(config)
+  config.dpo.batch_size = 8
+  config.dpo.reference = str(tmp_path)
+  with pytest.raises(ConfigError, match=f'config.dpo.reference: no config.json in {tmp_path}'):
+    bite_main.check_config(config)

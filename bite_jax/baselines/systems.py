@@ -33,9 +33,11 @@ from bite_jax.baselines import data as baseline_data
 from bite_jax.config import ConfigError
 from bite_jax.data.mini import load_mini
 from bite_jax.data.pairs import read_pairs, write_pairs
+from bite_jax.data.preferences import preference_from_record, write_preferences
 from bite_jax.data.records import Pair
 from bite_jax.models.trained import is_trained_dir
 from bite_jax.stages import editor_dir, editor_pairs, executor_pool, prepare_base, tree_roots
+from bite_jax.train.dpo import train_dpo
 from bite_jax.train.loop import train_ift
 
 # name -> (system name in reports, sampling method)
@@ -203,10 +205,9 @@ def train_baseline(config, workdir: Path, name: str, pairs: list[Pair] | None = 
     train_ift(ift, config.model, config.mesh, final.parent, base_dir=str(base), pairs=items)
     return final
   if name == 'mercury-dpo':
-    from bite_jax.train.dpo import train_dpo  # noqa: PLC0415 (lands with the DPO trainer)
-
     start = _pie_ift(config, workdir, pairs, base)
-    records = baseline_data.preference_records(pairs)
+    records = [preference_from_record(r) for r in baseline_data.preference_records(pairs)]
+    write_preferences(baseline_dir(workdir, name) / 'preferences.jsonl', records)
     dpo = copy.deepcopy(config.dpo)
     dpo.init = str(start)
     _say(f'baselines: mercury-dpo on {len(records)} preference records from {start}')

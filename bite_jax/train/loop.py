@@ -52,24 +52,25 @@ from bite_jax.train.step import (
 __all__ = ['train_ift']
 
 
-def _check_ift(ift) -> None:
+def _check_ift(ift, section: str = 'ift') -> None:
+  """Checks a training section's sizes; errors name the field as `config.{section}.x`."""
   check_direction(ift.direction)
   for name in ('batch_size', 'max_len', 'grad_accum', 'checkpoint_every', 'length_buckets'):
     if int(ift.get(name, 1)) <= 0:
-      raise ValueError(f'config.ift.{name}: must be positive, got {ift[name]}')
+      raise ValueError(f'config.{section}.{name}: must be positive, got {ift[name]}')
   if int(ift.get('rows_per_pass', 0)) < 0:
-    raise ValueError(f'config.ift.rows_per_pass: must be >= 0 (0 = auto), got {ift.rows_per_pass}')
+    raise ValueError(f'config.{section}.rows_per_pass: must be >= 0 (0 = auto), got {ift.rows_per_pass}')
   if ift.batch_size % ift.grad_accum:
-    raise ValueError(f'config.ift.batch_size={ift.batch_size} is not a multiple of grad_accum={ift.grad_accum}')
+    raise ValueError(f'config.{section}.batch_size={ift.batch_size} is not a multiple of grad_accum={ift.grad_accum}')
   if ift.steps <= 0 and ift.epochs <= 0:
-    raise ValueError('config.ift: set steps > 0 or epochs > 0')
+    raise ValueError(f'config.{section}: set steps > 0 or epochs > 0')
 
 
-def _model_source(ift, base_dir: str | None) -> Path:
+def _model_source(ift, base_dir: str | None, section: str = 'ift') -> Path:
   source = ift.init or base_dir
   if not source:
     raise ValueError(
-      'config.model.hf_path (or config.ift.init): empty; IFT starts from a Hugging Face '
+      f'config.model.hf_path (or config.{section}.init): empty; training starts from a Hugging Face '
       'checkpoint directory (config.json, safetensors, tokenizer) or a trained OUT/final dir'
     )
   source = Path(source)

@@ -131,11 +131,19 @@ def read_metrics(path: Path) -> list[dict]:
 
 
 def progress_line(
-  step: int, total: int, loss: float, lr: float, tokens_per_s: float, mfu_value: float | None, eta_s: float
+  step: int,
+  total: int,
+  loss: float,
+  lr: float,
+  tokens_per_s: float,
+  mfu_value: float | None,
+  eta_s: float,
+  *,
+  tag: str = 'ift',
 ) -> str:
-  """One human progress line: step, loss, lr, tokens/s, MFU and time left."""
+  """One human progress line: step, loss, lr, tokens/s, MFU and time left; `tag` names the run kind."""
   mfu_text = 'n/a' if mfu_value is None else f'{100 * mfu_value:.1f}%'
   return (
-    f'[ift] step {step}/{total} loss {loss:.4f} lr {lr:.2e} {tokens_per_s:,.0f} tokens/s '
+    f'[{tag}] step {step}/{total} loss {loss:.4f} lr {lr:.2e} {tokens_per_s:,.0f} tokens/s '
     f'MFU {mfu_text} eta {eta_s / 60:.1f} min'
   )

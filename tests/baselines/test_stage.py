@@ -14,6 +14,9 @@ FAST = [
   '--config.baselines.perfcond_bins=3',
   '--config.baselines.measure_inputs=1',
   '--config.baselines.measure_repeats=1',
+  '--config.dpo.steps=2',
+  '--config.dpo.batch_size=4',
+  '--config.dpo.max_len=1024',
 ]
 
 
@@ -25,8 +28,8 @@ def test_evaluate_trains_and_scores_every_baseline_and_the_report_names_them(tmp
   base_candidates = work / 'evaluate' / 'base-direct' / 'candidates.jsonl'
   written = base_candidates.stat().st_mtime_ns
   # More baselines on an evaluated workdir: the new ones are trained and scored, base-direct is read back.
-  names = [n for n in systems.NAMES if n != 'mercury-dpo']
-  result = _main(work, '--config.stage=evaluate', f'--config.evaluate.baselines={",".join(names)}', *FAST)
+  names = list(systems.NAMES)
+  result = _main(work, '--config.stage=evaluate', '--config.evaluate.baselines=all', *FAST)
   assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
   assert 'scored before, now also pie-ift, pie-perfcond' in result.stdout + result.stderr
   assert base_candidates.stat().st_mtime_ns == written
@@ -41,9 +44,15 @@ def test_evaluate_trains_and_scores_every_baseline_and_the_report_names_them(tmp
     assert f'| {name} |' in report
   assert '- supersonic: Supersonic: IFT to write a diff' in report
   assert "By the source program's McCabe complexity (simple <= 10 < complex" in report
-  for name in ('pie-perfcond', 'ecco-trajectory', 'supersonic'):
+  for name in ('pie-perfcond', 'ecco-trajectory', 'supersonic', 'mercury-dpo'):
     assert (work / 'baselines' / name / 'final').is_dir()
     assert (work / 'baselines' / name / 'metrics.jsonl').is_file()
+  dpo_rows = [
+    json.loads(line) for line in (work / 'baselines' / 'mercury-dpo' / 'metrics.jsonl').read_text().splitlines()
+  ]
+  assert {'loss', 'reward_margin', 'accuracy'} <= set(dpo_rows[-1])
+  prefs = (work / 'baselines' / 'mercury-dpo' / 'preferences.jsonl').read_text().splitlines()
+  assert prefs and all(json.loads(line)['chosen'] != json.loads(line)['rejected'] for line in prefs)
   measured = (work / 'baselines' / 'pie-perfcond' / 'pairs.jsonl').read_text().splitlines()
   assert measured and all(json.loads(line)['speedup'] > 0 for line in measured)
   cands = [
