@@ -202,3 +202,12 @@ def test_config_evaluate_model_replaces_the_pipelines_own_models(tmp_path):
   ]
   config.evaluate.model = str(tmp_path / 'final')
   assert evaluation_systems(config, tmp_path)[0] == ('model-direct', tmp_path / 'final', 'direct')
+
+
+def test_the_chat_api_sends_the_prompt_as_one_user_message(served):
+  # The tiny tokenizer has no chat template: the server continues the message's content as a completion.
+  options = dict(num_samples=2, max_new_tokens=6, temperature=0.0, top_k=5)
+  chat = EndpointSampler(parse_endpoint(f'openai-chat:{served}/v1#tiny')).generate(['def f(x):\n'], **options)
+  plain = EndpointSampler(parse_endpoint(f'openai:{served}/v1#tiny')).generate(['def f(x):\n'], **options)
+  assert [s.text for s in chat[0]] == [s.text for s in plain[0]] and len(chat[0]) == 2
+  assert {s.finish_reason for s in chat[0]} <= {'eos', 'length'}
