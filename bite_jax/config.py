@@ -141,7 +141,15 @@ def base_config() -> ml_collections.ConfigDict:
   c.evaluate.split = 'test'
   # Also score every system on this mini split (e.g. 'train': the problems it trained on), reported apart.
   c.evaluate.seen_split = ''
-  c.evaluate.methods = 'direct'  # comma-separated: direct, rag, refine
+  c.evaluate.methods = 'direct'  # comma-separated: direct, rag, refine, sbllm
+  # '' = the pipeline's own models (final + baselines); else one model scored with each method instead: a
+  # directory, or an OpenAI-compatible endpoint openai:URL#MODEL (completions) / openai-chat:URL#MODEL (chat).
+  c.evaluate.model = ''
+  c.evaluate.api_key_env = 'OPENAI_API_KEY'  # endpoint: the environment variable holding the API key
+  c.evaluate.endpoint_concurrency = 8  # endpoint: most requests in flight
+  c.evaluate.sbllm_rounds = 4  # sbllm: search rounds after the first samples
+  c.evaluate.sbllm_keep = 2  # sbllm: best correct programs shown to each round
+  c.evaluate.sbllm_patterns = 2  # sbllm: retrieved optimization patterns per prompt
   c.evaluate.num_samples = 1
   # Baseline systems scored next to BITE (bite_jax.baselines.systems): a comma list of pie-ift, pie-perfcond,
   # ecco-exec, ecco-trajectory, mercury-dpo, supersonic, base; 'all'; or 'none'.

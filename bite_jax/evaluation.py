@@ -20,6 +20,7 @@ from bite_jax.baselines import systems as baseline_systems
 from bite_jax.config import ConfigError
 from bite_jax.evaluate.baselines import generate_candidates
 from bite_jax.evaluate.candidates import read_candidates
+from bite_jax.evaluate.endpoint import ENDPOINT_CACHE, parse_endpoint
 from bite_jax.evaluate.loaders import load_benchmark
 from bite_jax.evaluate.runner import RESULTS, evaluate_candidates, read_results
 from bite_jax.stages import (
@@ -31,12 +32,16 @@ from bite_jax.stages import (
 )
 
 
-def evaluation_systems(config, workdir: Path) -> list[tuple[str, Path, str]]:
-  """[(system name, model dir, method)]: the final model with each configured method, then each baseline
-  `evaluate.baselines` selects (its model dir, trained or not yet)."""
+def evaluation_systems(config, workdir: Path) -> list[tuple[str, Path | str, str]]:
+  """[(system name, model dir or endpoint spec, method)]: the final model with each configured method, then
+  each baseline `evaluate.baselines` selects (its model dir, trained or not yet); with `evaluate.model` set,
+  that model (a directory or an endpoint) with each method instead."""
   methods = [m.strip() for m in config.evaluate.methods.split(',') if m.strip()]
   if not methods:
     raise ConfigError('config.evaluate.methods: empty; use e.g. direct,rag,refine')
+  if config.evaluate.model:
+    model = config.evaluate.model if parse_endpoint(config.evaluate.model) else Path(config.evaluate.model)
+    return [(f'model-{m}', model, m) for m in methods]
   baselines = baseline_systems.parse_baselines(config.evaluate.baselines)
   try:
     final = final_model_dir(config, workdir)
@@ -96,7 +101,7 @@ def seen_tasks(config):
   return load_benchmark('mini', split=config.evaluate.seen_split, languages=languages(config))
 
 
-def _generate(config, tasks, name: str, model_dir: Path, method: str, pool, pairs) -> list[dict]:
+def _generate(config, tasks, name: str, model_dir, method: str, pool, pairs, cache_path: Path) -> list[dict]:
   started = time.time()
   share = f' (process {hosts.index()} of {hosts.count()})' if hosts.count() > 1 else ''
   say(
@@ -119,6 +124,11 @@ def _generate(config, tasks, name: str, model_dir: Path, method: str, pool, pair
     max_batch=int(config.sample.batch_size),
     perfcond_bins=int(config.baselines.perfcond_bins),
     **({'refine_rounds': int(config.baselines.ecco_rounds)} if method == 'ecco' else {}),
+    sbllm_rounds=int(config.evaluate.sbllm_rounds),
+    sbllm_keep=int(config.evaluate.sbllm_keep),
+    sbllm_patterns=int(config.evaluate.sbllm_patterns),
+    cache_path=cache_path,
+    endpoint=dict(api_key_env=config.evaluate.api_key_env, concurrency=int(config.evaluate.endpoint_concurrency)),
   )
   say(f'evaluate: {name}: candidates in {time.time() - started:.0f}s')
   return candidates
@@ -154,7 +164,7 @@ def _score_system(config, tasks, name: str, model_dir: Path, method: str, sys_di
   cand_path = sys_dir / 'candidates.jsonl'
   candidates = _candidates(cand_path)
   if candidates is None:
-    candidates = _generate(config, tasks, name, model_dir, method, pool, pairs)
+    candidates = _generate(config, tasks, name, model_dir, method, pool, pairs, sys_dir / ENDPOINT_CACHE)
     _write_lines(cand_path, candidates)
   return evaluate_candidates(
     tasks, _only_fields(candidates), sys_dir, pool=pool, **_scoring(config, name, model_dir, method)
@@ -174,7 +184,8 @@ def _score_system_sharded(config, tasks, name, model_dir, method, sys_dir: Path,
   if candidates is None:
     candidates = _candidates(shard_cands)
     if candidates is None:
-      candidates = _generate(config, mine, name, model_dir, method, pool, pairs) if mine else []
+      cache = shard_dir / ENDPOINT_CACHE
+      candidates = _generate(config, mine, name, model_dir, method, pool, pairs, cache) if mine else []
       _write_lines(shard_cands, candidates)
   else:
     ids = {t.task_id for t in mine}

@@ -37,6 +37,7 @@ from bite_jax.data.preferences import PreferenceFormatError
 from bite_jax.data.records import normalize_language
 from bite_jax.evaluate.baselines import METHODS
 from bite_jax.evaluate.candidates import CandidateError
+from bite_jax.evaluate.endpoint import parse_endpoint
 from bite_jax.evaluate.loaders import BenchmarkFormatError, parse_spec
 from bite_jax.models import PRESETS
 from bite_jax.tree.store import TreeFormatError
@@ -167,6 +168,10 @@ _VALUE_CHECKS = {
   'evaluate.num_samples': (lambda v: v >= 1, '>= 1'),
   'evaluate.limit': (lambda v: v >= 0, '>= 0 (0 = all tasks)'),
   'evaluate.extra_inputs': (lambda v: v >= 0, '>= 0 (0 = no differential check)'),
+  'evaluate.endpoint_concurrency': (lambda v: v >= 1, '>= 1'),
+  'evaluate.sbllm_rounds': (lambda v: v >= 0, '>= 0'),
+  'evaluate.sbllm_keep': (lambda v: v >= 1, '>= 1'),
+  'evaluate.sbllm_patterns': (lambda v: v >= 0, '>= 0 (0 = no retrieved patterns)'),
   'executor.workers': (lambda v: v >= 0, '>= 0 (0 = one per core)'),
   'executor.meter': (lambda v: v in _METERS, "'' (the best available), auto, cpu or instructions"),
   'executor.timeout': (lambda v: v > 0, '> 0'),
@@ -284,6 +289,10 @@ def check_config(config) -> None:
       f'config.evaluate.methods: {config.evaluate.methods!r} must list methods from {", ".join(METHODS)}, '
       'separated by commas'
     )
+  try:
+    parse_endpoint(config.evaluate.model)
+  except ValueError as e:
+    raise ConfigError(f'config.evaluate.model: {e}') from None
   baseline_systems.parse_baselines(config.evaluate.baselines)  # ConfigError names an unknown one
   for key in ('perfcond_bins', 'trajectory_context', 'ecco_rounds', 'measure_repeats'):
     if int(config.baselines[key]) < 1:

@@ -201,6 +201,12 @@ def test_every_config_file_passes_the_check(path):
     ('curriculum.mixing', 'shuffle', "config.curriculum.mixing: 'shuffle' must be one of progressive, union"),
     ('evaluate.methods', 'direct,bogus', "config.evaluate.methods: 'direct,bogus' must list methods"),
     ('evaluate.benchmark', 'foo', "config.evaluate.benchmark: benchmark 'foo': expected mini"),
+    (
+      'evaluate.model',
+      'openai:http://h/v1',
+      "config.evaluate.model: 'openai:http://h/v1': an endpoint is openai:URL#MODEL",
+    ),
+    ('evaluate.sbllm_keep', 0, 'config.evaluate.sbllm_keep: 0 must be >= 1'),
     ('executor.meter', 'wall', "config.executor.meter: 'wall' must be"),
     ('editors.degrader.batch_size', 0, 'config.editors.degrader.batch_size: 0 must be >= 1'),
     ('pkac.direction', 'sideways', "config.pkac.direction: 'sideways' must be optimize or degrade"),

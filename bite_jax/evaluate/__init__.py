@@ -1,5 +1,6 @@
 """Evaluation: the paper's metrics, benchmarks (the bundled `mini` one among them), scoring through
-the executor, reports and the direct / RAG / refine baselines. README.md here has the details.
+the executor, reports and the direct / RAG / refine / SBLLM prompt methods (with a model directory or an
+OpenAI-compatible endpoint: endpoint.py). README.md here has the details.
 
   load_benchmark(spec, **filters) -> list[Task]         'mini', 'pie:PATH', 'ecco:PATH', 'mercury:PATH',
                                                          'codenet:PATH', 'tasks:PATH'

@@ -84,3 +84,37 @@ def feedback_text(result: dict | None, extraction: str = 'ok', threshold: float 
     1,
     speedup,
   )
+
+
+def _clip(text: str) -> str:
+  text = text.strip()
+  return text[:MAX_FEEDBACK_CHARS] + '\n...' if len(text) > MAX_FEEDBACK_CHARS else text
+
+
+def sbllm_prompt(
+  language: str,
+  code: str,
+  kept: list[tuple[str, float]],
+  failing: tuple[str, str] | None,
+  patterns: list[Pair],
+) -> str:
+  """SBLLM's genetic-operator prompt: retrieved patterns (slow -> fast), the task, the best versions found
+  so far with their measured speedups (kept: [(code, speedup)]), a failing version with what went wrong
+  (failing: (code, feedback) or None), asking to combine the versions (crossover) and apply what they
+  miss (mutation)."""
+  name = LANGUAGE_NAMES[normalize_language(language)]
+  parts = [
+    f'Below are optimization patterns (a slow {name} program and its efficient version), a {name} program, '
+    'versions of it found so far with their measured speedups, and possibly a failing version. Combine the '
+    'optimizations of the versions found so far, apply an optimization they miss (from the patterns or your '
+    "own), avoid the failing version's mistake, and provide a more efficient version of the program."
+  ]
+  for k, p in enumerate(patterns, 1):
+    parts += [f'### Pattern {k} Slow:', p.slow.rstrip('\n'), f'### Pattern {k} Fast:', p.fast.rstrip('\n')]
+  parts += [f'### {name} Code:', code.rstrip('\n')]
+  for k, (version, speedup) in enumerate(kept, 1):
+    parts += [f'### Version {k} ({speedup:.2f}x as fast):', version.rstrip('\n')]
+  if failing is not None:
+    parts += ['### Failing Version:', failing[0].rstrip('\n') or '(no program)', '### Why It Fails:', _clip(failing[1])]
+  parts.append('### Optimized Version:')
+  return '\n'.join(parts) + '\n'

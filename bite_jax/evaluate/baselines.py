@@ -1,4 +1,4 @@
-"""Candidate generation with an editor model: the direct, RAG and refine baselines.
+"""Candidate generation with a model (a directory or an OpenAI-compatible endpoint): the prompt methods.
 
   direct  the optimizer prompt (bite_jax.data.prompts), m samples per task.
   rag     the k training pairs whose slow program is most similar to the task's source (BM25 over
@@ -7,6 +7,8 @@
           previous attempt with the executor's feedback (compile error, wrong output, failure, or the
           measured speedup) on the task's first `feedback_inputs` inputs. Each of the m chains returns
           its best attempt by that feedback (correct and >= 1.10x faster, then correct, latest first).
+  sbllm   SBLLM (Gao et al. 2024): rounds of sampling, execution-based selection of the best programs and
+          BM25-retrieved optimization patterns seeding the next round's prompt (bite_jax/evaluate/sbllm.py).
   ecco    ECCO's execution-feedback refinement: refine with the feedback of every test input of the
           task (not only the first `feedback_inputs`), for `refine_rounds` rounds.
   perfcond    PIE's performance-conditioned prompt asking for the top speedup bin (`perfcond_bins`).
@@ -23,71 +25,24 @@ from __future__ import annotations
 
 import logging
 import sys
-import zlib
-from collections import defaultdict
-from pathlib import Path
 
 from bite_jax.baselines.diff import DiffError, apply_diff, extract_diff
 from bite_jax.baselines.prompts import diff_prompt, perfcond_prompt, trajectory_prompt
 from bite_jax.data.records import Pair, Task
 from bite_jax.data.responses import extract_program
-from bite_jax.evaluate.baseline_prompts import direct_prompt, feedback_text, rag_prompt, refine_prompt
-from bite_jax.evaluate.bm25 import BM25, code_tokens
-from bite_jax.evaluate.progress import Progress
-from bite_jax.sample.sampler import Sampler, load_sampler
+from bite_jax.evaluate.baseline_prompts import direct_prompt, rag_prompt, refine_prompt
+from bite_jax.evaluate.bm25 import PairRetriever
+from bite_jax.evaluate.endpoint import open_model
+from bite_jax.evaluate.generation import execution_feedback, sample_all, task_key
+from bite_jax.evaluate.sbllm import SBLLM_KEEP, SBLLM_PATTERNS, SBLLM_ROUNDS, sbllm_search
 from executor import Pool
 
 log = logging.getLogger(__name__)
 
-METHODS = ('direct', 'rag', 'refine', 'ecco', 'perfcond', 'trajectory', 'diff')
+METHODS = ('direct', 'rag', 'refine', 'sbllm', 'ecco', 'perfcond', 'trajectory', 'diff')
 ALL_INPUTS = 1 << 30  # feedback_inputs of the ecco method: every input of the task
 
-
-class PairRetriever:
-  """BM25 over the slow programs of training pairs, one index per language."""
-
-  def __init__(self, pairs: list[Pair]):
-    self.by_lang: dict[str, list[Pair]] = defaultdict(list)
-    for p in pairs:
-      self.by_lang[p.language].append(p)
-    self.index = {lang: BM25([code_tokens(p.slow) for p in items]) for lang, items in self.by_lang.items()}
-
-  def examples(self, task: Task, k: int) -> list[Pair]:
-    """The k pairs most similar to task.src in its language, excluding pairs of the task's problem."""
-    items = self.by_lang.get(task.language, [])
-    allowed = [i for i, p in enumerate(items) if p.problem_id != task.problem_id and p.slow != task.src]
-    if not allowed:
-      return []
-    return [items[i] for i in self.index[task.language].top_k(code_tokens(task.src), k, allowed=allowed)]
-
-
-def task_key(*parts) -> int:
-  """The sampling key of a prompt (a stable 31-bit hash of its task id and, for refinement chains, the
-  chain), so a task's candidates are the same whichever other tasks share the run or its batches (a run
-  split over processes, a changed `evaluate.limit`)."""
-  return zlib.crc32('/'.join(str(p) for p in parts).encode('utf-8')) & 0x7FFFFFFF
-
-
-def _sample_all(sampler, prompts: list[str], num_samples: int, options: dict, label: str, progress: bool, keys=None):
-  """samples[i][j] for prompt i, with a progress line per finished batch; `keys`: one sampling key per
-  prompt (task_key) for a Sampler, else prompts are keyed by position."""
-  out = [[] for _ in prompts]
-  bar = Progress(len(prompts) * num_samples, label=label, unit='samples', enabled=progress, min_interval=5.0)
-  stream = getattr(sampler, 'stream', None)
-  if keys is not None and isinstance(sampler, Sampler):
-    options = dict(options, prompt_keys=list(keys))
-  batches = (
-    stream(prompts, num_samples=num_samples, **options)
-    if stream
-    else [[s for row in sampler.generate(prompts, num_samples=num_samples, **options) for s in row]]
-  )
-  for batch in batches:
-    for s in batch:
-      out[s.prompt_index].append(s)
-    bar.advance(len(batch))
-  for row in out:
-    row.sort(key=lambda s: s.sample_index)
-  return out
+__all__ = ['METHODS', 'PairRetriever', 'generate_candidates', 'task_key']
 
 
 def generate_candidates(
@@ -112,12 +67,20 @@ def generate_candidates(
   max_batch: int = 64,
   progress: bool = True,
   perfcond_bins: int = 10,
+  sbllm_rounds: int = SBLLM_ROUNDS,
+  sbllm_keep: int = SBLLM_KEEP,
+  sbllm_patterns: int = SBLLM_PATTERNS,
+  cache_path=None,
+  endpoint: dict | None = None,
 ) -> list[dict]:
-  """Candidates for tasks from an editor: `model` is a model directory or a Sampler-like object.
+  """Candidates for tasks from a model: a directory, an endpoint spec (`openai:URL#MODEL`,
+  `openai-chat:URL#MODEL`: bite_jax.evaluate.endpoint) or a Sampler-like object.
 
-  method: one of METHODS: 'rag' needs train_pairs; 'refine' and 'ecco' run the executor (`pool` or
-    `workers`); 'perfcond' asks for bin `perfcond_bins` of `perfcond_bins`.
-  Sampling: temperature (0 = greedy), top_p, top_k, seed; num_samples chains/samples per task.
+  method: one of METHODS: 'rag' needs train_pairs; 'refine', 'ecco' and 'sbllm' run the executor (`pool`
+    or `workers`; sbllm retrieves patterns from train_pairs when given); 'perfcond' asks for bin
+    `perfcond_bins` of `perfcond_bins`. Sampling: temperature (0 = greedy), top_p, top_k, seed; num_samples
+    chains/samples per task. Endpoints: `cache_path` (JSONL response cache) and `endpoint` (EndpointSampler
+    options: api_key_env, concurrency, max_retries, timeout).
   """
   tasks = list(tasks)
   if method not in METHODS:
@@ -126,7 +89,9 @@ def generate_candidates(
     raise ValueError('method rag needs train_pairs (the pairs to retrieve in-context examples from)')
   if num_samples < 1 or refine_rounds < 0 or rag_k < 1 or feedback_inputs < 1:
     raise ValueError('num_samples, rag_k and feedback_inputs must be >= 1 and refine_rounds >= 0')
-  sampler = load_sampler(model, max_batch=max_batch) if isinstance(model, (str, Path)) else model
+  if sbllm_rounds < 0 or sbllm_keep < 1 or sbllm_patterns < 0:
+    raise ValueError('sbllm_rounds and sbllm_patterns must be >= 0 and sbllm_keep >= 1')
+  sampler = open_model(model, max_batch=max_batch, cache_path=cache_path, **(endpoint or {}))
   options = {'max_new_tokens': max_new_tokens, 'temperature': temperature, 'top_p': top_p, 'top_k': top_k, 'seed': seed}
   if method == 'rag':
     retriever = PairRetriever(train_pairs)
@@ -140,11 +105,34 @@ def generate_candidates(
   else:
     prompts = [direct_prompt(t.language, t.src) for t in tasks]
   keys = [task_key(t.task_id) for t in tasks]
-  samples = _sample_all(sampler, prompts, num_samples, options, f'generate {method}', progress, keys)
+  samples = sample_all(sampler, prompts, num_samples, options, f'generate {method}', progress, keys)
   if method == 'diff':
     attempts = [[_applied(t, s) for s in row] for t, row in zip(tasks, samples)]
   else:
     attempts = [[extract_program(s.text or '', s.finish_reason) for s in row] for row in samples]
+  if method == 'sbllm':
+    own = pool is None
+    if own:
+      pool = Pool(workers, config=executor_config)
+    try:
+      attempts = sbllm_search(
+        tasks,
+        sampler,
+        attempts,
+        options,
+        num_samples=num_samples,
+        pool=pool,
+        retriever=PairRetriever(train_pairs) if train_pairs else None,
+        rounds=sbllm_rounds,
+        keep=sbllm_keep,
+        patterns=sbllm_patterns,
+        feedback_inputs=feedback_inputs,
+        meter=meter,
+        progress=progress,
+      )
+    finally:
+      if own:
+        pool.close()
   if method == 'ecco':
     feedback_inputs = ALL_INPUTS
   if method in ('refine', 'ecco') and refine_rounds > 0:
@@ -177,32 +165,6 @@ def _applied(task: Task, sample) -> tuple[str, str]:
   return code, 'ok' if sample.finish_reason != 'length' else 'truncated'
 
 
-def _feedback(tasks, chains, pool, feedback_inputs: int, meter: str | None) -> list[tuple[str, int, float]]:
-  """(feedback, rank, speedup) of each chain's latest attempt, from compare jobs on the pool."""
-  jobs, out = [], [None] * len(chains)
-  for k, (i, code, status) in enumerate(chains):
-    if status == 'empty':
-      out[k] = feedback_text(None, 'empty')
-      continue
-    job = {
-      'kind': 'compare',
-      'id': k,
-      'lang': tasks[i].language,
-      'baseline': tasks[i].src,
-      'candidate': code,
-      'inputs': list(tasks[i].inputs[:feedback_inputs]),
-      'max_rounds': 6,
-      'budget_s': 60.0,
-    }
-    if meter is not None:
-      job['meter'] = meter
-    jobs.append(job)
-  statuses = {k: status for k, (_, _, status) in enumerate(chains)}
-  for result in pool.map_unordered(jobs):
-    out[result['id']] = feedback_text(result, statuses[result['id']])
-  return out
-
-
 def _refine(
   tasks, sampler, attempts, options, *, refine_rounds, feedback_inputs, pool, workers, executor_config, meter, progress
 ):
@@ -215,7 +177,7 @@ def _refine(
     latest = {c: attempts[c[0]][c[1]] for c in chains}
     best = {}
     for r in range(refine_rounds + 1):
-      notes = _feedback(tasks, [(i, *latest[(i, j)]) for i, j in chains], pool, feedback_inputs, meter)
+      notes = execution_feedback(tasks, [(i, *latest[(i, j)]) for i, j in chains], pool, feedback_inputs, meter)
       for c, (_text, rank, speedup) in zip(chains, notes):
         if c not in best or (rank, speedup) >= best[c][0]:
           best[c] = ((rank, speedup), latest[c])
@@ -234,7 +196,7 @@ def _refine(
       ]
       round_options = dict(options, seed=(options['seed'] + r + 1) % 2**32)
       keys = [task_key(tasks[i].task_id, j) for i, j in chains]
-      samples = _sample_all(sampler, prompts, 1, round_options, f'refine round {r + 1}', progress, keys)
+      samples = sample_all(sampler, prompts, 1, round_options, f'refine round {r + 1}', progress, keys)
       for c, row in zip(chains, samples):
         latest[c] = extract_program(row[0].text or '', row[0].finish_reason)
   finally:

@@ -1,4 +1,4 @@
-"""BM25 over code tokens: retrieves the training pairs most similar to a program (the RAG baseline).
+"""BM25 over code tokens: retrieves the training pairs most similar to a program (the RAG and SBLLM methods).
 
 Tokens are identifiers, numbers and single punctuation characters; scores follow Okapi BM25 with
 idf = ln(1 + (N - df + 0.5) / (df + 0.5)) (never negative), k1 = 1.2 and b = 0.75 by default.
@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
+
+from bite_jax.data.records import Pair, Task
 
 _TOKEN = re.compile(r'[A-Za-z_][A-Za-z0-9_]*|\d+|[^\sA-Za-z0-9_]')
 
@@ -55,3 +57,23 @@ class BM25:
     scores = self.scores(query)
     pool = range(len(scores)) if allowed is None else allowed
     return sorted(pool, key=lambda i: (-scores[i], i))[: max(0, k)]
+
+
+class PairRetriever:
+  """BM25 over the slow programs of training pairs, one index per language (the RAG and SBLLM methods)."""
+
+  def __init__(self, pairs: list[Pair]):
+    self.by_lang: dict[str, list[Pair]] = defaultdict(list)
+    for p in pairs:
+      self.by_lang[p.language].append(p)
+    self.index = {lang: BM25([code_tokens(p.slow) for p in items]) for lang, items in self.by_lang.items()}
+
+  def examples(self, task: Task, k: int, query: str | None = None) -> list[Pair]:
+    """The k pairs most similar to `query` (default task.src) in the task's language, excluding pairs of
+    the task's problem."""
+    items = self.by_lang.get(task.language, [])
+    allowed = [i for i, p in enumerate(items) if p.problem_id != task.problem_id and p.slow != task.src]
+    if not allowed:
+      return []
+    tokens = code_tokens(task.src if query is None else query)
+    return [items[i] for i in self.index[task.language].top_k(tokens, k, allowed=allowed)]

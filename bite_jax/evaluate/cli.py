@@ -2,7 +2,13 @@ r"""Command line of the evaluation: `python -m bite_jax.evaluate`.
 
   --benchmark=mini --export_tasks=TASKS.jsonl                      write the tasks as JSONL
   --benchmark=mini --candidates=CANDS.jsonl --out=DIR              score candidate programs
-  --benchmark=mini --model=DIR --method=direct|rag|refine|... --out=DIR  generate, then score
+  --benchmark=mini --model=DIR --method=direct|rag|refine|sbllm|... --out=DIR  generate, then score
+  --benchmark=mini --model=openai:URL#NAME --method=... --out=DIR     the same with an endpoint's model
+
+--model is a model directory or an OpenAI-compatible endpoint: openai:URL#MODEL (its /completions with
+the raw prompt: bite_jax.serve, vLLM) or openai-chat:URL#MODEL (/chat/completions, the prompt as one user
+message: GPT-4-class APIs); the key comes from $--api_key_env (default OPENAI_API_KEY), answers are cached
+in DIR/endpoint_cache.jsonl so a rerun sends only what is missing.
 
 --benchmark is mini, pie:PATH (with --tests_dir and/or --statements), ecco:PATH (--tests_dir),
 mercury:PATH, codenet:PATH or tasks:PATH (a file written by --export_tasks). Filters: --split
@@ -10,7 +16,7 @@ mercury:PATH, codenet:PATH or tasks:PATH (a file written by --export_tasks). Fil
 --memory_mb, --extra_inputs. DIR gets results.jsonl, metrics.json, report.md and speedups.png (and candidates.jsonl
 when generating). absl flags: --name=value (or --name value), booleans as --quiet / --noquiet,
 --tests_dir repeated for several directories. Exit status: 0 done, 2 bad usage or input (the
-message names the flag, or the file and line).
+message names the flag, or the file and line), 1 an endpoint that refused or kept failing (rerun to resume).
 """
 
 from __future__ import annotations
@@ -29,9 +35,11 @@ from bite_jax.data.pairs import read_pairs
 from bite_jax.data.records import Task, write_jsonl
 from bite_jax.evaluate.baselines import METHODS, generate_candidates
 from bite_jax.evaluate.candidates import CandidateError, from_records, group_by_task, read_candidates
+from bite_jax.evaluate.endpoint import ENDPOINT_CACHE, EndpointError, parse_endpoint
 from bite_jax.evaluate.loaders import BenchmarkFormatError, load_benchmark, parse_spec
 from bite_jax.evaluate.loaders.common import language_filter, select
 from bite_jax.evaluate.runner import evaluate_candidates
+from bite_jax.evaluate.sbllm import SBLLM_KEEP, SBLLM_PATTERNS, SBLLM_ROUNDS
 from executor import Pool, SandboxRequiredError, require_sandbox
 
 PROG = 'python -m bite_jax.evaluate'
@@ -65,14 +73,30 @@ flags.DEFINE_integer('generated_cases', 0, 'mercury: extra generated test cases 
 flags.DEFINE_string('export_tasks', None, 'write the tasks as JSONL to this file and exit', flag_values=FLAGS)
 flags.DEFINE_string('candidates', None, 'JSONL of {"task_id", "code"} lines to score', flag_values=FLAGS)
 flags.DEFINE_string(
-  'model', None, 'model directory (Hugging Face or a trained OUT/final) to generate with', flag_values=FLAGS
+  'model',
+  None,
+  'model to generate with: a directory (Hugging Face or a trained OUT/final), or an endpoint '
+  'openai:URL#MODEL (completions API) / openai-chat:URL#MODEL (chat API)',
+  flag_values=FLAGS,
 )
+flags.DEFINE_string(
+  'api_key_env', 'OPENAI_API_KEY', 'endpoint: environment variable holding the API key', flag_values=FLAGS
+)
+flags.DEFINE_integer('endpoint_concurrency', 8, 'endpoint: most requests in flight', lower_bound=1, flag_values=FLAGS)
+flags.DEFINE_integer(
+  'endpoint_retries',
+  5,
+  'endpoint: retries on 429 / 5xx / timeouts (exponential backoff)',
+  lower_bound=0,
+  flag_values=FLAGS,
+)
+flags.DEFINE_float('endpoint_timeout', 600.0, 'endpoint: seconds per request', lower_bound=1.0, flag_values=FLAGS)
 flags.DEFINE_string('out', None, 'output directory for results (with --candidates or --model)', flag_values=FLAGS)
 flags.DEFINE_enum(
   'method',
   'direct',
   list(METHODS),
-  'with --model: direct, rag, refine; ecco (refine on every input); perfcond, trajectory, diff (models trained '
+  'with --model: direct, rag, refine, sbllm; ecco (refine on every input); perfcond, trajectory, diff (models trained '
   'by the matching baselines: pie-perfcond, ecco-trajectory, supersonic)',
   flag_values=FLAGS,
 )
@@ -97,7 +121,14 @@ flags.DEFINE_integer('refine_rounds', 2, 'refine: feedback rounds after the firs
 flags.DEFINE_integer(
   'perfcond_bins', 10, 'perfcond: the speedup bins the model was trained with (asks for the top one)', flag_values=FLAGS
 )
-flags.DEFINE_integer('feedback_inputs', 1, 'refine: inputs the feedback runs on (the first N)', flag_values=FLAGS)
+flags.DEFINE_integer(
+  'feedback_inputs', 1, 'refine, sbllm: inputs the feedback / fitness runs on (the first N)', flag_values=FLAGS
+)
+flags.DEFINE_integer('sbllm_rounds', SBLLM_ROUNDS, 'sbllm: search rounds after the first samples', flag_values=FLAGS)
+flags.DEFINE_integer('sbllm_keep', SBLLM_KEEP, 'sbllm: best correct programs shown to each round', flag_values=FLAGS)
+flags.DEFINE_integer(
+  'sbllm_patterns', SBLLM_PATTERNS, 'sbllm: retrieved optimization patterns per prompt (0 = none)', flag_values=FLAGS
+)
 flags.DEFINE_integer('workers', None, 'executor worker processes (default: one per core)', flag_values=FLAGS)
 flags.DEFINE_enum('meter', None, ['auto', 'cpu', 'instructions'], 'executor meter (default auto)', flag_values=FLAGS)
 flags.DEFINE_integer(
@@ -167,6 +198,11 @@ def parse_flags(argv: list[str]) -> flags.FlagValues:
       language_filter(FLAGS[name].value)
     except ValueError as e:
       _usage_error(f'--{name}: {e}')
+  if FLAGS.model is not None:
+    try:
+      parse_endpoint(FLAGS.model)
+    except ValueError as e:
+      _usage_error(f'--model: {e}')
   return FLAGS
 
 
@@ -200,6 +236,8 @@ def _train_pairs(args):
     return read_pairs(args.train_pairs, language=args.train_pairs_language)
   if args.benchmark == 'mini':
     return train_pairs('train')
+  if args.method == 'sbllm':
+    return None  # sbllm without training pairs retrieves no patterns
   raise ValueError(f'--method=rag on {args.benchmark} needs --train_pairs (JSONL of slow/fast pairs)')
 
 
@@ -236,7 +274,7 @@ def run(args) -> int:
     details['candidates'] = args.candidates
   else:
     tasks = _load(args, filtered=True)
-    pairs = _train_pairs(args) if args.method == 'rag' else None
+    pairs = _train_pairs(args) if args.method in ('rag', 'sbllm') else None
     details.update(
       model=args.model, method=args.method, num_samples=args.num_samples, temperature=args.temperature, seed=args.seed
     )
@@ -289,6 +327,16 @@ def generate_and_save(tasks, args, pairs, pool, out: Path) -> list[dict]:
     max_batch=args.max_batch,
     progress=not args.quiet,
     perfcond_bins=args.perfcond_bins,
+    sbllm_rounds=args.sbllm_rounds,
+    sbllm_keep=args.sbllm_keep,
+    sbllm_patterns=args.sbllm_patterns,
+    cache_path=out / ENDPOINT_CACHE,
+    endpoint=dict(
+      api_key_env=args.api_key_env,
+      concurrency=args.endpoint_concurrency,
+      max_retries=args.endpoint_retries,
+      timeout=args.endpoint_timeout,
+    ),
   )
   out.mkdir(parents=True, exist_ok=True)
   with (out / 'candidates.jsonl').open('w', encoding='utf-8') as f:
@@ -320,6 +368,9 @@ def main(argv: list[str] | None = None) -> int:
   except (CandidateError, BenchmarkFormatError, FileNotFoundError, ValueError) as e:
     print(f'error: {e}', file=sys.stderr)
     return 2
+  except EndpointError as e:
+    print(f'error: {e} (answers so far are cached; rerun to resume)', file=sys.stderr)
+    return 1
   except SandboxRequiredError as e:
     print(f'error: {e}', file=sys.stderr)
     return 3

@@ -4,11 +4,11 @@ import pytest
 
 from bite_jax.data.records import Pair
 from bite_jax.data.responses import extract_program
-from bite_jax.evaluate.baseline_prompts import direct_prompt, feedback_text, rag_prompt, refine_prompt
+from bite_jax.evaluate.baseline_prompts import direct_prompt, feedback_text, rag_prompt, refine_prompt, sbllm_prompt
 from bite_jax.evaluate.baselines import PairRetriever, generate_candidates
 from bite_jax.sample import Sample
 from executor import Pool
-from tests.helpers.toy_tasks import SUM_EXPERT, SUM_SLOWER, SUM_WRONG, sum_task
+from tests.helpers.toy_tasks import SUM_EXPERT, SUM_SLOWER, SUM_SRC, SUM_WRONG, sum_task
 
 
 class ScriptedSampler:
@@ -128,3 +128,29 @@ def test_refine_feeds_execution_feedback_back_and_keeps_the_best_attempt():
   round1, round2 = sampler.prompts[1][0], sampler.prompts[2][0]
   assert '### Previous Attempt:\n' + SUM_WRONG.rstrip('\n') in round1 and 'Wrong output on input 0' in round1
   assert 'The program is correct and' in round2 and 'as fast as the original' in round2, round2
+
+
+def test_sbllm_prompt_shows_patterns_the_best_versions_and_the_failing_one():
+  prompt = sbllm_prompt('python', SUM_SRC, [(SUM_EXPERT, 3.5)], (SUM_WRONG, 'Wrong output on input 0'), PAIRS[1:2])
+  assert prompt.startswith('Below are optimization patterns')
+  assert '### Pattern 1 Slow:\n' + PAIRS[1].slow.rstrip('\n') + '\n### Pattern 1 Fast:\nFAST-SUM\n' in prompt
+  assert '### Version 1 (3.50x as fast):\n' + SUM_EXPERT in prompt
+  assert '### Failing Version:\n' + SUM_WRONG + '### Why It Fails:\nWrong output on input 0\n' in prompt
+  assert prompt.endswith('### Optimized Version:\n')
+  assert extract_program('print(2)\n### Version 2 (1.00x as fast):\nx\n', 'eos') == ('print(2)\n', 'ok')
+
+
+def test_sbllm_seeds_each_round_with_the_best_measured_programs_and_keeps_the_fastest():
+  task = sum_task(n=(2_000_000, 3_000_000))
+  # Round 0: a wrong and a fast program; round 1: a slower one and the fast one again.
+  sampler = ScriptedSampler([SUM_WRONG, SUM_EXPERT, SUM_SLOWER, SUM_EXPERT])
+  with Pool(1) as pool:
+    got = generate_candidates(
+      [task], sampler, 'sbllm', num_samples=2, sbllm_rounds=1, train_pairs=PAIRS, pool=pool, progress=False
+    )
+  assert [c['code'] for c in got] == [SUM_EXPERT, SUM_SLOWER]  # correct and faster, then correct; never the wrong one
+  assert [c['method'] for c in got] == ['sbllm', 'sbllm']
+  (round1,) = sampler.prompts[1]
+  assert '### Version 1 (' in round1 and 'x as fast):\n' + SUM_EXPERT in round1
+  assert '### Failing Version:\n' + SUM_WRONG in round1 and 'Wrong output on input 0' in round1
+  assert 'FAST-SUM' in round1 and 'SAME-PROBLEM' not in round1  # retrieved patterns, never the task's own problem
