@@ -2,6 +2,8 @@
 writes the summary, the table and a figure."""
 
 import json
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from bite_jax.data.mini import train_pairs
 from bite_jax.data.pairs import write_pairs
 from bite_jax.data.records import Pair
 from launch import experiments, paper, sweep
+from tests.helpers import paths
 
 PRODUCES = {  # what a stage leaves when it completes (experiments._COMPLETE), per unit
   'base': ['base/config.json'],
@@ -152,3 +155,26 @@ def test_table4_rows_cover_each_source_of_pairs(tmp_path):
   assert rows[2]['pairs'] == 3 and rows[2]['speedup'] == pytest.approx(2.0)
   assert all(0 <= r['codebleu'] <= 1 for r in rows)
   assert '| same user (PIE) | 1 |' in '\n'.join(paper.table4_lines(rows))
+
+
+@pytest.mark.slow
+def test_fig5_reduced_runs_on_the_tiny_config_and_trains_the_editors_once(tmp_path):
+  root = tmp_path / 'fig5'
+  base = [
+    sys.executable,
+    '-m',
+    'launch.sweep',
+    '--config=configs/tiny.py',
+    f'--root={root}',
+    '--preset=fig5',
+    '--reduced',
+  ]
+  run = subprocess.run(base, cwd=paths.REPO, capture_output=True, text=True, timeout=3600)
+  assert run.returncode == 0, run.stderr[-3000:]
+  assert 'reusing base of' in run.stderr and 'curriculum of' in run.stderr
+  assert sum('editors: training the optimizer' in line for line in run.stdout.splitlines()) == 1
+  collect = subprocess.run([*base, '--collect'], cwd=paths.REPO, capture_output=True, text=True, timeout=600)
+  assert collect.returncode == 0, collect.stderr[-3000:]
+  rows = [json.loads(line) for line in (root / 'summary.jsonl').read_text().splitlines()]
+  assert [r['done'] for r in rows] == [True, True] and all(r['by_complexity'] for r in rows)
+  assert (root / 'fig5.png').read_bytes()[:4] == b'\x89PNG' and '| point |' in (root / 'report.md').read_text()
