@@ -11,9 +11,10 @@ and the stage then finds them complete and skips itself. The shared units and wh
   trees/opt, trees/degr   the editors' fields + sampling + the tree fields of that direction
   curriculum        both trees' fields + curriculum.min_speedup / repeats (not the PKAC mixtures)
 
-so every PKAC ablation (Figure 4) trains the editors and grows the trees once, and the consolidation
-variants (Figure 5) share their curriculum. A key is the hash of the point's overrides that the unit
-depends on (fields a point does not override have the config file's value, the same for every point).
+so every PKAC ablation (Figure 4) trains the editors and grows the trees once, the consolidation
+variants (Figure 5) share their curriculum, and Figure 3's points share the editors and every tree of
+the same effective shape. A key is the hash of the unit's fields in the point's resolved config (the
+config file with the point's overrides; `tree.opt.height=-1` read as `tree.height`).
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ from __future__ import annotations
 import concurrent.futures as cf
 import dataclasses
 import hashlib
+import importlib.util
 import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+
+from bite_jax.workdir import output_fields
 
 EXECUTOR_SPEED = ('executor.workers',)
 _DOWNSTREAM = ('curriculum.', 'pkac.', 'evaluate.', 'baselines.', 'stage')
@@ -74,14 +78,57 @@ def _matches(field: str, prefixes) -> bool:
   return any(field == p or (p.endswith('.') and field.startswith(p)) for p in prefixes)
 
 
+def resolved_fields(config_file: str, overrides: dict) -> dict | None:
+  """The point's recorded config fields (bite_jax.workdir.output_fields) with the overrides applied, tree
+  shapes made effective (-1 -> the shared height / width); None when the config file cannot be loaded
+  (keys then come from the overrides alone)."""
+  try:
+    spec = importlib.util.spec_from_file_location('sweep_config', config_file)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    config = module.get_config()
+  except (OSError, AttributeError, ImportError, SyntaxError):
+    return None
+  for field, value in overrides.items():
+    *parents, leaf = field.split('.')
+    section = config
+    for name in parents:
+      section = section[name]
+    current = section[leaf]
+    if isinstance(current, bool):
+      value = str(value).lower() in ('1', 'true', 'yes')
+    elif isinstance(current, (int, float)) and not isinstance(current, bool):
+      value = type(current)(float(value)) if isinstance(current, int) else float(value)
+    section[leaf] = value
+  fields = output_fields(config)
+  for tree in ('opt', 'degr'):
+    for dim in ('height', 'width'):
+      if fields.get(f'tree.{tree}.{dim}', -1) < 0:
+        fields[f'tree.{tree}.{dim}'] = fields[f'tree.{dim}']
+  for dim in ('height', 'width'):
+    fields.pop(f'tree.{dim}', None)  # only through the effective shapes above
+  return fields
+
+
+_RESOLVED: dict = {}
+
+
 def unit_key(unit: str, config_file: str, overrides: dict) -> str:
-  """The sharing key of one unit for a point: a hash of the config file and the overrides it depends on."""
+  """The sharing key of one unit for a point: a hash of the fields it depends on, taken from the point's
+  resolved config (so two points whose trees have the same effective shape share them), or from the
+  config file's name and the overrides when the file cannot be loaded."""
+  cache_key = (str(config_file), json.dumps(sorted(overrides.items())))
+  if cache_key not in _RESOLVED:
+    _RESOLVED[cache_key] = resolved_fields(config_file, overrides)
+  fields = _RESOLVED[cache_key]
+  if fields is None:
+    fields = {'config_file': str(Path(config_file)), **overrides}
   spec = UNITS[unit]
   if 'only' in spec:
-    relevant = {k: v for k, v in overrides.items() if _matches(k, spec['only'])}
+    relevant = {k: v for k, v in fields.items() if _matches(k, spec['only'])}
   else:
-    relevant = {k: v for k, v in overrides.items() if not _matches(k, spec['ignore'])}
-  text = json.dumps([str(Path(config_file)), sorted(relevant.items())])
+    relevant = {k: v for k, v in fields.items() if not _matches(k, spec['ignore'])}
+  text = json.dumps(sorted(relevant.items()), default=str)
   return hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]
 
 

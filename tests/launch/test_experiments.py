@@ -68,8 +68,9 @@ def test_tree_shape_points_share_the_editors_and_the_tree_they_do_not_vary(tmp_p
   commands, runs = _run('fig3', tmp_path)
   assert len(commands) == 4  # h in 1, 2 for each direction
   assert runs['editors'] == 1
-  assert runs['trees/opt'] == 3 and runs['trees/degr'] == 3  # two varied shapes + the fixed one
-  assert runs['curriculum'] == 4
+  # The varied shapes h=1, h=2 (m=2); the fixed tree is configs/tiny.py's h=2, m=2: the same as h=2.
+  assert runs['trees/opt'] == 2 and runs['trees/degr'] == 2
+  assert runs['curriculum'] == 3  # opt h=2 and degr h=2 are the same effective trees
 
 
 def test_monolingual_points_share_nothing(tmp_path):
@@ -83,15 +84,23 @@ def test_a_resumed_sweep_runs_nothing_again(tmp_path):
   assert sum(runs.values()) == 0
 
 
-def test_unit_keys_ignore_what_the_unit_does_not_depend_on():
-  a = {'tree.opt.height': '2', 'curriculum.stages': '3'}
-  b = {'tree.opt.height': '3', 'curriculum.stages': '2,3'}
+@pytest.mark.parametrize('config_file', ['configs/tiny.py', 'no/such/config.py'])
+def test_unit_keys_ignore_what_the_unit_does_not_depend_on(config_file):
+  a = {'tree.opt.height': '3', 'curriculum.stages': '3'}
+  b = {'tree.opt.height': '4', 'curriculum.stages': '2,3'}
   key = experiments.unit_key
-  assert key('editors', 'c.py', a) == key('editors', 'c.py', b)
-  assert key('trees/degr', 'c.py', a) == key('trees/degr', 'c.py', b)
-  assert key('trees/opt', 'c.py', a) != key('trees/opt', 'c.py', b)
-  assert key('editors', 'c.py', a) != key('editors', 'other.py', a)
-  assert key('base', 'c.py', {'data.languages': 'c'}) != key('base', 'c.py', {'data.languages': 'go'})
+  assert key('editors', config_file, a) == key('editors', config_file, b)
+  assert key('trees/degr', config_file, a) == key('trees/degr', config_file, b)
+  assert key('trees/opt', config_file, a) != key('trees/opt', config_file, b)
+  assert key('base', config_file, {'data.languages': 'c'}) != key('base', config_file, {'data.languages': 'go'})
+
+
+def test_unit_keys_read_the_effective_tree_shape():
+  key = experiments.unit_key
+  # configs/tiny.py grows h=2, m=2 trees: spelling that shape out is the same tree.
+  assert key('trees/opt', 'configs/tiny.py', {'tree.opt.height': '2'}) == key('trees/opt', 'configs/tiny.py', {})
+  assert key('trees/opt', 'configs/tiny.py', {'tree.height': '3'}) != key('trees/opt', 'configs/tiny.py', {})
+  assert key('editors', 'configs/tiny.py', {}) != key('editors', 'configs/qwen2_5_1_5b.py', {})
 
 
 def _metrics(workdir, ap, simple, complex_):
