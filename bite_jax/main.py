@@ -311,13 +311,6 @@ def check_config(config) -> None:
 def check_mesh(config) -> None:
   """Checks config.mesh against the devices JAX sees (all hosts' after jax.distributed is up), so a mesh
   that cannot be built stops the run before any stage starts rather than when training begins."""
-  baseline_systems.parse_baselines(config.evaluate.baselines)  # ConfigError names an unknown one
-  for key in ('perfcond_bins', 'trajectory_context', 'ecco_rounds', 'measure_repeats'):
-    if int(config.baselines[key]) < 1:
-      raise ConfigError(f'config.baselines.{key}: {config.baselines[key]!r} must be >= 1')
-  for key in ('diff_context', 'measure_inputs'):
-    if int(config.baselines[key]) < 0:
-      raise ConfigError(f'config.baselines.{key}: {config.baselines[key]!r} must be >= 0')
   sizes = {axis: _field(config, f'mesh.{axis}') for axis in ('data', 'fsdp', 'tensor')}
   try:
     parallel.make_mesh(**sizes)
