@@ -81,10 +81,21 @@ def read_pairs(path: str | Path, language: str | None = None) -> list[Pair]:
     FileNotFoundError: the file does not exist.
     PairFormatError: a line is not JSON or not a pair; the message is 'FILE:LINE: why'.
   """
+  return read_records(path, lambda record: pair_from_record(record, language), PairFormatError, 'pairs')
+
+
+def read_records(path: str | Path, parse, error: type[ValueError], what: str) -> list:
+  """parse(object) of every non-blank line of a JSONL file, in order.
+
+  Raises:
+    FileNotFoundError: the file does not exist ('{what} file not found: PATH').
+    error: 'FILE:LINE: why' for a line that is not JSON or that `parse` refuses (ValueError, KeyError,
+      TypeError).
+  """
   path = Path(path)
   if not path.is_file():
-    raise FileNotFoundError(f'pairs file not found: {path}')
-  pairs = []
+    raise FileNotFoundError(f'{what} file not found: {path}')
+  out = []
   with path.open(encoding='utf-8') as f:
     for lineno, line in enumerate(f, start=1):
       if not line.strip():
@@ -92,12 +103,12 @@ def read_pairs(path: str | Path, language: str | None = None) -> list[Pair]:
       try:
         record = json.loads(line)
       except json.JSONDecodeError as e:
-        raise PairFormatError(f'{path}:{lineno}: not valid JSON ({e.msg})') from None
+        raise error(f'{path}:{lineno}: not valid JSON ({e.msg})') from None
       try:
-        pairs.append(pair_from_record(record, language))
+        out.append(parse(record))
       except (ValueError, KeyError, TypeError) as e:
-        raise PairFormatError(f'{path}:{lineno}: {e}') from e
-  return pairs
+        raise error(f'{path}:{lineno}: {e}') from e
+  return out
 
 
 def write_pairs(path: str | Path, pairs: Iterable[Pair]) -> int:

@@ -26,9 +26,9 @@ import grain
 import numpy as np
 
 from bite_jax.data.batching import bucket_lengths, pad_example
-from bite_jax.data.pairs import PairFormatError
+from bite_jax.data.pairs import PairFormatError, read_records
 from bite_jax.data.prompts import OPTIMIZE, Example, build_prompt, eos_token_id, make_example
-from bite_jax.data.records import normalize_language
+from bite_jax.data.records import normalize_language, required_str
 
 _TOKENIZE_CHUNK = 256
 ROW_KEYS = ('inputs', 'targets', 'mask')
@@ -47,15 +47,6 @@ class Preference:
   chosen: str
   rejected: str
   problem_id: str | None = None
-
-
-def _field(record: dict, key: str) -> str:
-  if key not in record:
-    raise ValueError(f'missing field {key!r}')
-  value = record[key]
-  if not isinstance(value, str):
-    raise ValueError(f'field {key!r} must be a string, got {type(value).__name__}')
-  return value
 
 
 def preference_from_record(record, language: str | None = None) -> Preference:
@@ -77,10 +68,10 @@ def preference_from_record(record, language: str | None = None) -> Preference:
   problem_id = record.get('problem_id')
   problem_id = None if problem_id is None else str(problem_id)
   if 'src' in record or 'chosen' in record or 'rejected' in record:
-    src, chosen, rejected = (_field(record, k) for k in ('src', 'chosen', 'rejected'))
+    src, chosen, rejected = (required_str(record, k) for k in ('src', 'chosen', 'rejected'))
     return Preference(lang, src, chosen, rejected, problem_id)
   if 'slow' in record or 'fast' in record:
-    slow, fast = _field(record, 'slow'), _field(record, 'fast')
+    slow, fast = required_str(record, 'slow'), required_str(record, 'fast')
     return Preference(lang, slow, fast, slow, problem_id)
   raise ValueError("missing fields 'src', 'chosen', 'rejected' (or a pair's 'slow', 'fast')")
 
@@ -92,23 +83,9 @@ def read_preferences(path: str | Path, language: str | None = None) -> list[Pref
     FileNotFoundError: the file does not exist.
     PreferenceFormatError: 'FILE:LINE: why' for a line that is not JSON or not a record.
   """
-  path = Path(path)
-  if not path.is_file():
-    raise FileNotFoundError(f'preferences file not found: {path}')
-  out = []
-  with path.open(encoding='utf-8') as f:
-    for lineno, line in enumerate(f, start=1):
-      if not line.strip():
-        continue
-      try:
-        record = json.loads(line)
-      except json.JSONDecodeError as e:
-        raise PreferenceFormatError(f'{path}:{lineno}: not valid JSON ({e.msg})') from None
-      try:
-        out.append(preference_from_record(record, language))
-      except ValueError as e:
-        raise PreferenceFormatError(f'{path}:{lineno}: {e}') from e
-  return out
+  return read_records(
+    path, lambda record: preference_from_record(record, language), PreferenceFormatError, 'preferences'
+  )
 
 
 def write_preferences(path: str | Path, preferences: Sequence[Preference]) -> Path:

@@ -74,7 +74,8 @@ def _optional_str(record: Mapping, key: str) -> str | None:
   return value
 
 
-def _required_str(record: Mapping, key: str) -> str:
+def required_str(record: Mapping, key: str) -> str:
+  """record[key] as a string; ValueError naming the field when it is missing or not a string."""
   if key not in record:
     raise ValueError(f'missing field {key!r}')
   value = record[key]
@@ -142,10 +143,10 @@ class Task:
       raise ValueError("missing field 'inputs'")
     outputs = record.get('outputs')
     return cls(
-      task_id=_required_str(record, 'task_id'),
-      problem_id=_required_str(record, 'problem_id'),
-      language=_required_str(record, 'language'),
-      src=_required_str(record, 'src'),
+      task_id=required_str(record, 'task_id'),
+      problem_id=required_str(record, 'problem_id'),
+      language=required_str(record, 'language'),
+      src=required_str(record, 'src'),
       expert=_optional_str(record, 'expert'),
       inputs=_str_tuple(record['inputs'], 'inputs'),
       outputs=None if outputs is None else _str_tuple(outputs, 'outputs'),
@@ -197,9 +198,9 @@ class Pair:
       raise ValueError(f"field 'speedup' must be a number or null, got {type(speedup).__name__}")
     problem_id = record.get('problem_id')
     return cls(
-      language=_required_str(record, 'language'),
-      slow=_required_str(record, 'slow'),
-      fast=_required_str(record, 'fast'),
+      language=required_str(record, 'language'),
+      slow=required_str(record, 'slow'),
+      fast=required_str(record, 'fast'),
       problem_id=None if problem_id is None else str(problem_id),
       speedup=None if speedup is None else float(speedup),
       source=_optional_str(record, 'source'),

@@ -48,7 +48,7 @@ def auto_chunk(seq_len: int, rows_per_device: int, vocab_per_device: int, budget
   return max(c for c in range(1, seq_len + 1) if seq_len % c == 0 and (c <= limit or c == 1))
 
 
-def _chunk_splitter(hidden: jax.Array, targets: jax.Array, chunk: int) -> Callable:
+def chunk_splitter(hidden: jax.Array, targets: jax.Array, chunk: int) -> Callable:
   """Checks shapes and returns split: [B, T, ...] -> [T // chunk, B, chunk, ...] (the scan axis first)."""
   batch, seq_len = targets.shape
   if hidden.shape[:2] != (batch, seq_len):
@@ -78,7 +78,7 @@ def chunked_cross_entropy_sum(
   Returns:
     float32 scalar: the summed NLL over masked positions (nats).
   """
-  split = _chunk_splitter(hidden, targets, chunk)
+  split = chunk_splitter(hidden, targets, chunk)
 
   @jax.checkpoint
   def chunk_loss(h, t, m):
@@ -111,7 +111,7 @@ def fused_cross_entropy_sum(
   Returns:
     float32 scalar: the summed NLL over masked positions (nats).
   """
-  split = _chunk_splitter(hidden, targets, chunk)
+  split = chunk_splitter(hidden, targets, chunk)
 
   def forward(params, hidden):
     def body(carry, xs):

@@ -16,6 +16,7 @@ import jax
 import jax.numpy as jnp
 
 from bite_jax.data.preferences import ROW_KEYS
+from bite_jax.train.loss import chunk_splitter
 
 
 def _chunk_logps(logits: jax.Array, targets: jax.Array, mask: jax.Array) -> jax.Array:
@@ -42,15 +43,7 @@ def sequence_logps(
     float32 [B]: log p(response | prompt) of every row, in nats (0 for a row with no masked position).
     Differentiable; the backward pass recomputes each chunk's logits instead of keeping them.
   """
-  batch, length = targets.shape
-  if hidden.shape[:2] != (batch, length):
-    raise ValueError(f'hidden {hidden.shape} and targets {targets.shape} disagree on [batch, length]')
-  if chunk <= 0 or length % chunk:
-    raise ValueError(f'loss chunk {chunk} must be a positive divisor of the sequence length {length}')
-  n = length // chunk
-
-  def split(x):
-    return jnp.swapaxes(x.reshape(batch, n, chunk, *x.shape[2:]), 0, 1)
+  split = chunk_splitter(hidden, targets, chunk)
 
   @jax.checkpoint
   def one_chunk(h, t, m):
@@ -59,7 +52,9 @@ def sequence_logps(
   def body(total, xs):
     return total + one_chunk(*xs), None
 
-  total, _ = jax.lax.scan(body, jnp.zeros((batch,), jnp.float32), (split(hidden), split(targets), split(mask)))
+  total, _ = jax.lax.scan(
+    body, jnp.zeros((targets.shape[0],), jnp.float32), (split(hidden), split(targets), split(mask))
+  )
   return total
 
 
