@@ -62,6 +62,10 @@ def base_config() -> ml_collections.ConfigDict:
   c.mesh.data = -1  # -1 fills the devices left over by the other axes
   c.mesh.fsdp = 1
   c.mesh.tensor = 1
+  # N > 0 (a power of two): IFT and PKAC give the same bits on every power-of-two number of data x fsdp
+  # devices (or processes) up to N: each group of rows' gradient alone, summed in one fixed tree
+  # (bite_jax.train.invariant); needs tensor = 1. 0: XLA sums the gradient (fastest).
+  c.mesh.invariant = 0
   c.mesh.coordinator = ''  # multi-host jax.distributed: host:port, or 'auto' (TPU VM slice, SLURM...); '' = single host
   c.mesh.num_processes = 0
   c.mesh.process_id = -1

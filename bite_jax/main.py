@@ -306,6 +306,14 @@ def check_config(config) -> None:
       raise ConfigError(f'config.mesh.{axis}: {size} must be a positive number of devices or -1 (the rest)')
   if sum(size == -1 for size in sizes.values()) > 1:
     raise ConfigError(f'config.mesh: only one of data, fsdp, tensor may be -1, got {sizes}')
+  invariant = _field(config, 'mesh.invariant')
+  if invariant < 0 or invariant & (invariant - 1):
+    raise ConfigError(f'config.mesh.invariant: {invariant} must be 0 (off) or a power of two (devices it covers)')
+  if invariant and sizes['tensor'] != 1:
+    raise ConfigError(
+      f'config.mesh.invariant: needs mesh.tensor = 1 (got {sizes["tensor"]}): tensor parallelism splits the '
+      'sums inside every matmul, so no fixed order of the gradient sum survives it'
+    )
 
 
 def check_mesh(config) -> None:

@@ -111,8 +111,10 @@ def test_a_bad_flag_is_one_error_naming_it(tmp_path, flag, message):
     (['--config.mesh.fsdp=0'], 'config.mesh.fsdp: 0 must be a positive number of devices or -1'),
     (['--config.mesh.fsdp=-1'], 'config.mesh: only one of data, fsdp, tensor may be -1'),
     (['--config.mesh.data=1', '--config.mesh.fsdp=3'], 'config.mesh: data*fsdp*tensor = 1*3*1 = 3 but there are'),
+    (['--config.mesh.invariant=3'], 'config.mesh.invariant: 3 must be 0 (off) or a power of two'),
+    (['--config.mesh.tensor=2'], 'config.mesh.invariant: needs mesh.tensor = 1 (got 2)'),
   ],
-  ids=['zero', 'two-free-axes', 'device-count'],
+  ids=['zero', 'two-free-axes', 'device-count', 'invariant-not-power-of-two', 'invariant-with-tensor'],
 )
 def test_a_mesh_that_cannot_be_built_stops_the_run_before_any_stage(tmp_path, flags, message):
   proc = _cli(tmp_path / 'w', '--config.stage=editors', *flags)

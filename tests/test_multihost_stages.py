@@ -1,9 +1,9 @@
 """The BITE stages on two local JAX processes (CPU, 127.0.0.1, gloo) through `python -m bite_jax.main`:
 the trees, the curriculum and the evaluation split their roots and tasks over the processes, and the
-trees they write are those of a single-process run with the same editors (exact verdicts: the
-instructions meter). No file is written by two processes (every write is recorded through Python's
-audit hooks), and a run whose second process is killed while growing trees resumes on a rerun without
-losing or duplicating a node."""
+editors they train (the tiny config's mesh.invariant) and the trees they grow are those of a
+single-process run from scratch (exact verdicts: the instructions meter). No file is written by two
+processes (every write is recorded through Python's audit hooks), and a run whose second process is
+killed while growing trees resumes on a rerun without losing or duplicating a node."""
 
 import json
 import os
@@ -110,24 +110,25 @@ def _by_id(path: Path) -> dict[str, tuple]:
 
 
 @pytest.fixture(scope='module')
-def editors(tmp_path_factory):
-  """A workdir whose editors are trained (once, one process): both runs below grow trees from them."""
-  workdir = tmp_path_factory.mktemp('editors') / 'w'
-  workdir.mkdir()
-  _run(workdir, 1, '--config.stage=editors')
-  return workdir
-
-
-@pytest.fixture(scope='module')
-def runs(editors, tmp_path_factory):
+def runs(tmp_path_factory):
+  """The whole pipeline from scratch on one process and on two: the tiny config trains with
+  mesh.invariant, so the two processes' editors, and hence their trees, are the one process's."""
   base = tmp_path_factory.mktemp('runs')
   single, multi, audits = base / 'single', base / 'multi', base / 'audit'
   audits.mkdir()
   for workdir in (single, multi):
-    shutil.copytree(editors, workdir)
+    workdir.mkdir()
   _run(single, 1)
   _run(multi, 2, audit_dir=audits)
   return single, multi, audits
+
+
+def test_two_processes_train_the_editors_one_process_trains(runs):
+  single, multi, _ = runs
+  for editor in ('optimizer', 'degrader'):
+    one, two = (_nodes(w / 'editors' / editor / 'metrics.jsonl') for w in (single, multi))
+    assert len(one) == 2
+    assert [(r['step'], r['loss']) for r in two] == [(r['step'], r['loss']) for r in one]
 
 
 def test_two_processes_grow_the_trees_one_process_grows(runs):
@@ -164,7 +165,7 @@ def test_every_later_stage_completes_on_two_processes(runs):
     r['task_id'] for r in _nodes(single / 'evaluate' / 'bite-direct' / 'results.jsonl')
   )
   assert len(results) == 3  # evaluate.limit tasks
-  for system in ('pie-ift', 'base-direct'):
+  for system in ('bite-direct', 'pie-ift', 'base-direct'):  # PKAC's three stages trained alike too
     assert (multi / 'evaluate' / system / 'candidates.jsonl').read_text() == (
       single / 'evaluate' / system / 'candidates.jsonl'
     ).read_text()
@@ -187,10 +188,13 @@ def test_no_file_is_written_by_both_processes(runs):
   assert any(path.startswith('trees/shards/') for path, who in writers.items() if who == {1})
 
 
-def test_a_killed_process_resumes_its_share_without_losing_or_duplicating_nodes(editors, runs, tmp_path):
+def test_a_killed_process_resumes_its_share_without_losing_or_duplicating_nodes(runs, tmp_path):
   single, _, _ = runs
   workdir = tmp_path / 'w'
-  shutil.copytree(editors, workdir)
+  workdir.mkdir()
+  for name in ('config.json', 'base', 'editors'):  # the workdir as the editors stage left it
+    copy = shutil.copytree if (single / name).is_dir() else shutil.copyfile
+    copy(single / name, workdir / name)
   procs = _start(workdir, 2, '--config.stage=trees', '--config.sample.batch_size=1')
   shard = workdir / 'trees' / 'shards' / 'opt.p1of2.jsonl'
   deadline = time.monotonic() + 600

@@ -154,6 +154,13 @@ def pad_batch(examples: Sequence[Example], lengths: Sequence[int], pad_id: int, 
   return {key: np.stack([row[key] for row in padded]) for key in ('inputs', 'targets', 'mask')}
 
 
+def process_rows(batch_size: int, shard_index: int, shard_count: int) -> slice:
+  """The rows of a global batch that process `shard_index` of `shard_count` holds: one contiguous block,
+  so the processes' rows laid end to end (the global array, device by device) are the batch in order."""
+  per = batch_size // shard_count
+  return slice(shard_index * per, (shard_index + 1) * per)
+
+
 def make_dataset(
   examples: Sequence[Example],
   *,
@@ -184,7 +191,7 @@ def make_dataset(
   if not 0 <= shard_index < shard_count:
     raise ValueError(f'shard_index {shard_index} is not in [0, {shard_count})')
   lengths = bucket_lengths(max_len, length_buckets)
-  rows = slice(shard_index, None, shard_count)  # process k holds rows k, k + P, ... of every global batch
+  rows = process_rows(batch_size, shard_index, shard_count)
   ds = grain.MapDataset.source(list(examples)).shuffle(seed).repeat(None)
   return ds.batch(batch_size, drop_remainder=True, batch_fn=lambda exs: pad_batch(exs, lengths, pad_id, rows))
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import grain
 import numpy as np
 
-from bite_jax.data.batching import bucket_lengths, pad_example
+from bite_jax.data.batching import bucket_lengths, pad_example, process_rows
 from bite_jax.data.pairs import PairFormatError, read_records
 from bite_jax.data.prompts import OPTIMIZE, Example, build_prompt, eos_token_id, make_example
 from bite_jax.data.records import normalize_language, required_str
@@ -197,6 +197,6 @@ def make_preference_dataset(
   if batch_size <= 0 or batch_size % shard_count:
     raise ValueError(f'batch_size: {batch_size} must be a positive multiple of the process count {shard_count}')
   lengths = bucket_lengths(max_len, length_buckets)
-  rows = slice(shard_index, None, shard_count)
+  rows = process_rows(batch_size, shard_index, shard_count)
   ds = grain.MapDataset.source(list(examples)).shuffle(seed).repeat(None)
   return ds.batch(batch_size, drop_remainder=True, batch_fn=lambda exs: pad_preferences(exs, lengths, pad_id, rows))

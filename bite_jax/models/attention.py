@@ -153,7 +153,9 @@ def _attend(q: jax.Array, k: jax.Array, v: jax.Array, mask: jax.Array, keys_last
   scores = jnp.where(mask[:, None, None, :, :], scores, _MASKED)
   top = jax.lax.stop_gradient(jnp.max(scores, axis=-1, keepdims=True))
   exp = jnp.exp(scores - top)
-  probs = (exp / jnp.sum(exp, axis=-1, keepdims=True)).astype(v.dtype)
+  # A product with the reciprocal, not a division: XLA rewrites x / broadcast(y) into x * (1 / y) in
+  # some compilations (one device) and not others (SPMD), which would make results depend on the mesh.
+  probs = (exp * (1.0 / jnp.sum(exp, axis=-1, keepdims=True))).astype(v.dtype)
   out = jax.lax.dot_general(
     probs.reshape(batch, num_kv, group * length, -1), v, (((3,), (2,)), ((0, 1), (0, 1)))
   )  # [B, K, G*T, H]

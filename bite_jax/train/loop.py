@@ -37,6 +37,7 @@ from bite_jax.data.records import Pair
 from bite_jax.models import hf
 from bite_jax.models.trained import TOKENIZER_FILES, has_tokenizer, is_trained_dir, load_trained_model, save_final
 from bite_jax.train.checkpoint import CheckpointStore
+from bite_jax.train.invariant import check_layout, leaf_rows_for, make_invariant_train_step
 from bite_jax.train.metrics import MetricsLog, mfu, progress_line, read_metrics, total_peak_flops
 from bite_jax.train.optim import make_optimizer, make_schedule
 from bite_jax.train.step import (
@@ -187,7 +188,8 @@ def train_ift(
   spe = batching.steps_per_epoch(len(examples), ift.batch_size)
   total_steps = int(ift.steps) if ift.steps > 0 else batching.epochs_to_steps(ift.epochs, len(examples), ift.batch_size)
   schedule = make_schedule(ift, steps_per_epoch=spe)
-  tx = make_optimizer(ift, schedule)
+  invariant = int(mesh_cfg.get('invariant', 0))
+  tx = make_optimizer(ift, schedule, clip=not invariant)
   graphdef, params, rest = nnx.split(model, nnx.Param, ...)
   del model
   opt_state, opt_sh = init_opt_state(tx, params, mesh)
@@ -201,11 +203,25 @@ def train_ift(
       seq_len=seq_len,
       config=config,
       mesh=mesh,
+      ways=1 if invariant else None,
     )
 
   def step_for(seq_len: int):
     """The train step for rows of `seq_len` tokens (one per length bucket, compiled at its first batch)."""
     row_passes, loss_chunk = layout(seq_len)
+    if invariant:
+      return make_invariant_train_step(
+        graphdef,
+        rest,
+        tx,
+        mesh=mesh,
+        params_sh=params_sh,
+        opt_sh=opt_sh,
+        leaf_rows=leaf_rows_for(int(ift.batch_size), micro // row_passes, invariant),
+        loss_chunk=loss_chunk,
+        batch_rows=int(ift.batch_size),
+        clip_norm=float(ift.clip_norm or 0.0),
+      )
     return make_train_step(
       graphdef,
       rest,
@@ -219,6 +235,10 @@ def train_ift(
     )
 
   passes, chunk = layout(ift.max_len)
+  if invariant:  # a layout this mesh cannot share stops the run here, before any data is read
+    for seq_len in batching.bucket_lengths(ift.max_len, int(ift.get('length_buckets', 1))):
+      leaf_rows = leaf_rows_for(int(ift.batch_size), micro // layout(seq_len)[0], invariant)
+      check_layout(mesh, batch_rows=int(ift.batch_size), leaf_rows=leaf_rows)
 
   pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
   dataset = batching.make_dataset(

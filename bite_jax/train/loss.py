@@ -129,7 +129,7 @@ def fused_cross_entropy_sum(
       weight = m.astype(jnp.float32)
       total = total + jnp.sum((lse - picked) * weight)
       # d(sum of NLL)/d logits = (softmax - [vocab == target]) x mask.
-      probs = exp / norm
+      probs = exp * (1.0 / norm)  # the reciprocal's product, as in attention (same bits on every mesh)
       d_logits = (jnp.where(is_target, probs - 1.0, probs) * weight[..., None]).astype(logits.dtype)
       d_p, d_h = pullback(d_logits)
       return (total, jax.tree.map(jnp.add, d_params, d_p)), d_h

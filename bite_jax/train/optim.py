@@ -84,10 +84,11 @@ def _decay_mask(params):
   return jax.tree.map(lambda p: p.ndim >= 2, params)
 
 
-def make_optimizer(ift, schedule: Schedule) -> optax.GradientTransformation:
-  """AdamW (b1, b2, weight_decay from `ift`) after global-norm clipping at `ift.clip_norm` (0 = off)."""
+def make_optimizer(ift, schedule: Schedule, *, clip: bool = True) -> optax.GradientTransformation:
+  """AdamW (b1, b2, weight_decay from `ift`) after global-norm clipping at `ift.clip_norm` (0 = off).
+  `clip`=False leaves the clipping to the step (bite_jax.train.invariant clips from its exact norm)."""
   parts = []
-  if ift.clip_norm and ift.clip_norm > 0:
+  if clip and ift.clip_norm and ift.clip_norm > 0:
     parts.append(optax.clip_by_global_norm(float(ift.clip_norm)))
   parts.append(
     optax.adamw(

@@ -59,13 +59,22 @@ def init_opt_state(tx: optax.GradientTransformation, params, mesh: Mesh):
 
 
 def choose_loss_chunk(
-  requested: int, *, seq_len: int, micro_batch: int, vocab_size: int, hidden_size: int, mesh: Mesh
+  requested: int,
+  *,
+  seq_len: int,
+  micro_batch: int,
+  vocab_size: int,
+  hidden_size: int,
+  mesh: Mesh,
+  ways: int | None = None,
 ) -> int:
   """Positions per loss chunk: the largest divisor of seq_len <= `requested` when > 0, else auto_chunk's
-  within chunk_budget (which grows with the per-device LM-head size, vocab x hidden)."""
+  within chunk_budget (which grows with the per-device LM-head size, vocab x hidden). `ways`: the
+  devices the rows are split over (default data x fsdp)."""
   if requested > 0:
     return max(c for c in range(1, min(requested, seq_len) + 1) if seq_len % c == 0)
-  rows = max(1, micro_batch // (mesh.shape['data'] * mesh.shape['fsdp']))
+  ways = mesh.shape['data'] * mesh.shape['fsdp'] if ways is None else ways
+  rows = max(1, micro_batch // ways)
   vocab = -(-vocab_size // mesh.shape['tensor'])
   budget = chunk_budget(mesh.devices.flat[0].platform, head_bytes=vocab * hidden_size * 4)
   return auto_chunk(seq_len, rows, vocab, budget)
@@ -80,6 +89,7 @@ def choose_row_passes(
   intermediate_size: int,
   mesh: Mesh,
   num_heads: int = 0,
+  ways: int | None = None,
 ) -> int:
   """Passes per micro-batch: its rows are taken `micro_rows / passes` at a time and their gradients summed.
 
@@ -88,9 +98,10 @@ def choose_row_passes(
   activations per token (the last term: a row of attention scores), and at least its min_pass_tokens
   tokens per pass (1 pass where the platform sets no pass_bytes). Every pass keeps a multiple of data x fsdp rows, so it
   stays spread over all devices; the result divides `micro_rows`. The loss and gradient are those of
-  the whole micro-batch whatever the number of passes (the loss is a sum over tokens).
+  the whole micro-batch whatever the number of passes (the loss is a sum over tokens). `ways`: the
+  devices the rows are split over (default data x fsdp; 1 chooses as on one device).
   """
-  ways = mesh.shape['data'] * mesh.shape['fsdp']
+  ways = mesh.shape['data'] * mesh.shape['fsdp'] if ways is None else ways
   if micro_rows % ways:
     ways = 1  # rows are replicated (see rows_sharding)
   local = micro_rows // ways
@@ -106,10 +117,18 @@ def choose_row_passes(
 
 
 def step_layout(
-  *, rows_per_pass: int, loss_chunk: int, micro_rows: int, seq_len: int, config, mesh: Mesh
+  *,
+  rows_per_pass: int,
+  loss_chunk: int,
+  micro_rows: int,
+  seq_len: int,
+  config,
+  mesh: Mesh,
+  ways: int | None = None,
 ) -> tuple[int, int]:
   """(row passes per micro-batch, loss chunk) for a model config: choose_row_passes, then
-  choose_loss_chunk for one pass's rows. `rows_per_pass` / `loss_chunk` of 0 mean automatic."""
+  choose_loss_chunk for one pass's rows. `rows_per_pass` / `loss_chunk` of 0 mean automatic; `ways`=1
+  lays the step out as on one device (mesh.invariant: the layout must not depend on the mesh)."""
   passes = choose_row_passes(
     rows_per_pass,
     micro_rows=micro_rows,
@@ -118,6 +137,7 @@ def step_layout(
     intermediate_size=config.intermediate_size,
     num_heads=config.num_heads,
     mesh=mesh,
+    ways=ways,
   )
   chunk = choose_loss_chunk(
     loss_chunk,
@@ -126,6 +146,7 @@ def step_layout(
     vocab_size=config.vocab_size,
     hidden_size=config.hidden_size,
     mesh=mesh,
+    ways=ways,
   )
   return passes, chunk
 
@@ -186,6 +207,28 @@ def lm_head_parts(model) -> tuple[Callable, object] | None:
   return apply, state
 
 
+def make_rows_nll(graphdef, rest, loss_chunk: int, *, constrain: bool = True) -> Callable:
+  """(params, rows) -> the summed NLL (float32) of the rows' masked targets, by the chunked loss.
+
+  `constrain`=False drops the model's activation sharding constraints (inside shard_map, where every
+  mesh axis is manual and a row group lives on one device).
+  """
+
+  def rows_nll(params, rows):
+    model = nnx.merge(graphdef, params, rest)
+    if not constrain and hasattr(model, 'activation_sharding'):
+      model.activation_sharding = None
+    hidden = model.hidden_states(rows['inputs'])
+    head = lm_head_parts(model)
+    if head is None:
+      return chunked_cross_entropy_sum(
+        hidden, rows['targets'], rows['mask'], model.logits_from_hidden, chunk=loss_chunk
+      )
+    return fused_cross_entropy_sum(hidden, rows['targets'], rows['mask'], head[0], head[1], chunk=loss_chunk)
+
+  return rows_nll
+
+
 def make_train_step(
   graphdef,
   rest,
@@ -218,17 +261,10 @@ def make_train_step(
   micro_sh = rows_sharding(mesh, batch_rows // grad_accum, extra_leading=1)
   replicated = NamedSharding(mesh, PartitionSpec())
 
+  rows_nll = make_rows_nll(graphdef, rest, loss_chunk)
+
   def micro_loss(params, micro, denom):
-    model = nnx.merge(graphdef, params, rest)
-    hidden = model.hidden_states(micro['inputs'])
-    head = lm_head_parts(model)
-    if head is None:
-      nll = chunked_cross_entropy_sum(
-        hidden, micro['targets'], micro['mask'], model.logits_from_hidden, chunk=loss_chunk
-      )
-    else:
-      nll = fused_cross_entropy_sum(hidden, micro['targets'], micro['mask'], head[0], head[1], chunk=loss_chunk)
-    return nll / denom
+    return rows_nll(params, micro) / denom
 
   grad_fn = jax.value_and_grad(micro_loss)
 

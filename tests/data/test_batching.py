@@ -85,6 +85,8 @@ def test_process_shards_together_hold_the_global_batch():
     local = [shard[step]['inputs'] for shard in shards]
     assert all(x.shape == (2, 5) for x in local)
     assert sorted(np.concatenate(local)[:, 0].tolist()) == expected
+    # Contiguous blocks: end to end they are the global batch in its order (what mesh.invariant needs).
+    assert (np.concatenate(local) == whole[step]['inputs']).all()
 
 
 def test_iterator_state_resumes_the_same_sequence():
