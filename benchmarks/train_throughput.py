@@ -53,6 +53,7 @@ from machine_peak import OtherLoad, matmul_peak_flops
 
 from bite_jax import parallel
 from bite_jax.models import hf
+from bite_jax.train.invariant import leaf_rows_for, make_invariant_train_step
 from bite_jax.train.step import (
   global_batch,
   init_opt_state,
@@ -77,6 +78,11 @@ flags.DEFINE_integer(
 )
 flags.DEFINE_list('torch', ['eager', 'compiled'], 'torch variants to time beside JAX: eager and/or compiled')
 flags.DEFINE_float('clip', 1.0, 'gradient clipping norm')
+flags.DEFINE_integer(
+  'invariant',
+  0,
+  'N > 0 also times the mesh.invariant step (at least N leaves; bite_jax.train.invariant) as jax_invariant',
+)
 flags.DEFINE_integer('loss_chunk', 0, "0 = the trainer's automatic choice")
 flags.DEFINE_integer('rows_per_pass', 0, "0 = the trainer's automatic choice")
 flags.DEFINE_integer('steps', 3, 'steps per timed round')
@@ -178,12 +184,14 @@ class TorchRunner:
 
 
 class JaxRunner:
-  def __init__(self, directory: Path, batch, args):
+  def __init__(self, directory: Path, batch, args, invariant: int = 0):
     mesh = parallel.make_mesh()
     model = hf.from_pretrained(directory, mesh=mesh)
     self.config = model.config
     graphdef, self.params, rest = nnx.split(model, nnx.Param, ...)
-    tx = optax.chain(optax.clip_by_global_norm(args.clip), optax.adamw(1e-4, b1=0.9, b2=0.95, weight_decay=0.0))
+    adamw = optax.adamw(1e-4, b1=0.9, b2=0.95, weight_decay=0.0)
+    # mesh.invariant: the step clips from its own exact norm, so the optimizer does not.
+    tx = adamw if invariant else optax.chain(optax.clip_by_global_norm(args.clip), adamw)
     self.opt_state, opt_sh = init_opt_state(tx, self.params, mesh)
     passes, chunk = step_layout(
       rows_per_pass=args.rows_per_pass,
@@ -192,9 +200,26 @@ class JaxRunner:
       seq_len=args.len,
       config=model.config,
       mesh=mesh,
+      ways=1 if invariant else None,
     )
     self.rows_per_pass = args.batch // passes
     self.chunk = chunk
+    if invariant:
+      self.rows_per_pass = leaf_rows_for(args.batch, args.batch // passes, invariant)
+      self.fn = make_invariant_train_step(
+        graphdef,
+        rest,
+        tx,
+        mesh=mesh,
+        params_sh=param_shardings(self.params),
+        opt_sh=opt_sh,
+        leaf_rows=self.rows_per_pass,
+        loss_chunk=chunk,
+        batch_rows=args.batch,
+        clip_norm=args.clip,
+      )
+      self.batch = global_batch(batch, rows_sharding(mesh, args.batch), args.batch)
+      return
     self.fn = make_train_step(
       graphdef,
       rest,
@@ -229,6 +254,8 @@ def run_one(args, vocab: int, cores: int, peak_flops: float, shape: str = 'flags
     directory = make_checkpoint(Path(tmp) / 'ckpt', args, vocab)
     batch = make_batch(args, vocab)
     runners = {'jax': JaxRunner(directory, batch, args)}
+    if getattr(args, 'invariant', 0):
+      runners['jax_invariant'] = JaxRunner(directory, batch, args, invariant=args.invariant)
     for variant in args.torch:
       runners[TORCH_VARIANTS[variant]] = TorchRunner(
         directory, batch, args, cores=cores, compiled=variant == 'compiled'
@@ -299,7 +326,7 @@ def times_of(result: dict) -> list[str]:
 def table_line(result: dict) -> str:
   """One readable line of a result: tokens/s, GFLOP/s and % of peak per side, ratios JAX / torch."""
   parts = []
-  for name in ('jax', *TORCH_VARIANTS.values()):
+  for name in ('jax', 'jax_invariant', *TORCH_VARIANTS.values()):
     if f'{name}_tokens_per_s' not in result:
       continue
     part = (

@@ -29,13 +29,15 @@ def _positive(result: dict, *keys: str) -> None:
 def test_train_throughput_with_the_old_flags(tmp_path):
   # The explicit flags of the earlier command lines still describe the shape when --shape is absent.
   flags = ['--vocab=256', '--hidden=32', '--intermediate=64', '--layers=1', '--heads=2', '--kv_heads=1']
-  flags += ['--batch=2', '--len=32', '--steps=1', '--warmup_rounds=0', '--settle=0', '--torch=eager']
+  flags += ['--batch=2', '--len=32', '--steps=1', '--warmup_rounds=0', '--settle=0', '--torch=eager', '--invariant=2']
   [result] = _run('train_throughput.py', *flags, json_path=tmp_path / 'train.json')
   assert result['shape'] == 'flags' and result['vocab'] == 256 and result['hidden'] == 32
   _positive(result, 'flops_per_token', 'peak_flops', 'ratio_jax_over_torch')
   assert result['peak_flops'] == max(result['peak_flops_measured']) and result['other_load_cores'] >= 0
-  for side in ('jax', 'torch'):
+  for side in ('jax', 'jax_invariant', 'torch'):
     _positive(result, f'{side}_tokens_per_s', f'{side}_flops_per_s', f'{side}_peak_fraction')
+  # The mesh.invariant step trains the same first step (same maths, another order of the sums).
+  assert result['first_loss']['jax_invariant'] == pytest.approx(result['first_loss']['jax'], rel=1e-5)
   assert result['jax_flops_per_s'] == pytest.approx(result['jax_tokens_per_s'] * result['flops_per_token'])
 
 
