@@ -218,19 +218,18 @@ class JaxRunner:
         batch_rows=args.batch,
         clip_norm=args.clip,
       )
-      self.batch = global_batch(batch, rows_sharding(mesh, args.batch), args.batch)
-      return
-    self.fn = make_train_step(
-      graphdef,
-      rest,
-      tx,
-      mesh=mesh,
-      params_sh=param_shardings(self.params),
-      opt_sh=opt_sh,
-      grad_accum=passes,
-      loss_chunk=chunk,
-      batch_rows=args.batch,
-    )
+    else:
+      self.fn = make_train_step(
+        graphdef,
+        rest,
+        tx,
+        mesh=mesh,
+        params_sh=param_shardings(self.params),
+        opt_sh=opt_sh,
+        grad_accum=passes,
+        loss_chunk=chunk,
+        batch_rows=args.batch,
+      )
     self.batch = global_batch(batch, rows_sharding(mesh, args.batch), args.batch)
     self.jax = jax
 
