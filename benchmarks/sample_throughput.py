@@ -3,6 +3,7 @@ r"""Sampling throughput: bite_jax.sample.Sampler vs transformers' generate on th
   python benchmarks/sample_throughput.py --vocab=32000,151936 --prompts=8 --samples=10 --new_tokens=128
   python benchmarks/sample_throughput.py --shape=compute
   python benchmarks/sample_throughput.py --shape=compute,demo --eos_spread
+  python benchmarks/sample_throughput.py --shape=demo,compute --invariant --eos_spread
 
 --shape picks presets of benchmarks/shapes.py (model shape, prompts, samples, lengths; a flag given
 on the command line wins over the preset); without it the explicit flags describe the one shape.
@@ -33,6 +34,11 @@ Two modes:
     (--eos_mean sets another mean). Only generated tokens up to and including the EOS are useful;
     reports useful tokens/s of both sides, the ratio, useful FLOP/s and the spread of sample lengths
     (min / median / max) of each side.
+
+--invariant  compares two of our samplers instead: Sampler(invariant=True) (every call keeps max_batch
+  rows, each prompt is prefilled alone, attention reads the cache in key blocks: a sample never depends
+  on the prompts beside it) against the ordinary one, same prompts and seeds, rounds alternating; reports
+  each one's (useful) tokens/s, compile seconds and the ratio `invariant_vs_ordinary`.
 
 The peak and the bandwidth are machine_peak.py's, measured before the first model is built and
 again after the last one; the better of each counts (`peak_flops_measured` and
@@ -81,6 +87,7 @@ flags.DEFINE_enum('hf_attention', 'sdpa', ['sdpa', 'eager'], "transformers' atte
 flags.DEFINE_integer(
   'max_batch', 0, 'rows decoded together (0 = every row at once); fewer rows than prompts x samples make prompts wait'
 )
+flags.DEFINE_bool('invariant', False, 'time Sampler(invariant=True) against the ordinary sampler (see the docstring)')
 flags.DEFINE_bool('eos_spread', False, 'samples end at random EOS ids; report useful tokens/s (see the docstring)')
 flags.DEFINE_float('eos_mean', 0.0, 'with --eos_spread: the mean sample length aimed at; 0 = new_tokens / 3')
 flags.DEFINE_float('peak_seconds', 2.0, 'seconds spent measuring the matmul peak (machine_peak.py)')
@@ -221,11 +228,12 @@ class TorchRunner:
 
 
 class JaxRunner:
-  def __init__(self, directory: Path, prompts, args, eos_ids: list[int] | None = None):
+  def __init__(self, directory: Path, prompts, args, eos_ids: list[int] | None = None, invariant: bool = False):
     self.sampler = Sampler(
       from_pretrained(str(directory)),
       max_batch=args.max_batch if args.max_batch > 0 else args.prompts * args.samples,
       eos_token_ids=eos_ids or (),
+      invariant=invariant,
     )
     self.config = self.sampler.config
     self.prompts = prompts
@@ -342,6 +350,51 @@ def bench(vocab: int, args, machine: tuple[float, float] | None = None, shape: s
   return result
 
 
+def bench_invariant(vocab: int, args, shape: str = 'flags') -> dict:
+  """--invariant: alternating timed rounds of the ordinary and the invariant sampler; the result record."""
+  eos_ids = make_eos_ids(vocab, args.eos_mean or args.new_tokens / 3) if args.eos_spread else None
+  with tempfile.TemporaryDirectory() as tmp:
+    directory = make_checkpoint(Path(tmp), args, vocab)
+    prompts = make_prompts(args, vocab)
+    runners = {
+      'ordinary': JaxRunner(directory, prompts, args, eos_ids),
+      'invariant': JaxRunner(directory, prompts, args, eos_ids, invariant=True),
+    }
+  compile_seconds = {name: runner.run(args.new_tokens)[2] for name, runner in runners.items()}
+  rounds = {name: [] for name in runners}
+  load = OtherLoad()
+  for r in range(args.rounds):
+    for name, runner in runners.items():
+      lengths, seconds, compiled = runner.run(args.new_tokens)
+      if compiled:
+        raise RuntimeError(f'round {r}: the {name} sampler compiled again ({compiled:.1f} s)')
+      rounds[name].append((lengths, seconds))
+    rates = ', '.join(f'{name} {sum(x[-1][0]) / x[-1][1]:.0f} tok/s' for name, x in rounds.items())
+    print(f'[{shape} vocab {vocab}] round {r}: {rates}', file=sys.stderr, flush=True)
+  prompt_lens = [len(p) for p in prompts]
+  result = {
+    'shape': shape,
+    'mode': 'invariant' + ('_eos_spread' if args.eos_spread else ''),
+    'vocab': vocab,
+    'hidden': args.hidden,
+    'layers': args.layers,
+    'prompts': args.prompts,
+    'samples': args.samples,
+    'max_batch': args.max_batch or args.prompts * args.samples,
+    'new_tokens': args.new_tokens,
+    'prompt_len': [min(prompt_lens), max(prompt_lens)],
+    'rounds': args.rounds,
+  }
+  for name, measured in rounds.items():
+    # a sample's length counts its tokens up to and including an EOS: every one of them is useful
+    result[f'{name}_tokens_per_s'] = round(statistics.median(sum(lengths) / s for lengths, s in measured), 1)
+    result[f'{name}_round_seconds'] = [round(s, 4) for _, s in measured]
+    result[f'{name}_compile_seconds'] = round(compile_seconds[name], 2)
+  result['invariant_vs_ordinary'] = round(result['invariant_tokens_per_s'] / result['ordinary_tokens_per_s'], 3)
+  result['other_load_cores'] = round(load.cores(), 2)
+  return result
+
+
 def set_machine(result: dict, peak_flops: float, bytes_per_s: float) -> None:
   """Sets the machine's peak and bandwidth and what depends on them in a result: each side's
   fraction of the peak and, for fixed lengths, the floors of a decode step and of the prefill."""
@@ -386,6 +439,23 @@ def summary_line(result: dict) -> str:
 def main(argv: list[str]) -> None:
   if len(argv) > 1:
     sys.exit(f'unexpected argument(s) {argv[1:]}: every option is a --flag=value')
+  if FLAGS.invariant:
+    results = [
+      bench_invariant(int(vocab), args, shape)
+      for shape, args in shapes.resolve(FLAGS, FLAGS.shape, 'sample')
+      for vocab in args.vocab
+    ]
+    for result in results:
+      print(
+        f'{result["shape"]} vocab {result["vocab"]}: ordinary {result["ordinary_tokens_per_s"]:,.0f} tok/s, '
+        f'invariant {result["invariant_tokens_per_s"]:,.0f} tok/s ({result["invariant_vs_ordinary"]:.2f}x)',
+        file=sys.stderr,
+        flush=True,
+      )
+      print(json.dumps(result), flush=True)
+    if FLAGS.json:
+      Path(FLAGS.json).write_text(json.dumps(results, indent=2))
+    return
   first = measure_machine(FLAGS.peak_seconds)
   print(
     f'this machine: float32 matmul peak {first[0] / 1e9:,.1f} GFLOP/s, memory read {first[1] / 1e9:,.1f} GB/s',

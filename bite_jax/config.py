@@ -103,6 +103,10 @@ def base_config() -> ml_collections.ConfigDict:
   c.sample.top_k = 0
   c.sample.max_new_tokens = 512
   c.sample.batch_size = 16
+  # True: a sample depends only on its prompt, key and seed, never on the prompts decoded beside it, so
+  # trees and candidates are the same on any number of processes (bite_jax.sample.Sampler's `invariant`;
+  # costs idle rows and one prefill call per prompt). False: the fastest batches.
+  c.sample.invariant = False
 
   c.tree = ml_collections.ConfigDict()
   c.tree.height = 5  # h

@@ -122,6 +122,7 @@ def _generate(config, tasks, name: str, model_dir, method: str, pool, pairs, cac
     pool=pool,
     meter=config.executor.meter or None,
     max_batch=int(config.sample.batch_size),
+    invariant=bool(config.sample.invariant),
     perfcond_bins=int(config.baselines.perfcond_bins),
     **({'refine_rounds': int(config.baselines.ecco_rounds)} if method == 'ecco' else {}),
     sbllm_rounds=int(config.evaluate.sbllm_rounds),

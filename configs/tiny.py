@@ -26,6 +26,7 @@ def get_config():
   # Training gives the same bits on 1 device or process as on 2, 4 or 8: the demo grows the same trees
   # whether it runs on one host or several (bite_jax.train.invariant).
   c.mesh.invariant = 8
+  c.sample.invariant = True  # and the same samples: bite_jax.sample.Sampler's `invariant`
   for ift in (c.ift, c.editors.optimizer, c.editors.degrader):
     ift.lr = 1e-2
     ift.warmup_steps = 10

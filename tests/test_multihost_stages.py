@@ -1,7 +1,7 @@
 """The BITE stages on two local JAX processes (CPU, 127.0.0.1, gloo) through `python -m bite_jax.main`:
 the trees, the curriculum and the evaluation split their roots and tasks over the processes, and the
-editors they train (the tiny config's mesh.invariant) and the trees they grow are those of a
-single-process run from scratch (exact verdicts: the instructions meter). No file is written by two
+editors they train (the tiny config's mesh.invariant), the trees they grow and the candidates they
+generate (its sample.invariant) are those of a single-process run from scratch (exact verdicts: the instructions meter). No file is written by two
 processes (every write is recorded through Python's audit hooks), and a run whose second process is
 killed while growing trees resumes on a rerun without losing or duplicating a node."""
 
@@ -165,7 +165,8 @@ def test_every_later_stage_completes_on_two_processes(runs):
     r['task_id'] for r in _nodes(single / 'evaluate' / 'bite-direct' / 'results.jsonl')
   )
   assert len(results) == 3  # evaluate.limit tasks
-  for system in ('pie-ift', 'base-direct'):
+  # the tiny config's sample.invariant: every candidate is the one process's, PKAC model's included
+  for system in ('bite-direct', 'pie-ift', 'base-direct'):
     assert (multi / 'evaluate' / system / 'candidates.jsonl').read_text() == (
       single / 'evaluate' / system / 'candidates.jsonl'
     ).read_text()

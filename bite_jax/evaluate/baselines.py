@@ -65,6 +65,7 @@ def generate_candidates(
   executor_config=None,
   meter: str | None = None,
   max_batch: int = 64,
+  invariant: bool = False,
   progress: bool = True,
   perfcond_bins: int = 10,
   sbllm_rounds: int = SBLLM_ROUNDS,
@@ -79,7 +80,7 @@ def generate_candidates(
   method: one of METHODS: 'rag' needs train_pairs; 'refine', 'ecco' and 'sbllm' run the executor (`pool`
     or `workers`; sbllm retrieves patterns from train_pairs when given); 'perfcond' asks for bin
     `perfcond_bins` of `perfcond_bins`. Sampling: temperature (0 = greedy), top_p, top_k, seed; num_samples
-    chains/samples per task. Endpoints: `cache_path` (JSONL response cache) and `endpoint` (EndpointSampler
+    chains/samples per task; max_batch and invariant: the local sampler's (bite_jax.sample.Sampler). Endpoints: `cache_path` (JSONL response cache) and `endpoint` (EndpointSampler
     options: api_key_env, concurrency, max_retries, timeout).
   """
   tasks = list(tasks)
@@ -91,7 +92,7 @@ def generate_candidates(
     raise ValueError('num_samples, rag_k and feedback_inputs must be >= 1 and refine_rounds >= 0')
   if sbllm_rounds < 0 or sbllm_keep < 1 or sbllm_patterns < 0:
     raise ValueError('sbllm_rounds and sbllm_patterns must be >= 0 and sbllm_keep >= 1')
-  sampler = open_model(model, max_batch=max_batch, cache_path=cache_path, **(endpoint or {}))
+  sampler = open_model(model, max_batch=max_batch, invariant=invariant, cache_path=cache_path, **(endpoint or {}))
   options = {'max_new_tokens': max_new_tokens, 'temperature': temperature, 'top_p': top_p, 'top_k': top_k, 'seed': seed}
   if method == 'rag':
     retriever = PairRetriever(train_pairs)

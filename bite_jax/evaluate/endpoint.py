@@ -257,12 +257,13 @@ class EndpointSampler:
     raise EndpointError(f'{where}: failed after {self.max_retries + 1} attempts: {error}')
 
 
-def open_model(model, *, max_batch: int = 64, cache_path=None, **endpoint_options):
+def open_model(model, *, max_batch: int = 64, invariant: bool = False, cache_path=None, **endpoint_options):
   """A sampler for `model`: an endpoint spec (EndpointSampler with the options and cache), a directory
-  (bite_jax.sample.load_sampler), or an object that already samples (returned as is)."""
+  (bite_jax.sample.load_sampler, with `max_batch` and `invariant`), or an object that already samples
+  (returned as is)."""
   if not isinstance(model, (str, Path)):
     return model
   endpoint = parse_endpoint(model)
   if endpoint is not None:
     return EndpointSampler(endpoint, cache_path=cache_path, **endpoint_options)
-  return load_sampler(model, max_batch=max_batch)
+  return load_sampler(model, max_batch=max_batch, invariant=invariant)

@@ -35,12 +35,20 @@ class KVCache:
   key_positions: jax.Array
   key_valid: jax.Array
   index: jax.Array
+  key_block: int = flax.struct.field(pytree_node=False, default=0)
 
   @classmethod
-  def create(cls, config: ModelConfig, batch: int, max_len: int) -> KVCache:
-    """Empty cache for `batch` rows and `max_len` token slots."""
+  def create(cls, config: ModelConfig, batch: int, max_len: int, key_block: int = 0) -> KVCache:
+    """Empty cache for `batch` rows and `max_len` token slots.
+
+    key_block > 0 (a divisor of max_len): attention over the cache runs through the slots in blocks of
+    that many (`attention_in_key_blocks`), so a row's result does not depend on how many slots follow
+    its last token (see `bite_jax.sample.Sampler`'s `invariant`).
+    """
     if batch <= 0 or max_len <= 0:
       raise ValueError(f'KVCache.create: batch={batch} and max_len={max_len} must be positive')
+    if key_block < 0 or (key_block and max_len % key_block):
+      raise ValueError(f'KVCache.create: key_block={key_block} must be 0 or divide max_len={max_len}')
     k_shape = (batch, config.num_kv_heads, config.head_dim, max_len)
     v_shape = (batch, config.num_kv_heads, max_len, config.head_dim)
     dtype = dtype_of(config.dtype)
@@ -50,6 +58,7 @@ class KVCache:
       key_positions=jnp.zeros((batch, max_len), jnp.int32),
       key_valid=jnp.zeros((batch, max_len), bool),
       index=jnp.zeros((batch,), jnp.int32),
+      key_block=int(key_block),
     )
 
   @property
@@ -242,6 +251,63 @@ def attention_heads_first(
   return jnp.concatenate(outs, axis=1)
 
 
+def attention_in_key_blocks(
+  q: jax.Array, k: jax.Array, v: jax.Array, mask: jax.Array, block: int, end: jax.Array | None = None
+) -> jax.Array:
+  """Attention over a KV cache taken `block` slots at a time, in slot order, with a running softmax.
+
+  q [B,T,N,H], k [B,K,H,S] and v [B,K,S,H] (the cache's layouts), mask [B,T,S] -> [B,T,N,H]; S a
+  multiple of `block`. Every product and sum has the shape of one block, whatever S is, and a block
+  with no visible key leaves the running maximum, total and output exactly as they were (its weights
+  are exact zeros, its rescale factor exactly 1). So a row's result depends only on the slots up to its
+  last visible key, not on how many empty slots the cache has after them, nor on what the other rows
+  are: the property that makes sampling independent of batch composition. A query that sees no key
+  gets zeros. `end` (int32 scalar, optional): no row has a visible key at or after this slot, so the
+  blocks from there on (exact no-ops) are not computed.
+  """
+  batch, length, num_heads, head_dim = q.shape
+  num_kv, slots = v.shape[1], v.shape[2]
+  if slots % block:
+    raise ValueError(f'attention_in_key_blocks: {slots} cache slots is not a multiple of the key block {block}')
+  group = num_heads // num_kv
+  queries = group * length
+  q = q.reshape(batch, length, num_kv, group, head_dim).transpose(0, 2, 3, 1, 4)
+  q = q.reshape(batch, num_kv, queries, head_dim)
+  visible_all = jnp.broadcast_to(mask[:, None, None], (batch, 1, group, length, slots)).reshape(
+    batch, 1, queries, slots
+  )
+
+  def one_block(i, carry):
+    top, total, acc = carry
+    start = i * block
+    keys = jax.lax.dynamic_slice_in_dim(k, start, block, axis=3)
+    values = jax.lax.dynamic_slice_in_dim(v, start, block, axis=2)
+    visible = jax.lax.dynamic_slice_in_dim(visible_all, start, block, axis=3)
+    scores = jax.lax.dot_general(q, keys, (((3,), (2,)), ((0, 1), (0, 1))), preferred_element_type=jnp.float32)
+    scores = jnp.where(visible, scores * (head_dim**-0.5), _MASKED)
+    new_top = jnp.maximum(top, jnp.max(scores, axis=-1, keepdims=True))
+    scale = jnp.exp(top - new_top)
+    weights = jnp.where(visible, jnp.exp(scores - new_top), 0.0)
+    total = total * scale + jnp.sum(weights, axis=-1, keepdims=True)
+    part = jax.lax.dot_general(
+      weights.astype(v.dtype), values, (((3,), (2,)), ((0, 1), (0, 1))), preferred_element_type=jnp.float32
+    )
+    return new_top, total, acc * scale + part
+
+  start = (
+    jnp.full((batch, num_kv, queries, 1), _MASKED, jnp.float32),
+    jnp.zeros((batch, num_kv, queries, 1), jnp.float32),
+    jnp.zeros((batch, num_kv, queries, head_dim), jnp.float32),
+  )
+  blocks = slots // block
+  if end is not None:
+    blocks = jnp.minimum(blocks, (jnp.asarray(end, jnp.int32) + block - 1) // block)
+  _, total, acc = jax.lax.fori_loop(0, blocks, one_block, start)
+  out = (acc * (1.0 / jnp.where(total > 0, total, 1.0))).astype(v.dtype)
+  out = out.reshape(batch, num_kv, group, length, head_dim).transpose(0, 3, 1, 2, 4)
+  return out.reshape(batch, length, num_heads, head_dim)
+
+
 class Attention(nnx.Module):
   """Self-attention block: q/k/v/o projections (HF names), RoPE, GQA, optional KV cache slot."""
 
@@ -268,12 +334,14 @@ class Attention(nnx.Module):
     mask: jax.Array,
     kv: tuple[jax.Array, jax.Array] | None = None,
     index: jax.Array | None = None,
+    key_block: int = 0,
   ) -> tuple[jax.Array, tuple[jax.Array, jax.Array] | None]:
     """x [B,T,D] -> ([B,T,D], updated (k, v) cache slots or None).
 
     Without `kv`, keys are the T tokens themselves and mask is [B,T,T], which must hide every later
     token (visibility_mask with first_slot=0): attention then skips them. With `kv` (k [B,K,H,S], v [B,K,S,H]),
-    row b's new keys are written at slots index[b]..index[b]+T-1 and mask is [B,T,S] over all slots.
+    row b's new keys are written at slots index[b]..index[b]+T-1 and mask is [B,T,S] over all slots;
+    `key_block` > 0 attends over them block by block (attention_in_key_blocks).
     """
     q = apply_rope(self.q_proj(x), positions, self.rope_theta)
     k = apply_rope(self.k_proj(x), positions, self.rope_theta)
@@ -282,4 +350,7 @@ class Attention(nnx.Module):
       return self.o_proj(dot_product_attention(q, k, v, mask, causal=True)), None
     k = write_rows(kv[0], k.transpose(0, 2, 3, 1), index, axis=2)
     v = write_rows(kv[1], v.transpose(0, 2, 1, 3), index, axis=1)
+    if key_block:
+      end = jnp.max(index) + x.shape[1]  # past every row's last written slot
+      return self.o_proj(attention_in_key_blocks(q, k, v, mask, key_block, end)), (k, v)
     return self.o_proj(attention_heads_first(q, k, v, mask, keys_last=True)), (k, v)

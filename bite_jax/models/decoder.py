@@ -7,6 +7,8 @@ checkpoint mapping in `bite_jax.models.hf` is a short table.
 
 from __future__ import annotations
 
+import functools
+
 import jax
 import jax.numpy as jnp
 from flax import nnx
@@ -26,15 +28,15 @@ class DecoderLayer(nnx.Module):
     self.post_attention_layernorm = Norm(config)
     self.mlp = MLP(config, rngs=rngs)
 
-  def __call__(self, x, positions, mask, kv=None, index=None):
-    attn_out, new_kv = self.self_attn(self.input_layernorm(x), positions, mask, kv, index)
+  def __call__(self, x, positions, mask, kv=None, index=None, key_block=0):
+    attn_out, new_kv = self.self_attn(self.input_layernorm(x), positions, mask, kv, index, key_block)
     x = x + attn_out
     x = x + self.mlp(self.post_attention_layernorm(x))
     return x, new_kv
 
 
-def _run_layer(layer: DecoderLayer, x, positions, mask, kv, index):
-  return layer(x, positions, mask, kv, index)
+def _run_layer(layer: DecoderLayer, x, positions, mask, kv, index, key_block=0):
+  return layer(x, positions, mask, kv, index, key_block)
 
 
 _run_layer_remat = nnx.remat(_run_layer)
@@ -92,6 +94,8 @@ class Decoder(nnx.Module):
     windows = {layer.window for layer in self.layers}
     masks = {w: visibility_mask(positions, key_positions, key_valid, w, first_slot=first_slot) for w in windows}
     step = _run_layer_remat if self.config.remat else _run_layer
+    if cache is not None and cache.key_block:
+      step = functools.partial(_run_layer, key_block=cache.key_block)  # decoding: nothing to rematerialise
 
     x = self._constrain(self.embed_tokens(input_ids))
     new_k, new_v = [], []
@@ -113,9 +117,10 @@ class Decoder(nnx.Module):
       return self.embed_tokens.attend(hidden)
     return self.lm_head(hidden, out_dtype=jnp.float32)
 
-  def init_cache(self, batch: int, max_len: int) -> KVCache:
-    """Empty KV cache with `max_len` token slots per row (prompt + generated tokens)."""
-    return KVCache.create(self.config, batch, max_len)
+  def init_cache(self, batch: int, max_len: int, key_block: int = 0) -> KVCache:
+    """Empty KV cache with `max_len` token slots per row (prompt + generated tokens); `key_block`: see
+    KVCache.create."""
+    return KVCache.create(self.config, batch, max_len, key_block)
 
   def _constrain(self, x):
     if self.activation_sharding is None:

@@ -86,8 +86,11 @@ def _advance(
   return state.replace(tokens=tokens, last=chosen, lengths=lengths, done=done, step=state.step + 1, cache=cache)
 
 
-def empty_state(graphdef, params, *, rows: int, slots: int, max_new_cap: int, pad_id: int, mesh=None) -> DecodeState:
-  """`rows` finished (free) rows with `slots` cache slots each and `max_new_cap` token columns."""
+def empty_state(
+  graphdef, params, *, rows: int, slots: int, max_new_cap: int, pad_id: int, mesh=None, key_block: int = 0
+) -> DecodeState:
+  """`rows` finished (free) rows with `slots` cache slots each and `max_new_cap` token columns; `key_block`
+  as KVCache.create (carried by the cache to every later refill and decode)."""
   model = nnx.merge(graphdef, params)
   zeros = jnp.zeros((rows,), jnp.int32)
   return DecodeState(
@@ -97,7 +100,7 @@ def empty_state(graphdef, params, *, rows: int, slots: int, max_new_cap: int, pa
     done=jnp.ones((rows,), bool),
     keys=row_keys(jnp.uint32(0), zeros, zeros),
     step=jnp.zeros((), jnp.int32),
-    cache=_constrain_cache(model.init_cache(rows, slots), mesh),
+    cache=_constrain_cache(model.init_cache(rows, slots, key_block), mesh),
   )
 
 
@@ -161,7 +164,7 @@ def refill(
   """
   model = nnx.merge(graphdef, params)
   num_prompts = input_ids.shape[0]
-  cache = model.init_cache(num_prompts, state.cache.max_len)
+  cache = model.init_cache(num_prompts, state.cache.max_len, state.cache.key_block)
   hidden, cache = model.hidden_states(input_ids, attention_mask=attention_mask, cache=cache)
   # Left padding puts every prompt's last token in the last column: the only logits needed.
   logits = model.logits_from_hidden(hidden[:, -1])

@@ -19,12 +19,15 @@ class SamplingMode:
   """The static (compile-time) part of a sampling configuration.
 
   greedy: argmax, no randomness. top_k: keep the k largest logits (0 = all). use_top_p: apply
-  nucleus filtering (its threshold top_p is a runtime value).
+  nucleus filtering (its threshold top_p is a runtime value). row_independent: every row's choice is
+  computed the same way whatever the other rows hold (top-p over the whole vocabulary then takes both
+  routes for every row and picks per row, instead of one route for the batch).
   """
 
   greedy: bool = False
   top_k: int = 0
   use_top_p: bool = False
+  row_independent: bool = False
 
   def __post_init__(self):
     if self.top_k < 0:
@@ -127,8 +130,13 @@ def nucleus_threshold(probs: jax.Array, top_p: jax.Array) -> jax.Array:
 NUCLEUS_CANDIDATES = 256
 
 
-def _top_p_choice(scores: jax.Array, u: jax.Array, top_p: jax.Array) -> jax.Array:
-  """Top-p sampling over the whole vocabulary from scores [B, V] (temperature applied)."""
+def _top_p_choice(scores: jax.Array, u: jax.Array, top_p: jax.Array, row_independent: bool = False) -> jax.Array:
+  """Top-p sampling over the whole vocabulary from scores [B, V] (temperature applied).
+
+  The top NUCLEUS_CANDIDATES scores give an exact cut when they hold top_p; otherwise the threshold
+  is bisected over the whole vocabulary. One route is taken for the batch (the cheap one when it
+  covers every row), or with `row_independent` each row takes its own (both are computed).
+  """
   vocab = scores.shape[-1]
   log_total = jax.nn.logsumexp(scores, axis=-1, keepdims=True)
   values, ids = jax.lax.top_k(scores, min(NUCLEUS_CANDIDATES, vocab))
@@ -143,8 +151,10 @@ def _top_p_choice(scores: jax.Array, u: jax.Array, top_p: jax.Array) -> jax.Arra
     cut = nucleus_threshold(full, top_p)
     return inverse_cdf(jnp.where(full >= cut[:, None], scores, -jnp.inf), u)
 
-  covered = jnp.all(jnp.sum(probs, axis=-1) >= top_p) | (vocab <= NUCLEUS_CANDIDATES)
-  return jax.lax.cond(covered, from_candidates, from_threshold).astype(jnp.int32)
+  row_covered = (jnp.sum(probs, axis=-1) >= top_p) | (vocab <= NUCLEUS_CANDIDATES)
+  if row_independent:
+    return jnp.where(row_covered, from_candidates(), from_threshold()).astype(jnp.int32)
+  return jax.lax.cond(jnp.all(row_covered), from_candidates, from_threshold).astype(jnp.int32)
 
 
 def choose_tokens(
@@ -168,5 +178,5 @@ def choose_tokens(
     return jnp.take_along_axis(ids, inverse_cdf(scores, u)[:, None], axis=-1)[:, 0].astype(jnp.int32)
   scores = logits.astype(jnp.float32) / temperature
   if mode.use_top_p:
-    return _top_p_choice(scores, u, top_p)
+    return _top_p_choice(scores, u, top_p, mode.row_independent)
   return inverse_cdf(scores, u)

@@ -118,6 +118,12 @@ class Sampler:
     batch_buckets: row and prompt counts are rounded up to these sizes (<= max_batch).
     eos_token_ids: tokens that end a sample; default: the model config's and the tokenizer's EOS.
     stop_check_interval: with stop strings, decoded text is checked every this many tokens.
+    invariant: a sample's tokens depend only on its prompt, key, seed and settings, never on the other
+      prompts of the call (bit for bit on a given machine and device count): every compiled call has
+      the same row count (max_batch), each prompt is prefilled alone at its own length bucket,
+      attention reads the cache in blocks of the smallest length bucket (`attention_in_key_blocks`)
+      and top-p picks its route per row. Costs idle rows and more prefill calls when prompts are few
+      and short; used where several processes must grow the same trees (`sample.invariant`).
   """
 
   def __init__(
@@ -132,6 +138,7 @@ class Sampler:
     eos_token_ids: Sequence[int] | None = None,
     stop_check_interval: int = 32,
     refill_fraction: float = 0.25,
+    invariant: bool = False,
   ):
     self.model = model
     self.tokenizer = tokenizer
@@ -140,6 +147,13 @@ class Sampler:
     self._dp = 1 if mesh is None else mesh.shape['data'] * mesh.shape['fsdp']
     self.max_batch = int(max_batch)
     self.length_buckets = check_buckets('length_buckets', length_buckets)
+    self.invariant = bool(invariant)
+    unit = self.length_buckets[0]
+    if self.invariant and any(b % unit for b in self.length_buckets):
+      raise ValueError(
+        f'length_buckets={self.length_buckets}: with invariant=True every bucket must be a multiple of the '
+        f'smallest ({unit}), the block in which attention reads the cache'
+      )
     self.batch_buckets = batch_sizes(check_buckets('batch_buckets', batch_buckets), self.max_batch, self._dp)
     if stop_check_interval <= 0:
       raise ValueError(f'stop_check_interval={stop_check_interval} must be positive')
@@ -248,7 +262,9 @@ class Sampler:
     bad = [k for k in prompt_keys if not 0 <= k < 2**31]
     if bad:
       raise ValueError(f'prompt_keys: {bad[0]} is outside [0, 2**31)')
-    mode = SamplingMode(greedy=greedy, top_k=int(top_k), use_top_p=not greedy and top_p < 1.0)
+    mode = SamplingMode(
+      greedy=greedy, top_k=int(top_k), use_top_p=not greedy and top_p < 1.0, row_independent=self.invariant
+    )
     values = SamplingValues(
       temperature=np.float32(1.0 if greedy else temperature),
       top_p=np.float32(top_p),
@@ -345,6 +361,8 @@ class Sampler:
     active = time.perf_counter()
     total = len(run.prompts) * run.num_samples
     rows = round_up(min(total, self.max_batch), self.batch_buckets) if total else 0
+    if self.invariant and total:
+      rows = self.max_batch  # one decode shape for every call: a row's arithmetic never changes with it
     # One prompt's samples (all of them, or a max_batch share) per item, shortest prompts first.
     waiting = deque(plan_batches([len(p) for p in run.prompts], run.num_samples, min(run.num_samples, rows or 1)))
     owners: list[tuple[int, int] | None] = [None] * rows
@@ -396,14 +414,22 @@ class Sampler:
     return dict(mode=run.mode, eos_ids=self.eos_token_ids, pad_id=self.pad_id, mesh=self.mesh)
 
   def _fill(self, state, owners, waiting, run: _Run, graphdef, params, values, cap: int):
-    """Prefills the waiting items that fit the free rows into them (building or growing the state first)."""
+    """Prefills the waiting items that fit the free rows into them (building or growing the state first):
+    all in one call, or with `invariant` one prompt per call."""
+    while True:
+      free = [r for r in range(len(owners)) if owners[r] is None]
+      items = []
+      while waiting and len(waiting[0].rows) <= len(free) - sum(len(i.rows) for i in items):
+        items.append(waiting.popleft())
+        if self.invariant:
+          break
+      if not items:
+        return state
+      state = self._refill(state, owners, free, items, run, graphdef, params, values, cap)
+
+  def _refill(self, state, owners, free, items, run: _Run, graphdef, params, values, cap: int):
+    """One refill call: prefills the prompts of `items` and writes their rows over the `free` rows."""
     rows = len(owners)
-    free = [r for r in range(rows) if owners[r] is None]
-    items = []
-    while waiting and len(waiting[0].rows) <= len(free) - sum(len(i.rows) for i in items):
-      items.append(waiting.popleft())
-    if not items:
-      return state
     prompts = list(dict.fromkeys(p for item in items for p in item.prompts))
     length = round_up(max(len(run.prompts[p]) for p in prompts), self.length_buckets)
     slots = length + cap
@@ -411,7 +437,14 @@ class Sampler:
       state = self._executable(
         ('empty', rows, slots, cap),
         functools.partial(
-          empty_state, graphdef, rows=rows, slots=slots, max_new_cap=cap, pad_id=self.pad_id, mesh=self.mesh
+          empty_state,
+          graphdef,
+          rows=rows,
+          slots=slots,
+          max_new_cap=cap,
+          pad_id=self.pad_id,
+          mesh=self.mesh,
+          key_block=self.length_buckets[0] if self.invariant else 0,
         ),
         (),
         params,
@@ -420,7 +453,7 @@ class Sampler:
       fn = functools.partial(grow, slots=slots, mesh=self.mesh)
       state = self._executable(('grow', rows, state.cache.max_len, slots), fn, (), state)(state)
     new_rows = [row for item in items for row in item.rows]
-    count = round_up(len(new_rows), self.batch_buckets)
+    count = rows if self.invariant else round_up(len(new_rows), self.batch_buckets)
     num_prompts = round_up(len(prompts), self.batch_buckets)
     ids, mask = left_pad([run.prompts[p] for p in prompts], num_prompts, length, self.pad_id)
     local = {p: i for i, p in enumerate(prompts)}
@@ -492,7 +525,9 @@ class Sampler:
     return samples
 
 
-def load_sampler(model_dir, *, mesh=None, dtype: str | None = None, max_batch: int = 64) -> Sampler:
+def load_sampler(
+  model_dir, *, mesh=None, dtype: str | None = None, max_batch: int = 64, invariant: bool = False
+) -> Sampler:
   """A Sampler over a model directory: a trained one (the trainer's OUT/final) or a Hugging Face one.
 
   Without `mesh`, the sampler uses this process's devices only: several give a data-parallel mesh over
@@ -502,4 +537,4 @@ def load_sampler(model_dir, *, mesh=None, dtype: str | None = None, max_batch: i
   if mesh is None and (jax.local_device_count() > 1 or jax.process_count() > 1):
     mesh = parallel.make_mesh(data=-1, devices=jax.local_devices())
   model, tokenizer = load_model_dir(model_dir, mesh=mesh, dtype=dtype)
-  return Sampler(model, tokenizer, mesh=mesh, max_batch=max_batch)
+  return Sampler(model, tokenizer, mesh=mesh, max_batch=max_batch, invariant=invariant)

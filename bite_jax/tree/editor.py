@@ -98,7 +98,9 @@ class SamplerEditor:
 def load_editor(model_dir: str | Path, sample_cfg, *, mesh=None) -> SamplerEditor:
   """A SamplerEditor for a trained editor directory (the `final/` dir written by IFT).
 
-  sample_cfg: the `sample` config section; `batch_size` is the sampler's rows per batch.
+  sample_cfg: the `sample` config section; `batch_size` is the sampler's rows per batch, `invariant`
+  makes every sample independent of the others decoded with it (Sampler's `invariant`).
   """
-  sampler = load_sampler(model_dir, mesh=mesh, max_batch=int(sample_cfg.batch_size))
+  invariant = bool(sample_cfg.get('invariant', False))
+  sampler = load_sampler(model_dir, mesh=mesh, max_batch=int(sample_cfg.batch_size), invariant=invariant)
   return SamplerEditor.from_config(sampler, sample_cfg, name=str(model_dir))

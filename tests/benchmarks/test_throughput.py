@@ -61,3 +61,20 @@ def test_sample_throughput_eos_spread(tmp_path):
     _positive(result, f'{side}_useful_tokens_per_s', f'{side}_useful_flops_per_s', f'{side}_peak_fraction')
     lengths = result[f'{side}_lengths']
     assert 1 <= lengths['min'] <= lengths['median'] <= lengths['max'] <= 24
+
+
+def test_sample_throughput_invariant_against_the_ordinary_sampler(tmp_path):
+  [result] = _run(
+    'sample_throughput.py',
+    '--shape=tiny',
+    '--invariant',
+    '--eos_spread',
+    '--new_tokens=24',
+    json_path=tmp_path / 'i.json',
+  )
+  assert result['mode'] == 'invariant_eos_spread' and result['max_batch'] == 4
+  _positive(result, 'ordinary_tokens_per_s', 'invariant_tokens_per_s', 'invariant_vs_ordinary')
+  _positive(result, 'ordinary_compile_seconds', 'invariant_compile_seconds')
+  assert result['invariant_vs_ordinary'] == pytest.approx(
+    result['invariant_tokens_per_s'] / result['ordinary_tokens_per_s'], rel=1e-2
+  )

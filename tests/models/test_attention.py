@@ -11,6 +11,9 @@ from flax import nnx
 from bite_jax import tuning
 from bite_jax.models import Decoder, get_preset
 from bite_jax.models.attention import (
+  KVCache,
+  attention_heads_first,
+  attention_in_key_blocks,
   attention_plan,
   dot_product_attention,
   query_block_size,
@@ -210,3 +213,60 @@ def test_linear_contracts_trailing_dims_as_one_matmul():
     layer(jnp.ones((2, 6, 3, 4)))
   with pytest.raises(ValueError, match='n_in'):
     Linear((4, 3), ('embed', 'mlp'), 2, use_bias=False, config=config, rngs=nnx.Rngs(0))
+
+
+def _cache_inputs(seed: int, batch=3, length=4, heads=4, kv=2, dim=8, slots=96):
+  rng = np.random.default_rng(seed)
+  q = jnp.asarray(rng.normal(size=(batch, length, heads, dim)), jnp.float32)
+  k = jnp.asarray(rng.normal(size=(batch, kv, dim, slots)), jnp.float32)
+  v = jnp.asarray(rng.normal(size=(batch, kv, slots, dim)), jnp.float32)
+  valid = np.zeros((batch, slots), bool)
+  valid[0, 10:40] = True  # left padding, then keys that end inside a block
+  valid[1, :70] = True
+  valid[2, 33:34] = True  # one key
+  mask = jnp.asarray(np.broadcast_to(valid[:, None], (batch, length, slots)))
+  return q, k, v, mask
+
+
+@pytest.mark.parametrize('length', [1, 4])  # a decode step (all blocks at once) and a prefill (a loop)
+def test_attention_in_key_blocks_equals_attention_over_all_slots(length):
+  q, k, v, mask = _cache_inputs(0, length=length)
+  blocked = attention_in_key_blocks(q, k, v, mask, 32)
+  whole = attention_heads_first(q, k, v, mask, keys_last=True)
+  np.testing.assert_allclose(blocked, whole, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize('length', [1, 4])
+def test_attention_in_key_blocks_ignores_empty_slots_after_a_row_and_the_other_rows(length):
+  q, k, v, mask = _cache_inputs(1, length=length)
+  blocked = np.asarray(attention_in_key_blocks(q, k, v, mask, 32))
+  # 64 more (empty, invalid) slots, as a grown cache has
+  wider = attention_in_key_blocks(
+    q,
+    jnp.pad(k, ((0, 0), (0, 0), (0, 0), (0, 64))),
+    jnp.pad(v, ((0, 0), (0, 0), (0, 64), (0, 0))),
+    jnp.pad(mask, ((0, 0), (0, 0), (0, 64))),
+    32,
+  )
+  assert (np.asarray(wider) == blocked).all()
+  # told where the last key is (slot 70), the blocks after it are skipped: the same bits
+  bounded = jax.jit(attention_in_key_blocks, static_argnums=4)(q, k, v, mask, 32, jnp.int32(70))
+  assert (np.asarray(bounded) == blocked).all()
+  # each row alone, compiled on its own: the same bits as in the batch of three
+  alone = jax.jit(attention_in_key_blocks, static_argnums=4)
+  for row in range(3):
+    one = alone(q[row : row + 1], k[row : row + 1], v[row : row + 1], mask[row : row + 1], 32)
+    assert (np.asarray(one)[0] == blocked[row]).all()
+
+
+def test_attention_in_key_blocks_gives_zeros_to_a_query_that_sees_nothing_and_checks_its_block():
+  q, k, v, mask = _cache_inputs(2)
+  for length in (1, 4):
+    out = attention_in_key_blocks(q[:, :length], k, v, jnp.zeros_like(mask[:, :length]), 32)
+    assert (np.asarray(out) == 0).all()
+  with pytest.raises(ValueError, match='not a multiple of the key block 40'):
+    attention_in_key_blocks(q, k, v, mask, 40)
+  config = get_preset('demo')
+  with pytest.raises(ValueError, match='key_block=48 must be 0 or divide max_len=64'):
+    KVCache.create(config, 1, 64, key_block=48)
+  assert KVCache.create(config, 2, 64, key_block=32).key_block == 32

@@ -131,3 +131,18 @@ def test_step_uniforms_change_with_the_step_and_lie_in_unit_interval():
 def test_negative_top_k_is_rejected():
   with pytest.raises(ValueError, match='top_k'):
     SamplingMode(top_k=-1)
+
+
+def test_row_independent_top_p_gives_each_row_its_choice_alone():
+  # Row 0 is peaked (the 256 candidates cover top_p), row 1 flat (only the threshold route does): with
+  # row_independent each row is chosen as if it were alone, whatever route the other needs.
+  vocab = 2000
+  rng = np.random.default_rng(0)
+  peaked = rng.normal(size=vocab).astype(np.float32) * 4
+  flat = rng.normal(size=vocab).astype(np.float32) * 1e-3
+  u = np.linspace(0, 1, 64, endpoint=False)
+  mixed = _choose(np.stack([peaked, flat] * 64), np.repeat(u, 2), top_p=0.9, use_top_p=True, row_independent=True)
+  for row, logits in enumerate((peaked, flat)):
+    alone = _choose(np.stack([logits] * 64), u, top_p=0.9, use_top_p=True, row_independent=True)
+    assert mixed[row::2].tolist() == alone.tolist()
+  assert len(set(mixed[1::2].tolist())) > 32  # the flat row really spreads over many tokens
