@@ -53,11 +53,10 @@ from machine_peak import OtherLoad, matmul_peak_flops
 
 from bite_jax import parallel
 from bite_jax.models import hf
-from bite_jax.train.invariant import leaf_rows_for, make_invariant_train_step
+from bite_jax.train.invariant import build_train_step, leaf_rows_for
 from bite_jax.train.step import (
   global_batch,
   init_opt_state,
-  make_train_step,
   param_shardings,
   rows_sharding,
   step_layout,
@@ -203,33 +202,23 @@ class JaxRunner:
       ways=1 if invariant else None,
     )
     self.rows_per_pass = args.batch // passes
-    self.chunk = chunk
     if invariant:
       self.rows_per_pass = leaf_rows_for(args.batch, args.batch // passes, invariant)
-      self.fn = make_invariant_train_step(
-        graphdef,
-        rest,
-        tx,
-        mesh=mesh,
-        params_sh=param_shardings(self.params),
-        opt_sh=opt_sh,
-        leaf_rows=self.rows_per_pass,
-        loss_chunk=chunk,
-        batch_rows=args.batch,
-        clip_norm=args.clip,
-      )
-    else:
-      self.fn = make_train_step(
-        graphdef,
-        rest,
-        tx,
-        mesh=mesh,
-        params_sh=param_shardings(self.params),
-        opt_sh=opt_sh,
-        grad_accum=passes,
-        loss_chunk=chunk,
-        batch_rows=args.batch,
-      )
+    self.chunk = chunk
+    self.fn = build_train_step(
+      graphdef,
+      rest,
+      tx,
+      mesh=mesh,
+      params_sh=param_shardings(self.params),
+      opt_sh=opt_sh,
+      batch_rows=args.batch,
+      micro_rows=args.batch,
+      row_passes=passes,
+      loss_chunk=chunk,
+      invariant=invariant,
+      clip_norm=args.clip,
+    )
     self.batch = global_batch(batch, rows_sharding(mesh, args.batch), args.batch)
     self.jax = jax
 

@@ -29,7 +29,7 @@ import jax.numpy as jnp
 import optax
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
-from bite_jax.train.step import BATCH_KEYS, make_rows_nll
+from bite_jax.train.step import BATCH_KEYS, make_rows_nll, make_train_step
 
 ROW_AXES = ('data', 'fsdp')
 
@@ -201,4 +201,52 @@ def make_invariant_train_step(
     in_shardings=(params_sh, opt_sh, batch_sh),
     out_shardings=(params_sh, opt_sh, replicated),
     donate_argnums=(0, 1),
+  )
+
+
+def build_train_step(
+  graphdef,
+  rest,
+  tx: optax.GradientTransformation,
+  *,
+  mesh: Mesh,
+  params_sh,
+  opt_sh,
+  batch_rows: int,
+  micro_rows: int,
+  row_passes: int,
+  loss_chunk: int,
+  invariant: int = 0,
+  grad_accum: int = 1,
+  clip_norm: float = 0.0,
+) -> Callable:
+  """The train step of a run: make_invariant_train_step when `invariant` > 0 (leaves of
+  leaf_rows_for(batch_rows, micro_rows // row_passes, invariant) rows; `tx` must not clip, the step
+  clips at `clip_norm`), otherwise make_train_step accumulating `grad_accum` x `row_passes` passes.
+
+  micro_rows: rows per micro-batch; row_passes: passes per micro-batch (step_layout's first value).
+  """
+  if invariant:
+    return make_invariant_train_step(
+      graphdef,
+      rest,
+      tx,
+      mesh=mesh,
+      params_sh=params_sh,
+      opt_sh=opt_sh,
+      leaf_rows=leaf_rows_for(batch_rows, micro_rows // row_passes, invariant),
+      loss_chunk=loss_chunk,
+      batch_rows=batch_rows,
+      clip_norm=clip_norm,
+    )
+  return make_train_step(
+    graphdef,
+    rest,
+    tx,
+    mesh=mesh,
+    params_sh=params_sh,
+    opt_sh=opt_sh,
+    grad_accum=grad_accum * row_passes,
+    loss_chunk=loss_chunk,
+    batch_rows=batch_rows,
   )

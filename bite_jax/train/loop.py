@@ -37,14 +37,13 @@ from bite_jax.data.records import Pair
 from bite_jax.models import hf
 from bite_jax.models.trained import TOKENIZER_FILES, has_tokenizer, is_trained_dir, load_trained_model, save_final
 from bite_jax.train.checkpoint import CheckpointStore
-from bite_jax.train.invariant import check_layout, leaf_rows_for, make_invariant_train_step
+from bite_jax.train.invariant import build_train_step, check_layout, leaf_rows_for
 from bite_jax.train.metrics import MetricsLog, mfu, progress_line, read_metrics, total_peak_flops
 from bite_jax.train.optim import make_optimizer, make_schedule
 from bite_jax.train.step import (
   compile_step,
   global_batch,
   init_opt_state,
-  make_train_step,
   param_shardings,
   rows_sharding,
   step_layout,
@@ -209,29 +208,20 @@ def train_ift(
   def step_for(seq_len: int):
     """The train step for rows of `seq_len` tokens (one per length bucket, compiled at its first batch)."""
     row_passes, loss_chunk = layout(seq_len)
-    if invariant:
-      return make_invariant_train_step(
-        graphdef,
-        rest,
-        tx,
-        mesh=mesh,
-        params_sh=params_sh,
-        opt_sh=opt_sh,
-        leaf_rows=leaf_rows_for(int(ift.batch_size), micro // row_passes, invariant),
-        loss_chunk=loss_chunk,
-        batch_rows=int(ift.batch_size),
-        clip_norm=float(ift.clip_norm or 0.0),
-      )
-    return make_train_step(
+    return build_train_step(
       graphdef,
       rest,
       tx,
       mesh=mesh,
       params_sh=params_sh,
       opt_sh=opt_sh,
-      grad_accum=int(ift.grad_accum) * row_passes,
-      loss_chunk=loss_chunk,
       batch_rows=int(ift.batch_size),
+      micro_rows=micro,
+      row_passes=row_passes,
+      loss_chunk=loss_chunk,
+      invariant=invariant,
+      grad_accum=int(ift.grad_accum),
+      clip_norm=float(ift.clip_norm or 0.0),
     )
 
   passes, chunk = layout(ift.max_len)
