@@ -107,6 +107,9 @@ flags.DEFINE_float('top_p', 1.0, 'nucleus sampling threshold in (0, 1]', flag_va
 flags.DEFINE_integer('top_k', 0, 'keep the k most likely tokens (0 = all)', flag_values=FLAGS)
 flags.DEFINE_integer('seed', 0, 'random seed of the sampling', flag_values=FLAGS)
 flags.DEFINE_integer('max_batch', 64, 'sample rows decoded together', flag_values=FLAGS)
+flags.DEFINE_bool(
+  'invariant', False, 'samples independent of the prompts decoded beside them (Sampler invariant)', flag_values=FLAGS
+)
 flags.DEFINE_string(
   'train_pairs', None, 'rag: JSONL of training pairs (default for mini: its train split)', flag_values=FLAGS
 )
@@ -325,6 +328,7 @@ def generate_and_save(tasks, args, pairs, pool, out: Path) -> list[dict]:
     pool=pool,
     meter=args.meter,
     max_batch=args.max_batch,
+    invariant=args.invariant,
     progress=not args.quiet,
     perfcond_bins=args.perfcond_bins,
     sbllm_rounds=args.sbllm_rounds,

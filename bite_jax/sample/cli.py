@@ -42,6 +42,9 @@ _SEED = flags.DEFINE_integer(
 )
 _STOP = flags.DEFINE_multi_string('stop', [], 'Stop string (repeatable); needs a tokenizer.')
 _MAX_BATCH = flags.DEFINE_integer('max_batch', 64, 'Most sample rows decoded together.', lower_bound=1)
+_INVARIANT = flags.DEFINE_bool(
+  'invariant', False, "Each sample independent of the prompts decoded beside it, bit for bit (Sampler's invariant)."
+)
 flags.register_validator('top_p', lambda v: 0.0 < v <= 1.0, message='--top_p must be in (0, 1]')
 _DTYPE = flags.DEFINE_enum(
   'dtype',
@@ -128,7 +131,7 @@ def main(argv) -> None:
   prompts = read_prompts(_PROMPTS.value)
   model, tokenizer, mesh = load_model(any(isinstance(p, str) for p in prompts) or bool(_STOP.value))
   load_seconds = time.perf_counter() - start
-  sampler = Sampler(model, tokenizer, mesh=mesh, max_batch=_MAX_BATCH.value)
+  sampler = Sampler(model, tokenizer, mesh=mesh, max_batch=_MAX_BATCH.value, invariant=_INVARIANT.value)
   out_path = Path(_OUT.value)
   out_path.parent.mkdir(parents=True, exist_ok=True)
   written, total = 0, len(prompts) * _NUM_SAMPLES.value

@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from bite_jax.evaluate import endpoint
 from bite_jax.evaluate.cli import export_tasks, main
 from tests.helpers import paths
 from tests.helpers.checkpoints import make_qwen2_checkpoint
@@ -134,10 +135,17 @@ def test_a_killed_run_keeps_its_scored_tasks_and_a_rerun_reuses_them(tmp_path):
   assert json.loads((out / 'metrics.json').read_text())['overall']['COR'] == 100.0
 
 
-def test_model_mode_generates_candidates_and_scores_them(tmp_path):
+def test_model_mode_generates_candidates_and_scores_them(tmp_path, monkeypatch):
   model = make_qwen2_checkpoint(tmp_path / 'model', vocab=300, with_tokenizer=True, init_std=0.3)
   benchmark = f'tasks:{export_tasks([sum_task()], tmp_path / "tasks.jsonl")}'
   out = tmp_path / 'out'
+  samplers, real = [], endpoint.load_sampler
+
+  def load_sampler(*args, **kwargs):
+    samplers.append(real(*args, **kwargs))
+    return samplers[-1]
+
+  monkeypatch.setattr(endpoint, 'load_sampler', load_sampler)
   assert (
     main(
       [
@@ -150,10 +158,13 @@ def test_model_mode_generates_candidates_and_scores_them(tmp_path):
         '--workers=1',
         '--repeats=1',
         '--quiet',
+        '--invariant',
+        '--max_batch=4',
       ]
     )
     == 0
   )
+  assert [(s.invariant, s.max_batch) for s in samplers] == [(True, 4)]
   cands = [json.loads(line) for line in (out / 'candidates.jsonl').read_text().splitlines()]
   assert [(c['task_id'], c['sample_index'], c['method']) for c in cands] == [
     ('toy/sum/python', 0, 'direct'),

@@ -123,6 +123,21 @@ def test_token_prompts_run_without_a_tokenizer(tmp_path, capsys):
   assert json.loads(stdout[-1])['generated_tokens'] == 3
 
 
+def test_invariant_flag_samples_every_prompt_as_if_alone(tmp_path, capsys):
+  directory = make_qwen2_checkpoint(tmp_path / 'ck', vocab=64)
+  lines = ['{"input_ids": [5, 6, 7]}', '{"input_ids": [9, 8, 7, 6, 5, 4, 3, 2, 1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 4]}']
+  outputs = []
+  for name, prompts in (('both', lines), ('first', lines[:1])):
+    path = _write_prompts(tmp_path / f'{name}.jsonl', prompts)
+    flags = [f'--hf_dir={directory}', f'--prompts={path}', f'--out={tmp_path / name}.out', '--max_new_tokens=4']
+    _run_in_process([*flags, '--num_samples=2', '--invariant', '--max_batch=4'], capsys)
+    outputs.append(
+      [(r['prompt_index'], r['sample_index'], r['token_ids']) for r in _read_jsonl(tmp_path / f'{name}.out')]
+    )
+  both, first = outputs
+  assert len(both) == 4 and sorted(r for r in both if r[0] == 0) == sorted(first)
+
+
 def test_trained_checkpoint_directory_samples_like_its_hf_source(tmp_path, checkpoint, capsys):
   model = from_pretrained(checkpoint)
   final = save_final(
