@@ -15,8 +15,10 @@ waiting work instead of riding along until the longest sample of its batch ends.
 Prompts are taken shortest first and left-padded to a length bucket, row and prompt counts rounded
 to row buckets, so a stream of differently sized requests reuses a few compiled programs
 (`compile_count`). Sample j of prompt i draws from fold_in(fold_in(key(seed), i), j) folded with the
-sample's own step (i is the prompt's position, or its `prompt_keys` entry): its tokens do not depend
-on which other prompts share its rows, nor on when it joined them.
+sample's own step (i is the prompt's position, or its `prompt_keys` entry): its random draws do not
+depend on which other prompts share its rows, nor on when it joined them. Its logits can, in their
+last bits (row counts and padding change how XLA groups the sums), unless `invariant=True` fixes
+every shape a row's arithmetic sees: then its tokens are the same in any company.
 """
 
 from __future__ import annotations
