@@ -273,16 +273,15 @@ def attention_in_key_blocks(
   queries = group * length
   q = q.reshape(batch, length, num_kv, group, head_dim).transpose(0, 2, 3, 1, 4)
   q = q.reshape(batch, num_kv, queries, head_dim)
-  visible_all = jnp.broadcast_to(mask[:, None, None], (batch, 1, group, length, slots)).reshape(
-    batch, 1, queries, slots
-  )
 
   def one_block(i, carry):
     top, total, acc = carry
     start = i * block
     keys = jax.lax.dynamic_slice_in_dim(k, start, block, axis=3)
     values = jax.lax.dynamic_slice_in_dim(v, start, block, axis=2)
-    visible = jax.lax.dynamic_slice_in_dim(visible_all, start, block, axis=3)
+    visible = jax.lax.dynamic_slice_in_dim(mask, start, block, axis=2)  # [B, T, block], shared by the G heads
+    visible = jnp.broadcast_to(visible[:, None, None], (batch, 1, group, length, block))
+    visible = visible.reshape(batch, 1, queries, block)
     scores = jax.lax.dot_general(q, keys, (((3,), (2,)), ((0, 1), (0, 1))), preferred_element_type=jnp.float32)
     scores = jnp.where(visible, scores * (head_dim**-0.5), _MASKED)
     new_top = jnp.maximum(top, jnp.max(scores, axis=-1, keepdims=True))
